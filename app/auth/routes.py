@@ -1,0 +1,142 @@
+"""HTTP routes for accounts (``/auth``, ``/me``) and personal access tokens (``/tokens``)."""
+
+from __future__ import annotations
+
+import uuid
+
+from fastapi import APIRouter, Request, Response, status
+
+from app.auth import service
+from app.auth.models import (
+    AccountDeletion,
+    Login,
+    PasswordChange,
+    Register,
+    TokenCreate,
+    TokenCreated,
+    TokenList,
+    TokenPublic,
+    UserPublic,
+    UserUpdate,
+)
+from app.deps import (
+    SESSION_COOKIE,
+    AccountOwner,
+    CurrentPrincipal,
+    SessionDep,
+    SettingsDep,
+    check_csrf,
+    set_session_cookie,
+)
+from app.errors import Forbidden, NotFound, problem_responses
+
+router = APIRouter(tags=["accounts"])
+
+
+@router.post(
+    "/auth/register",
+    status_code=status.HTTP_201_CREATED,
+    responses=problem_responses(403, 409, 422, 429),
+    summary="Create an account and sign in",
+)
+def register(
+    body: Register, request: Request, response: Response, session: SessionDep, settings: SettingsDep
+) -> UserPublic:
+    check_csrf(request)
+    if settings.signups == "closed":
+        raise Forbidden("Sign-ups are closed on this server.")
+    user = service.register(session, body=body)
+    set_session_cookie(response, request, settings, service.start_session(session, user=user))
+    return UserPublic.model_validate(user, from_attributes=True)
+
+
+@router.post("/auth/login", responses=problem_responses(401, 403, 422, 429), summary="Sign in with email and password")
+def login(body: Login, request: Request, response: Response, session: SessionDep, settings: SettingsDep) -> UserPublic:
+    check_csrf(request)
+    user = service.authenticate(session, email=body.email, password=body.password)
+    set_session_cookie(response, request, settings, service.start_session(session, user=user))
+    return UserPublic.model_validate(user, from_attributes=True)
+
+
+@router.post(
+    "/auth/logout",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problem_responses(403),
+    summary="Sign out: the session is deleted",
+)
+def logout(request: Request, session: SessionDep) -> Response:
+    check_csrf(request)
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if cookie:
+        service.end_session(session, token=cookie)
+    response = Response(status_code=status.HTTP_204_NO_CONTENT)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+@router.get("/me", responses=problem_responses(401), summary="The signed-in user and their settings")
+def read_me(principal: CurrentPrincipal) -> UserPublic:
+    return UserPublic.model_validate(principal.user, from_attributes=True)
+
+
+@router.patch("/me", responses=problem_responses(401, 403, 422), summary="Change settings")
+def update_me(body: UserUpdate, principal: AccountOwner, session: SessionDep) -> UserPublic:
+    user = service.update_user(session, user=principal.user, changes=body)
+    return UserPublic.model_validate(user, from_attributes=True)
+
+
+@router.post(
+    "/me/password",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problem_responses(401, 403, 422),
+    summary="Change the password; every other session ends and every token is revoked",
+)
+def change_password(body: PasswordChange, principal: AccountOwner, session: SessionDep) -> None:
+    service.change_password(
+        session,
+        user=principal.user,
+        current_password=body.current_password,
+        new_password=body.new_password,
+        keep_session_id=principal.session_id,
+    )
+
+
+@router.delete(
+    "/me",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problem_responses(401, 403, 422),
+    summary="Delete the account and all its data",
+)
+def delete_me(body: AccountDeletion, principal: AccountOwner, session: SessionDep) -> Response:
+    service.delete_account(session, user=principal.user, password=body.password)
+    response = Response(status_code=status.HTTP_204_NO_CONTENT)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+@router.post(
+    "/tokens",
+    status_code=status.HTTP_201_CREATED,
+    responses=problem_responses(401, 403, 422),
+    summary="Create a personal access token (its secret is shown once)",
+)
+def create_token(body: TokenCreate, principal: AccountOwner, session: SessionDep) -> TokenCreated:
+    token, secret = service.create_token(session, user=principal.user, body=body)
+    return TokenCreated(token=secret, **TokenPublic.model_validate(token, from_attributes=True).model_dump())
+
+
+@router.get("/tokens", responses=problem_responses(401, 403), summary="Personal access tokens, without secrets")
+def list_tokens(principal: AccountOwner, session: SessionDep) -> TokenList:
+    tokens = service.list_tokens(session, user_id=principal.user.id)
+    return TokenList(data=[TokenPublic.model_validate(token, from_attributes=True) for token in tokens])
+
+
+@router.delete(
+    "/tokens/{token_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problem_responses(401, 403, 404, 422),
+    summary="Revoke a personal access token",
+)
+def revoke_token(token_id: uuid.UUID, principal: AccountOwner, session: SessionDep) -> None:
+    if not service.revoke_token(session, user_id=principal.user.id, token_id=token_id):
+        raise NotFound("No such token.")

@@ -1,0 +1,188 @@
+"""Accounts, sessions and personal access tokens: every query about them lives here."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func
+from sqlmodel import Session, col, select
+
+from app.auth.models import AccessToken, AuthSession, Register, TokenCreate, User, UserUpdate
+from app.database import utcnow
+from app.errors import Conflict, Forbidden, Unauthorized
+from app.security import hash_password, hash_token, new_access_token, new_session_token, verify_password
+from app.sync.models import ChangeCounter
+
+SESSION_LIFETIME = timedelta(days=30)
+# A sliding session is pushed forward at most once a day, not on every request.
+SESSION_REFRESH_AFTER = timedelta(days=1)
+# A token's last use is recorded at most once a minute, not on every request.
+TOKEN_USE_RESOLUTION = timedelta(minutes=1)
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_user_by_email(session: Session, *, email: str) -> User | None:
+    return session.exec(select(User).where(User.email == normalize_email(email))).first()
+
+
+def create_user(session: Session, *, email: str, password: str, display_name: str = "", timezone: str = "UTC") -> User:
+    if find_user_by_email(session, email=email) is not None:
+        raise Conflict("An account with this email already exists.")
+    user = User(
+        email=normalize_email(email),
+        password_hash=hash_password(password),
+        display_name=display_name,
+        timezone=timezone,
+    )
+    session.add(user)
+    session.flush()
+    session.add(ChangeCounter(user_id=user.id))
+    session.flush()
+    return user
+
+
+def register(session: Session, *, body: Register) -> User:
+    return create_user(
+        session, email=body.email, password=body.password, display_name=body.display_name, timezone=body.timezone
+    )
+
+
+def authenticate(session: Session, *, email: str, password: str) -> User:
+    """The user with these credentials; the same 401 for an unknown email and a wrong password."""
+    user = find_user_by_email(session, email=email)
+    if not verify_password(password, user.password_hash if user else None) or user is None:
+        raise Unauthorized("The email or password is not right.")
+    return user
+
+
+def list_users(session: Session) -> list[User]:
+    return list(session.exec(select(User).order_by(col(User.created_at))))
+
+
+def start_session(session: Session, *, user: User) -> str:
+    """Open a browser session and return its secret token (only the hash is stored)."""
+    token = new_session_token()
+    session.add(AuthSession(user_id=user.id, token_hash=hash_token(token), expires_at=utcnow() + SESSION_LIFETIME))
+    session.flush()
+    return token
+
+
+def end_session(session: Session, *, token: str) -> None:
+    session.execute(delete(AuthSession).where(col(AuthSession.token_hash) == hash_token(token)))
+
+
+def session_for_token(session: Session, *, token: str, now: datetime) -> AuthSession | None:
+    found = session.exec(select(AuthSession).where(AuthSession.token_hash == hash_token(token))).first()
+    if found is None or found.expires_at <= now:
+        return None
+    return found
+
+
+def session_needs_refresh(auth_session: AuthSession, *, now: datetime) -> bool:
+    return auth_session.expires_at - now < SESSION_LIFETIME - SESSION_REFRESH_AFTER
+
+
+def refresh_session(session: Session, *, session_id: uuid.UUID, now: datetime) -> None:
+    found = session.get(AuthSession, session_id)
+    if found is not None:
+        found.expires_at = now + SESSION_LIFETIME
+        session.add(found)
+
+
+def access_token_for_secret(session: Session, *, secret: str, now: datetime) -> AccessToken | None:
+    found = session.exec(select(AccessToken).where(AccessToken.token_hash == hash_token(secret))).first()
+    if found is None or (found.expires_at is not None and found.expires_at <= now):
+        return None
+    return found
+
+
+def token_use_is_stale(token: AccessToken, *, now: datetime) -> bool:
+    return token.last_used_at is None or now - token.last_used_at >= TOKEN_USE_RESOLUTION
+
+
+def record_token_use(session: Session, *, token_id: uuid.UUID, now: datetime) -> None:
+    found = session.get(AccessToken, token_id)
+    if found is not None:
+        found.last_used_at = now
+        session.add(found)
+
+
+def update_user(session: Session, *, user: User, changes: UserUpdate) -> User:
+    for name, value in changes.model_dump(exclude_unset=True).items():
+        if value is None:
+            continue
+        setattr(user, name, value)
+    user.updated_at = utcnow()
+    session.add(user)
+    session.flush()
+    return user
+
+
+def change_password(
+    session: Session, *, user: User, current_password: str, new_password: str, keep_session_id: uuid.UUID | None
+) -> None:
+    """Set a new password; every other session ends and every token is revoked."""
+    if not verify_password(current_password, user.password_hash):
+        raise Forbidden("The current password is not right.")
+    user.password_hash = hash_password(new_password)
+    user.updated_at = utcnow()
+    session.add(user)
+    ended = delete(AuthSession).where(col(AuthSession.user_id) == user.id)
+    if keep_session_id is not None:
+        ended = ended.where(col(AuthSession.id) != keep_session_id)
+    session.execute(ended)
+    session.execute(delete(AccessToken).where(col(AccessToken.user_id) == user.id))
+    session.flush()
+
+
+def delete_account(session: Session, *, user: User, password: str) -> None:
+    """Remove the user and, through cascading keys, every row that belongs to them."""
+    if not verify_password(password, user.password_hash):
+        raise Forbidden("The password is not right.")
+    session.delete(user)
+    session.flush()
+
+
+def create_token(session: Session, *, user: User, body: TokenCreate) -> tuple[AccessToken, str]:
+    secret = new_access_token()
+    expires_at = utcnow() + timedelta(days=body.expires_in_days) if body.expires_in_days else None
+    token = AccessToken(
+        user_id=user.id,
+        name=body.name,
+        token_hash=hash_token(secret),
+        scopes=sorted(set(body.scopes)),
+        expires_at=expires_at,
+    )
+    session.add(token)
+    session.flush()
+    return token, secret
+
+
+def create_token_for_email(session: Session, *, email: str, body: TokenCreate) -> tuple[AccessToken, str]:
+    user = find_user_by_email(session, email=email)
+    if user is None:
+        raise LookupError(f"no account with email {email}")
+    return create_token(session, user=user, body=body)
+
+
+def list_tokens(session: Session, *, user_id: uuid.UUID) -> list[AccessToken]:
+    return list(
+        session.exec(select(AccessToken).where(AccessToken.user_id == user_id).order_by(col(AccessToken.created_at)))
+    )
+
+
+def revoke_token(session: Session, *, user_id: uuid.UUID, token_id: uuid.UUID) -> bool:
+    found = session.get(AccessToken, token_id)
+    if found is None or found.user_id != user_id:
+        return False
+    session.delete(found)
+    session.flush()
+    return True
+
+
+def count_users(session: Session) -> int:
+    return int(session.exec(select(func.count()).select_from(User)).one())

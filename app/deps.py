@@ -1,0 +1,175 @@
+"""Request dependencies: the database session, the signed-in principal and scope checks."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import Depends, Request, Response
+from sqlmodel import Session
+
+from app.auth import service as auth_service
+from app.auth.models import ALL_SCOPES, AccessToken, User
+from app.database import Database, utcnow
+from app.errors import CsrfRejected, Forbidden, InsufficientScope, Unauthorized
+from app.settings import Settings
+
+SESSION_COOKIE = "synclog_session"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def get_database(request: Request) -> Database:
+    database: Database = request.app.state.database
+    return database
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+DatabaseDep = Annotated[Database, Depends(get_database)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+def get_session(request: Request, database: DatabaseDep) -> Iterator[Session]:
+    """One transaction per request; unsafe methods write (``BEGIN IMMEDIATE`` on SQLite)."""
+    if request.method in SAFE_METHODS:
+        with database.read_session() as session:
+            yield session
+    else:
+        with database.write_transaction() as session:
+            yield session
+
+
+# scope="function": the transaction commits before the response is sent, so a failed commit is an error.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: a signed-in browser (all scopes) or a personal access token (its scopes)."""
+
+    user: User
+    token: AccessToken | None = None
+    session_id: uuid.UUID | None = None
+
+    @property
+    def scopes(self) -> tuple[str, ...]:
+        return tuple(self.token.scopes) if self.token is not None else ALL_SCOPES
+
+    @property
+    def source(self) -> str:
+        """What a new entry records as its ``source``: the token's name, or ``web``."""
+        return self.token.name if self.token is not None else "web"
+
+
+def check_csrf(request: Request) -> None:
+    """Refuse cross-site unsafe requests from browsers; clients without either header pass."""
+    if request.method in SAFE_METHODS:
+        return
+    site = request.headers.get("sec-fetch-site")
+    if site is not None:
+        if site not in ("same-origin", "none"):
+            raise CsrfRejected("Cross-site requests cannot use the session cookie.")
+        return
+    origin = request.headers.get("origin")
+    if origin is not None and origin != f"{request.url.scheme}://{request.url.netloc}":
+        raise CsrfRejected("The request's Origin does not match this site.")
+
+
+def cookie_is_secure(request: Request, settings: Settings) -> bool:
+    if settings.cookie_secure == "auto":
+        return request.url.scheme == "https"
+    return settings.cookie_secure == "true"
+
+
+def set_session_cookie(response: Response, request: Request, settings: Settings, token: str) -> None:
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=int(auth_service.SESSION_LIFETIME.total_seconds()),
+        httponly=True,
+        samesite="lax",
+        secure=cookie_is_secure(request, settings),
+        path="/",
+    )
+
+
+def _bearer_secret(request: Request) -> str | None:
+    header = request.headers.get("authorization")
+    if header is None:
+        return None
+    scheme, _, secret = header.partition(" ")
+    if scheme.lower() != "bearer" or not secret.strip():
+        raise Unauthorized("Use 'Authorization: Bearer <token>'.", headers={"WWW-Authenticate": "Bearer"})
+    return secret.strip()
+
+
+@contextmanager
+def _side_write(request: Request, session: Session, database: Database) -> Iterator[Session]:
+    """Bookkeeping writes: in the request's own transaction when it writes, else in a short one of their own."""
+    if request.method in SAFE_METHODS:
+        with database.write_transaction() as own:
+            yield own
+    else:
+        yield session
+
+
+def get_principal(
+    request: Request, response: Response, session: SessionDep, database: DatabaseDep, settings: SettingsDep
+) -> Principal:
+    now = utcnow()
+    secret = _bearer_secret(request)
+    if secret is not None:
+        token = auth_service.access_token_for_secret(session, secret=secret, now=now)
+        user = session.get(User, token.user_id) if token is not None else None
+        if token is None or user is None:
+            raise Unauthorized(
+                "The access token is unknown, revoked or expired.", headers={"WWW-Authenticate": "Bearer"}
+            )
+        if auth_service.token_use_is_stale(token, now=now):
+            with _side_write(request, session, database) as use_session:
+                auth_service.record_token_use(use_session, token_id=token.id, now=now)
+        return Principal(user=user, token=token)
+
+    cookie = request.cookies.get(SESSION_COOKIE)
+    auth_session = auth_service.session_for_token(session, token=cookie, now=now) if cookie else None
+    user = session.get(User, auth_session.user_id) if auth_session is not None else None
+    if auth_session is None or user is None or cookie is None:
+        raise Unauthorized("Sign in, or send a personal access token.", headers={"WWW-Authenticate": "Bearer"})
+    check_csrf(request)
+    if auth_service.session_needs_refresh(auth_session, now=now):
+        with _side_write(request, session, database) as refresh_session:
+            auth_service.refresh_session(refresh_session, session_id=auth_session.id, now=now)
+        set_session_cookie(response, request, settings, cookie)
+    return Principal(user=user, session_id=auth_session.id)
+
+
+CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
+
+
+def _require_scope(scope: str) -> Any:
+    def check(principal: CurrentPrincipal) -> Principal:
+        if scope not in principal.scopes:
+            raise InsufficientScope(f"This token lacks the {scope} scope.", extra={"required_scope": scope})
+        return principal
+
+    return check
+
+
+def RequireScope(scope: str) -> Any:  # noqa: N802 - reads as a type in route signatures
+    """``Annotated[Principal, RequireScope("entries:write")]``: the principal, if it holds ``scope``."""
+    return Depends(_require_scope(scope))
+
+
+def _require_browser_session(principal: CurrentPrincipal) -> Principal:
+    if principal.token is not None:
+        raise Forbidden("Personal access tokens cannot manage tokens or the account.")
+    return principal
+
+
+AccountOwner = Annotated[Principal, Depends(_require_browser_session)]

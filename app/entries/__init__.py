@@ -1,0 +1,1 @@
+"""Entries: the synchronicities people log."""

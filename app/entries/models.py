@@ -1,0 +1,149 @@
+"""The entry model family: table, goal links, write bodies and the public representation."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Annotated, Literal, get_args
+
+from pydantic import AwareDatetime, BaseModel, Field, StringConstraints, field_validator
+from sqlalchemy import JSON, BigInteger, Column, Date, Index, Text
+from sqlmodel import Field as SQLField
+from sqlmodel import SQLModel
+
+from app.database import UTCDateTime, new_id, utcnow
+from app.timezones import validate_timezone
+from app.writes import WriteBody
+
+Kind = Literal[
+    "thought_then_met",
+    "shared_date",
+    "shared_interest",
+    "number",
+    "name_or_word",
+    "dream",
+    "overheard",
+    "symbol",
+    "timing",
+    "other",
+]
+KINDS: tuple[str, ...] = get_args(Kind)
+Label = Annotated[str, StringConstraints(min_length=1, max_length=60)]
+
+
+class Entry(SQLModel, table=True):
+    __tablename__ = "entries"
+    __table_args__ = (
+        Index("ix_entries_user_id_occurred_at_id", "user_id", "occurred_at", "id"),
+        Index("ix_entries_user_id_local_date", "user_id", "local_date"),
+        Index("ix_entries_user_id_seq", "user_id", "seq"),
+    )
+
+    id: uuid.UUID = SQLField(default_factory=new_id, primary_key=True)
+    user_id: uuid.UUID = SQLField(foreign_key="users.id", ondelete="CASCADE")
+    occurred_at: datetime = SQLField(sa_type=UTCDateTime)
+    timezone: str = SQLField(max_length=64)
+    local_date: date = SQLField(sa_type=Date)
+    kind: str = SQLField(default="other", max_length=20)
+    note: str = SQLField(default="", sa_type=Text)
+    meaning: str = SQLField(default="", sa_type=Text)
+    intensity: int = SQLField(default=3)
+    tags: list[str] = SQLField(default_factory=list, sa_column=Column(JSON, nullable=False))
+    people: list[str] = SQLField(default_factory=list, sa_column=Column(JSON, nullable=False))
+    place: str | None = SQLField(default=None, max_length=200)
+    lat: float | None = None
+    lon: float | None = None
+    source: str = SQLField(default="web", max_length=60)
+    # Lower-cased text of note, meaning, tags, people and place, for ``q`` and ``tag`` filters.
+    search_text: str = SQLField(default="", sa_type=Text)
+    # Lower-cased tags between separators, so a ``tag`` filter matches whole tags only.
+    tag_keys: str = SQLField(default="", sa_type=Text)
+    version: int = SQLField(default=1)
+    seq: int = SQLField(default=0, sa_type=BigInteger)
+    created_at: datetime = SQLField(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = SQLField(default_factory=utcnow, sa_type=UTCDateTime)
+    deleted_at: datetime | None = SQLField(default=None, sa_type=UTCDateTime)
+
+
+class EntryGoal(SQLModel, table=True):
+    """Which goals an entry speaks to."""
+
+    __tablename__ = "entry_goals"
+
+    entry_id: uuid.UUID = SQLField(foreign_key="entries.id", ondelete="CASCADE", primary_key=True)
+    goal_id: uuid.UUID = SQLField(foreign_key="goals.id", ondelete="CASCADE", primary_key=True, index=True)
+
+
+class EntryReplace(WriteBody):
+    """Every writable field of an entry: the body of ``PUT``.
+
+    A field left out takes its default, except ``occurred_at`` and ``timezone``, which keep
+    their stored values when an entry is replaced (and default to now and the user's zone).
+    """
+
+    occurred_at: AwareDatetime | None = Field(default=None, description="RFC 3339 with offset; at most 24 h ahead.")
+    timezone: str | None = Field(default=None, max_length=64, description="IANA zone where it happened.")
+    kind: Kind = "other"
+    note: str = Field(default="", max_length=10_000)
+    meaning: str = Field(default="", max_length=10_000)
+    intensity: int = Field(default=3, ge=1, le=5)
+    tags: list[Label] = Field(default_factory=list, max_length=20)
+    people: list[Label] = Field(default_factory=list, max_length=20)
+    goal_ids: list[uuid.UUID] = Field(default_factory=list, max_length=50)
+    place: str | None = Field(default=None, max_length=200)
+    lat: float | None = Field(default=None, ge=-90, le=90)
+    lon: float | None = Field(default=None, ge=-180, le=180)
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, value: str | None) -> str | None:
+        return None if value is None else validate_timezone(value)
+
+
+class EntryPatch(WriteBody):
+    """The body of ``PATCH``: a JSON merge patch (RFC 7396) of the writable fields."""
+
+    occurred_at: AwareDatetime | None = None
+    timezone: str | None = None
+    kind: Kind | None = None
+    note: str | None = None
+    meaning: str | None = None
+    intensity: int | None = None
+    tags: list[str] | None = None
+    people: list[str] | None = None
+    goal_ids: list[uuid.UUID] | None = None
+    place: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+
+
+class EntryCreate(EntryReplace):
+    """The body of ``POST /entries``: a client may choose the id (offline creation)."""
+
+    id: uuid.UUID | None = None
+
+
+class EntryPublic(BaseModel):
+    id: uuid.UUID
+    occurred_at: datetime
+    timezone: str
+    local_date: date
+    kind: Kind
+    note: str
+    meaning: str
+    intensity: int
+    tags: list[str]
+    people: list[str]
+    goal_ids: list[uuid.UUID]
+    place: str | None
+    lat: float | None
+    lon: float | None
+    source: str
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class EntryPage(BaseModel):
+    data: list[EntryPublic]
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last page.")

@@ -1,0 +1,297 @@
+"""Entries: creating, replacing, patching, deleting and listing a user's synchronicities."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, delete, or_
+from sqlmodel import Session, col, select
+
+from app.auth.models import User
+from app.database import utcnow
+from app.entries.models import Entry, EntryCreate, EntryGoal, EntryPage, EntryPatch, EntryPublic, EntryReplace
+from app.errors import BadRequest, Conflict, Gone, NotFound, PreconditionFailed, ValidationProblem
+from app.goals.models import Goal
+from app.sync.sequence import next_seq
+from app.timezones import local_date
+from app.writes import merge_patch, require_match
+
+MAX_FUTURE = timedelta(hours=24)
+TAG_SEPARATOR = "\x1f"
+
+
+@dataclass(frozen=True)
+class EntryFilters:
+    goal_id: uuid.UUID | None = None
+    kind: str | None = None
+    tag: str | None = None
+    q: str | None = None
+    from_date: date | None = None
+    to_date: date | None = None
+
+
+def goal_ids_by_entry(session: Session, *, entry_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[uuid.UUID]]:
+    """The goal ids of many entries in one query."""
+    links: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
+    if entry_ids:
+        for link in session.exec(select(EntryGoal).where(col(EntryGoal.entry_id).in_(entry_ids))):
+            links[link.entry_id].append(link.goal_id)
+    return {entry_id: sorted(goal_ids, key=str) for entry_id, goal_ids in links.items()}
+
+
+def to_public(entry: Entry, goal_ids: Iterable[uuid.UUID]) -> EntryPublic:
+    return EntryPublic(
+        id=entry.id,
+        occurred_at=entry.occurred_at,
+        timezone=entry.timezone,
+        local_date=entry.local_date,
+        kind=entry.kind,
+        note=entry.note,
+        meaning=entry.meaning,
+        intensity=entry.intensity,
+        tags=list(entry.tags),
+        people=list(entry.people),
+        goal_ids=list(goal_ids),
+        place=entry.place,
+        lat=entry.lat,
+        lon=entry.lon,
+        source=entry.source,
+        version=entry.version,
+        created_at=entry.created_at,
+        updated_at=entry.updated_at,
+    )
+
+
+def public_entries(session: Session, *, entries: Sequence[Entry]) -> list[EntryPublic]:
+    goals = goal_ids_by_entry(session, entry_ids=[entry.id for entry in entries])
+    return [to_public(entry, goals.get(entry.id, [])) for entry in entries]
+
+
+def public_entry(session: Session, *, entry: Entry) -> EntryPublic:
+    return public_entries(session, entries=[entry])[0]
+
+
+def _locked_entry(session: Session, *, entry_id: uuid.UUID) -> Entry | None:
+    return session.exec(select(Entry).where(Entry.id == entry_id).with_for_update()).first()
+
+
+def _owned_entry(session: Session, *, user: User, entry_id: uuid.UUID, lock: bool) -> Entry:
+    """The user's entry (live or deleted); another user's is as unknown as a missing one."""
+    entry = _locked_entry(session, entry_id=entry_id) if lock else session.get(Entry, entry_id)
+    if entry is None or entry.user_id != user.id:
+        raise NotFound("No such entry.")
+    return entry
+
+
+def get_entry(session: Session, *, user: User, entry_id: uuid.UUID) -> EntryPublic:
+    entry = _owned_entry(session, user=user, entry_id=entry_id, lock=False)
+    if entry.deleted_at is not None:
+        raise Gone("This entry was deleted.")
+    return public_entry(session, entry=entry)
+
+
+def _check_goal_ids(session: Session, *, user: User, goal_ids: Sequence[uuid.UUID]) -> list[uuid.UUID]:
+    wanted = sorted(set(goal_ids), key=str)
+    if not wanted:
+        return []
+    found = set(
+        session.exec(
+            select(Goal.id).where(col(Goal.id).in_(wanted), Goal.user_id == user.id, col(Goal.deleted_at).is_(None))
+        )
+    )
+    unknown = [str(goal_id) for goal_id in wanted if goal_id not in found]
+    if unknown:
+        raise ValidationProblem(
+            "goal_ids names goals you do not have.",
+            errors=[
+                {"loc": ["body", "goal_ids"], "msg": f"unknown goal {goal_id}", "type": "unknown_goal"}
+                for goal_id in unknown
+            ],
+        )
+    return wanted
+
+
+def _check_occurred_at(occurred_at: datetime, *, now: datetime) -> None:
+    if occurred_at > now + MAX_FUTURE:
+        raise ValidationProblem(
+            "occurred_at is more than 24 hours in the future.",
+            errors=[{"loc": ["body", "occurred_at"], "msg": "more than 24 h in the future", "type": "future"}],
+        )
+
+
+def _index_text(entry: Entry) -> None:
+    parts = [entry.note, entry.meaning, *entry.tags, *entry.people, entry.place or ""]
+    entry.search_text = "\n".join(part for part in parts if part).lower()
+    keys = [tag.lower() for tag in entry.tags]
+    entry.tag_keys = TAG_SEPARATOR + TAG_SEPARATOR.join(keys) + TAG_SEPARATOR if keys else ""
+
+
+def _write(
+    session: Session, *, entry: Entry, body: EntryReplace, user: User, now: datetime, is_new: bool
+) -> EntryPublic:
+    """Apply a full representation; ``local_date`` moves only when the time or zone does."""
+    occurred_at = body.occurred_at or (now if is_new else entry.occurred_at)
+    timezone = body.timezone or (user.timezone if is_new else entry.timezone)
+    _check_occurred_at(occurred_at, now=now)
+    goal_ids = _check_goal_ids(session, user=user, goal_ids=body.goal_ids)
+    if is_new or occurred_at != entry.occurred_at or timezone != entry.timezone:
+        entry.local_date = local_date(occurred_at, timezone, user.day_start_hour)
+    entry.occurred_at = occurred_at
+    entry.timezone = timezone
+    entry.kind = body.kind
+    entry.note = body.note
+    entry.meaning = body.meaning
+    entry.intensity = body.intensity
+    entry.tags = list(body.tags)
+    entry.people = list(body.people)
+    entry.place = body.place
+    entry.lat = body.lat
+    entry.lon = body.lon
+    _index_text(entry)
+    if not is_new:
+        entry.version += 1
+    entry.updated_at = now
+    entry.seq = next_seq(session, user_id=user.id)
+    session.add(entry)
+    session.flush()
+    session.execute(delete(EntryGoal).where(col(EntryGoal.entry_id) == entry.id))
+    session.add_all([EntryGoal(entry_id=entry.id, goal_id=goal_id) for goal_id in goal_ids])
+    session.flush()
+    return to_public(entry, goal_ids)
+
+
+def create_entry(session: Session, *, user: User, source: str, body: EntryCreate) -> EntryPublic:
+    entry_id = body.id or uuid.uuid4()
+    if session.get(Entry, entry_id) is not None:
+        raise Conflict("An entry with this id already exists; use PUT to replace it.")
+    now = utcnow()
+    entry = Entry(
+        id=entry_id,
+        user_id=user.id,
+        source=source,
+        occurred_at=now,
+        timezone=user.timezone,
+        local_date=now.date(),
+        created_at=now,
+    )
+    return _write(session, entry=entry, body=body, user=user, now=now, is_new=True)
+
+
+def replace_entry(
+    session: Session,
+    *,
+    user: User,
+    source: str,
+    entry_id: uuid.UUID,
+    body: EntryReplace,
+    if_match: str | None = None,
+    if_none_match: str | None = None,
+) -> tuple[EntryPublic, bool]:
+    """``PUT``: replace the entry, or create it under this id; returns it and whether it was created."""
+    entry = _locked_entry(session, entry_id=entry_id)
+    if entry is not None and entry.user_id != user.id:
+        raise NotFound("No such entry.")
+    if entry is not None and entry.deleted_at is not None:
+        raise Gone("This entry was deleted.")
+    if entry is None:
+        if if_match is not None:
+            raise PreconditionFailed("The entry does not exist, so If-Match cannot match.")
+        return create_entry(session, user=user, source=source, body=EntryCreate(id=entry_id, **body.model_dump())), True
+    if if_none_match is not None and if_none_match.strip() == "*":
+        raise PreconditionFailed("The entry already exists.", extra={"current": _current_json(session, entry)})
+    require_match(if_match, entry.version, lambda: _current_json(session, entry))
+    return _write(session, entry=entry, body=body, user=user, now=utcnow(), is_new=False), False
+
+
+def _current_json(session: Session, entry: Entry) -> dict[str, Any]:
+    return public_entry(session, entry=entry).model_dump(mode="json")
+
+
+def writable_fields(public: EntryPublic) -> dict[str, Any]:
+    """The part of an entry's representation a client may write."""
+    return public.model_dump(mode="json", include=set(EntryReplace.model_fields))
+
+
+def patch_entry(
+    session: Session, *, user: User, entry_id: uuid.UUID, patch: EntryPatch, if_match: str | None = None
+) -> EntryPublic:
+    entry = _owned_entry(session, user=user, entry_id=entry_id, lock=True)
+    if entry.deleted_at is not None:
+        raise Gone("This entry was deleted.")
+    current = public_entry(session, entry=entry)
+    require_match(if_match, entry.version, lambda: current.model_dump(mode="json"))
+    merged = merge_patch(writable_fields(current), patch.model_dump(mode="json", exclude_unset=True))
+    body = EntryReplace.model_validate(merged)
+    return _write(session, entry=entry, body=body, user=user, now=utcnow(), is_new=False)
+
+
+def delete_entry(session: Session, *, user: User, entry_id: uuid.UUID, if_match: str | None = None) -> None:
+    """Leave a tombstone (its text is erased); deleting again is a no-op."""
+    entry = _owned_entry(session, user=user, entry_id=entry_id, lock=True)
+    if entry.deleted_at is not None:
+        return
+    require_match(if_match, entry.version, lambda: _current_json(session, entry))
+    now = utcnow()
+    entry.deleted_at = now
+    entry.updated_at = now
+    entry.version += 1
+    entry.note = entry.meaning = entry.search_text = entry.tag_keys = ""
+    entry.tags, entry.people = [], []
+    entry.place = entry.lat = entry.lon = None
+    entry.seq = next_seq(session, user_id=user.id)
+    session.add(entry)
+    session.execute(delete(EntryGoal).where(col(EntryGoal.entry_id) == entry.id))
+    session.flush()
+
+
+def encode_cursor(entry: Entry) -> str:
+    raw = json.dumps([entry.occurred_at.isoformat(), entry.id.hex]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
+    try:
+        occurred_at, entry_id = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        return datetime.fromisoformat(occurred_at), uuid.UUID(hex=entry_id)
+    except (ValueError, TypeError, binascii.Error) as exc:
+        raise BadRequest("The cursor is malformed; pass next_cursor back unchanged.") from exc
+
+
+def list_entries(session: Session, *, user: User, filters: EntryFilters, limit: int, cursor: str | None) -> EntryPage:
+    """Newest ``occurred_at`` first, by keyset over (``occurred_at``, ``id``)."""
+    query = select(Entry).where(Entry.user_id == user.id, col(Entry.deleted_at).is_(None))
+    if cursor is not None:
+        after_time, after_id = decode_cursor(cursor)
+        query = query.where(
+            or_(
+                col(Entry.occurred_at) < after_time,
+                and_(col(Entry.occurred_at) == after_time, col(Entry.id) < after_id),
+            )
+        )
+    if filters.goal_id is not None:
+        linked = select(EntryGoal.entry_id).where(EntryGoal.goal_id == filters.goal_id)
+        query = query.where(col(Entry.id).in_(linked))
+    if filters.kind is not None:
+        query = query.where(Entry.kind == filters.kind)
+    if filters.tag is not None:
+        key = TAG_SEPARATOR + filters.tag.lower() + TAG_SEPARATOR
+        query = query.where(col(Entry.tag_keys).contains(key, autoescape=True))
+    if filters.q:
+        query = query.where(col(Entry.search_text).contains(filters.q.lower(), autoescape=True))
+    if filters.from_date is not None:
+        query = query.where(Entry.local_date >= filters.from_date)
+    if filters.to_date is not None:
+        query = query.where(Entry.local_date <= filters.to_date)
+    query = query.order_by(col(Entry.occurred_at).desc(), col(Entry.id).desc()).limit(limit + 1)
+    rows = list(session.exec(query))
+    page = rows[:limit]
+    next_cursor = encode_cursor(page[-1]) if len(rows) > limit else None
+    return EntryPage(data=public_entries(session, entries=page), next_cursor=next_cursor)

@@ -1,0 +1,207 @@
+"""Problem details (RFC 9457): every failure Synclog answers carries a stable ``code``."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict
+from pydantic import ValidationError as ModelValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+PROBLEM_JSON = "application/problem+json"
+
+
+class ProblemError(Exception):
+    """A domain error with an HTTP status and a stable ``code``."""
+
+    status: int = 400
+    code: str = "bad_request"
+
+    def __init__(
+        self,
+        detail: str,
+        *,
+        extra: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.extra = dict(extra or {})
+        self.headers = dict(headers or {})
+
+
+class BadRequest(ProblemError):
+    status, code = 400, "bad_request"
+
+
+class ValidationProblem(ProblemError):
+    status, code = 422, "validation_error"
+
+    def __init__(self, detail: str, *, errors: Sequence[Mapping[str, Any]] | None = None) -> None:
+        super().__init__(detail, extra={"errors": list(errors or [])})
+
+
+class Unauthorized(ProblemError):
+    status, code = 401, "unauthorized"
+
+
+class Forbidden(ProblemError):
+    status, code = 403, "forbidden"
+
+
+class InsufficientScope(ProblemError):
+    status, code = 403, "insufficient_scope"
+
+
+class CsrfRejected(ProblemError):
+    status, code = 403, "csrf"
+
+
+class NotFound(ProblemError):
+    status, code = 404, "not_found"
+
+
+class Gone(ProblemError):
+    status, code = 410, "gone"
+
+
+class Conflict(ProblemError):
+    status, code = 409, "conflict"
+
+
+class PreconditionFailed(ProblemError):
+    status, code = 412, "precondition_failed"
+
+
+class IdempotencyKeyReuse(ProblemError):
+    status, code = 422, "idempotency_key_reuse"
+
+
+class PayloadTooLarge(ProblemError):
+    status, code = 413, "payload_too_large"
+
+
+class RateLimited(ProblemError):
+    status, code = 429, "rate_limited"
+
+
+class Unavailable(ProblemError):
+    status, code = 503, "unavailable"
+
+
+class Problem(BaseModel):
+    """The problem+json body, as documented in the OpenAPI schema."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    code: str
+
+
+_CODE_BY_STATUS = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    410: "gone",
+    412: "precondition_failed",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_error",
+    429: "rate_limited",
+}
+
+
+def problem_body(status: int, code: str, detail: str, extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "type": f"https://synclog.app/problems/{code}",
+        "title": HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail,
+        "code": code,
+    }
+    body.update(extra or {})
+    return body
+
+
+def problem_response(
+    status: int,
+    code: str,
+    detail: str,
+    *,
+    extra: Mapping[str, Any] | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> JSONResponse:
+    return JSONResponse(
+        problem_body(status, code, detail, extra),
+        status_code=status,
+        media_type=PROBLEM_JSON,
+        headers=dict(headers or {}),
+    )
+
+
+def response_for(error: ProblemError) -> JSONResponse:
+    return problem_response(error.status, error.code, error.detail, extra=error.extra, headers=error.headers)
+
+
+def _validation_errors(error: RequestValidationError) -> list[dict[str, Any]]:
+    return [
+        {"loc": list(item.get("loc", ())), "msg": str(item.get("msg", "")), "type": str(item.get("type", ""))}
+        for item in error.errors()
+    ]
+
+
+async def _on_problem(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, ProblemError)
+    return response_for(error)
+
+
+async def _on_validation(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, RequestValidationError)
+    errors = _validation_errors(error)
+    where = ".".join(str(part) for part in errors[0]["loc"]) if errors else "request"
+    detail = f"{where}: {errors[0]['msg']}" if errors else "The request is not valid."
+    return problem_response(422, "validation_error", detail, extra={"errors": errors})
+
+
+async def _on_model_validation(request: Request, error: Exception) -> JSONResponse:
+    """A body that became invalid once merged (PATCH) is the client's error, like any other."""
+    assert isinstance(error, ModelValidationError)
+    return await _on_validation(
+        request, RequestValidationError([{**item, "loc": ("body", *item["loc"])} for item in error.errors()])
+    )
+
+
+async def _on_http(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, StarletteHTTPException)
+    code = _CODE_BY_STATUS.get(error.status_code, "error")
+    return problem_response(error.status_code, code, str(error.detail), headers=error.headers)
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(ProblemError, _on_problem)
+    app.add_exception_handler(RequestValidationError, _on_validation)
+    app.add_exception_handler(ModelValidationError, _on_model_validation)
+    app.add_exception_handler(StarletteHTTPException, _on_http)
+
+
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` entries for the problem statuses a route can answer."""
+    return {
+        status: {
+            "model": Problem,
+            "description": HTTPStatus(status).phrase,
+            "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+        }
+        for status in statuses
+    }

@@ -1,0 +1,1 @@
+"""Goals: the personal values, priorities and intentions entries speak to."""

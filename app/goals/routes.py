@@ -1,0 +1,126 @@
+"""HTTP routes for goals: ``/goals`` and ``/goals/{id}``."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Body, Header, Request, Response, status
+
+from app.deps import Principal, RequireScope, SessionDep
+from app.errors import problem_responses
+from app.goals import service
+from app.goals.models import GoalCreate, GoalList, GoalPatch, GoalPublic, GoalReplace
+from app.writes import etag, etag_matches
+
+router = APIRouter(prefix="/goals", tags=["goals"])
+
+GoalsReader = Annotated[Principal, RequireScope("goals:read")]
+GoalsWriter = Annotated[Principal, RequireScope("goals:write")]
+IfMatch = Annotated[str | None, Header(description="Write only if the goal is at this ETag.")]
+IfNoneMatch = Annotated[str | None, Header()]
+MERGE_PATCH = {
+    "requestBody": {"content": {"application/merge-patch+json": {"schema": {"$ref": "#/components/schemas/GoalPatch"}}}}
+}
+
+
+def _with_etag(response: Response, goal: GoalPublic) -> GoalPublic:
+    response.headers["ETag"] = etag(goal.version)
+    return goal
+
+
+@router.get("", responses=problem_responses(401, 403, 422, 429), summary="The user's goals")
+def list_goals(
+    principal: GoalsReader, session: SessionDep, status: Literal["active", "archived", "all"] = "active"
+) -> GoalList:
+    return GoalList(data=service.list_goals(session, user=principal.user, status=status))
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    responses=problem_responses(401, 403, 409, 413, 422, 429),
+    summary="Add a goal",
+)
+def create_goal(
+    body: GoalCreate, request: Request, response: Response, principal: GoalsWriter, session: SessionDep
+) -> GoalPublic:
+    goal = service.create_goal(session, user=principal.user, body=body)
+    response.headers["Location"] = str(request.url_for("read_goal", goal_id=goal.id))
+    return _with_etag(response, goal)
+
+
+@router.get(
+    "/{goal_id}",
+    response_model=GoalPublic,
+    responses={304: {"description": "Not modified"}, **problem_responses(401, 403, 404, 410, 422, 429)},
+    summary="One goal, with its ETag",
+)
+def read_goal(
+    goal_id: uuid.UUID,
+    response: Response,
+    principal: GoalsReader,
+    session: SessionDep,
+    if_none_match: IfNoneMatch = None,
+) -> GoalPublic | Response:
+    goal = service.get_goal(session, user=principal.user, goal_id=goal_id)
+    if if_none_match is not None and etag_matches(if_none_match, goal.version):
+        return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag(goal.version)})
+    return _with_etag(response, goal)
+
+
+@router.put(
+    "/{goal_id}",
+    responses={
+        200: {"description": "Replaced", "model": GoalPublic},
+        201: {"description": "Created", "model": GoalPublic},
+        **problem_responses(401, 403, 404, 410, 412, 413, 422, 429),
+    },
+    summary="Create or replace a goal under a client-chosen id",
+)
+def replace_goal(
+    goal_id: uuid.UUID,
+    body: GoalReplace,
+    request: Request,
+    response: Response,
+    principal: GoalsWriter,
+    session: SessionDep,
+    if_match: IfMatch = None,
+    if_none_match: IfNoneMatch = None,
+) -> GoalPublic:
+    goal, created = service.replace_goal(
+        session, user=principal.user, goal_id=goal_id, body=body, if_match=if_match, if_none_match=if_none_match
+    )
+    if created:
+        response.status_code = status.HTTP_201_CREATED
+        response.headers["Location"] = str(request.url_for("read_goal", goal_id=goal.id))
+    return _with_etag(response, goal)
+
+
+@router.patch(
+    "/{goal_id}",
+    responses=problem_responses(401, 403, 404, 410, 412, 413, 415, 422, 429),
+    openapi_extra=MERGE_PATCH,
+    summary="Change some fields (JSON merge patch)",
+)
+def patch_goal(
+    goal_id: uuid.UUID,
+    body: Annotated[GoalPatch, Body()],
+    response: Response,
+    principal: GoalsWriter,
+    session: SessionDep,
+    if_match: IfMatch = None,
+) -> GoalPublic:
+    return _with_etag(
+        response, service.patch_goal(session, user=principal.user, goal_id=goal_id, patch=body, if_match=if_match)
+    )
+
+
+@router.delete(
+    "/{goal_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problem_responses(401, 403, 404, 412, 422, 429),
+    summary="Delete a goal; it is taken off its entries",
+)
+def delete_goal(goal_id: uuid.UUID, principal: GoalsWriter, session: SessionDep, if_match: IfMatch = None) -> None:
+    service.delete_goal(session, user=principal.user, goal_id=goal_id, if_match=if_match)

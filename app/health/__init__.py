@@ -1,0 +1,1 @@
+"""Liveness and readiness for process managers and load balancers."""

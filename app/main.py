@@ -1,0 +1,60 @@
+"""The Synclog application: ``create_app()`` wires settings, database, routes and the PWA."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from app import __version__
+from app.auth.routes import router as auth_router
+from app.database import open_database
+from app.docs import install_docs
+from app.entries.routes import router as entries_router
+from app.errors import install_problem_handlers
+from app.goals.routes import router as goals_router
+from app.health.routes import router as health_router
+from app.paths import web_dir
+from app.settings import Settings, load_settings
+
+API_PREFIX = "/api/v1"
+
+DESCRIPTION = """The Synclog API: log synchronicities, tie them to goals, mirror a user's log offline.
+
+Authenticate with a personal access token (`Authorization: Bearer sl_pat_…`) or, in the
+PWA, the `synclog_session` cookie. Errors are `application/problem+json` with a stable `code`.
+"""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or load_settings()
+    database = open_database(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        database.dispose()
+
+    app = FastAPI(
+        title="Synclog",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.database = database
+    install_problem_handlers(app)
+
+    api = APIRouter(prefix=API_PREFIX)
+    api.include_router(auth_router)
+    api.include_router(goals_router)
+    api.include_router(entries_router)
+    app.include_router(api)
+    app.include_router(health_router)
+    install_docs(app)
+    app.mount("/", StaticFiles(directory=web_dir(), html=True, check_dir=False), name="web")
+    return app

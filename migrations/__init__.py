@@ -1,0 +1,1 @@
+"""Alembic migrations for Synclog's schema (SQLite and PostgreSQL)."""

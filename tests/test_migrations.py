@@ -1,0 +1,21 @@
+"""The migrations build exactly the schema the models describe, on both engines."""
+
+from __future__ import annotations
+
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import create_engine
+from sqlmodel import SQLModel
+
+import app.models  # noqa: F401 - registers every table
+from app.database import normalize_database_url
+from app.schema import head_revision
+
+
+def test_models_and_migrations_agree(database_url: str) -> None:
+    engine = create_engine(normalize_database_url(database_url))
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert context.get_current_revision() == head_revision(database_url)
+        assert compare_metadata(context, SQLModel.metadata) == []
+    engine.dispose()
