@@ -1,0 +1,149 @@
+"""Browser fixtures: the real ``synclog serve`` on a free loopback port and the system Chromium.
+
+Without ``/usr/bin/chromium`` the browser tests skip with a reason, unless
+``SYNCLOG_REQUIRE_BROWSER=1`` (CI), which turns the skip into a failure.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect, sync_playwright
+
+from tests.servers import Server, start_server
+
+CHROMIUM = Path(os.environ.get("SYNCLOG_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PASSWORD = "correct horse battery"
+PHONE = {"width": 360, "height": 740}
+DESKTOP = {"width": 1280, "height": 800}
+_numbers = itertools.count(1)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/web/" in item.nodeid.replace(os.sep, "/"):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> Path:
+    if not CHROMIUM.exists():
+        reason = f"no Chromium at {CHROMIUM} (apt-get install chromium); browser tests need it"
+        if os.environ.get("SYNCLOG_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"SYNCLOG_REQUIRE_BROWSER=1 but {reason}")
+        pytest.skip(reason)
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def playwright_driver(chromium_path: Path) -> Iterator[Playwright]:
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_driver: Playwright, chromium_path: Path) -> Iterator[Browser]:
+    launched = playwright_driver.chromium.launch(executable_path=str(chromium_path), args=CHROMIUM_ARGS)
+    yield launched
+    launched.close()
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """One server for the browser tests; each test signs up its own account, so none share data."""
+    directory = tmp_path_factory.mktemp("web-server")
+    running = start_server(f"sqlite:///{directory / 'synclog.db'}", directory)
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def base_url(server: Server) -> str:
+    return server.url
+
+
+@pytest.fixture
+def new_context(browser: Browser, base_url: str) -> Iterator[Callable[..., BrowserContext]]:
+    """Contexts (separate devices) that are closed after the test."""
+    opened: list[BrowserContext] = []
+
+    def make(**options: Any) -> BrowserContext:
+        options.setdefault("viewport", PHONE)
+        context = browser.new_context(base_url=base_url, **options)
+        context.set_default_timeout(15_000)
+        opened.append(context)
+        return context
+
+    yield make
+    for context in opened:
+        context.close()
+
+
+@pytest.fixture
+def context(new_context: Callable[..., BrowserContext]) -> BrowserContext:
+    return new_context()
+
+
+@pytest.fixture
+def page(context: BrowserContext) -> Page:
+    return context.new_page()
+
+
+def unique_email() -> str:
+    return f"web{next(_numbers)}-{os.getpid()}@example.org"
+
+
+def sign_up(page: Page, email: str | None = None) -> str:
+    """Create an account through the PWA's form; returns the email."""
+    email = email or unique_email()
+    page.goto("/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Create account").click()
+    expect(page.get_by_role("button", name="Log a synchronicity")).to_be_visible()
+    return email
+
+
+def wait_for_service_worker(page: Page) -> None:
+    """The shell is cached once the service worker controls the page."""
+    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null")
+
+
+def pending(page: Page) -> Any:
+    return expect(page.get_by_test_id("pending-count"))
+
+
+@pytest.fixture
+def other_device(base_url: str) -> Iterator[Callable[[str], httpx.Client]]:
+    """API clients signed in as a given user, standing in for the user's other devices."""
+    clients: list[httpx.Client] = []
+
+    def make(email: str) -> httpx.Client:
+        client = httpx.Client(base_url=f"{base_url}/api/v1", timeout=10)
+        response = client.post("/auth/login", json={"email": email, "password": PASSWORD})
+        assert response.status_code == 200, response.text
+        clients.append(client)
+        return client
+
+    yield make
+    for client in clients:
+        client.close()
+
+
+def server_entries(client: httpx.Client) -> list[dict[str, Any]]:
+    response = client.get("/entries", params={"limit": 200})
+    assert response.status_code == 200, response.text
+    entries: list[dict[str, Any]] = response.json()["data"]
+    return entries

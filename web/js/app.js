@@ -1,0 +1,255 @@
+// @ts-check
+/**
+ * The app shell: boots from IndexedDB (so it opens offline), routes between screens on
+ * the hash, keeps the pending-count and notices current, and owns sign-in state.
+ */
+
+import * as api from './api.js';
+import { synclogDB } from './db.js';
+import { emit, on } from './events.js';
+import { allOps, setAfterDrain, setSignedIn, startDraining, sync } from './outbox.js';
+import { pull } from './pull.js';
+import { mountQuickLog } from './views/quicklog.js';
+import { mountSignIn } from './views/signin.js';
+import { $ } from './dom.js';
+
+/** @typedef {import('./store.js').User} User */
+/** @typedef {{show: (focus: boolean) => void | Promise<void>}} View */
+/**
+ * @typedef {{user: () => User | undefined, setUser: (user: User) => Promise<void>,
+ *   signOut: () => Promise<void>, navigate: (route: string) => void}} AppContext
+ */
+
+const ROUTES = ['log', 'timeline', 'goals', 'currents', 'settings'];
+const TITLES = /** @type {Record<string, string>} */ ({
+  log: 'Quick log',
+  timeline: 'Timeline',
+  goals: 'Goals',
+  currents: 'Currents',
+  settings: 'Settings',
+  signin: 'Sign in',
+});
+/** @type {Record<string, () => Promise<{mount: (section: HTMLElement, ctx: AppContext) => View}>>} */
+const LOADERS = {
+  timeline: () => import('./views/timeline.js'),
+  goals: () => import('./views/goals.js'),
+  currents: () => import('./views/currents.js'),
+  settings: () => import('./views/settings.js'),
+};
+
+const state = {
+  /** @type {User | undefined} */
+  user: undefined,
+  signedIn: false,
+  /** @type {Map<string, View>} */
+  views: new Map(),
+  route: '',
+  started: false,
+};
+
+/** @type {AppContext} */
+const ctx = {
+  user: () => state.user,
+  setUser,
+  signOut,
+  navigate: (route) => {
+    location.hash = `#/${route}`;
+  },
+};
+
+async function boot() {
+  registerServiceWorker();
+  on('notice', showNotice);
+  on('outbox', () => void renderPending());
+  window.addEventListener('online', () => void renderPending());
+  window.addEventListener('offline', () => void renderPending());
+  on('user', (detail) => {
+    if (detail && detail.signedOut) sessionEnded();
+    else void reloadUser();
+  });
+  window.addEventListener('hashchange', () => void route(true));
+  setAfterDrain(pull);
+  captureLaunchParameters();
+
+  const db = await synclogDB();
+  state.user = await db.get('meta', 'user');
+  await renderPending();
+  if (state.user) {
+    state.signedIn = true;
+    enterApp();
+    void refreshUser();
+  } else {
+    try {
+      await setUser(await api.me());
+      enterApp();
+    } catch {
+      showSignIn();
+    }
+  }
+  document.documentElement.dataset.ready = 'true';
+}
+
+function registerServiceWorker() {
+  if (!('serviceWorker' in navigator)) return;
+  navigator.serviceWorker.register('/sw.js', { scope: '/' }).catch((error) => console.warn('Service worker not registered', error));
+}
+
+/** `/?action=quick-log` (shortcut) and share-target parameters open the quick log. */
+function captureLaunchParameters() {
+  const params = new URLSearchParams(location.search);
+  const shared = [params.get('title'), params.get('text'), params.get('url')].filter(Boolean).join('\n');
+  if (params.get('action') === 'quick-log' || shared) {
+    sessionStorage.setItem('synclog-launch', JSON.stringify({ quickLog: true, shared }));
+    history.replaceState(null, '', '/#/log');
+  }
+}
+
+function enterApp() {
+  $('.app-nav').hidden = false;
+  if (!state.started) {
+    state.started = true;
+    startDraining();
+    setInterval(() => {
+      if (document.visibilityState === 'visible' && navigator.onLine) void sync();
+    }, 60_000);
+  } else {
+    void sync();
+  }
+  void route(false);
+}
+
+/** Refreshes the stored user from the server; a 401 means the session ended. */
+async function refreshUser() {
+  try {
+    await setUser(await api.me());
+  } catch (error) {
+    if (error instanceof api.ApiError && error.status === 401) sessionEnded();
+  }
+}
+
+async function reloadUser() {
+  const db = await synclogDB();
+  state.user = await db.get('meta', 'user');
+}
+
+/**
+ * Stores the signed-in user. Another account's local data is cleared first.
+ * @param {User} user
+ */
+async function setUser(user) {
+  const db = await synclogDB();
+  const previous = /** @type {User | undefined} */ (await db.get('meta', 'user'));
+  const tx = db.transaction(['goals', 'entries', 'outbox', 'meta'], 'readwrite');
+  if (previous && previous.id !== user.id) {
+    for (const store of ['goals', 'entries', 'outbox', 'meta']) tx.store(store).clear();
+  }
+  tx.store('meta').put(user, 'user');
+  await tx.done;
+  state.user = user;
+  const wasSignedIn = state.signedIn;
+  state.signedIn = true;
+  setSignedIn();
+  emit('user', { id: user.id });
+  if (!wasSignedIn) emit('outbox');
+}
+
+/** The server no longer knows our session: keep local data and ops, ask to sign in. */
+function sessionEnded() {
+  if (!state.signedIn) return;
+  state.signedIn = false;
+  showSignIn(true);
+}
+
+async function signOut() {
+  try {
+    await api.signOut();
+  } catch {
+    // Offline or already signed out: forgetting the local copy is what matters here.
+  }
+  const db = await synclogDB();
+  const tx = db.transaction(['goals', 'entries', 'outbox', 'meta'], 'readwrite');
+  for (const store of ['goals', 'entries', 'outbox', 'meta']) tx.store(store).clear();
+  await tx.done;
+  state.user = undefined;
+  state.signedIn = false;
+  emit('outbox');
+  emit('data', { cleared: true });
+  showSignIn();
+}
+
+/** @param {boolean} [sessionExpired] */
+function showSignIn(sessionExpired = false) {
+  $('.app-nav').hidden = true;
+  const section = $('#view-signin');
+  let view = state.views.get('signin');
+  if (!view) {
+    view = mountSignIn(section, ctx, async () => {
+      enterApp();
+    });
+    state.views.set('signin', view);
+  }
+  showSection('signin');
+  void /** @type {any} */ (view).show(false, sessionExpired);
+}
+
+/** @param {string} name */
+function showSection(name) {
+  for (const section of document.querySelectorAll('main > .view')) {
+    /** @type {HTMLElement} */ (section).hidden = section.id !== `view-${name}`;
+  }
+  document.title = `${TITLES[name] || 'Synclog'} · Synclog`;
+  for (const link of document.querySelectorAll('.app-nav a')) {
+    if (/** @type {HTMLElement} */ (link).dataset.route === name) link.setAttribute('aria-current', 'page');
+    else link.removeAttribute('aria-current');
+  }
+  state.route = name;
+}
+
+/** @param {boolean} moveFocus */
+async function route(moveFocus) {
+  if (!state.signedIn) return;
+  const match = /^#\/(\w+)/.exec(location.hash);
+  if (!match && location.hash && location.hash !== '#') return; // e.g. the skip link's #main
+  const name = match && ROUTES.includes(match[1]) ? match[1] : 'log';
+  let view = state.views.get(name);
+  if (!view) {
+    const section = $(`#view-${name}`);
+    if (name === 'log') view = mountQuickLog(section, ctx);
+    else view = (await LOADERS[name]()).mount(section, ctx);
+    state.views.set(name, view);
+  }
+  showSection(name);
+  await view.show(moveFocus);
+}
+
+async function renderPending() {
+  const ops = await allOps();
+  const held = ops.filter((op) => op.state === 'held').length;
+  $('[data-testid="pending-count"]').textContent = String(ops.length);
+  $('#pending-label').textContent = navigator.onLine ? 'unsent' : 'unsent · offline';
+  const status = $('#sync-status');
+  status.classList.toggle('has-pending', ops.length > 0);
+  const link = /** @type {HTMLAnchorElement} */ ($('#held-link'));
+  link.hidden = held === 0;
+  link.textContent = held === 1 ? '1 needs attention' : `${held} need attention`;
+}
+
+/** @param {{message: string, level: 'info' | 'warning' | 'error'}} notice */
+function showNotice(notice) {
+  const box = $('#notices');
+  const item = document.createElement('div');
+  item.className = `notice notice-${notice.level}`;
+  const text = document.createElement('p');
+  text.textContent = notice.message;
+  const close = document.createElement('button');
+  close.type = 'button';
+  close.className = 'notice-close';
+  close.textContent = 'Dismiss';
+  close.addEventListener('click', () => item.remove());
+  item.append(text, close);
+  box.append(item);
+  while (box.children.length > 4) box.firstElementChild?.remove();
+  if (notice.level === 'info') setTimeout(() => item.remove(), 10_000);
+}
+
+void boot();

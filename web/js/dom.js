@@ -1,0 +1,85 @@
+// @ts-check
+/** Element construction without innerHTML, so user text is never parsed as markup. */
+
+/**
+ * @typedef {string | number | Node | null | undefined | false} Child
+ */
+
+/**
+ * h('button', {type: 'button', onclick: f}, 'Save') — attributes, `on*` listeners,
+ * `dataset` and boolean properties in one object.
+ * @param {string} tag
+ * @param {Record<string, any> | null} [attrs]
+ * @param {...(Child | Child[])} children
+ * @returns {HTMLElement}
+ */
+export function h(tag, attrs, ...children) {
+  const element = document.createElement(tag);
+  let initialValue;
+  for (const [name, value] of Object.entries(attrs || {})) {
+    if (name === 'value') initialValue = value;
+    if (value === undefined || value === null || value === false || name === 'value') continue;
+    if (name.startsWith('on') && typeof value === 'function') element.addEventListener(name.slice(2), value);
+    else if (name === 'dataset') Object.assign(element.dataset, value);
+    else if (name === 'class') element.className = value;
+    else if (name in element && typeof value !== 'string') /** @type {any} */ (element)[name] = value;
+    else element.setAttribute(name, value === true ? '' : String(value));
+  }
+  append(element, children);
+  // After the children, so a <select> has its options and a <textarea> its text.
+  if (initialValue !== undefined && initialValue !== null) /** @type {any} */ (element).value = String(initialValue);
+  return element;
+}
+
+/** SVG elements (the heatmap). @param {string} tag @param {Record<string, string | number>} [attrs] @param {...Node} children */
+export function svg(tag, attrs = {}, ...children) {
+  const element = document.createElementNS('http://www.w3.org/2000/svg', tag);
+  for (const [name, value] of Object.entries(attrs)) element.setAttribute(name, String(value));
+  for (const child of children) element.append(child);
+  return element;
+}
+
+/** @param {Element} parent @param {(Child | Child[])[]} children */
+export function append(parent, children) {
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false) continue;
+    parent.append(typeof child === 'object' ? child : String(child));
+  }
+}
+
+/** @param {Element} parent @param {...(Child | Child[])} children */
+export function replace(parent, ...children) {
+  parent.replaceChildren();
+  append(parent, children);
+}
+
+/** @template {Element} T @param {string} selector @param {ParentNode} [root] @returns {T} */
+export function $(selector, root = document) {
+  const found = root.querySelector(selector);
+  if (!found) throw new Error(`Missing element ${selector}`);
+  return /** @type {T} */ (found);
+}
+
+/** Comma-separated text to a clean list. @param {string} text */
+export function splitList(text) {
+  const seen = new Set();
+  const values = [];
+  for (const part of text.split(',')) {
+    const value = part.trim();
+    if (value && !seen.has(value.toLowerCase())) {
+      seen.add(value.toLowerCase());
+      values.push(value);
+    }
+  }
+  return values;
+}
+
+/** @param {Blob} blob @param {string} filename */
+export function download(blob, filename) {
+  const url = URL.createObjectURL(blob);
+  const link = h('a', { href: url, download: filename });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}

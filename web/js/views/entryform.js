@@ -1,0 +1,129 @@
+// @ts-check
+/**
+ * The fields of an entry as a form (kind chips, goal chips, note, intensity, people,
+ * tags, place, and on edit: time, zone, meaning), shared by quick log and timeline.
+ */
+
+import { h, splitList } from '../dom.js';
+import { KINDS } from '../store.js';
+import { fromDatetimeLocal, rfc3339, toDatetimeLocal } from '../time.js';
+
+let counter = 0;
+
+/**
+ * @param {any} entry
+ * @param {any[]} goals active goals, plus any archived one the entry already names
+ * @param {{full: boolean}} options full adds time, zone and meaning
+ * @returns {{element: HTMLElement, read: () => Record<string, any>}}
+ */
+export function entryFields(entry, goals, options) {
+  const prefix = `ef${++counter}`;
+  const kindChips = KINDS.map(([value, label]) =>
+    h(
+      'label',
+      { class: 'chip' },
+      h('input', { type: 'radio', name: `${prefix}-kind`, value, checked: entry.kind === value }),
+      h('span', null, label),
+    ),
+  );
+  const goalChips = goals.map((goal) => {
+    const swatch = h('span', { class: 'swatch', 'aria-hidden': 'true' });
+    swatch.style.backgroundColor = goal.color || '#0f766e';
+    return h(
+      'label',
+      { class: 'chip' },
+      h('input', { type: 'checkbox', name: `${prefix}-goal`, value: goal.id, checked: (entry.goal_ids || []).includes(goal.id) }),
+      swatch,
+      h('span', null, goal.title),
+    );
+  });
+  const intensityChips = [1, 2, 3, 4, 5].map((value) =>
+    h(
+      'label',
+      { class: 'chip chip-round' },
+      h('input', { type: 'radio', name: `${prefix}-intensity`, value: String(value), checked: (entry.intensity ?? 3) === value }),
+      h('span', null, String(value)),
+    ),
+  );
+  /** @param {string} name @param {string} label @param {HTMLElement} control @param {string} [hint] */
+  const field = (name, label, control, hint) => {
+    control.id = `${prefix}-${name}`;
+    const children = [h('label', { for: control.id }, label), control];
+    if (hint) {
+      control.setAttribute('aria-describedby', `${control.id}-hint`);
+      children.push(h('p', { class: 'hint', id: `${control.id}-hint` }, hint));
+    }
+    return h('div', { class: `field field-${name}` }, children);
+  };
+  const note = h('textarea', { rows: 3, maxLength: 10000, value: entry.note || '' });
+  const meaning = h('textarea', { rows: 3, maxLength: 10000, value: entry.meaning || '' });
+  const people = h('input', { type: 'text', autocomplete: 'off', value: (entry.people || []).join(', ') });
+  const tags = h('input', { type: 'text', autocomplete: 'off', value: (entry.tags || []).join(', ') });
+  const place = h('input', { type: 'text', autocomplete: 'off', maxLength: 200, value: entry.place || '' });
+  const when = h('input', { type: 'datetime-local', required: true, value: entry.occurred_at ? toDatetimeLocal(entry.occurred_at, entry.timezone) : '' });
+  const zone = h('input', { type: 'text', autocomplete: 'off', list: 'timezones', value: entry.timezone || '' });
+
+  const element = h(
+    'div',
+    { class: 'entry-fields' },
+    h('fieldset', { class: 'chips' }, h('legend', null, 'Kind'), kindChips),
+    goals.length
+      ? h('fieldset', { class: 'chips' }, h('legend', null, 'Goals it speaks to'), goalChips)
+      : h('p', { class: 'hint' }, 'Add goals on the Goals screen to tie moments to them.'),
+    field('note', 'Note', note),
+    options.full && field('meaning', 'Meaning', meaning, 'What it says to you, now or later.'),
+    h('fieldset', { class: 'chips' }, h('legend', null, 'Intensity'), intensityChips),
+    field('people', 'People', people, 'Separate names with commas.'),
+    field('tags', 'Tags', tags, 'Separate tags with commas.'),
+    field('place', 'Place', place),
+    options.full && field('when', 'When', when),
+    options.full && field('zone', 'Time zone', zone),
+  );
+
+  function read() {
+    /** @param {string} name */
+    const checked = (name) => /** @type {HTMLInputElement[]} */ ([...element.querySelectorAll(`input[name="${name}"]:checked`)]).map((input) => input.value);
+    /** @type {Record<string, any>} */
+    const values = {
+      kind: checked(`${prefix}-kind`)[0] || entry.kind || 'other',
+      goal_ids: checked(`${prefix}-goal`),
+      note: /** @type {HTMLTextAreaElement} */ (note).value,
+      intensity: Number(checked(`${prefix}-intensity`)[0] || 3),
+      people: splitList(/** @type {HTMLInputElement} */ (people).value),
+      tags: splitList(/** @type {HTMLInputElement} */ (tags).value),
+      place: /** @type {HTMLInputElement} */ (place).value.trim() || null,
+    };
+    // Goals not offered here (e.g. deleted since) stay as they were.
+    const offered = new Set(goals.map((goal) => goal.id));
+    for (const id of entry.goal_ids || []) if (!offered.has(id)) values.goal_ids.push(id);
+    if (options.full) {
+      values.meaning = /** @type {HTMLTextAreaElement} */ (meaning).value;
+      const zoneValue = /** @type {HTMLInputElement} */ (zone).value.trim() || entry.timezone;
+      values.timezone = zoneValue;
+      const whenValue = /** @type {HTMLInputElement} */ (when).value;
+      if (whenValue && whenValue !== toDatetimeLocal(entry.occurred_at, entry.timezone)) {
+        values.occurred_at = rfc3339(fromDatetimeLocal(whenValue, zoneValue), zoneValue);
+      } else if (zoneValue !== entry.timezone) {
+        values.occurred_at = rfc3339(new Date(entry.occurred_at), zoneValue);
+      }
+    }
+    return values;
+  }
+
+  return { element, read };
+}
+
+/** A <datalist> of IANA zones for the time-zone fields, added once. */
+export function ensureTimeZoneList() {
+  if (document.getElementById('timezones')) return;
+  /** @type {string[]} */
+  let zones = [];
+  try {
+    // @ts-ignore: supportedValuesOf is newer than some lib.dom versions.
+    zones = Intl.supportedValuesOf('timeZone');
+  } catch {
+    zones = ['UTC'];
+  }
+  if (!zones.includes('UTC')) zones = ['UTC', ...zones];
+  document.body.append(h('datalist', { id: 'timezones' }, zones.map((zone) => h('option', { value: zone }))));
+}

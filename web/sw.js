@@ -1,0 +1,92 @@
+// @ts-check
+/// <reference lib="webworker" />
+/**
+ * Synclog service worker: precaches the app shell under a versioned cache (old ones are
+ * deleted on activate) so the app opens offline. API requests never touch a cache.
+ */
+
+const VERSION = 'synclog-shell-v1';
+const SHELL = [
+  '/',
+  '/manifest.webmanifest',
+  '/css/app.css',
+  '/js/app.js',
+  '/js/api.js',
+  '/js/db.js',
+  '/js/dom.js',
+  '/js/events.js',
+  '/js/outbox.js',
+  '/js/pull.js',
+  '/js/store.js',
+  '/js/time.js',
+  '/js/views/currents.js',
+  '/js/views/entryform.js',
+  '/js/views/goals.js',
+  '/js/views/quicklog.js',
+  '/js/views/settings.js',
+  '/js/views/signin.js',
+  '/js/views/timeline.js',
+  '/icons/icon-192.png',
+  '/icons/icon-512.png',
+  '/icons/maskable-512.png',
+];
+
+const sw = /** @type {ServiceWorkerGlobalScope} */ (/** @type {unknown} */ (self));
+
+sw.addEventListener('install', (event) => {
+  event.waitUntil(
+    caches
+      .open(VERSION)
+      .then((cache) => cache.addAll(SHELL.map((path) => new Request(path, { cache: 'reload' }))))
+      .then(() => sw.skipWaiting()),
+  );
+});
+
+sw.addEventListener('activate', (event) => {
+  event.waitUntil(
+    caches
+      .keys()
+      .then((keys) => Promise.all(keys.filter((key) => key.startsWith('synclog-') && key !== VERSION).map((key) => caches.delete(key))))
+      .then(() => sw.clients.claim()),
+  );
+});
+
+sw.addEventListener('fetch', (event) => {
+  const request = event.request;
+  const url = new URL(request.url);
+  if (request.method !== 'GET' || url.origin !== sw.location.origin) return;
+  // The API is always the network's: the outbox and pull handle being offline.
+  if (url.pathname.startsWith('/api/') || url.pathname === '/healthz' || url.pathname === '/readyz' || url.pathname === '/metrics') return;
+  if (request.mode === 'navigate') {
+    // Every page of the app is the one shell; query strings (shortcut, share) are read by the app.
+    event.respondWith(shell(request, '/'));
+    return;
+  }
+  if (SHELL.includes(url.pathname)) event.respondWith(shell(request, url.pathname));
+});
+
+/**
+ * Shell files: cache first (offline and fast). The shell changes only with VERSION, so
+ * a page never mixes files of two releases; the network is the fallback.
+ * @param {Request} request @param {string} path
+ */
+async function shell(request, path) {
+  const cache = await caches.open(VERSION);
+  const cached = await cache.match(path);
+  if (cached) return cached;
+  try {
+    return await fetch(request.mode === 'navigate' ? path : request);
+  } catch {
+    return new Response('Synclog is offline and this file is not cached yet.', { status: 503, headers: { 'Content-Type': 'text/plain' } });
+  }
+}
+
+// Background Sync is one more trigger: the open pages do the draining.
+sw.addEventListener('sync', (/** @type {any} */ event) => {
+  if (event.tag !== 'synclog-outbox') return;
+  event.waitUntil(
+    sw.clients.matchAll({ type: 'window' }).then((clients) => {
+      for (const client of clients) client.postMessage({ type: 'drain' });
+    }),
+  );
+});
