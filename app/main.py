@@ -18,6 +18,7 @@ from app.goals.routes import router as goals_router
 from app.health.routes import router as health_router
 from app.paths import web_dir
 from app.settings import Settings, load_settings
+from app.summary.routes import router as summary_router
 
 API_PREFIX = "/api/v1"
 
@@ -53,6 +54,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(auth_router)
     api.include_router(goals_router)
     api.include_router(entries_router)
+    api.include_router(summary_router)
     app.include_router(api)
     app.include_router(health_router)
     install_docs(app)

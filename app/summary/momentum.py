@@ -19,9 +19,7 @@ def decay(cadence: Cadence, target: int) -> float:
     return float(0.5 ** (math.sqrt(frequency) / 13))
 
 
-def momentum(
-    counts: DailyCounts, *, cadence: Cadence, target: int, as_of: date
-) -> float:
+def momentum(counts: DailyCounts, *, cadence: Cadence, target: int, as_of: date) -> float:
     """Habit strength in 0..1, rounded to 4 decimals; 0 before the first entry's day."""
     if target < 1:
         raise ValueError("target must be at least 1")

@@ -106,9 +106,7 @@ def daily_counts_until(counts: DailyCounts, as_of: date) -> dict[date, int]:
     return result
 
 
-def period_counts(
-    counts: DailyCounts, rule: StreakRule, as_of: date
-) -> dict[date, int]:
+def period_counts(counts: DailyCounts, rule: StreakRule, as_of: date) -> dict[date, int]:
     """Entries per period (keyed by the period's first day), ignoring days after ``as_of``."""
     per_day = daily_counts_until(counts, as_of)
     if rule.cadence == "daily":
@@ -156,22 +154,15 @@ def compute_streaks(counts: DailyCounts, rule: StreakRule, as_of: date) -> Strea
     per_period = period_counts(counts, rule, as_of)
     runs = find_runs(per_period, rule)
     if not runs:
-        return Streaks(
-            runs=(), current=NO_STREAK, longest=NO_STREAK, current_periods=()
-        )
+        return Streaks(runs=(), current=NO_STREAK, longest=NO_STREAK, current_periods=())
 
     last = runs[-1]
     status = _current_status(last.end, rule.period_of(as_of), rule)
-    if status == "none":
-        current = NO_STREAK
-    else:
-        current = Streak(last.length, last.start, last.end, status, last.grace_used)
+    current = NO_STREAK if status == "none" else Streak(last.length, last.start, last.end, status, last.grace_used)
 
     # max() keeps the first of equal items, so scan newest first: a tie goes to the latest run.
     longest_run = max(reversed(runs), key=lambda run: run.length)
-    longest_status: StreakStatus = (
-        current.status if longest_run is last and current.status != "none" else "ended"
-    )
+    longest_status: StreakStatus = current.status if longest_run is last and current.status != "none" else "ended"
     longest = Streak(
         longest_run.length,
         longest_run.start,
@@ -183,9 +174,7 @@ def compute_streaks(counts: DailyCounts, rule: StreakRule, as_of: date) -> Strea
     periods: tuple[StreakPeriod, ...] = ()
     if current.status != "none":
         periods = tuple(_periods_of(last, per_period, rule))
-    return Streaks(
-        runs=tuple(runs), current=current, longest=longest, current_periods=periods
-    )
+    return Streaks(runs=tuple(runs), current=current, longest=longest, current_periods=periods)
 
 
 def _current_status(end: date, today: date, rule: StreakRule) -> StreakStatus:
@@ -196,16 +185,12 @@ def _current_status(end: date, today: date, rule: StreakRule) -> StreakStatus:
     return "at_risk" if end == today - _ONE_WEEK else "none"
 
 
-def _periods_of(
-    run: Run, per_period: Mapping[date, int], rule: StreakRule
-) -> list[StreakPeriod]:
+def _periods_of(run: Run, per_period: Mapping[date, int], rule: StreakRule) -> list[StreakPeriod]:
     step = _ONE_DAY if rule.cadence == "daily" else _ONE_WEEK
     periods: list[StreakPeriod] = []
     period = run.start
     while period <= run.end:
         count = per_period.get(period, 0)
-        periods.append(
-            StreakPeriod(period, count, "met" if count >= rule.target else "bridged")
-        )
+        periods.append(StreakPeriod(period, count, "met" if count >= rule.target else "bridged"))
         period += step
     return periods

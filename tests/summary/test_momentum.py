@@ -41,13 +41,9 @@ def test_every_day_for_years_approaches_one() -> None:
 
 def test_weekly_window_keeps_credit_for_seven_days() -> None:
     week_ago = {before(6): 1}
-    assert momentum(week_ago, cadence="weekly", target=1, as_of=TODAY) == round(
-        1 - WEEKLY_M**7, 4
-    )
+    assert momentum(week_ago, cadence="weekly", target=1, as_of=TODAY) == round(1 - WEEKLY_M**7, 4)
     eight_days = {before(7): 1}
-    assert momentum(eight_days, cadence="weekly", target=1, as_of=TODAY) == round(
-        (1 - WEEKLY_M**7) * WEEKLY_M, 4
-    )
+    assert momentum(eight_days, cadence="weekly", target=1, as_of=TODAY) == round((1 - WEEKLY_M**7) * WEEKLY_M, 4)
 
 
 def test_target_above_one_gives_partial_credit() -> None:
@@ -64,10 +60,7 @@ def test_entries_after_as_of_are_ignored() -> None:
     assert momentum(counts, cadence="daily", target=1, as_of=TODAY) == momentum(
         {before(1): 1}, cadence="daily", target=1, as_of=TODAY
     )
-    assert (
-        momentum({TODAY + timedelta(days=1): 1}, cadence="daily", target=1, as_of=TODAY)
-        == 0
-    )
+    assert momentum({TODAY + timedelta(days=1): 1}, cadence="daily", target=1, as_of=TODAY) == 0
 
 
 def test_target_must_be_positive() -> None:
@@ -75,9 +68,7 @@ def test_target_must_be_positive() -> None:
         momentum({}, cadence="daily", target=0, as_of=TODAY)
 
 
-def naive_momentum(
-    entry_days: list[date], cadence: str, target: int, as_of: date
-) -> float:
+def naive_momentum(entry_days: list[date], cadence: str, target: int, as_of: date) -> float:
     """SPEC §6 word for word: every day, count every entry in the window again."""
     kept = [day for day in entry_days if day <= as_of]
     if not kept:
@@ -101,9 +92,7 @@ def naive_momentum(
     cadence=st.sampled_from(["daily", "weekly"]),
     target=st.integers(min_value=1, max_value=50),
 )
-def test_momentum_matches_the_naive_reference(
-    offsets: list[int], as_of: date, cadence: str, target: int
-) -> None:
+def test_momentum_matches_the_naive_reference(offsets: list[int], as_of: date, cadence: str, target: int) -> None:
     entry_days = [as_of + timedelta(days=offset) for offset in offsets]
     counts: dict[date, int] = {}
     for day in entry_days:

@@ -83,9 +83,7 @@ def test_a_gap_longer_than_grace_splits_runs() -> None:
     rule = StreakRule(grace_days=1)
     result = compute_streaks(days(10, 11, 14, 15), rule, TODAY)
     assert result.runs == (Run(d(10), d(11), 2, 0), Run(d(14), d(15), 2, 0))
-    two_day_grace = compute_streaks(
-        days(10, 11, 14, 15), StreakRule(grace_days=2), TODAY
-    )
+    two_day_grace = compute_streaks(days(10, 11, 14, 15), StreakRule(grace_days=2), TODAY)
     assert two_day_grace.runs == (Run(d(10), d(15), 6, 2),)
 
 
@@ -153,9 +151,7 @@ def test_weekly_target_above_one_sums_the_week() -> None:
 def test_entries_after_as_of_are_ignored() -> None:
     result = compute_streaks(days(23, 24, 26), DAILY, TODAY)
     assert result.current == Streak(2, d(23), d(24), "at_risk", 0)
-    weekly = compute_streaks(
-        {d(24): 1, d(26): 1}, StreakRule(cadence="weekly", target=2), TODAY
-    )
+    weekly = compute_streaks({d(24): 1, d(26): 1}, StreakRule(cadence="weekly", target=2), TODAY)
     assert weekly.current == NO_STREAK
     assert weekly.runs == ()
 
@@ -179,9 +175,7 @@ def test_a_longer_past_run_is_the_longest_and_ended() -> None:
 
 def test_week_starting_sunday_moves_the_week_boundary() -> None:
     saturday_and_sunday = days(21, 22)
-    monday_weeks = compute_streaks(
-        saturday_and_sunday, StreakRule(cadence="weekly"), TODAY
-    )
+    monday_weeks = compute_streaks(saturday_and_sunday, StreakRule(cadence="weekly"), TODAY)
     # Both days fall in the Monday week of 16 Nov, which is over: at risk for one week.
     assert monday_weeks.current == Streak(1, d(16), d(16), "at_risk", 0)
     sunday_rule = StreakRule(cadence="weekly", week_start="sunday")
@@ -198,9 +192,7 @@ def test_week_of_respects_week_start() -> None:
 
 def test_counts_may_come_as_sorted_pairs() -> None:
     pairs = [(d(23), 1), (d(24), 1), (d(25), 1)]
-    assert compute_streaks(pairs, DAILY, TODAY).current == Streak(
-        3, d(23), d(25), "active", 0
-    )
+    assert compute_streaks(pairs, DAILY, TODAY).current == Streak(3, d(23), d(25), "active", 0)
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,55 @@
+"""HTTP routes for the summary: ``/summary``, ``/summary/heatmap`` and ``/summary/explain``."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from app.database import utcnow
+from app.deps import Principal, RequireScope, SessionDep
+from app.errors import problem_responses
+from app.summary import service
+from app.summary.models import ExplainPublic, HeatmapPublic, SummaryPublic
+
+router = APIRouter(prefix="/summary", tags=["summary"])
+
+SummaryReader = Annotated[Principal, RequireScope("summary:read")]
+AsOf = Annotated[
+    date | None,
+    Query(description="The day to summarize as of (ISO date); default today in the user's zone and day start."),
+]
+
+
+@router.get("", responses=problem_responses(401, 403, 422, 429), summary="Streaks, momentum and counts")
+def read_summary(principal: SummaryReader, session: SessionDep, as_of: AsOf = None) -> SummaryPublic:
+    return service.get_summary(session, user=principal.user, as_of=as_of, now=utcnow())
+
+
+@router.get("/heatmap", responses=problem_responses(401, 403, 404, 422, 429), summary="Entries per day")
+def read_heatmap(
+    principal: SummaryReader,
+    session: SessionDep,
+    first: Annotated[
+        date | None, Query(alias="from", description="First local date; default 364 days before to.")
+    ] = None,
+    last: Annotated[date | None, Query(alias="to", description="Last local date; default today.")] = None,
+    goal_id: Annotated[uuid.UUID | None, Query(description="Count only this goal's entries.")] = None,
+) -> HeatmapPublic:
+    return service.get_heatmap(session, user=principal.user, first=first, last=last, goal_id=goal_id, now=utcnow())
+
+
+@router.get(
+    "/explain",
+    responses=problem_responses(401, 403, 404, 422, 429),
+    summary="How the current streak was counted",
+)
+def read_explanation(
+    principal: SummaryReader,
+    session: SessionDep,
+    goal_id: Annotated[uuid.UUID | None, Query(description="The goal to explain; default the overall streak.")] = None,
+    as_of: AsOf = None,
+) -> ExplainPublic:
+    return service.explain(session, user=principal.user, goal_id=goal_id, as_of=as_of, now=utcnow())

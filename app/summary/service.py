@@ -1,0 +1,297 @@
+"""The summary's queries: one aggregate query feeds the pure streak and momentum rules."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections import OrderedDict
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Date, Integer, String, Uuid, and_, cast, func, literal, null, or_, union_all
+from sqlalchemy import select as select_columns
+from sqlalchemy.sql import Select
+from sqlmodel import Session, col, select
+
+from app.auth.models import User
+from app.database import UTCDateTime
+from app.entries.models import Entry, EntryGoal
+from app.errors import NotFound, ValidationProblem
+from app.goals.models import Goal
+from app.summary.hours import ERAS_BEGIN, local_hour, offset_eras, postgres_local_hour, sqlite_local_hour
+from app.summary.models import ExplainPublic, HeatmapDay, HeatmapPublic, SummaryPublic
+from app.summary.report import (
+    GoalRule,
+    SummaryCounts,
+    SummarySettings,
+    build_summary,
+    explain_periods,
+    explanation,
+    goal_rule,
+    overall_rule,
+    rule_public,
+    streak_public,
+)
+from app.summary.streaks import compute_streaks
+from app.sync.models import ChangeCounter
+from app.timezones import today
+
+EARLIEST_AS_OF = date(1970, 1, 1)
+AS_OF_MAX_AHEAD = timedelta(days=366)
+HEATMAP_DEFAULT_DAYS = 365
+HEATMAP_MAX_DAYS = 3660
+
+
+def summary_settings(user: User) -> SummarySettings:
+    return SummarySettings(
+        timezone=user.timezone,
+        day_start_hour=user.day_start_hour,
+        week_start="sunday" if user.week_start == "sunday" else "monday",
+        grace_days=user.grace_days,
+    )
+
+
+def _invalid(parameter: str, message: str) -> ValidationProblem:
+    return ValidationProblem(
+        f"query.{parameter}: {message}",
+        errors=[{"loc": ["query", parameter], "msg": message, "type": "value_error"}],
+    )
+
+
+def resolve_as_of(as_of: date | None, *, user: User, now: datetime) -> date:
+    """``as_of``, or the user's today; dates before 1970 or over a year ahead are refused."""
+    current = today(now, user.timezone, user.day_start_hour)
+    if as_of is None:
+        return current
+    if not EARLIEST_AS_OF <= as_of <= current + AS_OF_MAX_AHEAD:
+        raise _invalid(
+            "as_of", f"must lie between {EARLIEST_AS_OF.isoformat()} and {(current + AS_OF_MAX_AHEAD).isoformat()}"
+        )
+    return as_of
+
+
+def _goal_of_user(session: Session, *, user: User, goal_id: uuid.UUID) -> Goal:
+    goal = session.get(Goal, goal_id)
+    if goal is None or goal.user_id != user.id or goal.deleted_at is not None:
+        raise NotFound("No such goal.")
+    return goal
+
+
+def _goal_rule(goal: Goal) -> GoalRule:
+    return GoalRule(
+        goal_id=goal.id,
+        title=goal.title,
+        cadence="daily" if goal.cadence == "daily" else "weekly",
+        target=goal.target,
+    )
+
+
+def active_goals(session: Session, *, user: User) -> list[GoalRule]:
+    query = (
+        select(Goal)
+        .where(col(Goal.user_id) == user.id, col(Goal.status) == "active", col(Goal.deleted_at).is_(None))
+        .order_by(col(Goal.created_at), col(Goal.id))
+    )
+    return [_goal_rule(goal) for goal in session.exec(query)]
+
+
+def _live_entries(user_id: uuid.UUID) -> Any:
+    return and_(col(Entry.user_id) == user_id, col(Entry.deleted_at).is_(None))
+
+
+def _facet(
+    name: str,
+    *,
+    day: Any = None,
+    goal_id: Any = None,
+    label: Any = None,
+    hour: Any = None,
+    moment: Any = None,
+) -> Select[Any]:
+    """One facet of the aggregate query; every facet has the same columns, typed by the first."""
+    return select_columns(
+        literal(name, String).label("facet"),
+        (day if day is not None else cast(null(), Date)).label("day"),
+        (goal_id if goal_id is not None else cast(null(), Uuid)).label("goal_id"),
+        (label if label is not None else cast(null(), String)).label("label"),
+        (hour if hour is not None else cast(null(), Integer)).label("hour"),
+        (moment if moment is not None else cast(null(), UTCDateTime)).label("moment"),
+        func.count().label("n"),
+    )
+
+
+def summary_counts(
+    session: Session, *, user_id: uuid.UUID, timezone: str, as_of: date, goal_ids: list[uuid.UUID]
+) -> SummaryCounts:
+    """Entries per day, per goal and day, per kind and per wall-clock hour, in one query."""
+    live = and_(_live_entries(user_id), col(Entry.local_date) <= as_of)
+    local_date = col(Entry.local_date)
+    facets = [
+        _facet("day", day=local_date).where(live).group_by(local_date),
+        _facet("kind", label=col(Entry.kind)).where(live).group_by(col(Entry.kind)),
+    ]
+    if goal_ids:
+        goal_id = col(EntryGoal.goal_id)
+        facets.append(
+            _facet("goal", day=local_date, goal_id=goal_id)
+            .join_from(Entry, EntryGoal, col(EntryGoal.entry_id) == col(Entry.id))
+            .where(live, goal_id.in_(goal_ids))
+            .group_by(goal_id, local_date)
+        )
+    occurred_at, entry_zone = col(Entry.occurred_at), col(Entry.timezone)
+    if session.get_bind().dialect.name == "postgresql":
+        hour = postgres_local_hour(occurred_at, entry_zone)
+        facets.append(_facet("hour", hour=hour).where(live).group_by(hour))
+    else:
+        # The user's own zone is converted in SQL; entries logged elsewhere come back by instant.
+        in_user_zone = and_(entry_zone == timezone, occurred_at >= ERAS_BEGIN)
+        eras = offset_eras(timezone, as_of.year + 1)
+        hour = sqlite_local_hour(occurred_at, eras)
+        facets.append(_facet("hour", hour=hour).where(live, in_user_zone).group_by(hour))
+        facets.append(
+            _facet("elsewhere", label=entry_zone, moment=occurred_at)
+            .where(live, or_(entry_zone != timezone, occurred_at < ERAS_BEGIN))
+            .group_by(entry_zone, occurred_at)
+        )
+
+    counts = SummaryCounts()
+    for facet, day, goal, label, hour_of_day, moment, n in session.execute(union_all(*facets)):
+        if facet == "day":
+            counts.per_day[day] = n
+        elif facet == "goal":
+            counts.per_goal_day.setdefault(goal, {})[day] = n
+        elif facet == "kind":
+            counts.by_kind[label] = n
+        elif facet == "hour":
+            counts.by_hour[hour_of_day] += n
+        else:
+            counts.by_hour[local_hour(moment, label)] += n
+    return counts
+
+
+def day_counts(
+    session: Session, *, user_id: uuid.UUID, first: date | None, last: date, goal_id: uuid.UUID | None
+) -> dict[date, int]:
+    """Live entries per local day from ``first`` (or the beginning) to ``last``, of one goal or all."""
+    local_date = col(Entry.local_date)
+    query = select(local_date, func.count()).where(_live_entries(user_id), local_date <= last)
+    if first is not None:
+        query = query.where(local_date >= first)
+    if goal_id is not None:
+        query = query.join(EntryGoal, col(EntryGoal.entry_id) == col(Entry.id)).where(col(EntryGoal.goal_id) == goal_id)
+    return {day: count for day, count in session.execute(query.group_by(local_date))}
+
+
+def change_number(session: Session, *, user_id: uuid.UUID) -> int:
+    """The user's last change number: any write to their goals or entries moves it."""
+    counter = session.get(ChangeCounter, user_id)
+    return counter.last_seq if counter is not None else 0
+
+
+class SummaryCache:
+    """Recent summaries by user, change number, settings and ``as_of``; thread-safe, bounded.
+
+    A write to a user's goals or entries takes a new change number, so a cached summary is
+    never served after its data changed. The number is read before the aggregate query, so a
+    concurrent write can only make a cached summary newer than its key, never older.
+    """
+
+    def __init__(self, max_size: int = 1024) -> None:
+        self.max_size = max_size
+        self._items: OrderedDict[tuple[Any, ...], SummaryPublic] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[Any, ...]) -> SummaryPublic | None:
+        with self._lock:
+            summary = self._items.get(key)
+            if summary is not None:
+                self._items.move_to_end(key)
+            return summary
+
+    def put(self, key: tuple[Any, ...], summary: SummaryPublic) -> None:
+        with self._lock:
+            self._items[key] = summary
+            self._items.move_to_end(key)
+            while len(self._items) > self.max_size:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+summary_cache = SummaryCache()
+
+
+def get_summary(
+    session: Session, *, user: User, as_of: date | None, now: datetime, cache: SummaryCache | None = summary_cache
+) -> SummaryPublic:
+    day = resolve_as_of(as_of, user=user, now=now)
+    settings = summary_settings(user)
+    key: tuple[Any, ...] = ()
+    if cache is not None:
+        database = session.get_bind().engine.url.render_as_string(hide_password=True)
+        key = (database, user.id, change_number(session, user_id=user.id), day, settings)
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
+    goals = active_goals(session, user=user)
+    counts = summary_counts(
+        session, user_id=user.id, timezone=user.timezone, as_of=day, goal_ids=[goal.goal_id for goal in goals]
+    )
+    summary = build_summary(counts=counts, goals=goals, settings=settings, as_of=day)
+    if cache is not None:
+        cache.put(key, summary)
+    return summary
+
+
+def get_heatmap(
+    session: Session,
+    *,
+    user: User,
+    first: date | None,
+    last: date | None,
+    goal_id: uuid.UUID | None,
+    now: datetime,
+) -> HeatmapPublic:
+    """Entries per day over a range of at most 3660 days, by default the 365 days ending today."""
+    if last is None:
+        current = today(now, user.timezone, user.day_start_hour)
+        last = max(current, first) if first is not None else current
+    if first is None:
+        first = last - timedelta(days=HEATMAP_DEFAULT_DAYS - 1)
+    if first > last:
+        raise _invalid("from", "must not be after to")
+    if (last - first).days + 1 > HEATMAP_MAX_DAYS:
+        raise _invalid("from", f"the range from..to spans at most {HEATMAP_MAX_DAYS} days")
+    if goal_id is not None:
+        _goal_of_user(session, user=user, goal_id=goal_id)
+    counts = day_counts(session, user_id=user.id, first=first, last=last, goal_id=goal_id)
+    days = [HeatmapDay(date=day, count=count) for day, count in sorted(counts.items()) if count > 0]
+    return HeatmapPublic(
+        from_=first,
+        to=last,
+        max=max((day.count for day in days), default=0),
+        total=sum(day.count for day in days),
+        days=days,
+    )
+
+
+def explain(
+    session: Session, *, user: User, goal_id: uuid.UUID | None, as_of: date | None, now: datetime
+) -> ExplainPublic:
+    """The streak rule in words and numbers, and the periods of the current streak."""
+    day = resolve_as_of(as_of, user=user, now=now)
+    settings = summary_settings(user)
+    goal = _goal_rule(_goal_of_user(session, user=user, goal_id=goal_id)) if goal_id is not None else None
+    rule = goal_rule(goal, settings) if goal is not None else overall_rule(settings)
+    counts = day_counts(session, user_id=user.id, first=None, last=day, goal_id=goal_id)
+    streaks = compute_streaks(counts, rule, day)
+    return ExplainPublic(
+        goal_id=goal.goal_id if goal is not None else None,
+        title=goal.title if goal is not None else None,
+        rule=rule_public(rule, settings, day),
+        explanation=explanation(rule, settings, streaks.current, day),
+        current=streak_public(streaks.current),
+        periods=explain_periods(streaks.current_periods, rule),
+    )
