@@ -9,7 +9,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, delete, or_
@@ -138,7 +138,7 @@ def _write(
     session: Session, *, entry: Entry, body: EntryReplace, user: User, now: datetime, is_new: bool
 ) -> EntryPublic:
     """Apply a full representation; ``local_date`` moves only when the time or zone does."""
-    occurred_at = body.occurred_at or (now if is_new else entry.occurred_at)
+    occurred_at = (body.occurred_at or (now if is_new else entry.occurred_at)).astimezone(UTC)
     timezone = body.timezone or (user.timezone if is_new else entry.timezone)
     _check_occurred_at(occurred_at, now=now)
     goal_ids = _check_goal_ids(session, user=user, goal_ids=body.goal_ids)
