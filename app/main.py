@@ -14,6 +14,7 @@ from app.database import open_database
 from app.docs import install_docs
 from app.entries.routes import router as entries_router
 from app.errors import install_problem_handlers
+from app.exchange.routes import router as exchange_router
 from app.goals.routes import router as goals_router
 from app.health.routes import router as health_router
 from app.paths import web_dir
@@ -54,6 +55,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(auth_router)
     api.include_router(goals_router)
     api.include_router(entries_router)
+    api.include_router(exchange_router)
     api.include_router(summary_router)
     app.include_router(api)
     app.include_router(health_router)

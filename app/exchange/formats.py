@@ -1,0 +1,187 @@
+"""Rendering an export as JSON, CSV or Markdown, and reading a CSV back: pure, chunk by chunk.
+
+CSV columns, one row per live entry (lists joined with ``"; "``): ``id``, ``occurred_at``,
+``timezone``, ``local_date``, ``kind``, ``intensity``, ``note``, ``meaning``, ``tags``,
+``people``, ``goals`` (titles), ``goal_ids``, ``place``, ``lat``, ``lon``, ``source``,
+``version``, ``created_at``, ``updated_at``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from app.entries.models import EntryPublic
+from app.exchange.models import EXPORT_FORMAT_NAME, EXPORT_VERSION, ExportUser
+from app.goals.models import GoalPublic
+from app.timezones import zone
+
+CSV_COLUMNS = (
+    "id",
+    "occurred_at",
+    "timezone",
+    "local_date",
+    "kind",
+    "intensity",
+    "note",
+    "meaning",
+    "tags",
+    "people",
+    "goals",
+    "goal_ids",
+    "place",
+    "lat",
+    "lon",
+    "source",
+    "version",
+    "created_at",
+    "updated_at",
+)
+LIST_SEPARATOR = "; "
+MEDIA_TYPES = {"json": "application/json", "csv": "text/csv; charset=utf-8", "markdown": "text/markdown; charset=utf-8"}
+EXTENSIONS = {"json": "json", "csv": "csv", "markdown": "md"}
+KIND_LABELS = {
+    "thought_then_met": "Thought of them, then met",
+    "shared_date": "A shared date",
+    "shared_interest": "A shared interest",
+    "number": "A number",
+    "name_or_word": "A name or word",
+    "dream": "A dream",
+    "overheard": "Overheard",
+    "symbol": "A symbol",
+    "timing": "Timing",
+    "other": "A synchronicity",
+}
+
+EntryPages = Iterable[Sequence[EntryPublic]]
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def render_json(
+    *, user: ExportUser, goals: Sequence[GoalPublic], pages: EntryPages, exported_at: datetime
+) -> Iterator[str]:
+    """The JSON export, one entry a line, without holding every entry in memory."""
+    head = {
+        "format": EXPORT_FORMAT_NAME,
+        "version": EXPORT_VERSION,
+        "exported_at": exported_at.isoformat().replace("+00:00", "Z"),
+        "user": user.model_dump(mode="json"),
+        "goals": [goal.model_dump(mode="json") for goal in goals],
+    }
+    yield _json(head)[:-1] + ',"entries":['
+    first = True
+    for page in pages:
+        for entry in page:
+            yield ("\n" if first else ",\n") + _json(entry.model_dump(mode="json"))
+            first = False
+    yield "\n]}\n"
+
+
+def _csv_line(values: Sequence[Any]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerow(values)
+    return buffer.getvalue()
+
+
+def _number(value: float | None) -> str:
+    return "" if value is None else repr(value)
+
+
+def render_csv(*, goals: Sequence[GoalPublic], pages: EntryPages) -> Iterator[str]:
+    titles = {goal.id: goal.title for goal in goals}
+    yield _csv_line(CSV_COLUMNS)
+    for page in pages:
+        for entry in page:
+            row = entry.model_dump(mode="json")
+            yield _csv_line(
+                [
+                    row["id"],
+                    row["occurred_at"],
+                    row["timezone"],
+                    row["local_date"],
+                    row["kind"],
+                    row["intensity"],
+                    row["note"],
+                    row["meaning"],
+                    LIST_SEPARATOR.join(entry.tags),
+                    LIST_SEPARATOR.join(entry.people),
+                    LIST_SEPARATOR.join(titles.get(goal_id, str(goal_id)) for goal_id in entry.goal_ids),
+                    LIST_SEPARATOR.join(str(goal_id) for goal_id in entry.goal_ids),
+                    entry.place or "",
+                    _number(entry.lat),
+                    _number(entry.lon),
+                    entry.source,
+                    entry.version,
+                    row["created_at"],
+                    row["updated_at"],
+                ]
+            )
+
+
+def _day_heading(day: date) -> str:
+    return f"## {day.strftime('%A')}, {day.isoformat()}"
+
+
+def _entry_markdown(entry: EntryPublic, titles: Mapping[Any, str], home_timezone: str) -> str:
+    wall_clock = entry.occurred_at.astimezone(zone(entry.timezone))
+    when = wall_clock.strftime("%H:%M")
+    if entry.timezone != home_timezone:
+        when += f" ({entry.timezone})"
+    lines = [f"### {when} · {KIND_LABELS.get(entry.kind, entry.kind)} · intensity {entry.intensity}/5", ""]
+    if entry.note:
+        lines += [entry.note, ""]
+    if entry.meaning:
+        lines += [f"*Meaning:* {entry.meaning}", ""]
+    details = [
+        ("Goals", ", ".join(titles.get(goal_id, str(goal_id)) for goal_id in entry.goal_ids)),
+        ("Tags", ", ".join(entry.tags)),
+        ("People", ", ".join(entry.people)),
+        ("Place", entry.place or ""),
+    ]
+    shown = [f"- {label}: {value}" for label, value in details if value]
+    if shown:
+        lines += [*shown, ""]
+    return "\n".join(lines) + "\n"
+
+
+def render_markdown(
+    *, user: ExportUser, goals: Sequence[GoalPublic], pages: EntryPages, exported_at: datetime
+) -> Iterator[str]:
+    """A readable journal: goals first, then entries grouped by local day, oldest first."""
+    titles = {goal.id: goal.title for goal in goals}
+    owner = f" of {user.display_name}" if user.display_name else ""
+    yield f"# Synclog journal{owner}\n\n"
+    yield f"Exported {exported_at.astimezone(zone(user.timezone)).strftime('%Y-%m-%d %H:%M')} ({user.timezone}).\n\n"
+    if goals:
+        yield "## Goals\n\n"
+        for goal in goals:
+            rhythm = f"{goal.target} a {'day' if goal.cadence == 'daily' else 'week'}"
+            archived = ", archived" if goal.status == "archived" else ""
+            description = f" — {goal.description}" if goal.description else ""
+            yield f"- **{goal.title}** ({rhythm}{archived}){description}\n"
+        yield "\n"
+    current_day: date | None = None
+    for page in pages:
+        for entry in page:
+            if entry.local_date != current_day:
+                current_day = entry.local_date
+                yield _day_heading(current_day) + "\n\n"
+            yield _entry_markdown(entry, titles, user.timezone)
+
+
+def split_list(cell: str | None) -> list[str]:
+    """A joined CSV cell back into its items (``;`` separates, blanks are dropped)."""
+    return [item.strip() for item in (cell or "").split(";") if item.strip()]
+
+
+def read_csv(text: str) -> tuple[list[str], Iterator[dict[str, str]]]:
+    """The header and the rows of a CSV export (or a spreadsheet with some of its columns)."""
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+    return list(reader.fieldnames or []), (dict(row) for row in reader)

@@ -1,0 +1,102 @@
+"""HTTP routes for ``GET /export`` (streamed download) and ``POST /import`` (JSON export or CSV)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import StreamingResponse
+
+from app.database import utcnow
+from app.deps import DatabaseDep, Principal, RequireScope, SessionDep, SettingsDep
+from app.errors import InsufficientScope, PayloadTooLarge, problem_responses
+from app.exchange import formats, service
+from app.exchange.models import ExportFormat, ImportReport
+from app.timezones import zone
+
+router = APIRouter(tags=["export and import"])
+
+Exporter = Annotated[Principal, RequireScope("export")]
+IMPORT_SCOPES = ("entries:write", "goals:write")
+CSV_TYPES = ("text/csv", "application/csv", "text/plain")
+
+
+async def read_import_body(request: Request, settings: SettingsDep) -> bytes:
+    """The request body, refused with 413 once it passes ``SYNCLOG_MAX_IMPORT_BYTES``."""
+    limit = settings.max_import_bytes
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise PayloadTooLarge(f"An import may be at most {limit} bytes.")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise PayloadTooLarge(f"An import may be at most {limit} bytes.")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+ImportBody = Annotated[bytes, Depends(read_import_body)]
+
+
+@router.get(
+    "/export",
+    response_class=StreamingResponse,
+    responses={
+        200: {
+            "description": "The whole account as a download",
+            "content": {"application/json": {}, "text/csv": {}, "text/markdown": {}},
+        },
+        **problem_responses(401, 403, 422, 429),
+    },
+    summary="Download everything: JSON (complete, re-importable), CSV or a Markdown journal",
+)
+def export(
+    principal: Exporter,
+    database: DatabaseDep,
+    export_format: Annotated[ExportFormat, Query(alias="format")] = "json",
+) -> StreamingResponse:
+    user = principal.user
+    exported_at = utcnow()
+    local_day = exported_at.astimezone(zone(user.timezone)).date()
+    filename = f"synclog-{local_day.isoformat()}.{formats.EXTENSIONS[export_format]}"
+
+    def chunks() -> Iterator[bytes]:
+        # Its own read transaction: the request's session ends before the body streams.
+        with service.snapshot(database) as session:
+            for chunk in service.render_export(
+                session, user=user, export_format=export_format, exported_at=exported_at
+            ):
+                yield chunk.encode()
+
+    return StreamingResponse(
+        chunks(),
+        media_type=formats.MEDIA_TYPES[export_format],
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@router.post(
+    "/import",
+    responses=problem_responses(400, 401, 403, 413, 422, 429),
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {"schema": {"type": "object", "description": "A JSON export"}},
+                "text/csv": {"schema": {"type": "string", "description": "A CSV export"}},
+            },
+        }
+    },
+    summary="Import a JSON export or a CSV: idempotent by id, all or nothing",
+)
+def import_(request: Request, body: ImportBody, principal: Exporter, session: SessionDep) -> ImportReport:
+    for scope in IMPORT_SCOPES:
+        if scope not in principal.scopes:
+            raise InsufficientScope(f"Importing also needs the {scope} scope.", extra={"required_scope": scope})
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    return service.import_file(
+        session, user=principal.user, source=principal.source, raw=body, is_csv=content_type in CSV_TYPES
+    )
