@@ -15,6 +15,7 @@ from app.auth import service as auth_service
 from app.auth.models import ALL_SCOPES, AccessToken, User
 from app.database import Database, utcnow
 from app.errors import CsrfRejected, Forbidden, InsufficientScope, Unauthorized
+from app.ratelimit import RateLimits
 from app.settings import Settings
 
 SESSION_COOKIE = "synclog_session"
@@ -31,8 +32,19 @@ def get_settings(request: Request) -> Settings:
     return settings
 
 
+def get_rate_limits(request: Request) -> RateLimits:
+    rate_limits: RateLimits = request.app.state.rate_limits
+    return rate_limits
+
+
+def client_address(request: Request) -> str:
+    """The caller's IP address (behind a trusted proxy, uvicorn's proxy headers put the client's here)."""
+    return request.client.host if request.client is not None else "unknown"
+
+
 DatabaseDep = Annotated[Database, Depends(get_database)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+RateLimitsDep = Annotated[RateLimits, Depends(get_rate_limits)]
 
 
 def get_session(request: Request, database: DatabaseDep) -> Iterator[Session]:
@@ -120,7 +132,12 @@ def _side_write(request: Request, session: Session, database: Database) -> Itera
 
 
 def get_principal(
-    request: Request, response: Response, session: SessionDep, database: DatabaseDep, settings: SettingsDep
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    database: DatabaseDep,
+    settings: SettingsDep,
+    rate_limits: RateLimitsDep,
 ) -> Principal:
     now = utcnow()
     secret = _bearer_secret(request)
@@ -131,6 +148,7 @@ def get_principal(
             raise Unauthorized(
                 "The access token is unknown, revoked or expired.", headers={"WWW-Authenticate": "Bearer"}
             )
+        rate_limits.hit_api(user_id=user.id)
         if auth_service.token_use_is_stale(token, now=now):
             with _side_write(request, session, database) as use_session:
                 auth_service.record_token_use(use_session, token_id=token.id, now=now)
@@ -142,6 +160,7 @@ def get_principal(
     if auth_session is None or user is None or cookie is None:
         raise Unauthorized("Sign in, or send a personal access token.", headers={"WWW-Authenticate": "Bearer"})
     check_csrf(request)
+    rate_limits.hit_api(user_id=user.id)
     if auth_service.session_needs_refresh(auth_session, now=now):
         with _side_write(request, session, database) as refresh_session:
             auth_service.refresh_session(refresh_session, session_id=auth_session.id, now=now)

@@ -10,6 +10,8 @@ from fastapi.staticfiles import StaticFiles
 
 from app import __version__
 from app.auth.routes import router as auth_router
+from app.bodylimit import BodyLimitMiddleware
+from app.cors import CorsMiddleware
 from app.database import open_database
 from app.docs import install_docs
 from app.entries.routes import router as entries_router
@@ -18,6 +20,8 @@ from app.exchange.routes import router as exchange_router
 from app.goals.routes import router as goals_router
 from app.health.routes import router as health_router
 from app.paths import web_dir
+from app.ratelimit import RateLimits
+from app.security_headers import SecurityHeadersMiddleware
 from app.settings import Settings, load_settings
 from app.summary.routes import router as summary_router
 
@@ -49,7 +53,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.database = database
+    app.state.rate_limits = RateLimits.from_settings(settings)
     install_problem_handlers(app)
+    # The last added runs first: security headers wrap every answer, CORS answers preflights, then the body limit.
+    app.add_middleware(
+        BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes, max_import_bytes=settings.max_import_bytes
+    )
+    if settings.cors_origin_list:
+        app.add_middleware(CorsMiddleware, origins=settings.cors_origin_list)
+    app.add_middleware(SecurityHeadersMiddleware)
 
     api = APIRouter(prefix=API_PREFIX)
     api.include_router(auth_router)

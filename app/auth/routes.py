@@ -23,12 +23,14 @@ from app.deps import (
     SESSION_COOKIE,
     AccountOwner,
     CurrentPrincipal,
+    RateLimitsDep,
     SessionDep,
     SettingsDep,
     check_csrf,
+    client_address,
     set_session_cookie,
 )
-from app.errors import Forbidden, NotFound, problem_responses
+from app.errors import Forbidden, NotFound, Unauthorized, problem_responses
 
 router = APIRouter(tags=["accounts"])
 
@@ -40,9 +42,15 @@ router = APIRouter(tags=["accounts"])
     summary="Create an account and sign in",
 )
 def register(
-    body: Register, request: Request, response: Response, session: SessionDep, settings: SettingsDep
+    body: Register,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    settings: SettingsDep,
+    rate_limits: RateLimitsDep,
 ) -> UserPublic:
     check_csrf(request)
+    rate_limits.hit_registration(ip=client_address(request))
     if settings.signups == "closed":
         raise Forbidden("Sign-ups are closed on this server.")
     user = service.register(session, body=body)
@@ -51,9 +59,22 @@ def register(
 
 
 @router.post("/auth/login", responses=problem_responses(401, 403, 422, 429), summary="Sign in with email and password")
-def login(body: Login, request: Request, response: Response, session: SessionDep, settings: SettingsDep) -> UserPublic:
+def login(
+    body: Login,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    settings: SettingsDep,
+    rate_limits: RateLimitsDep,
+) -> UserPublic:
     check_csrf(request)
-    user = service.authenticate(session, email=body.email, password=body.password)
+    ip = client_address(request)
+    rate_limits.check_login(email=body.email, ip=ip)
+    try:
+        user = service.authenticate(session, email=body.email, password=body.password)
+    except Unauthorized:
+        rate_limits.record_failed_login(email=body.email, ip=ip)
+        raise
     set_session_cookie(response, request, settings, service.start_session(session, user=user))
     return UserPublic.model_validate(user, from_attributes=True)
 
@@ -74,12 +95,12 @@ def logout(request: Request, session: SessionDep) -> Response:
     return response
 
 
-@router.get("/me", responses=problem_responses(401), summary="The signed-in user and their settings")
+@router.get("/me", responses=problem_responses(401, 429), summary="The signed-in user and their settings")
 def read_me(principal: CurrentPrincipal) -> UserPublic:
     return UserPublic.model_validate(principal.user, from_attributes=True)
 
 
-@router.patch("/me", responses=problem_responses(401, 403, 422), summary="Change settings")
+@router.patch("/me", responses=problem_responses(401, 403, 422, 429), summary="Change settings")
 def update_me(body: UserUpdate, principal: AccountOwner, session: SessionDep) -> UserPublic:
     user = service.update_user(session, user=principal.user, changes=body)
     return UserPublic.model_validate(user, from_attributes=True)
@@ -88,7 +109,7 @@ def update_me(body: UserUpdate, principal: AccountOwner, session: SessionDep) ->
 @router.post(
     "/me/password",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=problem_responses(401, 403, 422),
+    responses=problem_responses(401, 403, 422, 429),
     summary="Change the password; every other session ends and every token is revoked",
 )
 def change_password(body: PasswordChange, principal: AccountOwner, session: SessionDep) -> None:
@@ -104,7 +125,7 @@ def change_password(body: PasswordChange, principal: AccountOwner, session: Sess
 @router.delete(
     "/me",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=problem_responses(401, 403, 422),
+    responses=problem_responses(401, 403, 422, 429),
     summary="Delete the account and all its data",
 )
 def delete_me(body: AccountDeletion, principal: AccountOwner, session: SessionDep) -> Response:
@@ -117,7 +138,7 @@ def delete_me(body: AccountDeletion, principal: AccountOwner, session: SessionDe
 @router.post(
     "/tokens",
     status_code=status.HTTP_201_CREATED,
-    responses=problem_responses(401, 403, 422),
+    responses=problem_responses(401, 403, 422, 429),
     summary="Create a personal access token (its secret is shown once)",
 )
 def create_token(body: TokenCreate, principal: AccountOwner, session: SessionDep) -> TokenCreated:
@@ -125,7 +146,7 @@ def create_token(body: TokenCreate, principal: AccountOwner, session: SessionDep
     return TokenCreated(token=secret, **TokenPublic.model_validate(token, from_attributes=True).model_dump())
 
 
-@router.get("/tokens", responses=problem_responses(401, 403), summary="Personal access tokens, without secrets")
+@router.get("/tokens", responses=problem_responses(401, 403, 429), summary="Personal access tokens, without secrets")
 def list_tokens(principal: AccountOwner, session: SessionDep) -> TokenList:
     tokens = service.list_tokens(session, user_id=principal.user.id)
     return TokenList(data=[TokenPublic.model_validate(token, from_attributes=True) for token in tokens])
@@ -134,7 +155,7 @@ def list_tokens(principal: AccountOwner, session: SessionDep) -> TokenList:
 @router.delete(
     "/tokens/{token_id}",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=problem_responses(401, 403, 404, 422),
+    responses=problem_responses(401, 403, 404, 422, 429),
     summary="Revoke a personal access token",
 )
 def revoke_token(token_id: uuid.UUID, principal: AccountOwner, session: SessionDep) -> None:

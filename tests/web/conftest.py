@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -147,3 +148,20 @@ def server_entries(client: httpx.Client) -> list[dict[str, Any]]:
     assert response.status_code == 200, response.text
     entries: list[dict[str, Any]] = response.json()["data"]
     return entries
+
+
+def eventually(page: Page, check: Callable[[], bool], timeout: float = 20, what: str = "condition") -> None:
+    """Polls ``check`` while letting Playwright dispatch events (route handlers run meanwhile)."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+        page.wait_for_timeout(100)
+
+
+def log_and_sync(page: Page, client: httpx.Client, expected: int) -> list[dict[str, Any]]:
+    """Taps once and waits until the server holds ``expected`` entries and nothing is pending."""
+    page.get_by_role("button", name="Log a synchronicity").click()
+    eventually(page, lambda: len(server_entries(client)) == expected, what=f"{expected} entries on the server")
+    pending(page).to_have_text("0")
+    return server_entries(client)

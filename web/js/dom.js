@@ -53,7 +53,7 @@ export function replace(parent, ...children) {
   append(parent, children);
 }
 
-/** @template {Element} T @param {string} selector @param {ParentNode} [root] @returns {T} */
+/** @template {Element} [T=HTMLElement] @param {string} selector @param {ParentNode} [root] @returns {T} */
 export function $(selector, root = document) {
   const found = root.querySelector(selector);
   if (!found) throw new Error(`Missing element ${selector}`);

@@ -83,7 +83,7 @@ async function registerBackgroundSync() {
  * @returns {Promise<T>}
  */
 function withLock(work) {
-  if (navigator.locks) return navigator.locks.request(LOCK_NAME, work);
+  if (navigator.locks) return /** @type {Promise<T>} */ (navigator.locks.request(LOCK_NAME, work));
   return work();
 }
 

@@ -70,6 +70,7 @@ export async function logEntry(user, extra = {}) {
   /** @type {Record<string, any>} */
   const data = { occurred_at: rfc3339(now, timezone), timezone, kind: 'other' };
   if (extra.note) data.note = extra.note;
+  /** @type {Record<string, any>} */
   const entry = {
     id,
     note: '',
