@@ -49,6 +49,11 @@ RateLimitsDep = Annotated[RateLimits, Depends(get_rate_limits)]
 
 def get_session(request: Request, database: DatabaseDep) -> Iterator[Session]:
     """One transaction per request; unsafe methods write (``BEGIN IMMEDIATE`` on SQLite)."""
+    outer: Session | None = getattr(request.state, "write_session", None)
+    if outer is not None:
+        # A keyed write: the route class commits this session together with the stored response.
+        yield outer
+        return
     if request.method in SAFE_METHODS:
         with database.read_session() as session:
             yield session

@@ -24,6 +24,7 @@ from app.ratelimit import RateLimits
 from app.security_headers import SecurityHeadersMiddleware
 from app.settings import Settings, load_settings
 from app.summary.routes import router as summary_router
+from app.sync.routes import router as sync_router
 
 API_PREFIX = "/api/v1"
 
@@ -67,6 +68,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(auth_router)
     api.include_router(goals_router)
     api.include_router(entries_router)
+    api.include_router(sync_router)
     api.include_router(exchange_router)
     api.include_router(summary_router)
     app.include_router(api)

@@ -12,9 +12,10 @@ from app.deps import Principal, RequireScope, SessionDep
 from app.entries import service
 from app.entries.models import EntryCreate, EntryPage, EntryPatch, EntryPublic, EntryReplace, Kind
 from app.errors import problem_responses
+from app.sync.idempotent_route import IdempotentRoute
 from app.writes import etag, etag_matches
 
-router = APIRouter(prefix="/entries", tags=["entries"])
+router = APIRouter(prefix="/entries", tags=["entries"], route_class=IdempotentRoute)
 
 EntriesReader = Annotated[Principal, RequireScope("entries:read")]
 EntriesWriter = Annotated[Principal, RequireScope("entries:write")]

@@ -11,9 +11,10 @@ from app.deps import Principal, RequireScope, SessionDep
 from app.errors import problem_responses
 from app.goals import service
 from app.goals.models import GoalCreate, GoalList, GoalPatch, GoalPublic, GoalReplace
+from app.sync.idempotent_route import IdempotentRoute
 from app.writes import etag, etag_matches
 
-router = APIRouter(prefix="/goals", tags=["goals"])
+router = APIRouter(prefix="/goals", tags=["goals"], route_class=IdempotentRoute)
 
 GoalsReader = Annotated[Principal, RequireScope("goals:read")]
 GoalsWriter = Annotated[Principal, RequireScope("goals:write")]

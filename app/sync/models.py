@@ -1,15 +1,19 @@
-"""Tables behind offline sync: each user's change counter and stored idempotent responses."""
+"""Offline sync: each user's change counter, stored idempotent responses, the changes feed and batch push."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any, Literal
 
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 from sqlalchemy import JSON, BigInteger, Column, Text
 from sqlmodel import Field as SQLField
 from sqlmodel import SQLModel
 
 from app.database import UTCDateTime, utcnow
+from app.entries.models import EntryPublic
+from app.goals.models import GoalPublic
 
 
 class ChangeCounter(SQLModel, table=True):
@@ -34,3 +38,64 @@ class IdempotencyRecord(SQLModel, table=True):
     response_body: str | None = SQLField(default=None, sa_type=Text)
     response_headers: dict[str, str] = SQLField(default_factory=dict, sa_column=Column(JSON, nullable=False))
     created_at: datetime = SQLField(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+
+
+OP_ID_PATTERN = r"^[!-~]{1,255}$"
+MAX_PUSH_OPS = 200
+
+
+class Change(BaseModel):
+    """One object's latest state in the changes feed; ``data`` is null for a tombstone."""
+
+    type: Literal["goal", "entry"]
+    id: uuid.UUID
+    seq: int
+    version: int
+    deleted: bool
+    data: GoalPublic | EntryPublic | None
+
+
+class ChangesPage(BaseModel):
+    changes: list[Change]
+    next_cursor: str = Field(description="Resumes after the last change returned; at the end, the cursor to poll with.")
+    has_more: bool = Field(description="Whether more changes follow `next_cursor` right now.")
+
+
+class PushOp(BaseModel):
+    """One queued write, applied as ``METHOD /{type}s/{id}`` with ``Idempotency-Key: op_id`` would be."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    op_id: str = Field(pattern=OP_ID_PATTERN, description="The op's Idempotency-Key: 1–255 visible ASCII.")
+    method: Literal["PUT", "PATCH", "DELETE"]
+    type: Literal["goal", "entry"]
+    id: uuid.UUID
+    if_match: str | None = Field(default=None, max_length=200, description="As the If-Match header.")
+    data: dict[str, Any] | None = Field(
+        default=None, description="The request body: full for PUT, a merge patch for PATCH."
+    )
+
+
+class PushRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    ops: list[PushOp] = Field(max_length=MAX_PUSH_OPS, description=f"At most {MAX_PUSH_OPS} ops, applied in order.")
+
+
+class PushResult(BaseModel):
+    """What one op got: its status, and the object's new version and change number or the problem body."""
+
+    op_id: str
+    status: int
+    version: int | None = None
+    seq: int | None = None
+    error: dict[str, Any] | None = None
+
+    @model_serializer(mode="wrap")
+    def _omit_absent(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        return {name: value for name, value in data.items() if value is not None or name in ("op_id", "status")}
+
+
+class PushResponse(BaseModel):
+    results: list[PushResult]

@@ -5,9 +5,18 @@ from __future__ import annotations
 import uuid
 
 from sqlalchemy import update
-from sqlmodel import Session, col
+from sqlmodel import Session, col, select
 
 from app.sync.models import ChangeCounter
+
+
+def lock_sequence(session: Session, *, user_id: uuid.UUID) -> None:
+    """Lock the user's counter row before any goal or entry row, so a user's writes always lock in one order.
+
+    Without it a goal deletion (counter, then its entries) and an entry edit (entry, then counter)
+    could deadlock on PostgreSQL. SQLite's ``BEGIN IMMEDIATE`` already serializes writers.
+    """
+    session.exec(select(ChangeCounter.user_id).where(ChangeCounter.user_id == user_id).with_for_update()).first()
 
 
 def next_seq(session: Session, *, user_id: uuid.UUID) -> int:

@@ -1,0 +1,73 @@
+"""HTTP routes of offline sync: ``GET /changes`` and ``POST /sync/push``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from sqlalchemy.exc import IntegrityError
+
+from app.deps import CurrentPrincipal, DatabaseDep, Principal, RequireScope, SessionDep
+from app.errors import Conflict, ProblemError, problem_body, problem_responses
+from app.sync import service
+from app.sync.models import ChangesPage, PushOp, PushRequest, PushResponse, PushResult
+
+router = APIRouter(tags=["sync"])
+
+EntriesReader = Annotated[Principal, RequireScope("entries:read")]
+GoalsReader = Annotated[Principal, RequireScope("goals:read")]
+
+
+@router.get(
+    "/changes",
+    responses=problem_responses(400, 401, 403, 422, 429),
+    summary="Goals and entries changed after a cursor, oldest change first",
+)
+def list_changes(
+    principal: EntriesReader,
+    _goals: GoalsReader,
+    database: DatabaseDep,
+    cursor: Annotated[str | None, Query(description="`next_cursor` of the previous page; none to start over.")] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> ChangesPage:
+    # Its own session: the whole page is read from one snapshot (see service.list_changes).
+    with database.read_session() as session:
+        return service.list_changes(session, user=principal.user, cursor=cursor, limit=limit)
+
+
+def _target(request: Request, op: PushOp) -> service.OpTarget:
+    name, param = ("read_entry", "entry_id") if op.type == "entry" else ("read_goal", "goal_id")
+    return service.OpTarget(
+        path=str(request.app.url_path_for(name, **{param: str(op.id)})),
+        location=str(request.url_for(name, **{param: str(op.id)})),
+    )
+
+
+def _failed(op: PushOp, error: ProblemError) -> PushResult:
+    return PushResult(
+        op_id=op.op_id, status=error.status, error=problem_body(error.status, error.code, error.detail, error.extra)
+    )
+
+
+@router.post(
+    "/sync/push",
+    responses=problem_responses(401, 403, 413, 422, 429),
+    summary="Apply queued writes in order, each as its single request with Idempotency-Key: op_id",
+)
+def push(
+    body: PushRequest, request: Request, principal: CurrentPrincipal, session: SessionDep, database: DatabaseDep
+) -> PushResponse:
+    # Signing in was the request's transaction; end it here, since every op commits in a transaction of its own.
+    session.commit()
+    results: list[PushResult] = []
+    for op in body.ops:
+        try:
+            with database.write_transaction() as op_session:
+                result = service.apply_op(op_session, principal=principal, op=op, target=_target(request, op))
+        except ProblemError as error:
+            result = _failed(op, error)
+        except IntegrityError:
+            # Two writers created the same id at once; the op can simply be sent again.
+            result = _failed(op, Conflict("The object was created concurrently; send the op again."))
+        results.append(result)
+    return PushResponse(results=results)
