@@ -119,7 +119,9 @@ def sign_up(page: Page, email: str | None = None) -> str:
 
 def wait_for_service_worker(page: Page) -> None:
     """The shell is cached once the service worker controls the page."""
-    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null")
+    # Polled with evaluate(): wait_for_function() evaluates strings, which the app's CSP forbids.
+    controlled = "navigator.serviceWorker.controller !== null"
+    eventually(page, lambda: bool(page.evaluate(controlled)), what="the service worker")
 
 
 def pending(page: Page) -> Any:
