@@ -1,16 +1,26 @@
-"""The ``synclog`` command: serve, migrate, and manage accounts and tokens."""
+"""The ``synclog`` command: serve, migrate, manage accounts and tokens, export, import, back up, demo."""
 
 from __future__ import annotations
 
+import secrets
 import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, BinaryIO, TextIO
 
 import click
 import uvicorn
+from sqlmodel import Session
 
 from app.auth import service as auth_service
-from app.auth.models import ALL_SCOPES, TokenCreate
-from app.database import open_database
-from app.errors import Conflict
+from app.auth.models import ALL_SCOPES, TokenCreate, User
+from app.backup import BackupError, backup_sqlite
+from app.database import open_database, utcnow
+from app.demo import plan_demo as demo_plan
+from app.demo import write_demo
+from app.errors import Conflict, ProblemError
+from app.exchange import service as exchange_service
+from app.exchange.models import ExportFormat
 from app.schema import upgrade_to_head
 from app.settings import load_settings
 
@@ -125,3 +135,159 @@ def token_create(email: str, name: str, scopes: tuple[str, ...], expires_in_days
     finally:
         database.dispose()
     click.echo(secret)
+
+
+class _Progress:
+    """A progress bar on a terminal (standard error), silence when piped; sized on its first report."""
+
+    def __init__(self, label: str, length: int | None = None) -> None:
+        self.label = label
+        self.enabled = sys.stderr.isatty()
+        self.bar: Any = None
+        self.done = 0
+        if length is not None:
+            self._open(length)
+
+    def _open(self, length: int) -> None:
+        if self.enabled and self.bar is None:
+            self.bar = click.progressbar(length=max(length, 1), label=self.label, file=sys.stderr)
+            self.bar.__enter__()
+
+    def advance(self, count: int) -> None:
+        if self.bar is not None:
+            self.bar.update(count)
+
+    def report(self, done: int, total: int) -> None:
+        self._open(total)
+        if self.bar is not None:
+            self.bar.length = max(self.bar.length, total)
+            self.bar.update(done - self.done)
+        self.done = done
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
+def _account(session: Session, email: str) -> User:
+    found = auth_service.find_user_by_email(session, email=email)
+    if found is None:
+        raise click.ClickException(f"No account with the email {email}.")
+    return found
+
+
+@main.command("export")
+@click.option("--email", required=True, help="The account to export.")
+@click.option(
+    "--format", "export_format", type=click.Choice(["json", "csv", "markdown"]), default="json", show_default=True
+)
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write; stdout if absent."
+)
+def export_command(email: str, export_format: ExportFormat, output: Path | None) -> None:
+    """Export one account: JSON (complete, re-importable), CSV (one row per entry) or a Markdown journal."""
+    database = open_database(load_settings())
+    progress = _Progress("Exporting")
+    try:
+        with exchange_service.snapshot(database) as session:
+            account = _account(session, email)
+            if output is not None:
+                progress = _Progress("Exporting", exchange_service.count_entries(session, user_id=account.id))
+            chunks = exchange_service.render_export(
+                session, user=account, export_format=export_format, exported_at=utcnow(), progress=progress.advance
+            )
+            if output is None:
+                _write_all(sys.stdout, chunks)
+            else:
+                with output.open("w", encoding="utf-8", newline="") as target:
+                    _write_all(target, chunks)
+    finally:
+        progress.close()
+        database.dispose()
+    if output is not None:
+        click.echo(f"Wrote {output}.", err=True)
+
+
+def _write_all(target: TextIO, chunks: Iterator[str]) -> None:
+    for chunk in chunks:
+        target.write(chunk)
+
+
+@main.command("import")
+@click.option("--email", required=True, help="The account to import into.")
+@click.argument("file", type=click.File("rb"))
+def import_command(email: str, file: BinaryIO) -> None:
+    """Import a JSON export or a CSV into an account: idempotent by id, all or nothing."""
+    raw = file.read()
+    is_csv = file.name.lower().endswith(".csv") or exchange_service.looks_like_csv(raw)
+    database = open_database(load_settings())
+    progress = _Progress("Importing")
+    try:
+        with database.write_transaction() as session:
+            account = _account(session, email)
+            report = exchange_service.import_file(
+                session, user=account, source="import", raw=raw, is_csv=is_csv, progress=progress.report
+            )
+    except ProblemError as exc:
+        raise click.ClickException(f"Nothing was imported. {exc.detail}") from exc
+    finally:
+        progress.close()
+        database.dispose()
+    click.echo(f"Settings: {report.settings}.")
+    for name, counts in (("Goals", report.goals), ("Entries", report.entries)):
+        click.echo(f"{name}: {counts.created} created, {counts.updated} updated, {counts.skipped} skipped.")
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace FILE if it exists.")
+def backup(file: Path, force: bool) -> None:
+    """Copy the live SQLite database to FILE (online backup API) and check the copy (PRAGMA integrity_check).
+
+    Restore: stop Synclog, replace the database file with the copy (remove any -wal and -shm files
+    beside it), start Synclog. PostgreSQL is backed up with pg_dump.
+    """
+    settings = load_settings()
+    progress = _Progress("Backing up", 1)
+    try:
+        result = backup_sqlite(settings.database_url, file, overwrite=force)
+        progress.advance(1)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        progress.close()
+    click.echo(f"Backed up to {result.path} ({result.size_bytes} bytes); PRAGMA integrity_check: ok.")
+
+
+@main.command()
+@click.option("--email", required=True, help="The account to fill; created when missing.")
+@click.option("--password-stdin", is_flag=True, help="Password for a new account from standard input.")
+@click.option("--timezone", default="Europe/Lisbon", show_default=True, help="Home time zone of a new account.")
+@click.option("--seed", default=7, show_default=True, help="The same seed gives the same year.")
+def demo(email: str, password_stdin: bool, timezone: str, seed: int) -> None:
+    """Fill an account with a realistic year of synchronicities over several goals (running it again adds nothing)."""
+    settings = load_settings()
+    upgrade_to_head(settings.database_url)
+    database = open_database(settings)
+    try:
+        with database.write_transaction() as session:
+            account = auth_service.find_user_by_email(session, email=email)
+            if account is None:
+                password = sys.stdin.readline().rstrip("\n") if password_stdin else secrets.token_urlsafe(12)
+                account = auth_service.create_user(
+                    session, email=email, password=password, display_name="Demo", timezone=timezone
+                )
+                click.echo(
+                    f"Created account {account.email}" + ("." if password_stdin else f" with password {password}")
+                )
+            user_id, home = account.id, account.timezone
+        plan = demo_plan(user_id=user_id, home_timezone=home, today=utcnow().date(), seed=seed)
+        progress = _Progress("Writing a year", len(plan.entries))
+        try:
+            goals, entries = write_demo(database, user_id=user_id, plan=plan, progress=progress.advance)
+        finally:
+            progress.close()
+    finally:
+        database.dispose()
+    click.echo(f"Demo data: {goals} goals and {entries} entries added for {email}.")

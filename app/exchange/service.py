@@ -32,6 +32,8 @@ from app.goals.models import Goal, GoalCreate, GoalReplace
 
 PAGE_SIZE = 500
 Progress = Callable[[int], None]
+# (entries done, entries in the file): an import reports each entry it has handled.
+ImportProgress = Callable[[int, int], None]
 
 
 # --- export -------------------------------------------------------------------------------------
@@ -241,7 +243,9 @@ class _Importer:
         return stored == wanted
 
 
-def import_export_document(session: Session, *, user: User, source: str, raw: bytes) -> ImportReport:
+def import_export_document(
+    session: Session, *, user: User, source: str, raw: bytes, progress: ImportProgress | None = None
+) -> ImportReport:
     """Import a JSON export: settings, then goals, then entries."""
     try:
         document = json.loads(raw)
@@ -270,13 +274,17 @@ def import_export_document(session: Session, *, user: User, source: str, raw: by
         fields = {name: entry[name] for name in EntryReplace.model_fields if name in entry}
         given = entry.get("source")
         importer.put_entry(fields, entry_id, given if isinstance(given, str) else None, where, loc)
+        if progress is not None:
+            progress(index + 1, len(entries))
     return importer.report
 
 
 _CSV_WRITABLE = ("occurred_at", "timezone", "kind", "intensity", "note", "meaning", "place", "lat", "lon")
 
 
-def import_csv(session: Session, *, user: User, source: str, raw: bytes) -> ImportReport:
+def import_csv(
+    session: Session, *, user: User, source: str, raw: bytes, progress: ImportProgress | None = None
+) -> ImportReport:
     """Import a CSV export (or a spreadsheet with some of its columns; ``occurred_at`` is required).
 
     A row without an ``id`` gets one derived from its content, so importing the file again
@@ -291,6 +299,7 @@ def import_csv(session: Session, *, user: User, source: str, raw: bytes) -> Impo
         message = f"unknown columns: {', '.join(unknown)}" if unknown else "the occurred_at column is required"
         raise _problem("header", ["header"], message)
     importer = _Importer(session, user=user, source=source)
+    total = max(raw.count(b"\n") - 1, 1)  # rows, roughly: a note may span lines
     titles = {goal.title.casefold(): goal.id for goal in goals_service.list_goals(session, user=user, status="all")}
     for line, row in enumerate(rows, start=2):
         where, loc = f"row {line}", ("row", line)
@@ -311,6 +320,8 @@ def import_csv(session: Session, *, user: User, source: str, raw: bytes) -> Impo
         except ValueError as error:
             raise _problem(where, [*loc, "id"], "id must be a UUID") from error
         importer.put_entry(fields, entry_id, row.get("source") or None, where, loc)
+        if progress is not None:
+            progress(line - 1, max(total, line - 1))
     return importer.report
 
 
@@ -337,9 +348,11 @@ def _csv_goal_ids(
     return resolved
 
 
-def import_file(session: Session, *, user: User, source: str, raw: bytes, is_csv: bool) -> ImportReport:
+def import_file(
+    session: Session, *, user: User, source: str, raw: bytes, is_csv: bool, progress: ImportProgress | None = None
+) -> ImportReport:
     importer = import_csv if is_csv else import_export_document
-    return importer(session, user=user, source=source, raw=raw)
+    return importer(session, user=user, source=source, raw=raw, progress=progress)
 
 
 def looks_like_csv(raw: bytes) -> bool:

@@ -1,0 +1,82 @@
+"""``synclog backup``: a consistent copy of a SQLite database while Synclog keeps serving.
+
+The copy is made with SQLite's online backup API in one step (a single read snapshot, so
+writers carry on and nothing half-written is copied), written beside the destination,
+checked with ``PRAGMA integrity_check`` and only then moved into place. PostgreSQL is
+backed up with its own tools (``pg_dump``); see docs/deploy.md.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+
+from app.database import SQLITE_BUSY_TIMEOUT_MS
+
+POSTGRES_ADVICE = (
+    "This database is PostgreSQL: back it up with its own tools, for example\n"
+    '  pg_dump --format=custom --file=synclog.dump "$SYNCLOG_DATABASE_URL"\n'
+    "and restore with pg_restore --clean --dbname=... synclog.dump (see docs/deploy.md)."
+)
+
+
+class BackupError(Exception):
+    """The backup could not be made or did not pass its check; the message says why."""
+
+
+@dataclass(frozen=True)
+class BackupResult:
+    path: Path
+    size_bytes: int
+    pages: int
+
+
+def sqlite_path(database_url: str) -> Path:
+    """The file a ``sqlite:///`` URL names; ``BackupError`` for other engines or in-memory databases."""
+    if not database_url.startswith("sqlite"):
+        raise BackupError(POSTGRES_ADVICE)
+    database = make_url(database_url).database
+    if not database or database == ":memory:":
+        raise BackupError("An in-memory database cannot be backed up.")
+    return Path(database)
+
+
+def integrity_problems(path: Path) -> list[str]:
+    """What ``PRAGMA integrity_check`` reports for the database at ``path`` (empty when it is sound)."""
+    with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as connection:
+        rows = [str(row[0]) for row in connection.execute("PRAGMA integrity_check")]
+    return [] if rows == ["ok"] else rows
+
+
+def backup_sqlite(database_url: str, destination: Path, *, overwrite: bool = False) -> BackupResult:
+    """Copy the live database to ``destination`` and check the copy before it takes that name."""
+    source_path = sqlite_path(database_url)
+    if not source_path.exists():
+        raise BackupError(f"No database at {source_path}.")
+    destination = destination.resolve()
+    if destination == source_path.resolve():
+        raise BackupError("The backup must not overwrite the live database.")
+    if destination.exists() and not overwrite:
+        raise BackupError(f"{destination} exists; pass --force to replace it.")
+    partial = destination.with_name(destination.name + ".partial")
+    partial.unlink(missing_ok=True)
+    source = sqlite3.connect(f"file:{source_path}?mode=ro", uri=True, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000)
+    target = sqlite3.connect(partial)
+    try:
+        # pages=-1: one step over one read snapshot; stepping would restart whenever a writer commits.
+        source.backup(target, pages=-1)
+        target.execute("PRAGMA journal_mode=DELETE")
+        pages = int(target.execute("PRAGMA page_count").fetchone()[0])
+    finally:
+        target.close()
+        source.close()
+    problems = integrity_problems(partial)
+    if problems:
+        raise BackupError(f"The copy at {partial} failed PRAGMA integrity_check: {'; '.join(problems[:5])}")
+    os.replace(partial, destination)
+    return BackupResult(path=destination, size_bytes=destination.stat().st_size, pages=pages)

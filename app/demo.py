@@ -1,0 +1,145 @@
+"""``synclog demo``: a realistic year of synchronicities over several goals, for trying Synclog and benchmarks.
+
+The plan is deterministic for a seed and its ids derive from the account's id, so running
+the command again adds nothing. Everything is written through the goal and entry services.
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from app.auth.models import User
+from app.database import Database
+from app.entries import service as entries_service
+from app.entries.models import Entry, EntryCreate
+from app.goals import service as goals_service
+from app.goals.models import Goal, GoalCreate
+from app.timezones import zone
+
+DEMO_SOURCE = "demo"
+BATCH = 100
+
+GOALS = (
+    ("Live near the sea", "Find a home within walking distance of the water.", "#1f8a9e", "weekly", 2, "active"),
+    ("Make music with others", "Play in a band again.", "#b5527a", "weekly", 1, "active"),
+    ("Write every day", "A page a day, however small.", "#6a5acd", "daily", 1, "active"),
+    ("Find my people", "Friends who share what I care about.", "#d08c2f", "weekly", 1, "active"),
+    ("Learn Portuguese", "", "#5b8c3a", "weekly", 1, "archived"),
+)
+PEOPLE = ("Ann", "Ben", "Chiara", "Dev", "Emeka", "Fatima", "Grandma", "Hiro", "Inês", "Jonas")
+PLACES = ("the harbour", "the bakery", "the tram", "the library", "the market", "the park", "work", "home")
+NOTES = {
+    "thought_then_met": ("Thought of {person} this morning, then ran into them at {place}.",),
+    "shared_date": ("Met someone at {place} who shares my birthday.", "{person} and I started new jobs the same day."),
+    "shared_interest": ("A stranger at {place} plays the same old synth I do.", "{person} also collects sea glass."),
+    "number": ("11:11 on the clock again.", "Saw 333 three times today.", "Seat 27, room 27, bus 27."),
+    "name_or_word": ("Heard 'Lisbon' twice within an hour.", "The word 'harbour' kept turning up."),
+    "dream": ("Dreamt of {person}; they called in the afternoon.", "Dreamt of the sea; a flat by the water came up."),
+    "overheard": ("Overheard someone at {place} talking about the exact song in my head.",),
+    "symbol": ("A heron by the river, the third this week.", "Found a feather on my doorstep."),
+    "timing": ("Missed the tram and met {person} on the next one.", "The flat viewing moved to the one free hour."),
+    "other": ("", "Something clicked at {place}.", "A small nudge in the right direction."),
+}
+KIND_WEIGHTS = (5, 2, 4, 4, 3, 3, 3, 3, 4, 6)
+TAGS = ("sea", "music", "friends", "writing", "home", "work", "family", "travel", "nature", "numbers")
+TRIPS = (("America/New_York", 60, 74), ("Asia/Tokyo", 180, 187), ("Europe/Rome", 250, 255))
+MEANINGS = (
+    "",
+    "",
+    "",
+    "Keep going.",
+    "Say yes to the invitation.",
+    "Call them back.",
+    "This matters more than I admit.",
+)
+
+
+@dataclass(frozen=True)
+class DemoPlan:
+    goals: list[GoalCreate]
+    entries: list[EntryCreate]
+
+
+def plan_demo(*, user_id: uuid.UUID, home_timezone: str, today: date, seed: int = 7) -> DemoPlan:
+    """A year of goals and entries ending yesterday; pure, so the same seed gives the same year."""
+    rng = random.Random(seed)  # noqa: S311 - demo data, not secrets
+    goals = [
+        GoalCreate(
+            id=uuid.uuid5(user_id, f"demo-goal-{index}"),
+            title=title,
+            description=description,
+            color=color,
+            cadence=cadence,
+            target=target,
+            status=status,
+        )
+        for index, (title, description, color, cadence, target, status) in enumerate(GOALS)
+    ]
+    kinds = list(NOTES)
+    entries: list[EntryCreate] = []
+    first = today - timedelta(days=365)
+    for offset in range(365):
+        day = first + timedelta(days=offset)
+        timezone = next((name for name, start, end in TRIPS if start <= offset < end), home_timezone)
+        # Momentum builds over the year: quiet weeks early on, busier ones later.
+        count = rng.choices((0, 1, 2, 3), weights=(6 - 4 * offset // 365, 4, 2, 1))[0]
+        for _ in range(count):
+            kind = rng.choices(kinds, weights=KIND_WEIGHTS)[0]
+            wall_clock = time(rng.choice((7, 8, 9, 12, 13, 17, 18, 19, 21, 22, 23)), rng.randrange(60))
+            occurred_at = datetime.combine(day, wall_clock, zone(timezone)).astimezone(UTC)
+            note = rng.choice(NOTES[kind]).format(person=rng.choice(PEOPLE), place=rng.choice(PLACES))
+            linked = rng.sample(goals[:4] if offset > 120 else goals, k=rng.choices((0, 1, 2), weights=(3, 6, 1))[0])
+            entries.append(
+                EntryCreate(
+                    id=uuid.uuid5(user_id, f"demo-entry-{len(entries)}"),
+                    occurred_at=occurred_at,
+                    timezone=timezone,
+                    kind=kind,
+                    note=note,
+                    meaning=rng.choice(MEANINGS),
+                    intensity=rng.choices((1, 2, 3, 4, 5), weights=(1, 3, 5, 3, 1))[0],
+                    tags=sorted(set(rng.sample(TAGS, k=rng.choice((0, 1, 1, 2, 3))))),
+                    people=[person for person in PEOPLE if person in note],
+                    goal_ids=[goal.id for goal in linked if goal.id is not None],
+                    place=next((place for place in PLACES if place in note), None),
+                )
+            )
+    return DemoPlan(goals=goals, entries=entries)
+
+
+def write_demo(
+    database: Database, *, user_id: uuid.UUID, plan: DemoPlan, progress: Callable[[int], None] | None = None
+) -> tuple[int, int]:
+    """Write the plan in batches of transactions; returns (goals, entries) created, skipping those already there."""
+    created_goals = created_entries = 0
+    with database.write_transaction() as session:
+        user = _user(session.get(User, user_id))
+        for goal in plan.goals:
+            if goal.id is not None and session.get(Goal, goal.id) is None:
+                goals_service.create_goal(session, user=user, body=goal)
+                created_goals += 1
+    for batch in _batches(plan.entries, BATCH):
+        with database.write_transaction() as session:
+            user = _user(session.get(User, user_id))
+            for entry in batch:
+                if entry.id is not None and session.get(Entry, entry.id) is None:
+                    entries_service.create_entry(session, user=user, source=DEMO_SOURCE, body=entry)
+                    created_entries += 1
+        if progress is not None:
+            progress(len(batch))
+    return created_goals, created_entries
+
+
+def _batches(entries: Sequence[EntryCreate], size: int) -> Iterator[Sequence[EntryCreate]]:
+    for start in range(0, len(entries), size):
+        yield entries[start : start + size]
+
+
+def _user(user: User | None) -> User:
+    if user is None:
+        raise LookupError("The account disappeared while the demo was being written.")
+    return user
