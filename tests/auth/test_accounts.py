@@ -6,6 +6,8 @@ from collections.abc import Callable
 
 from fastapi.testclient import TestClient
 
+from app.main import create_app
+from app.settings import Settings
 from tests.factories import PASSWORD, bearer, make_entry, make_token, register
 
 
@@ -145,3 +147,12 @@ def test_token_scopes_are_validated(client: TestClient) -> None:
     for body in ({"name": "x", "scopes": ["admin"]}, {"name": "x", "scopes": []}, {"name": "", "scopes": ["export"]}):
         assert client.post("/api/v1/tokens", json=body).status_code == 422
     assert client.get("/api/v1/tokens").json()["data"] == []
+
+
+def test_closed_signups_refuse_registration(settings: Settings) -> None:
+    closed = create_app(settings.model_copy(update={"signups": "closed"}))
+    with TestClient(closed) as client:
+        response = client.post("/api/v1/auth/register", json={"email": "late@example.org", "password": PASSWORD})
+        assert response.status_code == 403 and response.json()["code"] == "forbidden"
+        assert "synclog_session" not in client.cookies
+    closed.state.database.dispose()
