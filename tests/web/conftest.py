@@ -10,6 +10,7 @@ import itertools
 import os
 import time
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -167,3 +168,49 @@ def log_and_sync(page: Page, client: httpx.Client, expected: int) -> list[dict[s
     eventually(page, lambda: len(server_entries(client)) == expected, what=f"{expected} entries on the server")
     pending(page).to_have_text("0")
     return server_entries(client)
+
+
+NOTES = [
+    "Thought of Anna for the first time in years; she called an hour later.",
+    "The stranger on the train was reading the book I had just ordered.",
+    "Met someone who shares my birthday, at the pottery class.",
+    "Saw 11:11 on the clock, then again on the bus number.",
+    "Dreamt of a lighthouse; the postcard in the mailbox showed one.",
+    "Overheard someone in the café mention the exact job I applied for.",
+    "A colleague brought up sea kayaking, which I had been reading about all week.",
+    "",
+]
+KINDS = ["thought_then_met", "shared_interest", "shared_date", "number", "dream", "overheard", "timing", "other"]
+
+
+def seed_year(client: httpx.Client, days: int = 365, every: int = 3) -> dict[str, Any]:
+    """A plausible year of goals and entries, made through the API by another device."""
+    goals = []
+    for title, color, cadence in [
+        ("Move closer to the sea", "#2563eb", "weekly"),
+        ("Reconnect with old friends", "#c2410c", "weekly"),
+        ("Write every day", "#7c3aed", "daily"),
+    ]:
+        response = client.post("/goals", json={"title": title, "color": color, "cadence": cadence})
+        assert response.status_code == 201, response.text
+        goals.append(response.json())
+    now = datetime.now(UTC).replace(microsecond=0)
+    created = 0
+    for day in range(days, -1, -1):
+        if day % every and day % 7 != 1:
+            continue
+        number = created
+        created += 1
+        at = now - timedelta(days=day, hours=(number * 5) % 9)
+        body = {
+            "occurred_at": at.isoformat(),
+            "kind": KINDS[number % len(KINDS)],
+            "note": NOTES[number % len(NOTES)],
+            "intensity": 1 + number % 5,
+            "tags": ["sea"] if number % 4 == 0 else ["friends", "phone"] if number % 4 == 1 else [],
+            "goal_ids": [goals[number % 3]["id"]] if number % 2 == 0 else [],
+            "people": ["Anna"] if number % 7 == 0 else [],
+        }
+        response = client.post("/entries", json=body)
+        assert response.status_code == 201, response.text
+    return {"goals": goals, "entries": created}

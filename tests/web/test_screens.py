@@ -1,0 +1,194 @@
+"""The screens against the real server: pull into the timeline, edit, delete, goals, currents, settings."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+import httpx
+from playwright.sync_api import BrowserContext, Page, expect
+
+from tests.web.conftest import DESKTOP, eventually, log_and_sync, pending, seed_year, server_entries, sign_up
+
+
+def go(page: Page, screen: str) -> None:
+    page.get_by_role("navigation", name="Main").get_by_role("link", name=screen).click()
+    expect(page.get_by_role("heading", level=1, name=screen)).to_be_visible()
+
+
+def test_timeline_pulls_changes_and_groups_them_by_local_day(
+    page: Page, other_device: Callable[[str], httpx.Client]
+) -> None:
+    email = sign_up(page)
+    desk = other_device(email)
+    yesterday = datetime.now(UTC) - timedelta(days=1)
+    for note, at in [("Yesterday's moment", yesterday), ("Today's moment", datetime.now(UTC))]:
+        response = desk.post("/entries", json={"note": note, "occurred_at": at.isoformat(), "tags": ["Sea"]})
+        assert response.status_code == 201, response.text
+
+    page.reload()
+    go(page, "Timeline")
+    entries = page.get_by_test_id("timeline-entry")
+    expect(entries).to_have_count(2)
+    expect(page.locator(".day")).to_have_count(2)
+    expect(page.locator(".day").first).to_contain_text("Today's moment")
+
+    page.get_by_label("Search").fill("yesterday")
+    expect(entries).to_have_count(1)
+    expect(entries.first).to_contain_text("Yesterday's moment")
+    page.get_by_role("button", name="Clear filters").click()
+    expect(entries).to_have_count(2)
+    page.get_by_text("More filters").click()
+    page.get_by_label("Tag", exact=True).fill("sea")
+    expect(entries).to_have_count(2)
+
+
+def test_edit_and_delete_from_the_timeline_reach_the_server(
+    page: Page, other_device: Callable[[str], httpx.Client]
+) -> None:
+    email = sign_up(page)
+    desk = other_device(email)
+    log_and_sync(page, desk, 1)
+    log_and_sync(page, desk, 2)
+    go(page, "Timeline")
+    entries = page.get_by_test_id("timeline-entry")
+    expect(entries).to_have_count(2)
+
+    entries.first.get_by_role("button", name="Edit").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_text("Dream", exact=True).click()
+    dialog.get_by_label("Note").fill("The lighthouse again")
+    dialog.get_by_label("Meaning").fill("Keep going toward the coast")
+    dialog.get_by_role("button", name="Save").click()
+    expect(dialog).to_be_hidden()
+    expect(entries.first).to_contain_text("The lighthouse again")
+    eventually(page, lambda: any(e["note"] == "The lighthouse again" for e in server_entries(desk)), what="the edit")
+    edited = next(e for e in server_entries(desk) if e["note"] == "The lighthouse again")
+    assert edited["kind"] == "dream"
+    assert edited["meaning"] == "Keep going toward the coast"
+
+    entries.last.get_by_role("button", name="Delete").click()
+    page.get_by_role("button", name="Confirm delete").click()
+    expect(entries).to_have_count(1)
+    eventually(page, lambda: len(server_entries(desk)) == 1, what="the deletion")
+    pending(page).to_have_text("0")
+
+
+def test_deletion_elsewhere_is_pulled_and_told(page: Page, other_device: Callable[[str], httpx.Client]) -> None:
+    email = sign_up(page)
+    desk = other_device(email)
+    [entry] = log_and_sync(page, desk, 1)
+    go(page, "Timeline")
+    expect(page.get_by_test_id("timeline-entry")).to_have_count(1)
+    assert desk.delete(f"/entries/{entry['id']}").status_code == 204
+
+    page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")  # as when the phone is picked up
+    expect(page.get_by_test_id("timeline-entry")).to_have_count(0)
+    expect(page.get_by_role("status").filter(has_text="deleted on another device")).to_be_visible()
+
+
+def test_goals_created_offline_and_chosen_in_quick_log(
+    context: BrowserContext, page: Page, other_device: Callable[[str], httpx.Client]
+) -> None:
+    email = sign_up(page)
+    desk = other_device(email)
+    go(page, "Goals")
+    context.set_offline(True)
+    page.get_by_label("Title").fill("Move closer to the sea")
+    page.get_by_label("Cadence").select_option("daily")
+    page.get_by_role("button", name="Add goal").click()
+    expect(page.get_by_role("list", name="Active goals")).to_contain_text("Move closer to the sea")
+
+    go(page, "Log")
+    page.get_by_role("button", name="Log a synchronicity").click()
+    page.get_by_role("group", name="Goals it speaks to").get_by_text("Move closer to the sea").click()
+    page.get_by_role("group", name="Kind").get_by_text("Symbol").click()
+    page.get_by_label("Place").fill("Harbour")
+    page.get_by_role("button", name="Save details").click()
+    pending(page).to_have_text("3")
+
+    context.set_offline(False)
+    eventually(page, lambda: len(server_entries(desk)) == 1 and server_entries(desk)[0]["place"] == "Harbour")
+    pending(page).to_have_text("0")
+    [goal] = desk.get("/goals").json()["data"]
+    assert goal["title"] == "Move closer to the sea"
+    assert goal["cadence"] == "daily"
+    [entry] = server_entries(desk)
+    assert entry["goal_ids"] == [goal["id"]]
+    assert entry["kind"] == "symbol"
+
+
+def test_currents_show_streaks_momentum_and_a_year_heatmap(
+    new_context: Callable[..., BrowserContext], other_device: Callable[[str], httpx.Client]
+) -> None:
+    page = new_context(viewport=DESKTOP).new_page()
+    email = sign_up(page)
+    desk = other_device(email)
+    seed_year(desk, days=20, every=1)
+    go(page, "Currents")
+    stats = page.locator(".stats")
+    expect(stats).to_contain_text("Current streak")
+    expect(stats).to_contain_text("21 days")
+    expect(stats).to_contain_text("active")
+    expect(stats).to_contain_text("Momentum")
+    heatmap = page.get_by_role("img", name="Entries per day over the last year")
+    expect(heatmap).to_be_visible()
+    assert page.locator(".heatmap rect").count() >= 365
+    expect(page.locator("table")).to_contain_text("Write every day")
+
+
+def test_settings_change_the_day_rules_and_issue_tokens(
+    page: Page, other_device: Callable[[str], httpx.Client]
+) -> None:
+    email = sign_up(page)
+    desk = other_device(email)
+    go(page, "Settings")
+    page.get_by_label("Time zone").fill("Europe/Lisbon")
+    page.get_by_label("Day starts at").select_option("4")
+    page.get_by_label("Week starts on").select_option("sunday")
+    page.get_by_label("Grace days").select_option("1")
+    page.get_by_role("button", name="Save settings").click()
+    expect(page.get_by_text("Saved.")).to_be_visible()
+    me = desk.get("/me").json()
+    assert (me["timezone"], me["day_start_hour"], me["week_start"], me["grace_days"]) == (
+        "Europe/Lisbon",
+        4,
+        "sunday",
+        1,
+    )
+
+    page.get_by_label("Name", exact=True).fill("Shortcuts on my phone")
+    page.get_by_label("Write entries (entries:write)").check()
+    page.get_by_role("button", name="Create token").click()
+    secret = page.locator(".token-secret")
+    expect(secret).to_contain_text("sl_pat_")
+    token = secret.inner_text().strip()
+    with httpx.Client(base_url=desk.base_url) as app:
+        response = app.post("/entries", json={"note": "from a shortcut"}, headers={"Authorization": f"Bearer {token}"})
+        assert response.status_code == 201, response.text
+    page.get_by_role("button", name="Revoke Shortcuts on my phone").click()
+    expect(page.get_by_text("No tokens.")).to_be_visible()
+
+    expect(page.get_by_role("link", name="Export as JSON")).to_have_attribute("href", "/api/v1/export?format=json")
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+    pending(page).to_have_text("0")
+
+
+def test_no_content_security_policy_violations_on_any_screen(
+    context: BrowserContext, page: Page, other_device: Callable[[str], httpx.Client]
+) -> None:
+    context.add_init_script(
+        "window.__violations = [];"
+        "document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(e.violatedDirective));"
+    )
+    email = sign_up(page)
+    seed_year(other_device(email), days=30)
+    page.reload()
+    page.get_by_role("button", name="Log a synchronicity").click()
+    for screen in ["Timeline", "Goals", "Currents", "Settings", "Log"]:
+        go(page, screen)
+    go(page, "Timeline")
+    page.get_by_test_id("timeline-entry").first.get_by_role("button", name="Edit").click()
+    expect(page.get_by_role("dialog")).to_be_visible()
+    assert page.evaluate("window.__violations") == []
