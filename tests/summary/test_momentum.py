@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.summary.momentum import decay, momentum
+from tests.summary.naive import naive_momentum
 
 TODAY = date(2026, 11, 25)
 DAILY_M = 0.5 ** (1 / 13)  # f = 1
@@ -66,23 +67,6 @@ def test_entries_after_as_of_are_ignored() -> None:
 def test_target_must_be_positive() -> None:
     with pytest.raises(ValueError):
         momentum({}, cadence="daily", target=0, as_of=TODAY)
-
-
-def naive_momentum(entry_days: list[date], cadence: str, target: int, as_of: date) -> float:
-    """SPEC §6 word for word: every day, count every entry in the window again."""
-    kept = [day for day in entry_days if day <= as_of]
-    if not kept:
-        return 0.0
-    p = 1 if cadence == "daily" else 7
-    m = 0.5 ** (math.sqrt(target / p) / 13)
-    score = 0.0
-    day = min(kept)
-    while day <= as_of:
-        in_window = sum(1 for entry in kept if day - timedelta(days=p) < entry <= day)
-        c = min(1.0, in_window / target)
-        score = score * m + c * (1 - m)
-        day += timedelta(days=1)
-    return round(score, 4)
 
 
 @settings(max_examples=300, deadline=None)

@@ -97,6 +97,14 @@ def test_counts_by_kind_weekday_hour_and_recent_days(client: TestClient) -> None
     assert body["by_hour"][8] == 3 and body["by_hour"][21] == 1 and sum(body["by_hour"]) == 4
 
 
+def test_last_7_and_30_days_end_on_as_of(client: TestClient) -> None:
+    register(client, timezone="UTC")
+    for day in ("2026-11-19", "2026-11-18", "2026-10-27", "2026-10-26"):  # 6, 7, 29 and 30 days before
+        log(client, f"{day}T12:00:00Z", "UTC")
+    overall = summary(client, as_of="2026-11-25")["overall"]
+    assert (overall["last_7_days"], overall["last_30_days"]) == (1, 3)
+
+
 def test_a_move_from_tokyo_to_los_angeles_keeps_the_streak(client: TestClient) -> None:
     register(client, timezone="Asia/Tokyo")
     for day in ("20", "21", "22"):

@@ -17,6 +17,7 @@ from app.summary.streaks import (
     compute_streaks,
     week_of,
 )
+from tests.summary.naive import naive_streaks
 
 TODAY = date(2026, 11, 25)  # a Wednesday
 
@@ -207,67 +208,6 @@ def test_counts_may_come_as_sorted_pairs() -> None:
 def test_invalid_rules_are_rejected(rule_args: dict[str, object]) -> None:
     with pytest.raises(ValueError):
         StreakRule(**rule_args)  # type: ignore[arg-type]
-
-
-# --- naive reference of SPEC §6, written independently of the implementation ---
-
-
-def naive_period_start(day: date, rule: StreakRule) -> date:
-    if rule.cadence == "daily":
-        return day
-    # date(1, 1, 1) is a Monday with ordinal 1; Sunday weeks start one ordinal earlier.
-    if rule.week_start == "monday":
-        return date.fromordinal((day.toordinal() - 1) // 7 * 7 + 1)
-    return date.fromordinal(day.toordinal() // 7 * 7)
-
-
-def naive_streaks(
-    entry_days: list[date], rule: StreakRule, as_of: date
-) -> tuple[list[tuple[date, date, int, int]], Streak, Streak]:
-    """Walk every period from the first entry to as_of, one at a time."""
-    kept = [day for day in entry_days if day <= as_of]
-    step = 1 if rule.cadence == "daily" else 7
-    today = naive_period_start(as_of, rule)
-    runs: list[tuple[date, date, int, int]] = []  # start, end, length, grace_used
-    if kept:
-        period = naive_period_start(min(kept), rule)
-        unmet_since_met = 0
-        allowed_gap = rule.grace_days if rule.cadence == "daily" else 0
-        while period <= today:
-            count = sum(1 for day in kept if naive_period_start(day, rule) == period)
-            if count >= rule.target:
-                if runs and unmet_since_met <= allowed_gap:
-                    start, _, length, grace = runs[-1]
-                    runs[-1] = (
-                        start,
-                        period,
-                        length + unmet_since_met + 1,
-                        grace + unmet_since_met,
-                    )
-                else:
-                    runs.append((period, period, 1, 0))
-                unmet_since_met = 0
-            else:
-                unmet_since_met += 1
-            period += timedelta(days=step)
-
-    current = NO_STREAK
-    if runs:
-        start, end, length, grace = runs[-1]
-        periods_since = (today - end).days // step
-        reach = rule.grace_days + 1 if rule.cadence == "daily" else 1
-        if periods_since == 0:
-            current = Streak(length, start, end, "active", grace)
-        elif periods_since <= reach:
-            current = Streak(length, start, end, "at_risk", grace)
-
-    longest = NO_STREAK
-    for index, (start, end, length, grace) in enumerate(runs):
-        if length >= longest.length:
-            is_current = index == len(runs) - 1 and current.status != "none"
-            status = current.status if is_current else "ended"
-            longest = Streak(length, start, end, status, grace)
-    return runs, current, longest
 
 
 histories = st.lists(st.integers(min_value=-70, max_value=10), max_size=40)

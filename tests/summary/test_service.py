@@ -1,0 +1,198 @@
+"""The summary service on each engine: its answer equals the naive reference of SPEC §6."""
+
+from __future__ import annotations
+
+import itertools
+import uuid
+from datetime import UTC, date, datetime, timedelta
+
+from fastapi import FastAPI
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from app.auth.models import User
+from app.database import Database
+from app.entries.models import KINDS, Entry, EntryGoal
+from app.goals.models import Goal
+from app.summary import service
+from app.summary.hours import offset_eras
+from app.timezones import local_date
+from tests.summary.naive import NaiveEntry, NaiveGoal, naive_summary
+
+# Half-hour and 45-minute offsets, a half-hour DST (Lord Howe) and both hemispheres.
+ZONES = [
+    "UTC",
+    "Europe/Berlin",
+    "America/New_York",
+    "America/Los_Angeles",
+    "Asia/Tokyo",
+    "Asia/Kolkata",
+    "Asia/Kathmandu",
+    "Australia/Lord_Howe",
+    "America/St_Johns",
+]
+YEAR_START = datetime(2026, 1, 1, tzinfo=UTC)
+NOW = datetime(2027, 1, 1, tzinfo=UTC)
+_emails = itertools.count(1)
+
+entries_strategy = st.lists(
+    st.tuples(
+        st.integers(min_value=0, max_value=21 * 24 * 60),  # minutes into the history's window
+        st.sampled_from(ZONES),
+        st.integers(min_value=0, max_value=23),  # the day start hour when it was logged
+        st.sampled_from(KINDS),
+        st.frozensets(st.integers(min_value=0, max_value=2), max_size=2),
+        st.sampled_from([False, False, False, True]),  # deleted
+    ),
+    max_size=40,
+)
+goals_strategy = st.lists(
+    st.builds(
+        NaiveGoal,
+        title=st.sampled_from(["Write", "Call friends", "Walk"]),
+        cadence=st.sampled_from(["daily", "weekly"]),
+        target=st.integers(min_value=1, max_value=3),
+        status=st.sampled_from(["active", "active", "archived"]),
+        deleted=st.sampled_from([False, False, False, True]),
+    ),
+    max_size=3,
+)
+
+
+def store_history(
+    database: Database,
+    *,
+    timezone: str,
+    week_start: str,
+    grace_days: int,
+    goals: list[NaiveGoal],
+    entries: list[NaiveEntry],
+) -> tuple[uuid.UUID, list[str]]:
+    """Rows as the core writes them, for a user of this example alone."""
+    user = User(
+        email=f"summary{next(_emails)}-{uuid.uuid4().hex[:8]}@example.org",
+        password_hash="unused",
+        timezone=timezone,
+        week_start=week_start,
+        grace_days=grace_days,
+    )
+    goal_rows = [
+        Goal(
+            user_id=user.id,
+            title=goal.title,
+            cadence=goal.cadence,
+            target=goal.target,
+            status=goal.status,
+            created_at=YEAR_START + timedelta(seconds=index),
+            deleted_at=NOW if goal.deleted else None,
+        )
+        for index, goal in enumerate(goals)
+    ]
+    with database.write_transaction() as session:
+        session.add(user)
+        session.add_all(goal_rows)
+        session.flush()
+        for entry in entries:
+            row = Entry(
+                user_id=user.id,
+                occurred_at=entry.occurred_at,
+                timezone=entry.timezone,
+                local_date=entry.local_date,
+                kind=entry.kind,
+                deleted_at=NOW if entry.deleted else None,
+            )
+            session.add(row)
+            session.flush()
+            for index in entry.goal_indexes:
+                # Deleting a goal removes it from its entries.
+                if index < len(goals) and not goals[index].deleted:
+                    session.add(EntryGoal(entry_id=row.id, goal_id=goal_rows[index].id))
+    return user.id, [str(goal.id) for goal in goal_rows]
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    timezone=st.sampled_from(ZONES),
+    week_start=st.sampled_from(["monday", "sunday"]),
+    grace_days=st.integers(min_value=0, max_value=3),
+    window_start=st.integers(min_value=0, max_value=330),
+    as_of_offset=st.integers(min_value=-3, max_value=28),
+    goals=goals_strategy,
+    raw_entries=entries_strategy,
+)
+def test_summary_equals_the_naive_reference(
+    app: FastAPI,
+    timezone: str,
+    week_start: str,
+    grace_days: int,
+    window_start: int,
+    as_of_offset: int,
+    goals: list[NaiveGoal],
+    raw_entries: list[tuple[int, str, int, str, frozenset[int], bool]],
+) -> None:
+    window = YEAR_START + timedelta(days=window_start)
+    entries = []
+    for minutes, zone, day_start_hour, kind, goal_indexes, deleted in raw_entries:
+        occurred_at = window + timedelta(minutes=minutes)
+        entries.append(
+            NaiveEntry(
+                occurred_at=occurred_at,
+                timezone=zone,
+                local_date=local_date(occurred_at, zone, day_start_hour),
+                kind=kind,
+                goal_indexes=frozenset(index for index in goal_indexes if index < len(goals)),
+                deleted=deleted,
+            )
+        )
+    as_of = window.date() + timedelta(days=as_of_offset)
+    database: Database = app.state.database
+    user_id, goal_ids = store_history(
+        database, timezone=timezone, week_start=week_start, grace_days=grace_days, goals=goals, entries=entries
+    )
+
+    with database.read_session() as session:
+        user = session.get(User, user_id)
+        assert user is not None
+        answer = service.get_summary(session, user=user, as_of=as_of, now=NOW, cache=None)
+
+    expected = naive_summary(
+        timezone=timezone,
+        week_start=week_start,
+        grace_days=grace_days,
+        goals=goals,
+        goal_ids=goal_ids,
+        entries=entries,
+        as_of=as_of,
+    )
+    assert answer.model_dump(mode="json") == expected
+
+
+def test_entries_before_1970_still_count_by_their_wall_clock_hour(app: FastAPI) -> None:
+    database: Database = app.state.database
+    occurred_at = datetime(1969, 12, 31, 23, 30, tzinfo=UTC)
+    entry = NaiveEntry(occurred_at, "UTC", date(1969, 12, 31), "dream", frozenset(), deleted=False)
+    user_id, _ = store_history(database, timezone="UTC", week_start="monday", grace_days=0, goals=[], entries=[entry])
+    with database.read_session() as session:
+        user = session.get(User, user_id)
+        assert user is not None
+        answer = service.get_summary(session, user=user, as_of=date(1970, 1, 1), now=NOW, cache=None)
+    assert answer.by_hour[23] == 1
+    assert answer.overall.current.status == "at_risk"
+
+
+def test_offset_eras_follow_the_transitions_of_the_zone() -> None:
+    eras = dict(offset_eras("Europe/Berlin", 2026))
+    assert eras[datetime(2026, 3, 29, 1, 0, tzinfo=UTC)] == 7200
+    assert eras[datetime(2026, 10, 25, 1, 0, tzinfo=UTC)] == 3600
+    assert offset_eras("Asia/Kolkata", 2026) == ((datetime(1970, 1, 2, tzinfo=UTC), 19800),)
+
+
+def test_as_of_defaults_to_today_after_the_day_start_hour() -> None:
+    user = User(email="a@example.org", password_hash="unused", timezone="Asia/Tokyo", day_start_hour=4)
+    # 18:30 UTC is 03:30 the next morning in Tokyo: before 04:00, so still the day before.
+    assert service.resolve_as_of(None, user=user, now=datetime(2026, 11, 24, 18, 30, tzinfo=UTC)) == date(2026, 11, 24)
+    assert service.resolve_as_of(None, user=user, now=datetime(2026, 11, 24, 19, 30, tzinfo=UTC)) == date(2026, 11, 25)
