@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging.config
 import secrets
 import sys
 from collections.abc import Iterator
@@ -21,6 +22,7 @@ from app.demo import write_demo
 from app.errors import Conflict, ProblemError
 from app.exchange import service as exchange_service
 from app.exchange.models import ExportFormat
+from app.logs import log_config
 from app.schema import upgrade_to_head
 from app.settings import load_settings
 
@@ -43,10 +45,12 @@ def serve(host: str, port: int, workers: int) -> None:
         accounts = auth_service.count_users(session)
     database.dispose()
     shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104 - display only
-    click.echo(f"Synclog is serving on http://{shown_host}:{port}/  (API reference: /docs)")
+    logging.config.dictConfig(log_config(settings.log_format))
+    say = logging.getLogger("synclog").info if settings.log_format == "json" else click.echo
+    say(f"Synclog is serving on http://{shown_host}:{port}/  (API reference: /docs)")
     if accounts == 0:
-        click.echo("No accounts yet: open that address and choose 'Create account',")
-        click.echo("or run: synclog user create --email you@example.com --password-stdin")
+        say("No accounts yet: open that address and choose 'Create account',")
+        say("or run: synclog user create --email you@example.com --password-stdin")
     uvicorn.run(
         "app.main:create_app",
         factory=True,
@@ -54,8 +58,10 @@ def serve(host: str, port: int, workers: int) -> None:
         port=port,
         workers=workers,
         proxy_headers=True,
+        # On SIGTERM: stop accepting, let in-flight requests finish (their transactions commit), then exit.
         timeout_graceful_shutdown=30,
-        log_level="info",
+        log_config=log_config(settings.log_format),
+        access_log=False,
     )
 
 

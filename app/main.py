@@ -19,6 +19,8 @@ from app.errors import install_problem_handlers
 from app.exchange.routes import router as exchange_router
 from app.goals.routes import router as goals_router
 from app.health.routes import router as health_router
+from app.logs import RequestLogMiddleware
+from app.metrics import MetricsMiddleware, count_entry_writes
 from app.paths import web_dir
 from app.ratelimit import RateLimits
 from app.security_headers import SecurityHeadersMiddleware
@@ -63,6 +65,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if settings.cors_origin_list:
         app.add_middleware(CorsMiddleware, origins=settings.cors_origin_list)
     app.add_middleware(SecurityHeadersMiddleware)
+    # Outermost: every answer, refusals included, is counted, timed and logged with its request id.
+    app.add_middleware(MetricsMiddleware)
+    app.add_middleware(RequestLogMiddleware)
+    count_entry_writes()
 
     api = APIRouter(prefix=API_PREFIX)
     api.include_router(auth_router)

@@ -1,11 +1,12 @@
-"""``/healthz`` (the process is alive) and ``/readyz`` (database reachable, schema at head)."""
+"""``/healthz`` (the process is alive), ``/readyz`` (database reachable, schema at head), ``/metrics``."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import SQLAlchemyError
 
+from app import metrics
 from app.deps import DatabaseDep, SettingsDep
 from app.schema import is_at_head
 
@@ -31,3 +32,13 @@ def readyz(database: DatabaseDep, settings: SettingsDep) -> JSONResponse:
     return JSONResponse(
         {"status": "ok" if ready else "unavailable", "detail": reason}, status_code=200 if ready else 503
     )
+
+
+@router.get(
+    "/metrics",
+    summary="Prometheus metrics of this process",
+    response_class=Response,
+    responses={200: {"content": {"text/plain": {}}, "description": "Prometheus text exposition format"}},
+)
+def prometheus_metrics() -> Response:
+    return Response(metrics.render(), media_type=metrics.CONTENT_TYPE)
