@@ -1,0 +1,171 @@
+"""Rate limits of SPEC §8: failed logins, registrations and the per-user API budget; shared through Redis."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+import redis
+from fastapi.testclient import TestClient
+
+from app.errors import RateLimited
+from app.main import create_app
+from app.ratelimit import RateLimits
+from app.settings import Settings
+from tests.factories import PASSWORD, bearer, make_token, register
+from tests.servers import start_server
+
+REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Argon2 is deliberately slow; these tests count attempts, so a plain comparison stands in for it."""
+
+    def verify(password: str, password_hash: str | None) -> bool:
+        return password_hash == f"plain:{password}"
+
+    monkeypatch.setattr("app.auth.service.hash_password", lambda password: f"plain:{password}")
+    monkeypatch.setattr("app.auth.service.verify_password", verify)
+
+
+@pytest.fixture
+def limited_client(database_url: str) -> Iterator[Callable[..., TestClient]]:
+    """A client of an app with rate limits on; keyword arguments become settings."""
+    apps = []
+
+    def make(**overrides: str) -> TestClient:
+        app = create_app(Settings(database_url=database_url, rate_limits="on", **overrides))  # type: ignore[arg-type]
+        apps.append(app)
+        client = TestClient(app)
+        client.__enter__()
+        return client
+
+    yield make
+    for app in apps:
+        app.state.database.dispose()
+
+
+def _login(client: TestClient, email: str, password: str, **headers: str) -> httpx.Response:
+    response: httpx.Response = client.post(
+        "/api/v1/auth/login", json={"email": email, "password": password}, headers=headers
+    )
+    return response
+
+
+def test_eleventh_failed_login_for_one_email_is_rate_limited(limited_client: Callable[..., TestClient]) -> None:
+    client = limited_client()
+    user = register(client)
+    for _ in range(10):
+        assert _login(client, user["email"], "wrong password").status_code == 401
+    response = _login(client, user["email"], PASSWORD)
+    assert response.status_code == 429
+    assert response.json()["code"] == "rate_limited"
+    assert 1 <= int(response.headers["retry-after"]) <= 15 * 60
+    assert response.headers["content-type"] == "application/problem+json"
+    # The budget is the email's: another account from the same address still signs in.
+    other = register(limited_client())
+    assert _login(client, other["email"], PASSWORD).status_code == 200
+
+
+def test_email_budget_ignores_case_and_unknown_emails_count_too(limited_client: Callable[..., TestClient]) -> None:
+    client = limited_client()
+    for attempt in range(10):
+        email = "Nobody@Example.org" if attempt % 2 else "nobody@example.org"
+        assert _login(client, email, "guess").status_code == 401
+    assert _login(client, "NOBODY@example.org", "guess").status_code == 429
+
+
+def test_successful_logins_do_not_use_the_budget(limited_client: Callable[..., TestClient]) -> None:
+    client = limited_client()
+    user = register(client)
+    for _ in range(9):
+        assert _login(client, user["email"], "wrong password").status_code == 401
+    for _ in range(3):
+        assert _login(client, user["email"], PASSWORD).status_code == 200
+    assert _login(client, user["email"], "wrong password").status_code == 401
+
+
+def test_thirty_first_registration_from_one_address_is_rate_limited(limited_client: Callable[..., TestClient]) -> None:
+    client = limited_client()
+    for number in range(30):
+        body = {"email": f"sign-up-{number}@example.org", "password": PASSWORD}
+        assert client.post("/api/v1/auth/register", json=body).status_code == 201
+    refused = client.post("/api/v1/auth/register", json={"email": "one-more@example.org", "password": PASSWORD})
+    assert refused.status_code == 429
+    assert refused.json()["code"] == "rate_limited"
+    assert int(refused.headers["retry-after"]) <= 3600
+
+
+def test_api_budget_is_per_user(limited_client: Callable[..., TestClient]) -> None:
+    client = limited_client(rate_limit_api="5/minute")
+    register(client)  # the sign-up itself is not an API call of the user
+    token = make_token(client)  # 1
+    for _ in range(3):  # 2..4
+        assert client.get("/api/v1/me").status_code == 200
+    assert client.get("/api/v1/goals", headers=bearer(token)).status_code == 200  # 5: tokens share the user's budget
+    limited = client.get("/api/v1/me")
+    assert limited.status_code == 429
+    assert limited.json()["code"] == "rate_limited"
+    assert 1 <= int(limited.headers["retry-after"]) <= 60
+    assert client.get("/api/v1/goals", headers=bearer(token)).status_code == 429
+    other = limited_client(rate_limit_api="5/minute")
+    register(other)
+    assert other.get("/api/v1/me").status_code == 200
+
+
+def test_rate_limits_off_turns_every_limit_off(client: TestClient) -> None:
+    user = register(client)
+    for _ in range(12):
+        assert _login(client, user["email"], "wrong password").status_code == 401
+
+
+def test_failed_logins_per_address() -> None:
+    limits = RateLimits(storage_uri="memory://", api_limit="3000/minute")
+    for number in range(100):
+        limits.check_login(email=f"guess-{number}@example.org", ip="203.0.113.9")
+        limits.record_failed_login(email=f"guess-{number}@example.org", ip="203.0.113.9")
+    with pytest.raises(RateLimited) as refused:
+        limits.check_login(email="fresh@example.org", ip="203.0.113.9")
+    assert int(refused.value.headers["Retry-After"]) <= 15 * 60
+    limits.check_login(email="fresh@example.org", ip="203.0.113.10")
+
+
+def _redis_or_skip() -> None:
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        pytest.skip(f"no Redis at {REDIS_URL}")
+
+
+@pytest.mark.slow
+def test_two_processes_share_one_budget_through_redis(database_url: str, tmp_path: Path) -> None:
+    _redis_or_skip()
+    env = {"SYNCLOG_RATE_LIMITS": "on", "SYNCLOG_REDIS_URL": REDIS_URL}
+    servers = [start_server(database_url, tmp_path, env=env) for _ in range(2)]
+    try:
+        email = f"shared-{uuid.uuid4().hex}@example.org"
+        # A fresh address per run (uvicorn trusts X-Forwarded-For from loopback), so runs do not share the IP budget.
+        address = {"X-Forwarded-For": f"198.51.100.{uuid.uuid4().int % 250 + 1}"}
+        register_response = httpx.post(
+            f"{servers[0].url}/api/v1/auth/register", json={"email": email, "password": PASSWORD}, headers=address
+        )
+        assert register_response.status_code == 201
+        for attempt in range(10):
+            server = servers[attempt % 2]
+            wrong = httpx.post(
+                f"{server.url}/api/v1/auth/login", json={"email": email, "password": "wrong"}, headers=address
+            )
+            assert wrong.status_code == 401
+        for server in servers:
+            refused = httpx.post(
+                f"{server.url}/api/v1/auth/login", json={"email": email, "password": PASSWORD}, headers=address
+            )
+            assert refused.status_code == 429
+            assert int(refused.headers["retry-after"]) >= 1
+    finally:
+        for server in servers:
+            server.stop()
