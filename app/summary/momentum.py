@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from datetime import date
+from itertools import pairwise
 
 from app.summary.streaks import Cadence, DailyCounts, daily_counts_until
 
@@ -26,21 +27,30 @@ def momentum(counts: DailyCounts, *, cadence: Cadence, target: int, as_of: date)
     per_day = daily_counts_until(counts, as_of)
     if not per_day:
         return 0.0
-    first = min(per_day)
-    days = (as_of - first).days + 1
-    entries = [0] * days
-    for day, count in per_day.items():
-        entries[(day - first).days] = count
-
     period_days = 1 if cadence == "daily" else 7
+    first = min(per_day).toordinal()
+    days = as_of.toordinal() - first + 1
+    # The window's count changes only where a day with entries enters or leaves it.
+    changes: dict[int, int] = {}
+    for day, count in per_day.items():
+        enters = day.toordinal() - first
+        changes[enters] = changes.get(enters, 0) + count
+        changes[enters + period_days] = changes.get(enters + period_days, 0) - count
+    starts = sorted(index for index in changes if index < days)
+    starts.append(days)
+
     m = decay(cadence, target)
     gain = 1 - m
     score = 0.0
     in_window = 0
-    for index, count in enumerate(entries):
-        in_window += count
-        if index >= period_days:
-            in_window -= entries[index - period_days]
-        completion = min(1.0, in_window / target)
-        score = score * m + completion * gain
+    for start, end in pairwise(starts):
+        in_window += changes[start]
+        if in_window == 0:
+            for _ in range(end - start):
+                score = score * m
+            continue
+        # Computed once per stretch; the same value the per-day formula gives every day of it.
+        step = min(1.0, in_window / target) * gain
+        for _ in range(end - start):
+            score = score * m + step
     return min(1.0, max(0.0, round(score, 4)))

@@ -8,7 +8,7 @@ from collections import OrderedDict
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Date, Integer, String, Uuid, and_, cast, func, literal, null, or_, union_all
+from sqlalchemy import Date, Integer, String, Uuid, and_, case, cast, func, literal, null, union_all
 from sqlalchemy import select as select_columns
 from sqlalchemy.sql import Select
 from sqlmodel import Session, col, select
@@ -104,7 +104,8 @@ def _facet(
     *,
     day: Any = None,
     goal_id: Any = None,
-    label: Any = None,
+    kind: Any = None,
+    zone: Any = None,
     hour: Any = None,
     moment: Any = None,
 ) -> Select[Any]:
@@ -113,59 +114,58 @@ def _facet(
         literal(name, String).label("facet"),
         (day if day is not None else cast(null(), Date)).label("day"),
         (goal_id if goal_id is not None else cast(null(), Uuid)).label("goal_id"),
-        (label if label is not None else cast(null(), String)).label("label"),
+        (kind if kind is not None else cast(null(), String)).label("kind"),
+        (zone if zone is not None else cast(null(), String)).label("zone"),
         (hour if hour is not None else cast(null(), Integer)).label("hour"),
         (moment if moment is not None else cast(null(), UTCDateTime)).label("moment"),
         func.count().label("n"),
     )
 
 
-def summary_counts(
-    session: Session, *, user_id: uuid.UUID, timezone: str, as_of: date, goal_ids: list[uuid.UUID]
-) -> SummaryCounts:
-    """Entries per day, per goal and day, per kind and per wall-clock hour, in one query."""
-    live = and_(_live_entries(user_id), col(Entry.local_date) <= as_of)
-    local_date = col(Entry.local_date)
-    facets = [
-        _facet("day", day=local_date).where(live).group_by(local_date),
-        _facet("kind", label=col(Entry.kind)).where(live).group_by(col(Entry.kind)),
-    ]
-    if goal_ids:
-        goal_id = col(EntryGoal.goal_id)
-        facets.append(
-            _facet("goal", day=local_date, goal_id=goal_id)
-            .join_from(Entry, EntryGoal, col(EntryGoal.entry_id) == col(Entry.id))
-            .where(live, goal_id.in_(goal_ids))
-            .group_by(goal_id, local_date)
-        )
-    occurred_at, entry_zone = col(Entry.occurred_at), col(Entry.timezone)
+def _kind_and_hour_facet(session: Session, *, live: Any, timezone: str, as_of: date) -> Select[Any]:
+    """Entries per kind and wall-clock hour where they happened."""
+    kind, occurred_at, entry_zone = col(Entry.kind), col(Entry.occurred_at), col(Entry.timezone)
     if session.get_bind().dialect.name == "postgresql":
         hour = postgres_local_hour(occurred_at, entry_zone)
-        facets.append(_facet("hour", hour=hour).where(live).group_by(hour))
-    else:
-        # The user's own zone is converted in SQL; entries logged elsewhere come back by instant.
-        in_user_zone = and_(entry_zone == timezone, occurred_at >= ERAS_BEGIN)
-        eras = offset_eras(timezone, as_of.year + 1)
-        hour = sqlite_local_hour(occurred_at, eras)
-        facets.append(_facet("hour", hour=hour).where(live, in_user_zone).group_by(hour))
-        facets.append(
-            _facet("elsewhere", label=entry_zone, moment=occurred_at)
-            .where(live, or_(entry_zone != timezone, occurred_at < ERAS_BEGIN))
-            .group_by(entry_zone, occurred_at)
-        )
+        return _facet("kind_hour", kind=kind, hour=hour).where(live).group_by(kind, hour)
+    # SQLite converts the user's own zone in SQL; entries logged elsewhere come back by instant.
+    in_user_zone = and_(entry_zone == timezone, occurred_at >= ERAS_BEGIN)
+    hour = case((in_user_zone, sqlite_local_hour(occurred_at, offset_eras(timezone, as_of.year + 1))))
+    elsewhere_zone = case((in_user_zone, null()), else_=entry_zone)
+    elsewhere_moment = case((in_user_zone, null()), else_=occurred_at)
+    return (
+        _facet("kind_hour", kind=kind, zone=elsewhere_zone, hour=hour, moment=elsewhere_moment)
+        .where(live)
+        .group_by(kind, hour, elsewhere_zone, elsewhere_moment)
+    )
 
+
+def summary_counts(session: Session, *, user_id: uuid.UUID, timezone: str, as_of: date) -> SummaryCounts:
+    """Entries per day, per goal and day, per kind and per wall-clock hour, in one query.
+
+    Three passes over the user's entries: more facets in one pass would return a row per
+    entry or nearly so.
+    """
+    live = and_(_live_entries(user_id), col(Entry.local_date) <= as_of)
+    local_date, goal_id = col(Entry.local_date), col(EntryGoal.goal_id)
+    query = union_all(
+        _facet("day", day=local_date).where(live).group_by(local_date),
+        _facet("goal", day=local_date, goal_id=goal_id)
+        .join_from(Entry, EntryGoal, col(EntryGoal.entry_id) == col(Entry.id))
+        .where(live)
+        .group_by(goal_id, local_date),
+        _kind_and_hour_facet(session, live=live, timezone=timezone, as_of=as_of),
+    )
     counts = SummaryCounts()
-    for facet, day, goal, label, hour_of_day, moment, n in session.execute(union_all(*facets)):
+    by_kind = counts.by_kind
+    for facet, day, goal, kind, zone, hour, moment, n in session.execute(query):
         if facet == "day":
             counts.per_day[day] = n
         elif facet == "goal":
             counts.per_goal_day.setdefault(goal, {})[day] = n
-        elif facet == "kind":
-            counts.by_kind[label] = n
-        elif facet == "hour":
-            counts.by_hour[hour_of_day] += n
         else:
-            counts.by_hour[local_hour(moment, label)] += n
+            by_kind[kind] = by_kind.get(kind, 0) + n
+            counts.by_hour[hour if hour is not None else local_hour(moment, zone)] += n
     return counts
 
 
@@ -236,9 +236,7 @@ def get_summary(
         if cached is not None:
             return cached
     goals = active_goals(session, user=user)
-    counts = summary_counts(
-        session, user_id=user.id, timezone=user.timezone, as_of=day, goal_ids=[goal.goal_id for goal in goals]
-    )
+    counts = summary_counts(session, user_id=user.id, timezone=user.timezone, as_of=day)
     summary = build_summary(counts=counts, goals=goals, settings=settings, as_of=day)
     if cache is not None:
         cache.put(key, summary)

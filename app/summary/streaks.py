@@ -98,9 +98,10 @@ def week_of(day: date, week_start: WeekStart) -> date:
 
 def daily_counts_until(counts: DailyCounts, as_of: date) -> dict[date, int]:
     """Positive counts per day on or before ``as_of``; pairs for the same day add up."""
-    pairs = counts.items() if isinstance(counts, Mapping) else counts
+    if isinstance(counts, Mapping):
+        return {day: count for day, count in counts.items() if day <= as_of and count > 0}
     result: dict[date, int] = {}
-    for day, count in pairs:
+    for day, count in counts:
         if day <= as_of and count > 0:
             result[day] = result.get(day, 0) + count
     return result
@@ -111,29 +112,29 @@ def period_counts(counts: DailyCounts, rule: StreakRule, as_of: date) -> dict[da
     per_day = daily_counts_until(counts, as_of)
     if rule.cadence == "daily":
         return per_day
-    per_week: dict[date, int] = {}
+    # Day ordinal 1 (1 January of year 1) is a Monday, ordinal 7 a Sunday.
+    first_weekday = 1 if rule.week_start == "monday" else 0
+    per_week: dict[int, int] = {}
     for day, count in per_day.items():
-        week = week_of(day, rule.week_start)
+        ordinal = day.toordinal()
+        week = ordinal - (ordinal - first_weekday) % 7
         per_week[week] = per_week.get(week, 0) + count
-    return per_week
+    return {date.fromordinal(week): count for week, count in per_week.items()}
 
 
 def find_runs(per_period: Mapping[date, int], rule: StreakRule) -> list[Run]:
     """Runs of met periods, oldest first (SPEC §6 daily and weekly runs)."""
-    met = sorted(period for period, count in per_period.items() if count >= rule.target)
+    met = sorted(period.toordinal() for period, count in per_period.items() if count >= rule.target)
     if not met:
         return []
-    if rule.cadence == "daily":
-        max_gap = rule.grace_days + 1
-        step = _ONE_DAY
-    else:
-        max_gap = 7  # consecutive weeks only: grace does not apply to weekly goals
-        step = _ONE_WEEK
+    step = rule.period_days
+    # Daily: met days up to grace_days + 1 apart; weekly: consecutive weeks only, grace does not apply.
+    max_gap = rule.grace_days + 1 if rule.cadence == "daily" else 7
     runs: list[Run] = []
     first = last = met[0]
     met_in_run = 1
     for period in met[1:]:
-        if (period - last).days <= max_gap:
+        if period - last <= max_gap:
             last = period
             met_in_run += 1
             continue
@@ -144,9 +145,9 @@ def find_runs(per_period: Mapping[date, int], rule: StreakRule) -> list[Run]:
     return runs
 
 
-def _run(first: date, last: date, met_in_run: int, step: timedelta) -> Run:
+def _run(first: int, last: int, met_in_run: int, step: int) -> Run:
     length = (last - first) // step + 1
-    return Run(start=first, end=last, length=length, grace_used=length - met_in_run)
+    return Run(date.fromordinal(first), date.fromordinal(last), length=length, grace_used=length - met_in_run)
 
 
 def compute_streaks(counts: DailyCounts, rule: StreakRule, as_of: date) -> Streaks:
