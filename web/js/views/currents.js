@@ -78,7 +78,8 @@ export function mount(section, ctx) {
     const goalTable = goals.length
       ? h(
           'div',
-          { class: 'table-wrap' },
+          // Focusable, so the table can be scrolled sideways with the keyboard on a phone.
+          { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': 'Streaks per goal' },
           h(
             'table',
             null,
@@ -98,7 +99,7 @@ export function mount(section, ctx) {
                   null,
                   h('th', { scope: 'row' }, goal.title),
                   h('td', null, `${goal.target} per ${unit}`),
-                  h('td', null, `${streakText(goal.current, unit)} · ${statusLabel(goal.current.status)}`),
+                  h('td', null, `${streakText(goal.current, unit)} · ${statusLabel(goal.current.status, unit)}`),
                   h('td', null, streakText(goal.longest, unit)),
                   h('td', null, `${Math.round((goal.momentum || 0) * 100)}%`),
                   h('td', null, String(goal.entries)),
@@ -181,7 +182,7 @@ export function mount(section, ctx) {
       [0, 1, 2, 3, 4].map((level) => h('span', { class: `swatch heat-${level}` })),
       'More',
     );
-    return h('div', null, h('div', { class: 'heatmap-wrap' }, figure), legend, h('p', { class: 'hint' }, description));
+    return h('div', null, h('div', { class: 'heatmap-wrap', tabindex: '0', role: 'region', 'aria-label': 'Heatmap, scrolls sideways' }, figure), legend, h('p', { class: 'hint' }, description));
   }
 
   on('data', () => {
@@ -211,9 +212,10 @@ function streakText(streak, unit) {
   return `${length} ${unit}${length === 1 ? '' : 's'}`;
 }
 
-/** @param {string} status */
-function statusLabel(status) {
-  return { active: 'active', at_risk: 'at risk: log today to keep it', none: 'no current streak', ended: 'ended' }[status] || status;
+/** @param {string} status @param {string} [unit] */
+function statusLabel(status, unit = 'day') {
+  const atRisk = unit === 'week' ? 'at risk: log this week to keep it' : 'at risk: log today to keep it';
+  return { active: 'active', at_risk: atRisk, none: 'no current streak', ended: 'ended' }[status] || status;
 }
 
 /** @param {any} streak */
