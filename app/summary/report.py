@@ -157,6 +157,8 @@ def explanation(rule: StreakRule, settings: SummarySettings, streak: Streak, as_
             f"A week, beginning on {settings.week_start.capitalize()}, counts when it has at least {entries}; "
             "counted weeks in a row form one streak."
         )
+        if rule.grace_days:
+            lines.append("Grace days bridge days, not weeks: a weekly streak needs every week.")
     unit = ("day", "days") if rule.cadence == "daily" else ("week", "weeks")
     length = _plural(streak.length, *unit)
     if streak.status == "active":

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 
 from app.database import utcnow
+from app.dates import IsoDate
 from app.deps import Principal, RequireScope, SessionDep
 from app.errors import problem_responses
 from app.summary import service
@@ -18,7 +18,7 @@ router = APIRouter(prefix="/summary", tags=["summary"])
 
 SummaryReader = Annotated[Principal, RequireScope("summary:read")]
 AsOf = Annotated[
-    date | None,
+    IsoDate | None,
     Query(description="The day to summarize as of (ISO date); default today in the user's zone and day start."),
 ]
 
@@ -33,9 +33,9 @@ def read_heatmap(
     principal: SummaryReader,
     session: SessionDep,
     first: Annotated[
-        date | None, Query(alias="from", description="First local date; default 364 days before to.")
+        IsoDate | None, Query(alias="from", description="First local date; default 364 days before to.")
     ] = None,
-    last: Annotated[date | None, Query(alias="to", description="Last local date; default today.")] = None,
+    last: Annotated[IsoDate | None, Query(alias="to", description="Last local date; default today.")] = None,
     goal_id: Annotated[uuid.UUID | None, Query(description="Count only this goal's entries.")] = None,
 ) -> HeatmapPublic:
     return service.get_heatmap(session, user=principal.user, first=first, last=last, goal_id=goal_id, now=utcnow())
