@@ -6,7 +6,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
-from fastapi.staticfiles import StaticFiles
 
 from app import __version__
 from app.auth.routes import router as auth_router
@@ -23,6 +22,7 @@ from app.logs import RequestLogMiddleware
 from app.metrics import MetricsMiddleware, count_entry_writes
 from app.paths import web_dir
 from app.ratelimit import RateLimits
+from app.routing import install_framework_answers, mount_web
 from app.security_headers import SecurityHeadersMiddleware
 from app.settings import Settings, load_settings
 from app.summary.routes import router as summary_router
@@ -80,5 +80,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(api)
     app.include_router(health_router)
     install_docs(app)
-    app.mount("/", StaticFiles(directory=web_dir(), html=True, check_dir=False), name="web")
+    install_framework_answers(app)
+    mount_web(app, web_dir())
     return app

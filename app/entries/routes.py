@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Header, Query, Request, Response, status
 
+from app.dates import IsoDate
 from app.deps import Principal, RequireScope, SessionDep
 from app.entries import service
 from app.entries.models import EntryCreate, EntryPage, EntryPatch, EntryPublic, EntryReplace, Kind
@@ -63,8 +63,8 @@ def list_entries(
     q: Annotated[
         str | None, Query(max_length=200, description="Searches note, meaning, tags, people and place.")
     ] = None,
-    from_: Annotated[date | None, Query(alias="from", description="First local date, inclusive.")] = None,
-    to: Annotated[date | None, Query(description="Last local date, inclusive.")] = None,
+    from_: Annotated[IsoDate | None, Query(alias="from", description="First local date, inclusive.")] = None,
+    to: Annotated[IsoDate | None, Query(description="Last local date, inclusive.")] = None,
 ) -> EntryPage:
     filters = service.EntryFilters(goal_id=goal_id, kind=kind, tag=tag, q=q, from_date=from_, to_date=to)
     return service.list_entries(session, user=principal.user, filters=filters, limit=limit, cursor=cursor)
