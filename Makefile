@@ -22,6 +22,13 @@ lint: $(VENV)/.dev
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/bandit -ll -q -r app
+	@# A vulnerability fails lint; an unreachable vulnerability service only says so (docs/security.md).
+	@$(BIN)/pip-audit --progress-spinner off --skip-editable > $(VENV)/pip-audit.log 2>&1; status=$$?; \
+	grep -v "could not be audited" $(VENV)/pip-audit.log | tail -n 20; \
+	if [ $$status -ne 0 ] && grep -q "ConnectionError" $(VENV)/pip-audit.log; then \
+		echo "pip-audit: the vulnerability service is unreachable; dependencies were not audited"; \
+	elif [ $$status -ne 0 ]; then exit $$status; fi
 
 test: $(VENV)/.dev lint
 	$(BIN)/python -m pytest

@@ -44,7 +44,8 @@ def serve(host: str, port: int, workers: int) -> None:
     with database.read_session() as session:
         accounts = auth_service.count_users(session)
     database.dispose()
-    shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104 - display only
+    # The address shown to the user, not one bound to (bandit B104, ruff S104).
+    shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104  # nosec
     logging.config.dictConfig(log_config(settings.log_format))
     say = logging.getLogger("synclog").info if settings.log_format == "json" else click.echo
     say(f"Synclog is serving on http://{shown_host}:{port}/  (API reference: /docs)")

@@ -257,7 +257,8 @@ def get_heatmap(
         current = today(now, user.timezone, user.day_start_hour)
         last = max(current, first) if first is not None else current
     if first is None:
-        first = last - timedelta(days=HEATMAP_DEFAULT_DAYS - 1)
+        # A year back, but never before the first representable day (``to`` may be in year 1).
+        first = last - min(timedelta(days=HEATMAP_DEFAULT_DAYS - 1), last - date.min)
     if first > last:
         raise _invalid("from", "must not be after to")
     if (last - first).days + 1 > HEATMAP_MAX_DAYS:

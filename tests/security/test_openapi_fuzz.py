@@ -72,3 +72,23 @@ schema = schemathesis.pytest.from_fixture("api_schema")
 @settings(deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 def test_api_conforms_to_its_openapi(case: schemathesis.Case[Any]) -> None:
     case.call_and_validate()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/summary/heatmap?to=0001-01-01",
+        "/api/v1/summary/heatmap?from=9999-12-31",
+        "/api/v1/summary?as_of=0001-01-01",
+        "/api/v1/summary?as_of=9999-12-31",
+        "/api/v1/summary/explain?as_of=0001-01-01",
+        "/api/v1/summary/explain?as_of=9999-12-31",
+        "/api/v1/entries?from=0001-01-01&to=9999-12-31",
+    ],
+)
+def test_dates_at_the_ends_of_the_calendar_are_answered(client: TestClient, path: str) -> None:
+    """Found by fuzzing: a heatmap ending in year 1 overflowed into a 500."""
+    register(client)
+    make_entry(client)
+    response = client.get(path)
+    assert response.status_code in (200, 422), response.text
