@@ -112,7 +112,7 @@ class RequestLogMiddleware:
         try:
             await self.app(scope, receive, send_with_id)
         finally:
-            route = route_template(scope)
+            route = route_template(scope, status)
             duration_ms = round((time.perf_counter() - started) * 1000, 1)
             request_logger.info(
                 "%s %s %s %.1fms",

@@ -44,12 +44,15 @@ CONTENT_TYPE = CONTENT_TYPE_LATEST
 _PENDING = "synclog_entry_writes"
 
 
-def route_template(scope: Scope) -> str:
-    """The matched route's template (``/api/v1/entries/{entry_id}``), never the raw path: bounded labels."""
+def route_template(scope: Scope, status: int) -> str:
+    """The matched route's template (``/api/v1/entries/{entry_id}``), never the raw path: bounded labels.
+
+    The PWA's files (the mount at ``/``) are ``static``; a path nothing answered is ``unmatched``.
+    """
     route = scope.get("route")
-    if isinstance(route, Mount):
-        return "static"
     template = getattr(route, "path_format", None) or getattr(route, "path", None)
+    if isinstance(route, Mount) or (not template and status < 400):
+        return "static"
     if not isinstance(template, str) or not template:
         return "unmatched"
     # A route of an included router knows only its own part; the router prefixes are the leading segments.
@@ -82,7 +85,7 @@ class MetricsMiddleware:
         try:
             await self.app(scope, receive, send_and_note)
         finally:
-            route = route_template(scope)
+            route = route_template(scope, status)
             REQUESTS.labels(scope["method"], route, str(status)).inc()
             LATENCY.labels(scope["method"], route).observe(time.perf_counter() - started)
 

@@ -1,0 +1,215 @@
+"""Two ``synclog serve`` processes installed from the built wheel, sharing PostgreSQL and Redis.
+
+The wheel is built and installed into a fresh virtual environment once per test session,
+the way the Dockerfile installs Synclog, and each server runs from a directory outside the
+checkout, so it must find its migrations and PWA files in the installed package.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import redis
+
+from tests.conftest import POSTGRES_URL, _truncate_postgres
+from tests.servers import Server, free_port
+
+pytestmark = pytest.mark.slow
+ROOT = Path(__file__).resolve().parent.parent
+REDIS_URL = os.environ.get("SYNCLOG_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+@pytest.fixture(scope="session")
+def installed_synclog(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``synclog`` from a wheel of this checkout, installed in a virtual environment of its own."""
+    if not POSTGRES_URL:
+        pytest.skip("SYNCLOG_TEST_POSTGRES_URL is not set: several processes share PostgreSQL")
+    work = tmp_path_factory.mktemp("installed")
+    wheels, venv = work / "wheels", work / "venv"
+    pip = [sys.executable, "-m", "pip"]
+    subprocess.run([*pip, "wheel", "--no-deps", "-q", "-w", str(wheels), str(ROOT)], check=True, cwd=work)  # noqa: S603
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)  # noqa: S603
+    wheel = next(wheels.glob("synclog-*.whl"))
+    subprocess.run([str(venv / "bin" / "pip"), "install", "-q", str(wheel)], check=True, cwd=work)  # noqa: S603
+    return venv / "bin" / "synclog"
+
+
+@pytest.fixture
+def shared_database(postgres_database: str) -> str:
+    try:
+        redis.Redis.from_url(REDIS_URL).ping()
+    except redis.RedisError as exc:
+        pytest.skip(f"no Redis at {REDIS_URL}: {exc}")
+    _truncate_postgres(postgres_database)
+    return postgres_database
+
+
+def start_installed(synclog: Path, database_url: str, run_dir: Path) -> Server:
+    """``synclog serve`` of the installed package, run from a directory outside the checkout."""
+    port = free_port()
+    log_path = run_dir / f"synclog-{port}.log"
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": str(run_dir),
+        "SYNCLOG_DATABASE_URL": database_url,
+        "SYNCLOG_REDIS_URL": REDIS_URL,
+    }
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(  # noqa: S603 - the installed console script
+            [str(synclog), "serve", "--host", "127.0.0.1", "--port", str(port)],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=env,
+            cwd=run_dir,
+        )
+    server = Server(process=process, port=port, log_path=log_path)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"synclog serve exited early:\n{server.log()}")
+        try:
+            if httpx.get(f"{server.url}/readyz", timeout=1).status_code == 200:
+                return server
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    server.stop()
+    raise RuntimeError(f"synclog serve did not become ready:\n{server.log()}")
+
+
+@pytest.fixture
+def two_servers(installed_synclog: Path, shared_database: str, tmp_path: Path) -> Iterator[tuple[Server, Server]]:
+    first = start_installed(installed_synclog, shared_database, tmp_path)
+    second = start_installed(installed_synclog, shared_database, tmp_path)
+    yield first, second
+    for server in (first, second):
+        server.stop()
+
+
+def sign_up(server: Server) -> dict[str, str]:
+    with httpx.Client(base_url=server.url) as client:
+        client.post(
+            "/api/v1/auth/register", json={"email": f"{uuid.uuid4().hex[:8]}@example.org", "password": "long enough"}
+        ).raise_for_status()
+        scopes = ["entries:read", "entries:write", "goals:read", "goals:write", "export"]
+        token = client.post("/api/v1/tokens", json={"name": "replicas", "scopes": scopes}).json()["token"]
+    return {"Authorization": f"Bearer {token}"}
+
+
+def follow_changes(client: httpx.Client) -> dict[str, dict[str, Any]]:
+    """Every object's latest state, following ``/changes`` until ``has_more`` is false."""
+    latest: dict[str, dict[str, Any]] = {}
+    cursor: str | None = None
+    while True:
+        params: dict[str, str | int] = {"limit": 50} | ({"cursor": cursor} if cursor else {})
+        page = client.get("/api/v1/changes", params=params)
+        page.raise_for_status()
+        body = page.json()
+        for change in body["changes"]:
+            latest[change["id"]] = change
+        cursor = body["next_cursor"]
+        if not body["has_more"]:
+            return latest
+
+
+def test_two_replicas_share_one_history(two_servers: tuple[Server, Server]) -> None:
+    first, second = two_servers
+    headers = sign_up(first)
+    clients = [httpx.Client(base_url=server.url, headers=headers, timeout=30) for server in (first, second)]
+    try:
+        goal = clients[1].post("/api/v1/goals", json={"title": "Live near the sea"}).json()
+        written: dict[str, dict[str, Any]] = {}
+        for number in range(120):
+            replica = clients[number % 2]
+            response = replica.post(
+                "/api/v1/entries", json={"note": f"entry {number}", "goal_ids": [goal["id"]] if number % 3 else []}
+            )
+            assert response.status_code == 201, response.text
+            written[response.json()["id"]] = response.json()
+        for number, entry_id in enumerate(list(written)[:40]):
+            replica = clients[(number + 1) % 2]  # change it on the replica that did not create it
+            response = replica.patch(
+                f"/api/v1/entries/{entry_id}",
+                json={"intensity": 5},
+                headers={"If-Match": f'"{written[entry_id]["version"]}"'},
+            )
+            assert response.status_code == 200, response.text
+            written[entry_id] = response.json()
+        for entry_id in list(written)[40:50]:
+            assert clients[0].delete(f"/api/v1/entries/{entry_id}").status_code == 204
+            written[entry_id] = {**written[entry_id], "deleted": True}
+
+        seen = [follow_changes(client) for client in clients]
+        assert seen[0] == seen[1]
+        changes = seen[0]
+        assert set(changes) == {goal["id"], *written}
+        for entry_id, entry in written.items():
+            change = changes[entry_id]
+            if entry.get("deleted"):
+                assert change["deleted"] and change["data"] is None
+            else:
+                assert change["data"] == entry
+        seqs = sorted(change["seq"] for change in changes.values())
+        assert len(set(seqs)) == len(seqs)
+    finally:
+        for client in clients:
+            client.close()
+
+
+def test_sigterm_during_load_loses_no_acknowledged_write(two_servers: tuple[Server, Server]) -> None:
+    survivor, stopping = two_servers
+    headers = sign_up(survivor)
+    acknowledged: list[str] = []
+    refused = 0
+    lock = threading.Lock()
+    stop = threading.Event()
+
+    def write_until_stopped() -> None:
+        nonlocal refused
+        with httpx.Client(base_url=stopping.url, headers=headers, timeout=30) as client:
+            while not stop.is_set():
+                entry_id = str(uuid.uuid4())
+                try:
+                    response = client.post("/api/v1/entries", json={"id": entry_id, "note": "under load"})
+                except httpx.HTTPError:
+                    with lock:
+                        refused += 1  # never acknowledged: the client would retry elsewhere
+                    time.sleep(0.01)
+                    continue
+                if response.status_code == 201:
+                    with lock:
+                        acknowledged.append(entry_id)
+
+    writers = [threading.Thread(target=write_until_stopped) for _ in range(8)]
+    for writer in writers:
+        writer.start()
+    try:
+        while len(acknowledged) < 100:
+            time.sleep(0.01)
+        stopping.process.send_signal(signal.SIGTERM)
+        # uvicorn re-raises SIGTERM once it has shut down gracefully, so the exit status names the signal.
+        assert stopping.process.wait(timeout=40) in (0, -signal.SIGTERM)
+    finally:
+        stop.set()
+        for writer in writers:
+            writer.join()
+    assert refused > 0  # the load was still running when the process stopped
+    with httpx.Client(base_url=survivor.url, headers=headers, timeout=30) as client:
+        stored = set(follow_changes(client))
+        missing = set(acknowledged) - stored
+        readable = {entry_id: client.get(f"/api/v1/entries/{entry_id}").status_code for entry_id in missing}
+    assert not missing, f"{len(missing)} of {len(acknowledged)} acknowledged writes missing from /changes: {readable}"
+    log = stopping.log()
+    assert "Waiting for connections to close" in log and "Finished server process" in log
+    print(f"acknowledged {len(acknowledged)}, refused after SIGTERM {refused}, lost {len(missing)}")
