@@ -213,11 +213,14 @@ def run_engine(engine: str, url: str, args: argparse.Namespace) -> EngineResult:
         if served["overall"]["entries"] < args.entries * 0.9:
             raise SystemExit(f"{engine}: the summary counts too few entries")
 
+        print(f"{engine}: seeded in {seed_seconds:.0f} s; the naive answer equals the service's", file=sys.stderr)
         timings = [
             measure("cold", args.requests, get_summary_after_write),
             measure("warm", args.requests, get_summary),
             measure("naive", args.naive_runs, lambda: naive_summary(database, user_id=user_id, now=utcnow())),
         ]
+        for timing in timings:
+            print(f"{engine}: {timing.label} median {timing.median_ms:.1f} ms", file=sys.stderr)
     database.dispose()
     return EngineResult(engine, seed_seconds, timings)
 
@@ -259,6 +262,7 @@ def markdown(results: list[EngineResult], args: argparse.Namespace, postgres: st
         "",
         f"Machine: {os.cpu_count()} cores, Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}"
         + (f", PostgreSQL {postgres}" if postgres else "")
+        + f"; load average {os.getloadavg()[0]:.1f} at the end"
         + f"; run {datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')}.",
         "",
         "| engine | path | runs | median ms | p95 ms | naive ÷ this (median) |",

@@ -5,16 +5,15 @@ from __future__ import annotations
 import threading
 import uuid
 from collections import OrderedDict
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Date, Integer, String, Uuid, and_, case, cast, func, literal, null, union_all
+from sqlalchemy import Date, Integer, String, and_, case, cast, func, literal, null, union_all
 from sqlalchemy import select as select_columns
 from sqlalchemy.sql import Select
 from sqlmodel import Session, col, select
 
 from app.auth.models import User
-from app.database import UTCDateTime
 from app.entries.models import Entry, EntryGoal
 from app.errors import NotFound, ValidationProblem
 from app.goals.models import Goal
@@ -40,6 +39,7 @@ EARLIEST_AS_OF = date(1970, 1, 1)
 AS_OF_MAX_AHEAD = timedelta(days=366)
 HEATMAP_DEFAULT_DAYS = 365
 HEATMAP_MAX_DAYS = 3660
+JULIAN_DAY_OF_ORDINAL_ONE = 1_721_425  # julianday('0001-01-01') is 1721425.5: midnight, half a day before noon
 
 
 def summary_settings(user: User) -> SummarySettings:
@@ -109,30 +109,42 @@ def _facet(
     hour: Any = None,
     moment: Any = None,
 ) -> Select[Any]:
-    """One facet of the aggregate query; every facet has the same columns, typed by the first."""
+    """One facet of the aggregate query; every facet has the same columns, typed by the first.
+
+    Columns come back as plain integers and strings, converted once per distinct value in
+    Python rather than once per row by the driver.
+    """
     return select_columns(
         literal(name, String).label("facet"),
-        (day if day is not None else cast(null(), Date)).label("day"),
-        (goal_id if goal_id is not None else cast(null(), Uuid)).label("goal_id"),
+        (day if day is not None else cast(null(), Integer)).label("day"),
+        (goal_id if goal_id is not None else cast(null(), String)).label("goal_id"),
         (kind if kind is not None else cast(null(), String)).label("kind"),
         (zone if zone is not None else cast(null(), String)).label("zone"),
         (hour if hour is not None else cast(null(), Integer)).label("hour"),
-        (moment if moment is not None else cast(null(), UTCDateTime)).label("moment"),
+        (moment if moment is not None else cast(null(), String)).label("moment"),
         func.count().label("n"),
     )
 
 
-def _kind_and_hour_facet(session: Session, *, live: Any, timezone: str, as_of: date) -> Select[Any]:
+def _day_ordinal(dialect: str) -> Any:
+    """``local_date`` as its proleptic Gregorian ordinal (``date.toordinal()``)."""
+    if dialect == "postgresql":
+        return cast(col(Entry.local_date) - literal(date(1, 1, 1), Date), Integer) + 1
+    return cast(func.julianday(col(Entry.local_date)), Integer) - (JULIAN_DAY_OF_ORDINAL_ONE - 1)
+
+
+def _kind_and_hour_facet(dialect: str, *, live: Any, timezone: str, as_of: date) -> Select[Any]:
     """Entries per kind and wall-clock hour where they happened."""
     kind, occurred_at, entry_zone = col(Entry.kind), col(Entry.occurred_at), col(Entry.timezone)
-    if session.get_bind().dialect.name == "postgresql":
+    if dialect == "postgresql":
         hour = postgres_local_hour(occurred_at, entry_zone)
         return _facet("kind_hour", kind=kind, hour=hour).where(live).group_by(kind, hour)
     # SQLite converts the user's own zone in SQL; entries logged elsewhere come back by instant.
     in_user_zone = and_(entry_zone == timezone, occurred_at >= ERAS_BEGIN)
     hour = case((in_user_zone, sqlite_local_hour(occurred_at, offset_eras(timezone, as_of.year + 1))))
     elsewhere_zone = case((in_user_zone, null()), else_=entry_zone)
-    elsewhere_moment = case((in_user_zone, null()), else_=occurred_at)
+    # SQLite keeps the instant as UTC text, 'YYYY-MM-DD HH:MM:SS.ffffff'.
+    elsewhere_moment = case((in_user_zone, null()), else_=cast(occurred_at, String))
     return (
         _facet("kind_hour", kind=kind, zone=elsewhere_zone, hour=hour, moment=elsewhere_moment)
         .where(live)
@@ -146,26 +158,39 @@ def summary_counts(session: Session, *, user_id: uuid.UUID, timezone: str, as_of
     Three passes over the user's entries: more facets in one pass would return a row per
     entry or nearly so.
     """
+    dialect = session.get_bind().dialect.name
     live = and_(_live_entries(user_id), col(Entry.local_date) <= as_of)
     local_date, goal_id = col(Entry.local_date), col(EntryGoal.goal_id)
+    day = _day_ordinal(dialect)
     query = union_all(
-        _facet("day", day=local_date).where(live).group_by(local_date),
-        _facet("goal", day=local_date, goal_id=goal_id)
+        _facet("day", day=day).where(live).group_by(local_date),
+        _facet("goal", day=day, goal_id=cast(goal_id, String))
         .join_from(Entry, EntryGoal, col(EntryGoal.entry_id) == col(Entry.id))
         .where(live)
         .group_by(goal_id, local_date),
-        _kind_and_hour_facet(session, live=live, timezone=timezone, as_of=as_of),
+        _kind_and_hour_facet(dialect, live=live, timezone=timezone, as_of=as_of),
     )
     counts = SummaryCounts()
-    by_kind = counts.by_kind
-    for facet, day, goal, kind, zone, hour, moment, n in session.execute(query):
+    dates: dict[int, date] = {}
+    goal_days: dict[str, dict[date, int]] = {}
+    for facet, ordinal, goal, kind, zone, hour, moment, n in session.execute(query):
+        if facet == "kind_hour":
+            counts.by_kind[kind] = counts.by_kind.get(kind, 0) + n
+            if hour is None:
+                hour = local_hour(datetime.fromisoformat(moment).replace(tzinfo=UTC), zone)
+            counts.by_hour[hour] += n
+            continue
+        local = dates.get(ordinal)
+        if local is None:
+            local = dates[ordinal] = date.fromordinal(ordinal)
         if facet == "day":
-            counts.per_day[day] = n
-        elif facet == "goal":
-            counts.per_goal_day.setdefault(goal, {})[day] = n
+            counts.per_day[local] = n
         else:
-            by_kind[kind] = by_kind.get(kind, 0) + n
-            counts.by_hour[hour if hour is not None else local_hour(moment, zone)] += n
+            days_of_goal = goal_days.get(goal)
+            if days_of_goal is None:
+                days_of_goal = goal_days[goal] = {}
+            days_of_goal[local] = n
+    counts.per_goal_day = {uuid.UUID(goal): days for goal, days in goal_days.items()}
     return counts
 
 
