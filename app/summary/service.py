@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import threading
 import uuid
-from collections import OrderedDict
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -17,6 +15,7 @@ from app.auth.models import User
 from app.entries.models import Entry, EntryGoal
 from app.errors import NotFound, ValidationProblem
 from app.goals.models import Goal
+from app.summary.cache import SummaryCache, summary_cache
 from app.summary.hours import ERAS_BEGIN, local_hour, offset_eras, postgres_local_hour, sqlite_local_hour
 from app.summary.models import ExplainPublic, HeatmapDay, HeatmapPublic, SummaryPublic
 from app.summary.report import (
@@ -211,41 +210,6 @@ def change_number(session: Session, *, user_id: uuid.UUID) -> int:
     """The user's last change number: any write to their goals or entries moves it."""
     counter = session.get(ChangeCounter, user_id)
     return counter.last_seq if counter is not None else 0
-
-
-class SummaryCache:
-    """Recent summaries by user, change number, settings and ``as_of``; thread-safe, bounded.
-
-    A write to a user's goals or entries takes a new change number, so a cached summary is
-    never served after its data changed. The number is read before the aggregate query, so a
-    concurrent write can only make a cached summary newer than its key, never older.
-    """
-
-    def __init__(self, max_size: int = 1024) -> None:
-        self.max_size = max_size
-        self._items: OrderedDict[tuple[Any, ...], SummaryPublic] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple[Any, ...]) -> SummaryPublic | None:
-        with self._lock:
-            summary = self._items.get(key)
-            if summary is not None:
-                self._items.move_to_end(key)
-            return summary
-
-    def put(self, key: tuple[Any, ...], summary: SummaryPublic) -> None:
-        with self._lock:
-            self._items[key] = summary
-            self._items.move_to_end(key)
-            while len(self._items) > self.max_size:
-                self._items.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-
-
-summary_cache = SummaryCache()
 
 
 def get_summary(

@@ -196,16 +196,3 @@ def test_as_of_defaults_to_today_after_the_day_start_hour() -> None:
     # 18:30 UTC is 03:30 the next morning in Tokyo: before 04:00, so still the day before.
     assert service.resolve_as_of(None, user=user, now=datetime(2026, 11, 24, 18, 30, tzinfo=UTC)) == date(2026, 11, 24)
     assert service.resolve_as_of(None, user=user, now=datetime(2026, 11, 24, 19, 30, tzinfo=UTC)) == date(2026, 11, 25)
-
-
-def test_summary_cache_forgets_the_least_recently_used() -> None:
-    cache = service.SummaryCache(max_size=2)
-    first, second, third = (object() for _ in range(3))
-    cache.put(("a",), first)  # type: ignore[arg-type]
-    cache.put(("b",), second)  # type: ignore[arg-type]
-    assert cache.get(("a",)) is first
-    cache.put(("c",), third)  # type: ignore[arg-type]
-    assert cache.get(("b",)) is None
-    assert cache.get(("a",)) is first and cache.get(("c",)) is third
-    cache.clear()
-    assert cache.get(("a",)) is None
