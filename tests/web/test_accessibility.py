@@ -63,7 +63,10 @@ def test_every_screen_passes_axe(
     email = sign_up(page)
     seed_year(other_device(email))
     page.reload()
-    expect(page.get_by_role("button", name="Log a synchronicity")).to_be_visible()
+    nav = page.get_by_role("navigation", name="Main")
+    nav.get_by_role("link", name="Goals").click()
+    expect(page.get_by_role("heading", name="Reconnect with old friends")).to_be_visible()  # pulled
+    nav.get_by_role("link", name="Log").click()
     page.get_by_role("button", name="Log a synchronicity").click()
     expect(page.get_by_role("button", name="Save details")).to_be_visible()
     page.get_by_label("Note").fill("Thought of Anna, then met her at the station")

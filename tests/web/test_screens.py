@@ -158,7 +158,7 @@ def test_settings_change_the_day_rules_and_issue_tokens(
     )
 
     page.get_by_label("Name", exact=True).fill("Shortcuts on my phone")
-    page.get_by_label("Write entries (entries:write)").check()
+    page.get_by_label("entries:write").check()
     page.get_by_role("button", name="Create token").click()
     secret = page.locator(".token-secret")
     expect(secret).to_contain_text("sl_pat_")

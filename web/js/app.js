@@ -87,6 +87,7 @@ async function boot() {
     }
   }
   document.documentElement.dataset.ready = 'true';
+  performance.mark('synclog-ready'); // bench/pwa_budget.py: cold start to a usable quick-log button
 }
 
 function registerServiceWorker() {

@@ -8,10 +8,11 @@
 /**
  * h('button', {type: 'button', onclick: f}, 'Save') — attributes, `on*` listeners,
  * `dataset` and boolean properties in one object.
- * @param {string} tag
+ * @template {keyof HTMLElementTagNameMap} K
+ * @param {K} tag
  * @param {Record<string, any> | null} [attrs]
  * @param {...(Child | Child[])} children
- * @returns {HTMLElement}
+ * @returns {HTMLElementTagNameMap[K]}
  */
 export function h(tag, attrs, ...children) {
   const element = document.createElement(tag);
@@ -29,6 +30,16 @@ export function h(tag, attrs, ...children) {
   // After the children, so a <select> has its options and a <textarea> its text.
   if (initialValue !== undefined && initialValue !== null) /** @type {any} */ (element).value = String(initialValue);
   return element;
+}
+
+/**
+ * A labelled form control with an optional hint, the same on every screen.
+ * @param {string} id @param {string} label @param {HTMLElement} control @param {string} [hint]
+ */
+export function field(id, label, control, hint) {
+  control.id = id;
+  if (hint) control.setAttribute('aria-describedby', `${id}-hint`);
+  return h('div', { class: 'field' }, h('label', { for: id }, label), control, hint && h('p', { class: 'hint', id: `${id}-hint` }, hint));
 }
 
 /** SVG elements (the heatmap). @param {string} tag @param {Record<string, string | number>} [attrs] @param {...Node} children */
@@ -72,14 +83,4 @@ export function splitList(text) {
     }
   }
   return values;
-}
-
-/** @param {Blob} blob @param {string} filename */
-export function download(blob, filename) {
-  const url = URL.createObjectURL(blob);
-  const link = h('a', { href: url, download: filename });
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }

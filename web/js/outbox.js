@@ -41,12 +41,6 @@ export async function allOps() {
   return db.getAll('outbox');
 }
 
-/** Number of ops the server does not have yet (queued or held). */
-export async function pendingCount() {
-  const db = await synclogDB();
-  return db.count('outbox');
-}
-
 /** @type {{draining: boolean, again: boolean, failures: number, timer: number | undefined, authBlocked: boolean, onDrained: (() => Promise<void>) | null}} */
 const state = { draining: false, again: false, failures: 0, timer: undefined, authBlocked: false, onDrained: null };
 

@@ -47,12 +47,6 @@ export function mergePatch(target, patch) {
   return result;
 }
 
-/** @returns {Promise<User | undefined>} */
-export async function currentUser() {
-  const db = await synclogDB();
-  return db.get('meta', 'user');
-}
-
 /** @param {any} a @param {any} b */
 export function same(a, b) {
   return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);

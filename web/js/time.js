@@ -31,16 +31,6 @@ export function browserTimeZone() {
   return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 }
 
-/** @param {string} timeZone */
-export function isTimeZone(timeZone) {
-  try {
-    partsFormat(timeZone);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Wall clock of an instant in a zone, as a UTC-based Date holding the wall-clock fields.
  * @param {Date} instant @param {string} timeZone
