@@ -18,6 +18,7 @@ from app.entries import service as entries_service
 from app.entries.models import Entry, EntryCreate
 from app.goals import service as goals_service
 from app.goals.models import Goal, GoalCreate
+from app.sync.sequence import lock_sequence
 from app.timezones import zone
 
 DEMO_SOURCE = "demo"
@@ -117,6 +118,7 @@ def write_demo(
     """Write the plan in batches of transactions; returns (goals, entries) created, skipping those already there."""
     created_goals = created_entries = 0
     with database.write_transaction() as session:
+        lock_sequence(session, user_id=user_id)
         user = _user(session.get(User, user_id))
         for goal in plan.goals:
             if goal.id is not None and session.get(Goal, goal.id) is None:
@@ -124,6 +126,7 @@ def write_demo(
                 created_goals += 1
     for batch in _batches(plan.entries, BATCH):
         with database.write_transaction() as session:
+            lock_sequence(session, user_id=user_id)
             user = _user(session.get(User, user_id))
             for entry in batch:
                 if entry.id is not None and session.get(Entry, entry.id) is None:

@@ -29,6 +29,7 @@ from app.exchange import formats
 from app.exchange.models import EXPORT_FORMAT_NAME, EXPORT_VERSION, ExportFormat, ExportUser, ImportReport
 from app.goals import service as goals_service
 from app.goals.models import Goal, GoalCreate, GoalReplace
+from app.sync.sequence import lock_sequence
 
 PAGE_SIZE = 500
 Progress = Callable[[int], None]
@@ -351,6 +352,7 @@ def _csv_goal_ids(
 def import_file(
     session: Session, *, user: User, source: str, raw: bytes, is_csv: bool, progress: ImportProgress | None = None
 ) -> ImportReport:
+    lock_sequence(session, user_id=user.id)  # the counter before any row, as every write of the user does
     importer = import_csv if is_csv else import_export_document
     return importer(session, user=user, source=source, raw=raw, progress=progress)
 
