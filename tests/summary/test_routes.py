@@ -84,12 +84,12 @@ def test_one_entry_today_starts_an_active_streak(client: TestClient) -> None:
 
 def test_counts_by_kind_weekday_hour_and_recent_days(client: TestClient) -> None:
     register(client, timezone="UTC")
-    log(client, "2026-11-25T08:15:00Z", "UTC", kind="number")  # Wednesday
-    log(client, "2026-11-20T21:40:00Z", "UTC", kind="number")  # Friday
-    log(client, "2026-11-01T08:00:00Z", "UTC", kind="symbol")  # Sunday, 25 days earlier
-    log(client, "2026-10-01T08:00:00Z", "UTC")  # 56 days earlier
-    log(client, "2026-11-26T08:00:00Z", "UTC")  # after as_of: ignored everywhere
-    body = summary(client, as_of="2026-11-25")
+    log(client, "2026-11-18T08:15:00Z", "UTC", kind="number")  # Wednesday
+    log(client, "2026-11-13T21:40:00Z", "UTC", kind="number")  # Friday
+    log(client, "2026-10-25T08:00:00Z", "UTC", kind="symbol")  # Sunday, 24 days earlier
+    log(client, "2026-09-24T08:00:00Z", "UTC")  # 55 days earlier
+    log(client, "2026-11-19T08:00:00Z", "UTC")  # after as_of: ignored everywhere
+    body = summary(client, as_of="2026-11-18")
     overall = body["overall"]
     assert (overall["entries"], overall["active_days"], overall["last_7_days"], overall["last_30_days"]) == (4, 4, 2, 3)
     assert body["by_kind"] == {**dict.fromkeys(KINDS, 0), "number": 2, "symbol": 1, "other": 1}
