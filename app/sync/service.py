@@ -181,7 +181,10 @@ def apply_op(session: Session, *, principal: Principal, op: PushOp, target: OpTa
         return _replayed(op, stored)
     lock_sequence(session, user_id=principal.user.id)
     apply = _apply_entry if op.type == "entry" else _apply_goal
-    status, public = apply(session, principal=principal, op=op)
+    try:
+        status, public = apply(session, principal=principal, op=op)
+    except ModelValidationError as error:  # a merge patch that leaves the object invalid
+        raise validation_problem(error) from error
     changed = session.get(Entry, op.id) if op.type == "entry" else session.get(Goal, op.id)
     assert changed is not None
     headers = {} if public is None else {"content-type": "application/json", "etag": etag(changed.version)}

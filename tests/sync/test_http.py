@@ -1,0 +1,288 @@
+"""Offline sync over real HTTP: a running ``synclog serve``, several client threads at once."""
+
+from __future__ import annotations
+
+import json
+import random
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.factories import PASSWORD
+from tests.servers import Server, start_server
+
+pytestmark = pytest.mark.slow
+
+API = "/api/v1"
+WRITERS = 4
+STEPS_PER_WRITER = 40
+
+
+@pytest.fixture
+def server(database_url: str, tmp_path: Path) -> Iterator[Server]:
+    running = start_server(database_url, tmp_path)
+    yield running
+    running.stop()
+
+
+def sign_up(server: Server) -> str:
+    """A new account and a token with every scope; returns the token."""
+    with httpx.Client(base_url=server.url, timeout=30) as browser:
+        email = f"{uuid.uuid4().hex[:10]}@example.org"
+        assert browser.post(f"{API}/auth/register", json={"email": email, "password": PASSWORD}).status_code == 201
+        scopes = ["entries:read", "entries:write", "goals:read", "goals:write"]
+        created = browser.post(f"{API}/tokens", json={"name": "sync test", "scopes": scopes})
+        assert created.status_code == 201, created.text
+        token: str = created.json()["token"]
+        return token
+
+
+def api_client(server: Server, token: str) -> httpx.Client:
+    return httpx.Client(base_url=server.url + API, headers={"Authorization": f"Bearer {token}"}, timeout=60)
+
+
+def server_state(api: httpx.Client) -> dict[tuple[str, str], dict[str, Any]]:
+    """Every live goal and entry as the API shows it."""
+    state: dict[tuple[str, str], dict[str, Any]] = {}
+    for goal in api.get("/goals", params={"status": "all"}).json()["data"]:
+        state[("goal", goal["id"])] = goal
+    cursor: str | None = None
+    while True:
+        params: dict[str, Any] = {"limit": 200, **({"cursor": cursor} if cursor else {})}
+        page = api.get("/entries", params=params).json()
+        for entry in page["data"]:
+            state[("entry", entry["id"])] = entry
+        cursor = page["next_cursor"]
+        if cursor is None:
+            return state
+
+
+class Mirror:
+    """A client that follows /changes into a local copy, checking the feed's order as it goes."""
+
+    def __init__(self, api: httpx.Client) -> None:
+        self.api = api
+        self.cursor: str | None = None
+        self.objects: dict[tuple[str, str], dict[str, Any]] = {}
+        self.versions: dict[tuple[str, str], int] = {}
+        self.last_seq = 0
+
+    def pull(self) -> None:
+        while True:
+            params: dict[str, Any] = {"limit": 7, **({"cursor": self.cursor} if self.cursor else {})}
+            response = self.api.get("/changes", params=params)
+            assert response.status_code == 200, response.text
+            page = response.json()
+            for change in page["changes"]:
+                assert change["seq"] > self.last_seq, "the feed went back in sequence"
+                self.last_seq = change["seq"]
+                key = (change["type"], change["id"])
+                assert change["version"] >= self.versions.get(key, 0), "an object went back in version"
+                self.versions[key] = change["version"]
+                if change["deleted"]:
+                    self.objects.pop(key, None)
+                else:
+                    self.objects[key] = change["data"]
+            self.cursor = page["next_cursor"]
+            if not page["has_more"]:
+                return
+
+
+def write_randomly(server: Server, token: str, seed: int, failures: list[str]) -> None:
+    """One device: creates, edits and deletes goals and entries, sometimes through /sync/push."""
+    rng = random.Random(seed)
+    goals: list[str] = []
+    entries: list[str] = []
+    with api_client(server, token) as api:
+        for step in range(STEPS_PER_WRITER):
+            roll = rng.random()
+            if roll < 0.1 or not goals:
+                goal_id = str(uuid.uuid4())
+                response = api.put(f"/goals/{goal_id}", json={"title": f"goal {seed}.{step}"})
+                goals.append(goal_id)
+            elif roll < 0.45 or not entries:
+                entry_id = str(uuid.uuid4())
+                body = {"note": f"entry {seed}.{step}", "goal_ids": rng.sample(goals, k=min(len(goals), 2))}
+                response = api.post("/entries", json={"id": entry_id, **body}, headers={"Idempotency-Key": entry_id})
+                entries.append(entry_id)
+            elif roll < 0.7:
+                response = api.patch(f"/entries/{rng.choice(entries)}", json={"intensity": rng.randint(1, 5)})
+            elif roll < 0.8:
+                response = api.delete(f"/entries/{rng.choice(entries)}")
+            elif roll < 0.85:
+                response = api.delete(f"/goals/{rng.choice(goals)}")
+            else:
+                ops = [
+                    {
+                        "op_id": str(uuid.uuid4()),
+                        "method": "PATCH",
+                        "type": "entry",
+                        "id": rng.choice(entries),
+                        "data": {"note": f"pushed {seed}.{step}.{index}"},
+                    }
+                    for index in range(3)
+                ]
+                response = api.post("/sync/push", json={"ops": ops})
+            # 410 (already deleted) and 422 (a goal deleted meanwhile) are answers, not failures.
+            if response.status_code >= 500 or response.status_code in (401, 403, 409, 412):
+                failures.append(
+                    f"{response.request.method} {response.request.url}: {response.status_code} {response.text}"
+                )
+
+
+def test_a_poller_following_changes_during_concurrent_writes_ends_with_the_server_state(server: Server) -> None:
+    token = sign_up(server)
+    failures: list[str] = []
+    done = threading.Event()
+    poll_errors: list[BaseException] = []
+    with api_client(server, token) as api:
+        mirror = Mirror(api)
+
+        def poll() -> None:
+            try:
+                while not done.is_set():
+                    mirror.pull()
+            except BaseException as error:  # surfaced below, in the test's own thread
+                poll_errors.append(error)
+
+        poller = threading.Thread(target=poll)
+        poller.start()
+        writers = [
+            threading.Thread(target=write_randomly, args=(server, token, seed, failures)) for seed in range(WRITERS)
+        ]
+        for writer in writers:
+            writer.start()
+        for writer in writers:
+            writer.join()
+        done.set()
+        poller.join()
+        assert poll_errors == []
+        assert failures == []
+        mirror.pull()
+        state = server_state(api)
+        assert mirror.objects == state
+        live_entries = [key for key in state if key[0] == "entry"]
+        assert sum(1 for key in mirror.objects if key[0] == "entry") == len(live_entries) > 0
+
+
+def send_and_lose_the_response(
+    server: Server, token: str, method: str, path: str, body: dict[str, Any] | None, key: str
+) -> socket.socket:
+    """Send a request on a raw connection whose response the caller never reads."""
+    payload = b"" if body is None else json.dumps(body).encode()
+    head = (
+        f"{method} {API}{path} HTTP/1.1\r\nHost: 127.0.0.1:{server.port}\r\nAuthorization: Bearer {token}\r\n"
+        f"Idempotency-Key: {key}\r\nContent-Type: application/json\r\nContent-Length: {len(payload)}\r\n\r\n"
+    )
+    connection = socket.create_connection(("127.0.0.1", server.port))
+    connection.sendall(head.encode() + payload)
+    return connection
+
+
+def retry_until_answered(
+    api: httpx.Client, method: str, path: str, body: dict[str, Any] | None, key: str
+) -> httpx.Response:
+    """The outbox's retry: the same request and key until it is not in flight any more."""
+    for _ in range(100):
+        response = api.request(method, path, json=body, headers={"Idempotency-Key": key})
+        if response.status_code != 409:
+            return response
+        time.sleep(0.05)
+    raise AssertionError("the key stayed in flight")
+
+
+def wait_for_change(api: httpx.Client, entry_id: str, version: int) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        changes = api.get("/changes", params={"limit": 1000}).json()["changes"]
+        if any(change["id"] == entry_id and change["version"] >= version for change in changes):
+            return
+        time.sleep(0.05)
+    raise AssertionError("the lost request was never applied")
+
+
+def test_writes_retried_after_a_lost_response_are_applied_once(server: Server) -> None:
+    token = sign_up(server)
+    with api_client(server, token) as api:
+        # POST without a client id: only the key can tell the retry from a new entry.
+        lost = send_and_lose_the_response(server, token, "POST", "/entries", {"note": "lost"}, "post-1")
+        deadline = time.monotonic() + 30
+        while not api.get("/changes").json()["changes"] and time.monotonic() < deadline:
+            time.sleep(0.05)
+        lost.close()
+        retried = retry_until_answered(api, "POST", "/entries", {"note": "lost"}, "post-1")
+        assert retried.status_code == 201 and retried.headers["Idempotent-Replayed"] == "true"
+        entry_id = retried.json()["id"]
+        assert [entry["id"] for entry in api.get("/entries").json()["data"]] == [entry_id]
+
+        lost = send_and_lose_the_response(server, token, "PUT", f"/entries/{entry_id}", {"note": "put"}, "put-1")
+        wait_for_change(api, entry_id, 2)
+        lost.close()
+        retried = retry_until_answered(api, "PUT", f"/entries/{entry_id}", {"note": "put"}, "put-1")
+        assert retried.status_code == 200 and retried.headers["Idempotent-Replayed"] == "true"
+        assert retried.json()["version"] == 2
+
+        lost = send_and_lose_the_response(server, token, "DELETE", f"/entries/{entry_id}", None, "delete-1")
+        wait_for_change(api, entry_id, 3)
+        lost.close()
+        retried = retry_until_answered(api, "DELETE", f"/entries/{entry_id}", None, "delete-1")
+        assert retried.status_code == 204 and retried.headers["Idempotent-Replayed"] == "true"
+        changes = api.get("/changes").json()["changes"]
+        assert [(change["id"], change["version"], change["deleted"]) for change in changes] == [(entry_id, 3, True)]
+
+
+def test_two_devices_editing_one_entry_get_412_and_rebase(server: Server) -> None:
+    token = sign_up(server)
+    with api_client(server, token) as phone, api_client(server, token) as desktop:
+        entry = phone.post("/entries", json={"note": "Met Ann at the station"}).json()
+        path = f"/entries/{entry['id']}"
+        tag = phone.get(path).headers["ETag"]
+        assert desktop.get(path).headers["ETag"] == tag == '"1"'
+        first = phone.patch(path, json={"meaning": "Trust the timing"}, headers={"If-Match": tag})
+        assert first.status_code == 200 and first.headers["ETag"] == '"2"'
+        stale = desktop.patch(path, json={"tags": ["ann"]}, headers={"If-Match": tag})
+        assert stale.status_code == 412 and stale.json()["code"] == "precondition_failed"
+        current = stale.json()["current"]
+        assert current["meaning"] == "Trust the timing"
+        rebased = desktop.patch(path, json={"tags": ["ann"]}, headers={"If-Match": f'"{current["version"]}"'})
+        assert rebased.status_code == 200
+        assert rebased.json()["meaning"] == "Trust the timing" and rebased.json()["tags"] == ["ann"]
+
+
+def test_concurrent_read_modify_write_loses_no_update(server: Server) -> None:
+    """Several devices each add a tag by PUT with If-Match, rebasing on 412: every tag survives."""
+    token = sign_up(server)
+    with api_client(server, token) as api:
+        entry = api.post("/entries", json={"note": "shared"}).json()
+    path = f"/entries/{entry['id']}"
+    conflicts: list[int] = []
+
+    def add_tag(tag: str) -> None:
+        with api_client(server, token) as device:
+            current = device.get(path).json()
+            for _ in range(50):
+                body = {"note": current["note"], "tags": [*current["tags"], tag]}
+                response = device.put(path, json=body, headers={"If-Match": f'"{current["version"]}"'})
+                if response.status_code == 200:
+                    return
+                assert response.status_code == 412, response.text
+                conflicts.append(1)
+                current = response.json()["current"]
+            raise AssertionError("never got through")
+
+    devices = [threading.Thread(target=add_tag, args=(f"device-{number}",)) for number in range(5)]
+    for device in devices:
+        device.start()
+    for device in devices:
+        device.join()
+    with api_client(server, token) as api:
+        final = api.get(path).json()
+    assert sorted(final["tags"]) == [f"device-{number}" for number in range(5)]
+    assert final["version"] == 6
