@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Request, Response
+from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 
 from app.auth import service as auth_service
@@ -136,6 +137,17 @@ def _side_write(request: Request, session: Session, database: Database) -> Itera
         yield session
 
 
+# The two ways to authenticate, as the OpenAPI documents them; ``get_principal`` reads the headers itself.
+_bearer_scheme = HTTPBearer(
+    scheme_name="personalAccessToken", description="`Authorization: Bearer sl_pat_…`", auto_error=False
+)
+_cookie_scheme = APIKeyCookie(
+    name=SESSION_COOKIE, scheme_name="session", description="The PWA's session", auto_error=False
+)
+DocumentedBearer = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer_scheme)]
+DocumentedCookie = Annotated[str | None, Depends(_cookie_scheme)]
+
+
 def get_principal(
     request: Request,
     response: Response,
@@ -143,6 +155,8 @@ def get_principal(
     database: DatabaseDep,
     settings: SettingsDep,
     rate_limits: RateLimitsDep,
+    _bearer: DocumentedBearer,
+    _cookie: DocumentedCookie,
 ) -> Principal:
     now = utcnow()
     secret = _bearer_secret(request)

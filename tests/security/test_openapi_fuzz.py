@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, settings
 from schemathesis.generation import GenerationMode
 
 from app.deps import SESSION_COOKIE
-from tests.factories import bearer, make_entry, make_goal, make_token, register
+from tests.factories import make_entry, make_goal, make_token, register
 
 # Modest by default (two cores, the whole suite in minutes); raise it for a deeper run.
 MAX_EXAMPLES = int(os.environ.get("SYNCLOG_FUZZ_EXAMPLES", "10"))
@@ -53,8 +53,11 @@ def fuzz_session(app: FastAPI) -> str:
         return str(client.cookies[SESSION_COOKIE])
 
 
-def _configured(schema: schemathesis.schemas.BaseSchema, headers: dict[str, str]) -> schemathesis.schemas.BaseSchema:
-    schema.config.update(headers=headers)
+def _configured(
+    schema: schemathesis.schemas.BaseSchema, scheme: str, credential: dict[str, str]
+) -> schemathesis.schemas.BaseSchema:
+    # Credentials given for their security scheme, so the ignored_auth check can take them away and expect a 401.
+    schema.config.auth = type(schema.config.auth)(openapi={scheme: credential}, auto_signup=False)
     schema.config.generation.update(
         modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE], max_examples=MAX_EXAMPLES, database="none"
     )
@@ -68,13 +71,15 @@ def _configured(schema: schemathesis.schemas.BaseSchema, headers: dict[str, str]
 
 @pytest.fixture
 def api_schema(app: FastAPI, fuzz_token: str) -> schemathesis.schemas.BaseSchema:
-    return _configured(schemathesis.openapi.from_asgi("/openapi.json", app), bearer(fuzz_token))
+    return _configured(
+        schemathesis.openapi.from_asgi("/openapi.json", app), "personalAccessToken", {"bearer": fuzz_token}
+    )
 
 
 @pytest.fixture
 def account_schema(app: FastAPI, fuzz_session: str) -> schemathesis.schemas.BaseSchema:
     schema = schemathesis.openapi.from_asgi("/openapi.json", app)
-    return _configured(schema, {"Cookie": f"{SESSION_COOKIE}={fuzz_session}"})
+    return _configured(schema, "session", {"api_key": fuzz_session})
 
 
 @pytest.fixture(autouse=True)
