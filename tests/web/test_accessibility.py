@@ -83,6 +83,7 @@ def test_every_screen_passes_axe(
         if screen == "Settings":
             expect(page.get_by_text("No tokens.")).to_be_visible()
         found[screen] = serious_violations(page)
+        page.evaluate("window.scrollTo(0, 0)")  # the sticky header belongs at the top of a full-page shot
         page.screenshot(path=shots / f"{size}-{screen.lower()}{suffix}.png", full_page=screen != "Timeline")
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Timeline").click()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
 import struct
 from collections.abc import Callable
 from pathlib import Path
@@ -47,6 +49,22 @@ def test_service_worker_precaches_every_shell_file() -> None:
     shell -= {"/sw.js", "/index.html", "/jsconfig.json"}
     missing = sorted(path for path in shell if f"'{path}'" not in source)
     assert missing == [], "add these to SHELL in web/sw.js (and bump VERSION)"
+
+
+def shell_version() -> str:
+    """What VERSION in web/sw.js must be: a digest of the precached files, so any change ships a new cache."""
+    source = (WEB / "sw.js").read_text()
+    listed = re.search(r"const SHELL = \[(.*?)\];", source, re.S)
+    assert listed
+    digest = hashlib.sha256()
+    for path in re.findall(r"'([^']+)'", listed.group(1)):
+        digest.update((WEB / ("index.html" if path == "/" else path.lstrip("/"))).read_bytes())
+    return f"synclog-shell-{digest.hexdigest()[:12]}"
+
+
+def test_cache_version_changes_with_the_shell() -> None:
+    expected = shell_version()
+    assert f"const VERSION = '{expected}';" in (WEB / "sw.js").read_text(), f"set VERSION in web/sw.js to '{expected}'"
 
 
 def test_installable_in_a_persistent_context(playwright_driver: Playwright, base_url: str, tmp_path: Path) -> None:

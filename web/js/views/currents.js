@@ -115,6 +115,9 @@ export function mount(section, ctx) {
       h('section', { 'aria-labelledby': 'heatmap-title' }, h('h2', { id: 'heatmap-title' }, 'The last year'), heatmapFigure(heat)),
       h('section', { 'aria-labelledby': 'goal-streaks-title' }, h('h2', { id: 'goal-streaks-title' }, 'Goals'), goalTable),
     );
+    // On a phone the year does not fit: start at the recent end.
+    const wrap = body.querySelector('.heatmap-wrap');
+    if (wrap) wrap.scrollLeft = wrap.scrollWidth;
   }
 
   /** @param {any} heat */

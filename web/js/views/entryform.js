@@ -26,7 +26,7 @@ export function entryFields(entry, goals, options) {
       h('span', null, label),
     ),
   );
-  const goalChips = goals.map((goal) => {
+  const goalChips = [...goals].sort((a, b) => a.title.localeCompare(b.title)).map((goal) => {
     const swatch = h('span', { class: 'swatch', 'aria-hidden': 'true' });
     swatch.style.backgroundColor = goal.color || '#0f766e';
     return h(
