@@ -83,3 +83,14 @@ def test_import_has_its_own_larger_limit(small_client: TestClient) -> None:
 def test_unauthenticated_large_body_is_refused_before_anything_else(small_client: TestClient) -> None:
     response = small_client.post("/api/v1/auth/login", content=b"x" * (LIMIT + 1))
     _assert_too_large(response.status_code, response.json())
+
+
+def test_chunked_import_over_its_limit_is_cut_off(small_client: TestClient) -> None:
+    register(small_client)
+
+    def body() -> Iterator[bytes]:
+        for _ in range(IMPORT_LIMIT // 1024 + 2):
+            yield b"x" * 1024
+
+    response = small_client.post("/api/v1/import", content=body(), headers={"Content-Type": "application/json"})
+    _assert_too_large(response.status_code, response.json())

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 from httpx import Headers
+from pydantic import ValidationError
 
 from app.main import create_app
 from app.settings import Settings
@@ -90,3 +91,9 @@ def test_cookie_request_from_an_allowed_origin_is_still_cross_site(cors_client: 
     )
     assert response.status_code == 403
     assert response.json()["code"] == "csrf"
+
+
+@pytest.mark.parametrize("origins", ["https://journal.example/", "journal.example", "*", "https://a.example/app"])
+def test_an_origin_list_that_is_not_origins_stops_start_up(origins: str) -> None:
+    with pytest.raises(ValidationError, match="cors_origins"):
+        Settings(cors_origins=origins)
