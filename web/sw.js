@@ -6,7 +6,7 @@
  * VERSION is a digest of the SHELL files; tests/web/test_install.py says the new value.
  */
 
-const VERSION = 'synclog-shell-07ab65d226ea';
+const VERSION = 'synclog-shell-13050f8afa5b';
 const SHELL = [
   '/',
   '/manifest.webmanifest',
@@ -56,13 +56,12 @@ sw.addEventListener('fetch', (event) => {
   const request = event.request;
   const url = new URL(request.url);
   if (request.method !== 'GET' || url.origin !== sw.location.origin) return;
-  // The API is always the network's: the outbox and pull handle being offline.
-  if (url.pathname.startsWith('/api/') || url.pathname === '/healthz' || url.pathname === '/readyz' || url.pathname === '/metrics') return;
-  if (request.mode === 'navigate') {
-    // Every page of the app is the one shell; query strings (shortcut, share) are read by the app.
+  if (request.mode === 'navigate' && (url.pathname === '/' || url.pathname === '/index.html')) {
+    // The app is one page; its query strings (shortcut, share target) are read by the app.
     event.respondWith(shell(request, '/'));
     return;
   }
+  // Everything else (the API, /docs, /healthz…) is the network's: the outbox and pull handle offline.
   if (SHELL.includes(url.pathname)) event.respondWith(shell(request, url.pathname));
 });
 

@@ -97,6 +97,15 @@ def test_old_shell_caches_are_deleted(context: BrowserContext, page: Page) -> No
     assert not any("/api/" in url for url in cached)
 
 
+def test_other_pages_of_the_server_are_not_answered_with_the_shell(page: Page) -> None:
+    page.goto("/")
+    wait_for_service_worker(page)
+    response = page.goto("/openapi.json")
+    assert response is not None
+    assert response.headers["content-type"].startswith("application/json")
+    assert "openapi" in response.json()
+
+
 def base_path(page: Page) -> str:
     url: str = page.evaluate("location.origin")
     return url

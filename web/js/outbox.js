@@ -96,11 +96,13 @@ export async function sync() {
       state.again = false;
       await withLock(async () => {
         const ok = await drain();
-        if (ok && state.onDrained) await state.onDrained();
+        if (ok && navigator.onLine && state.onDrained) await state.onDrained();
       });
     } while (state.again);
   } catch (error) {
-    if (error instanceof NetworkError || (error instanceof ApiError && error.status >= 500)) scheduleRetry();
+    if (error instanceof NetworkError || (error instanceof ApiError && error.status >= 500)) {
+      if (navigator.onLine) scheduleRetry(); // offline, the `online` event resumes
+    }
     else if (error instanceof ApiError && error.status === 401) authRequired();
     else console.error(error);
   } finally {
