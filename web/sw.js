@@ -6,7 +6,7 @@
  * VERSION is a digest of the SHELL files; tests/web/test_install.py says the new value.
  */
 
-const VERSION = 'synclog-shell-13050f8afa5b';
+const VERSION = 'synclog-shell-7f133b5e2271';
 const SHELL = [
   '/',
   '/manifest.webmanifest',

@@ -45,6 +45,7 @@ export class NetworkError extends Error {
  * @returns {Promise<{status: number, body: any, headers: Headers}>}
  */
 export async function request(path, options = {}) {
+  /** @type {Record<string, string>} */
   const headers = { Accept: 'application/json', ...(options.headers || {}) };
   /** @type {BodyInit | undefined} */
   let body = options.raw;
