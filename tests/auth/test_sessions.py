@@ -199,3 +199,14 @@ def test_account_deletion_needs_the_password(client: TestClient) -> None:
     response = client.request("DELETE", "/api/v1/me", json={"password": "not it"})
     assert response.status_code == 403
     assert client.get("/api/v1/me").status_code == 200
+
+
+def test_a_token_cannot_revoke_tokens(new_client: Callable[[], TestClient]) -> None:
+    owner = new_client()
+    register(owner)
+    token = make_token(owner)
+    token_id = owner.get("/api/v1/tokens").json()["data"][0]["id"]
+    response = new_client().delete(f"/api/v1/tokens/{token_id}", headers=bearer(token))
+    assert response.status_code == 403
+    assert response.json()["code"] == "forbidden"
+    assert len(owner.get("/api/v1/tokens").json()["data"]) == 1

@@ -20,7 +20,7 @@ from app.deps import SESSION_COOKIE
 from tests.factories import make_entry, make_goal, make_token, register
 
 # Modest by default (two cores, the whole suite in minutes); raise it for a deeper run.
-MAX_EXAMPLES = int(os.environ.get("SYNCLOG_FUZZ_EXAMPLES", "10"))
+MAX_EXAMPLES = int(os.environ.get("SYNCLOG_FUZZ_EXAMPLES", "8"))
 
 
 @pytest.fixture(autouse=True)
