@@ -26,6 +26,8 @@ lint: $(VENV)/.dev
 	@# A vulnerability fails lint; an unreachable vulnerability service only says so (docs/security.md).
 	@$(BIN)/pip-audit --progress-spinner off --skip-editable > $(VENV)/pip-audit.log 2>&1; status=$$?; \
 	grep -v "could not be audited" $(VENV)/pip-audit.log | tail -n 20; \
+	skipped=$$(grep -c "could not be audited" $(VENV)/pip-audit.log); \
+	[ "$$skipped" -eq 0 ] || echo "pip-audit: $$skipped packages could not be audited (docs/security.md)"; \
 	if [ $$status -ne 0 ] && grep -q "ConnectionError" $(VENV)/pip-audit.log; then \
 		echo "pip-audit: the vulnerability service is unreachable; dependencies were not audited"; \
 	elif [ $$status -ne 0 ]; then exit $$status; fi
