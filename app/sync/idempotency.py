@@ -111,12 +111,22 @@ def store(
     """Keep the first successful response to ``key`` (replacing one that expired)."""
     record = session.get(IdempotencyRecord, (user_id, key))
     if record is None:
-        record = IdempotencyRecord(user_id=user_id, key=key, fingerprint=request_fingerprint)
-    record.fingerprint = request_fingerprint
-    record.status_code = response.status_code
-    record.response_body = response.body
-    record.response_headers = dict(response.headers)
-    record.created_at = now
+        # Every field is given: pydantic would inspect the signature of each default factory it calls.
+        record = IdempotencyRecord(
+            user_id=user_id,
+            key=key,
+            fingerprint=request_fingerprint,
+            status_code=response.status_code,
+            response_body=response.body,
+            response_headers=dict(response.headers),
+            created_at=now,
+        )
+    else:
+        record.fingerprint = request_fingerprint
+        record.status_code = response.status_code
+        record.response_body = response.body
+        record.response_headers = dict(response.headers)
+        record.created_at = now
     session.add(record)
     session.flush()
 

@@ -26,5 +26,7 @@ def next_seq(session: Session, *, user_id: uuid.UUID) -> int:
         .where(col(ChangeCounter.user_id) == user_id)
         .values(last_seq=col(ChangeCounter.last_seq) + 1)
         .returning(col(ChangeCounter.last_seq))
+        # No counter object is kept in the session, so there is nothing to synchronise.
+        .execution_options(synchronize_session=False)
     )
     return int(result.scalar_one())

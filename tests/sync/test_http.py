@@ -286,3 +286,30 @@ def test_concurrent_read_modify_write_loses_no_update(server: Server) -> None:
         final = api.get(path).json()
     assert sorted(final["tags"]) == [f"device-{number}" for number in range(5)]
     assert final["version"] == 6
+
+
+def test_concurrent_requests_with_one_key_write_once(server: Server) -> None:
+    token = sign_up(server)
+    entry_id = str(uuid.uuid4())
+    answers: list[tuple[int, str | None]] = []
+    lock = threading.Lock()
+    start = threading.Barrier(6)
+
+    def send() -> None:
+        with api_client(server, token) as device:
+            start.wait()
+            response = device.put(f"/entries/{entry_id}", json={"note": "once"}, headers={"Idempotency-Key": "same"})
+        with lock:
+            answers.append((response.status_code, response.headers.get("Idempotent-Replayed")))
+
+    threads = [threading.Thread(target=send) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    # The first one writes; the others wait and replay it, or (PostgreSQL) hear that it is in flight.
+    assert sorted(answers, key=str).count((201, None)) == 1, answers
+    assert all(answer in ((201, None), (201, "true"), (409, None)) for answer in answers), answers
+    with api_client(server, token) as api:
+        assert api.get(f"/entries/{entry_id}").json()["version"] == 1
+        assert len(api.get("/changes").json()["changes"]) == 1
