@@ -167,6 +167,7 @@ def log_and_sync(page: Page, client: httpx.Client, expected: int) -> list[dict[s
     page.get_by_role("button", name="Log a synchronicity").click()
     eventually(page, lambda: len(server_entries(client)) == expected, what=f"{expected} entries on the server")
     pending(page).to_have_text("0")
+    expect(page.locator("html")).to_have_attribute("data-sync", "idle")  # the pull after the drain is over too
     return server_entries(client)
 
 

@@ -97,6 +97,9 @@ def test_without_background_sync_online_and_visibilitychange_drain(
     desk = other_device(email)
     assert page.evaluate("'SyncManager' in window") is False
 
+    idle = expect(page.locator("html"))
+    idle.to_have_attribute("data-sync", "idle")  # the first pull is over; nothing else will run by itself
+
     # `online`
     page.evaluate("window.__online = false")
     log_one(page)
@@ -109,6 +112,7 @@ def test_without_background_sync_online_and_visibilitychange_drain(
     pending(page).to_have_text("0")
 
     # `visibilitychange`
+    idle.to_have_attribute("data-sync", "idle")
     page.evaluate("window.__online = false")
     log_one(page)
     pending(page).to_have_text("1")

@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import httpx
 from playwright.sync_api import BrowserContext, Page, expect
 
-from tests.web.conftest import DESKTOP, eventually, log_and_sync, pending, seed_year, server_entries, sign_up
+from tests.web.conftest import (
+    DESKTOP,
+    PASSWORD,
+    eventually,
+    log_and_sync,
+    pending,
+    seed_year,
+    server_entries,
+    sign_up,
+    unique_email,
+)
 
 
 def go(page: Page, screen: str) -> None:
@@ -192,3 +204,27 @@ def test_no_content_security_policy_violations_on_any_screen(
     page.get_by_test_id("timeline-entry").first.get_by_role("button", name="Edit").click()
     expect(page.get_by_role("dialog")).to_be_visible()
     assert page.evaluate("window.__violations") == []
+
+
+def test_import_a_json_export_and_see_it_in_the_timeline(
+    page: Page, other_device: Callable[[str], httpx.Client], tmp_path: Path
+) -> None:
+    email = sign_up(page)
+    desk = other_device(email)
+    with httpx.Client(base_url=desk.base_url) as elsewhere:
+        registered = elsewhere.post("/auth/register", json={"email": unique_email(), "password": PASSWORD})
+        assert registered.status_code == 201, registered.text
+        seed_year(elsewhere, days=6, every=2)
+        exported = elsewhere.get("/export", params={"format": "json"})
+        assert exported.status_code == 200, exported.text
+    export_file = tmp_path / "synclog-export.json"
+    export_file.write_bytes(exported.content)
+
+    go(page, "Settings")
+    page.get_by_label("File to import").set_input_files(export_file)
+    page.get_by_role("button", name="Import", exact=True).click()
+    expect(page.get_by_text("Imported")).to_be_visible()
+    expected = len(json.loads(exported.content)["entries"])
+    assert len(server_entries(desk)) == expected
+    go(page, "Timeline")
+    expect(page.get_by_test_id("timeline-entry")).to_have_count(expected)

@@ -91,6 +91,7 @@ export async function sync() {
     return;
   }
   state.draining = true;
+  document.documentElement.dataset.sync = 'busy'; // a hook for tests: 'idle' once done
   try {
     do {
       state.again = false;
@@ -100,13 +101,12 @@ export async function sync() {
       });
     } while (state.again);
   } catch (error) {
-    if (error instanceof NetworkError || (error instanceof ApiError && error.status >= 500)) {
-      if (navigator.onLine) scheduleRetry(); // offline, the `online` event resumes
-    }
-    else if (error instanceof ApiError && error.status === 401) authRequired();
-    else console.error(error);
+    if (error instanceof ApiError && error.status === 401) authRequired();
+    else if (!(error instanceof NetworkError || (error instanceof ApiError && error.status >= 500))) console.error(error);
+    else if (navigator.onLine) scheduleRetry(); // offline, the `online` event resumes
   } finally {
     state.draining = false;
+    document.documentElement.dataset.sync = 'idle';
   }
 }
 
@@ -214,7 +214,7 @@ async function handleFailure(op, error) {
     authRequired();
     return false;
   }
-  if (status === 412) {
+  if (status === 412 && op.attempts < 10) {
     await rebase(op, problem.current);
     return true;
   }
