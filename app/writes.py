@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, model_validator
 
 from app.errors import PreconditionFailed
+from app.json_numbers import reject_booleans_as_numbers
 
 READ_ONLY_FIELDS = ("id", "local_date", "source", "version", "created_at", "updated_at", "deleted_at", "seq")
 
@@ -25,6 +26,11 @@ class WriteBody(BaseModel):
                 if name in data and name not in cls.model_fields:
                     raise ValueError(f"{name} is read-only")
         return data
+
+    @model_validator(mode="before")
+    @classmethod
+    def _numbers_are_numbers(cls, data: Any) -> Any:
+        return reject_booleans_as_numbers(cls, data)
 
 
 def merge_patch(target: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, model_validator
 from sqlalchemy import JSON, Column
 from sqlmodel import Field as SQLField
 from sqlmodel import SQLModel
 
 from app.database import UTCDateTime, new_id, utcnow
+from app.json_numbers import reject_booleans_as_numbers
 from app.timezones import validate_timezone
 
 WeekStart = Literal["monday", "sunday"]
@@ -63,6 +64,11 @@ class AccessToken(SQLModel, table=True):
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _numbers_are_numbers(cls, data: Any) -> Any:
+        return reject_booleans_as_numbers(cls, data)
 
 
 class UserPublic(BaseModel):

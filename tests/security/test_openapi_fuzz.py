@@ -124,3 +124,22 @@ def test_dates_at_the_ends_of_the_calendar_are_answered(client: TestClient, path
     make_entry(client)
     response = client.get(path)
     assert response.status_code in (200, 422), response.text
+
+
+def test_booleans_are_not_numbers(client: TestClient) -> None:
+    """Found by fuzzing: pydantic's lax mode read ``false`` as 0 in ``PATCH /me`` (and every other number field)."""
+    register(client)
+    goal = make_goal(client)
+    for method, path, body in (
+        ("PATCH", "/api/v1/me", {"day_start_hour": False}),
+        ("POST", "/api/v1/tokens", {"name": "x", "scopes": ["export"], "expires_in_days": True}),
+        ("POST", "/api/v1/goals", {"title": "Swim", "target": True}),
+        ("PATCH", f"/api/v1/goals/{goal['id']}", {"target": True}),
+        ("POST", "/api/v1/entries", {"intensity": True}),
+        ("POST", "/api/v1/entries", {"lat": False}),
+    ):
+        response = client.request(method, path, json=body)
+        assert response.status_code == 422, (method, path, body)
+        assert response.json()["code"] == "validation_error"
+    assert client.patch("/api/v1/me", json={"day_start_hour": 5}).status_code == 200
+    assert client.post("/api/v1/entries", json={"intensity": 5, "lat": 0, "lon": 1.5}).status_code == 201
