@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from starlette.exceptions import HTTPException
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.errors import problem_response
@@ -15,7 +16,6 @@ class BodyTooLarge(HTTPException):
 
     def __init__(self, limit: int) -> None:
         super().__init__(413, f"The request body is larger than {limit} bytes.")
-        self.limit = limit
 
 
 class BodyLimitMiddleware:
@@ -78,6 +78,5 @@ def _content_length(scope: Scope) -> int | None:
     return None
 
 
-def _too_large(limit: int) -> ASGIApp:
-    response = problem_response(413, "payload_too_large", f"The request body is larger than {limit} bytes.")
-    return response
+def _too_large(limit: int) -> Response:
+    return problem_response(413, "payload_too_large", f"The request body is larger than {limit} bytes.")

@@ -39,7 +39,6 @@ class SecurityHeadersMiddleware:
             return
         is_api = str(scope["path"]).startswith(API_PREFIX)
         is_https = scope.get("scheme") == "https"
-
         started = False
 
         async def send_with_headers(message: Message) -> None:
