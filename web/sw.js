@@ -6,7 +6,7 @@
  * VERSION is a digest of the SHELL files; tests/web/test_install.py says the new value.
  */
 
-const VERSION = 'synclog-shell-a7b84e3d62f8';
+const VERSION = 'synclog-shell-cec2de297863';
 const SHELL = [
   '/',
   '/manifest.webmanifest',

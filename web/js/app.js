@@ -63,9 +63,15 @@ async function boot() {
   on('outbox', () => void renderPending());
   window.addEventListener('online', () => void renderPending());
   window.addEventListener('offline', () => void renderPending());
-  on('user', (detail) => {
-    if (detail && detail.signedOut) sessionEnded();
-    else void reloadUser();
+  on('user', async (detail) => {
+    if (detail && detail.signedOut) return sessionEnded();
+    await reloadUser();
+    if (!state.signedIn && state.user) {
+      // Signed in again in another tab: this one can go on too.
+      state.signedIn = true;
+      setSignedIn();
+      enterApp();
+    }
   });
   window.addEventListener('hashchange', () => void route(true));
   setAfterDrain(pull);
