@@ -67,9 +67,11 @@ def test_cache_version_changes_with_the_shell() -> None:
     assert f"const VERSION = '{expected}';" in (WEB / "sw.js").read_text(), f"set VERSION in web/sw.js to '{expected}'"
 
 
-def test_installable_in_a_persistent_context(playwright_driver: Playwright, base_url: str, tmp_path: Path) -> None:
+def test_installable_in_a_persistent_context(
+    playwright_driver: Playwright, chromium_path: Path, base_url: str, tmp_path: Path
+) -> None:
     context = playwright_driver.chromium.launch_persistent_context(
-        str(tmp_path / "profile"), executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS, base_url=base_url
+        str(tmp_path / "profile"), executable_path=str(chromium_path), args=CHROMIUM_ARGS, base_url=base_url
     )
     try:
         page = context.new_page()
