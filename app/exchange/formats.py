@@ -129,6 +129,11 @@ def _day_heading(day: date) -> str:
     return f"## {day.strftime('%A')}, {day.isoformat()}"
 
 
+def _text_block(text: str) -> str:
+    """Free text as a paragraph: a line that would start a heading or a quote is escaped."""
+    return "\n".join("\\" + line if line.lstrip().startswith(("#", ">")) else line for line in text.splitlines())
+
+
 def _entry_markdown(entry: EntryPublic, titles: Mapping[Any, str], home_timezone: str) -> str:
     wall_clock = entry.occurred_at.astimezone(zone(entry.timezone))
     when = wall_clock.strftime("%H:%M")
@@ -136,9 +141,9 @@ def _entry_markdown(entry: EntryPublic, titles: Mapping[Any, str], home_timezone
         when += f" ({entry.timezone})"
     lines = [f"### {when} · {KIND_LABELS.get(entry.kind, entry.kind)} · intensity {entry.intensity}/5", ""]
     if entry.note:
-        lines += [entry.note, ""]
+        lines += [_text_block(entry.note), ""]
     if entry.meaning:
-        lines += [f"*Meaning:* {entry.meaning}", ""]
+        lines += [f"*Meaning:* {_text_block(entry.meaning)}", ""]
     details = [
         ("Goals", ", ".join(titles.get(goal_id, str(goal_id)) for goal_id in entry.goal_ids)),
         ("Tags", ", ".join(entry.tags)),

@@ -59,6 +59,13 @@ def seed_journal(client: TestClient) -> None:
         note="11:11 on three clocks",
     )
     make_entry(client, id="00000000-0000-4000-8000-000000000003", occurred_at="2026-11-22T10:00:00Z", note="")
+    make_entry(
+        client,
+        id="00000000-0000-4000-8000-000000000004",
+        occurred_at="2026-11-22T11:00:00Z",
+        kind="dream",
+        note="# Not a heading\n> nor a quote",
+    )
 
 
 @pytest.mark.parametrize(("export_format", "golden"), [("csv", "export.csv"), ("markdown", "export.md")])
