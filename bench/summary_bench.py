@@ -40,7 +40,7 @@ from app.main import create_app
 from app.schema import upgrade_to_head
 from app.settings import Settings
 from app.summary import service
-from app.summary.cache import summary_cache
+from app.summary.cache import clear_caches
 from app.summary.hours import local_hour
 from app.summary.models import SummaryPublic
 from app.summary.report import SummaryCounts, build_summary
@@ -204,7 +204,7 @@ def run_engine(engine: str, url: str, args: argparse.Namespace) -> EngineResult:
             return body
 
         def get_summary_after_write() -> None:
-            summary_cache.clear()
+            clear_caches()
             get_summary()
 
         served = get_summary()

@@ -40,6 +40,16 @@ class GoalRule:
     target: int
 
 
+@dataclass(frozen=True)
+class EntryCount:
+    """What one live entry adds to the counts."""
+
+    local_date: date
+    kind: str
+    hour: int
+    goal_ids: tuple[uuid.UUID, ...]
+
+
 @dataclass
 class SummaryCounts:
     """The result of the summary's aggregate query: live entries with ``local_date`` ≤ ``as_of``."""
@@ -48,6 +58,30 @@ class SummaryCounts:
     per_goal_day: dict[uuid.UUID, dict[date, int]] = field(default_factory=dict)
     by_kind: dict[str, int] = field(default_factory=dict)
     by_hour: list[int] = field(default_factory=lambda: [0] * 24)
+
+    def copy(self) -> SummaryCounts:
+        return SummaryCounts(
+            per_day=dict(self.per_day),
+            per_goal_day={goal_id: dict(days) for goal_id, days in self.per_goal_day.items()},
+            by_kind=dict(self.by_kind),
+            by_hour=list(self.by_hour),
+        )
+
+    def add(self, entry: EntryCount, times: int = 1) -> None:
+        """Count ``entry`` in (``times`` 1) or out again (``times`` −1)."""
+        _add_to(self.per_day, entry.local_date, times)
+        for goal_id in entry.goal_ids:
+            _add_to(self.per_goal_day.setdefault(goal_id, {}), entry.local_date, times)
+        self.by_kind[entry.kind] = self.by_kind.get(entry.kind, 0) + times
+        self.by_hour[entry.hour] += times
+
+
+def _add_to(counts: dict[date, int], day: date, times: int) -> None:
+    count = counts.get(day, 0) + times
+    if count:
+        counts[day] = count
+    else:
+        del counts[day]
 
 
 def streak_public(streak: Streak) -> StreakPublic:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -12,13 +13,15 @@ from sqlalchemy.sql import Select
 from sqlmodel import Session, col, select
 
 from app.auth.models import User
+from app.database import UTCDateTime
 from app.entries.models import Entry, EntryGoal
 from app.errors import NotFound, ValidationProblem
 from app.goals.models import Goal
-from app.summary.cache import SummaryCache, summary_cache
+from app.summary.cache import CountsSnapshot, counts_cache, summary_cache
 from app.summary.hours import ERAS_BEGIN, local_hour, offset_eras, postgres_local_hour, sqlite_local_hour
 from app.summary.models import ExplainPublic, HeatmapDay, HeatmapPublic, SummaryPublic
 from app.summary.report import (
+    EntryCount,
     GoalRule,
     SummaryCounts,
     SummarySettings,
@@ -38,6 +41,9 @@ EARLIEST_AS_OF = date(1970, 1, 1)
 AS_OF_MAX_AHEAD = timedelta(days=366)
 HEATMAP_DEFAULT_DAYS = 365
 HEATMAP_MAX_DAYS = 3660
+# Beyond these, one aggregate query is cheaper than counting entries one by one.
+MAX_CHANGES_COUNTED_ONE_BY_ONE = 200
+MAX_ENTRIES_COUNTED_ONE_BY_ONE = 5000
 JULIAN_DAY_OF_ORDINAL_ONE = 1_721_425  # julianday('0001-01-01') is 1721425.5: midnight, half a day before noon
 
 
@@ -107,6 +113,7 @@ def _facet(
     zone: Any = None,
     hour: Any = None,
     moment: Any = None,
+    n: Any = None,
 ) -> Select[Any]:
     """One facet of the aggregate query; every facet has the same columns, typed by the first.
 
@@ -121,7 +128,7 @@ def _facet(
         (zone if zone is not None else cast(null(), String)).label("zone"),
         (hour if hour is not None else cast(null(), Integer)).label("hour"),
         (moment if moment is not None else cast(null(), String)).label("moment"),
-        func.count().label("n"),
+        (n if n is not None else func.count()).label("n"),
     )
 
 
@@ -151,11 +158,12 @@ def _kind_and_hour_facet(dialect: str, *, live: Any, timezone: str, as_of: date)
     )
 
 
-def summary_counts(session: Session, *, user_id: uuid.UUID, timezone: str, as_of: date) -> SummaryCounts:
+def summary_counts(session: Session, *, user_id: uuid.UUID, timezone: str, as_of: date) -> tuple[SummaryCounts, int]:
     """Entries per day, per goal and day, per kind and per wall-clock hour, in one query.
 
     Three passes over the user's entries: more facets in one pass would return a row per
-    entry or nearly so.
+    entry or nearly so. The user's change number comes from the same statement, so it names
+    exactly the data counted (one snapshot on both engines).
     """
     dialect = session.get_bind().dialect.name
     live = and_(_live_entries(user_id), col(Entry.local_date) <= as_of)
@@ -168,8 +176,10 @@ def summary_counts(session: Session, *, user_id: uuid.UUID, timezone: str, as_of
         .where(live)
         .group_by(goal_id, local_date),
         _kind_and_hour_facet(dialect, live=live, timezone=timezone, as_of=as_of),
+        _facet("seq", n=col(ChangeCounter.last_seq)).where(col(ChangeCounter.user_id) == user_id),
     )
     counts = SummaryCounts()
+    counted_at = 0
     dates: dict[int, date] = {}
     goal_days: dict[str, dict[date, int]] = {}
     for facet, ordinal, goal, kind, zone, hour, moment, n in session.execute(query):
@@ -178,6 +188,9 @@ def summary_counts(session: Session, *, user_id: uuid.UUID, timezone: str, as_of
             if hour is None:
                 hour = local_hour(datetime.fromisoformat(moment).replace(tzinfo=UTC), zone)
             counts.by_hour[hour] += n
+            continue
+        if facet == "seq":
+            counted_at = n
             continue
         local = dates.get(ordinal)
         if local is None:
@@ -190,7 +203,94 @@ def summary_counts(session: Session, *, user_id: uuid.UUID, timezone: str, as_of
                 days_of_goal = goal_days[goal] = {}
             days_of_goal[local] = n
     counts.per_goal_day = {uuid.UUID(goal): days for goal, days in goal_days.items()}
-    return counts
+    return counts, counted_at
+
+
+@dataclass
+class _EntryChange:
+    version: int
+    ordinal: int
+    kind: str
+    zone: str
+    occurred_at: datetime
+    deleted: bool
+    goal_ids: list[uuid.UUID] = field(default_factory=list)
+
+
+def counts_after(
+    session: Session, *, user_id: uuid.UUID, as_of: date, snapshot: CountsSnapshot
+) -> CountsSnapshot | None:
+    """The snapshot moved on by the entries changed since it; None when only the aggregate query can tell.
+
+    An entry changed since the snapshot counts anew. What it counted before is known when it is
+    new (version 1: created after the snapshot) or was itself counted one by one; otherwise
+    the snapshot is of no use.
+    """
+    dialect = session.get_bind().dialect.name
+    changed = (
+        select_columns(
+            literal("entry", String).label("row"),
+            cast(col(Entry.id), String).label("entry_id"),
+            col(Entry.version).label("version"),
+            _day_ordinal(dialect).label("day"),
+            col(Entry.kind).label("kind"),
+            col(Entry.timezone).label("zone"),
+            col(Entry.occurred_at).label("occurred_at"),
+            col(Entry.deleted_at).label("deleted_at"),
+            cast(col(EntryGoal.goal_id), String).label("goal_id"),
+            cast(null(), Integer).label("seq"),
+        )
+        .join_from(Entry, EntryGoal, col(EntryGoal.entry_id) == col(Entry.id), isouter=True)
+        .where(col(Entry.user_id) == user_id, col(Entry.seq) > snapshot.seq)
+    )
+    counter = select_columns(
+        literal("seq", String),
+        *(cast(null(), type_) for type_ in (String, Integer, Integer, String, String)),
+        *(cast(null(), UTCDateTime) for _ in range(2)),
+        cast(null(), String),
+        col(ChangeCounter.last_seq),
+    ).where(col(ChangeCounter.user_id) == user_id)
+    seq = snapshot.seq
+    changes: dict[str, _EntryChange] = {}
+    for row, entry_id, version, ordinal, kind, zone, occurred_at, deleted_at, goal_id, last_seq in session.execute(
+        union_all(changed, counter)
+    ):
+        if row == "seq":
+            seq = last_seq
+            continue
+        change = changes.get(entry_id)
+        if change is None:
+            change = changes[entry_id] = _EntryChange(version, ordinal, kind, zone, occurred_at, deleted_at is not None)
+        if goal_id is not None:
+            change.goal_ids.append(uuid.UUID(goal_id))
+    if len(changes) > MAX_CHANGES_COUNTED_ONE_BY_ONE:
+        return None
+
+    counts = snapshot.counts.copy()
+    known = dict(snapshot.known)
+    for entry_id, change in changes.items():
+        if change.version == 1:
+            before = None
+        elif entry_id in known:
+            before = known[entry_id]
+        else:
+            return None
+        after = None
+        if not change.deleted and change.ordinal <= as_of.toordinal():
+            after = EntryCount(
+                local_date=date.fromordinal(change.ordinal),
+                kind=change.kind,
+                hour=local_hour(change.occurred_at, change.zone),
+                goal_ids=tuple(sorted(change.goal_ids)),
+            )
+        if before is not None:
+            counts.add(before, -1)
+        if after is not None:
+            counts.add(after)
+        known[entry_id] = after
+    if len(known) > MAX_ENTRIES_COUNTED_ONE_BY_ONE:
+        return None
+    return CountsSnapshot(seq=seq, counts=counts, known=known)
 
 
 def day_counts(
@@ -213,22 +313,32 @@ def change_number(session: Session, *, user_id: uuid.UUID) -> int:
 
 
 def get_summary(
-    session: Session, *, user: User, as_of: date | None, now: datetime, cache: SummaryCache | None = summary_cache
+    session: Session, *, user: User, as_of: date | None, now: datetime, use_cache: bool = True
 ) -> SummaryPublic:
     day = resolve_as_of(as_of, user=user, now=now)
     settings = summary_settings(user)
-    key: tuple[Any, ...] = ()
-    if cache is not None:
-        database = session.get_bind().engine.url.render_as_string(hide_password=True)
-        key = (database, user.id, change_number(session, user_id=user.id), day, settings)
-        cached = cache.get(key)
-        if cached is not None:
-            return cached
-    goals = active_goals(session, user=user)
-    counts = summary_counts(session, user_id=user.id, timezone=user.timezone, as_of=day)
-    summary = build_summary(counts=counts, goals=goals, settings=settings, as_of=day)
-    if cache is not None:
-        cache.put(key, summary)
+    if not use_cache:
+        counts, _ = summary_counts(session, user_id=user.id, timezone=user.timezone, as_of=day)
+        return build_summary(counts=counts, goals=active_goals(session, user=user), settings=settings, as_of=day)
+
+    database = session.get_bind().engine.url.render_as_string(hide_password=True)
+    seq = change_number(session, user_id=user.id)
+    summary = summary_cache.get((database, user.id, seq, day, settings))
+    if summary is not None:
+        return summary
+    counts_key = (database, user.id, day)
+    snapshot = counts_cache.get(counts_key)
+    if snapshot is not None and snapshot.seq < seq:
+        far_behind = seq - snapshot.seq > MAX_CHANGES_COUNTED_ONE_BY_ONE
+        snapshot = None if far_behind else counts_after(session, user_id=user.id, as_of=day, snapshot=snapshot)
+    if snapshot is None:
+        counts, counted_at = summary_counts(session, user_id=user.id, timezone=user.timezone, as_of=day)
+        snapshot = CountsSnapshot(seq=counted_at, counts=counts)
+    counts_cache.put(counts_key, snapshot)
+    summary = build_summary(
+        counts=snapshot.counts, goals=active_goals(session, user=user), settings=settings, as_of=day
+    )
+    summary_cache.put((database, user.id, snapshot.seq, day, settings), summary)
     return summary
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import itertools
 import uuid
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from fastapi import FastAPI
+from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -17,6 +19,7 @@ from app.goals.models import Goal
 from app.summary import service
 from app.summary.hours import offset_eras
 from app.timezones import local_date
+from tests.factories import make_entry, make_goal, register
 from tests.summary.naive import NaiveEntry, NaiveGoal, naive_summary
 
 # Half-hour and 45-minute offsets, a half-hour DST (Lord Howe) and both hemispheres.
@@ -157,7 +160,7 @@ def test_summary_equals_the_naive_reference(
     with database.read_session() as session:
         user = session.get(User, user_id)
         assert user is not None
-        answer = service.get_summary(session, user=user, as_of=as_of, now=NOW, cache=None)
+        answer = service.get_summary(session, user=user, as_of=as_of, now=NOW, use_cache=False)
 
     expected = naive_summary(
         timezone=timezone,
@@ -179,7 +182,7 @@ def test_entries_before_1970_still_count_by_their_wall_clock_hour(app: FastAPI) 
     with database.read_session() as session:
         user = session.get(User, user_id)
         assert user is not None
-        answer = service.get_summary(session, user=user, as_of=date(1970, 1, 1), now=NOW, cache=None)
+        answer = service.get_summary(session, user=user, as_of=date(1970, 1, 1), now=NOW, use_cache=False)
     assert answer.by_hour[23] == 1
     assert answer.overall.current.status == "at_risk"
 
@@ -196,3 +199,86 @@ def test_as_of_defaults_to_today_after_the_day_start_hour() -> None:
     # 18:30 UTC is 03:30 the next morning in Tokyo: before 04:00, so still the day before.
     assert service.resolve_as_of(None, user=user, now=datetime(2026, 11, 24, 18, 30, tzinfo=UTC)) == date(2026, 11, 24)
     assert service.resolve_as_of(None, user=user, now=datetime(2026, 11, 24, 19, 30, tzinfo=UTC)) == date(2026, 11, 25)
+
+
+operations = st.lists(
+    st.one_of(
+        st.tuples(
+            st.just("create"),
+            st.integers(min_value=-1, max_value=9),  # days before as_of; -1 is the day after
+            st.integers(min_value=0, max_value=23),
+            st.sampled_from(KINDS[:3]),
+            st.integers(min_value=0, max_value=3),  # which of the two goals
+        ),
+        st.tuples(
+            st.just("patch"),
+            st.integers(min_value=0, max_value=20),  # which entry
+            st.integers(min_value=-1, max_value=9),
+            st.integers(min_value=0, max_value=23),
+            st.sampled_from(KINDS[:3]),
+            st.integers(min_value=0, max_value=3),
+        ),
+        st.tuples(st.just("note"), st.integers(min_value=0, max_value=20)),
+        st.tuples(st.just("delete"), st.integers(min_value=0, max_value=20)),
+        st.tuples(st.just("delete_goal"), st.integers(min_value=0, max_value=1)),
+        st.just(("summary",)),
+    ),
+    min_size=1,
+    max_size=10,
+)
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(steps=operations)
+def test_remembered_summaries_follow_every_write(
+    client: TestClient, app: FastAPI, steps: list[tuple[Any, ...]]
+) -> None:
+    """After any sequence of writes, GET /summary (counts remembered and moved on) equals a fresh count."""
+    as_of = date(2026, 11, 20)
+    user_id = uuid.UUID(register(client, timezone="Europe/Berlin")["id"])
+    goals = [make_goal(client, cadence="daily")["id"], make_goal(client, cadence="weekly", target=2)["id"]]
+    entries: list[str] = []
+
+    def moment(days_before: int, hour: int) -> str:
+        return f"{as_of - timedelta(days=days_before)}T{hour:02d}:30:00Z"
+
+    deleted_goals: set[str] = set()
+
+    def goal_ids(mask: int) -> list[str]:
+        return [goal for index, goal in enumerate(goals) if mask & (1 << index) and goal not in deleted_goals]
+
+    def check() -> None:
+        answer = client.get("/api/v1/summary", params={"as_of": as_of.isoformat()})
+        assert answer.status_code == 200, answer.text
+        with app.state.database.read_session() as session:
+            user = session.get(User, user_id)
+            assert user is not None
+            fresh = service.get_summary(session, user=user, as_of=as_of, now=NOW, use_cache=False)
+        assert answer.json() == fresh.model_dump(mode="json")
+
+    check()
+    for step in steps:
+        if step[0] == "create":
+            _, days_before, hour, kind, mask = step
+            body = {"occurred_at": moment(days_before, hour), "kind": kind, "goal_ids": goal_ids(mask)}
+            entries.append(make_entry(client, **body)["id"])
+        elif step[0] == "patch" and entries:
+            _, index, days_before, hour, kind, mask = step
+            body = {"occurred_at": moment(days_before, hour), "kind": kind, "goal_ids": goal_ids(mask)}
+            response = client.patch(f"/api/v1/entries/{entries[index % len(entries)]}", json=body)
+            assert response.status_code in (200, 410)  # 410: already deleted
+        elif step[0] == "note" and entries:
+            response = client.patch(f"/api/v1/entries/{entries[step[1] % len(entries)]}", json={"meaning": "later"})
+            assert response.status_code in (200, 410)
+        elif step[0] == "delete" and entries:
+            assert client.delete(f"/api/v1/entries/{entries[step[1] % len(entries)]}").status_code == 204
+        elif step[0] == "delete_goal":
+            assert client.delete(f"/api/v1/goals/{goals[step[1]]}").status_code == 204
+            deleted_goals.add(goals[step[1]])
+        else:
+            check()
+    check()
