@@ -243,7 +243,8 @@ def markdown(results: list[EngineResult], described: dict[str, Any]) -> str:
         f"Machine: {described.get('cpu', 'unknown')}, {described.get('cores', '?')} CPUs, "
         f"{described.get('memory_gib', '?')} GiB; Python {described.get('python', '?')}; "
         f"SQLite {described.get('sqlite', '?')}; PostgreSQL {described.get('postgresql') or 'not measured'}. "
-        f"Measured {time.strftime('%Y-%m-%d', time.gmtime())} with `.venv/bin/python -m bench.sync_bench`.",
+        f"Measured {time.strftime('%Y-%m-%d', time.gmtime())} with `.venv/bin/python -m bench.sync_bench`; "
+        f"load average at the start {', '.join(f'{load:.1f}' for load in described.get('load_average', ()))}.",
         "",
         "One `synclog serve` (one worker) per engine over loopback HTTP, one client; the user holds "
         f"{CHANGES:,} changes ({GOALS} goals, {CHANGES - GOALS:,} entries, a third tied to goals, 5 % tombstones). "
@@ -296,6 +297,14 @@ def markdown(results: list[EngineResult], described: dict[str, Any]) -> str:
         "is one key lookup and no write.",
         "",
     ]
+    load = described.get("load_average") or (0.0,)
+    if load[0] > (described.get("cores") or 1):
+        lines += [
+            "The machine was busy with other work during this run (load average above its core count), so "
+            "these figures are upper bounds and vary from run to run; compare engines and batch sizes within "
+            "one run, and rerun on an idle machine for absolute figures.",
+            "",
+        ]
     return "\n".join(lines)
 
 
