@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
 from app.summary.models import SummaryPublic
-from app.summary.report import EntryCount, SummaryCounts
+from app.summary.report import EntryCount, SeriesMemo, SummaryCounts
 
 Value = TypeVar("Value")
 
@@ -55,6 +55,8 @@ class CountsSnapshot:
     counts: SummaryCounts
     # Entries counted one by one after the aggregate query (None: counted as nothing).
     known: dict[str, EntryCount | None] = field(default_factory=dict)
+    # Goal series worked out from these counts or earlier ones, shared by the snapshots that follow.
+    series: SeriesMemo = field(default_factory=dict)
 
 
 summary_cache: RecentItems[SummaryPublic] = RecentItems(max_size=1024)

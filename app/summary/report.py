@@ -59,10 +59,14 @@ class SummaryCounts:
     by_kind: dict[str, int] = field(default_factory=dict)
     by_hour: list[int] = field(default_factory=lambda: [0] * 24)
 
+    # Goals whose counts per day this object may change: the others' are shared with the original.
+    _owned_goals: set[uuid.UUID] = field(default_factory=set, repr=False, compare=False)
+
     def copy(self) -> SummaryCounts:
+        """A copy whose goal counts are copied when first changed, so unchanged ones stay the same objects."""
         return SummaryCounts(
             per_day=dict(self.per_day),
-            per_goal_day={goal_id: dict(days) for goal_id, days in self.per_goal_day.items()},
+            per_goal_day=dict(self.per_goal_day),
             by_kind=dict(self.by_kind),
             by_hour=list(self.by_hour),
         )
@@ -71,7 +75,10 @@ class SummaryCounts:
         """Count ``entry`` in (``times`` 1) or out again (``times`` −1)."""
         _add_to(self.per_day, entry.local_date, times)
         for goal_id in entry.goal_ids:
-            _add_to(self.per_goal_day.setdefault(goal_id, {}), entry.local_date, times)
+            if goal_id not in self._owned_goals:
+                self.per_goal_day[goal_id] = dict(self.per_goal_day.get(goal_id, {}))
+                self._owned_goals.add(goal_id)
+            _add_to(self.per_goal_day[goal_id], entry.local_date, times)
         self.by_kind[entry.kind] = self.by_kind.get(entry.kind, 0) + times
         self.by_hour[entry.hour] += times
 
@@ -102,9 +109,49 @@ def goal_rule(goal: GoalRule, settings: SummarySettings) -> StreakRule:
     return StreakRule(goal.cadence, goal.target, settings.grace_days, settings.week_start)
 
 
+@dataclass(frozen=True)
+class GoalSeries:
+    """A goal's streaks, momentum and entry count: what its counts per day give under its rule."""
+
+    current: StreakPublic
+    longest: StreakPublic
+    momentum: float
+    entries: int
+
+
+# Per goal: the counts per day (the very object), the rule and as_of a series was worked out for.
+SeriesMemo = dict[uuid.UUID, tuple[Mapping[date, int], StreakRule, date, GoalSeries]]
+_NO_DAYS: Mapping[date, int] = {}
+
+
+def _goal_series(
+    goal_days: Mapping[date, int], rule: StreakRule, as_of: date, memo: SeriesMemo | None, goal_id: uuid.UUID
+) -> GoalSeries:
+    remembered = memo.get(goal_id) if memo is not None else None
+    # Counts are copied on write, so the same object means the same counts.
+    if remembered is not None and remembered[0] is goal_days and remembered[1:3] == (rule, as_of):
+        return remembered[3]
+    streaks = compute_streaks(goal_days, rule, as_of)
+    series = GoalSeries(
+        current=streak_public(streaks.current),
+        longest=streak_public(streaks.longest),
+        momentum=momentum(goal_days, cadence=rule.cadence, target=rule.target, as_of=as_of),
+        entries=sum(count for day, count in goal_days.items() if day <= as_of),
+    )
+    if memo is not None:
+        memo[goal_id] = (goal_days, rule, as_of, series)
+    return series
+
+
 def build_summary(
-    *, counts: SummaryCounts, goals: Sequence[GoalRule], settings: SummarySettings, as_of: date
+    *,
+    counts: SummaryCounts,
+    goals: Sequence[GoalRule],
+    settings: SummarySettings,
+    as_of: date,
+    memo: SeriesMemo | None = None,
 ) -> SummaryPublic:
+    """The summary of ``counts``; ``memo`` keeps goal series to reuse while their counts stay the same."""
     per_day = {day: count for day, count in counts.per_day.items() if day <= as_of and count > 0}
     overall_streaks = compute_streaks(per_day, overall_rule(settings), as_of)
     by_weekday = [0] * 7
@@ -121,18 +168,18 @@ def build_summary(
     )
     goal_summaries = []
     for goal in goals:
-        goal_days = counts.per_goal_day.get(goal.goal_id, {})
-        streaks = compute_streaks(goal_days, goal_rule(goal, settings), as_of)
+        goal_days = counts.per_goal_day.get(goal.goal_id, _NO_DAYS)
+        series = _goal_series(goal_days, goal_rule(goal, settings), as_of, memo, goal.goal_id)
         goal_summaries.append(
             GoalSummary(
                 goal_id=goal.goal_id,
                 title=goal.title,
                 cadence=goal.cadence,
                 target=goal.target,
-                current=streak_public(streaks.current),
-                longest=streak_public(streaks.longest),
-                momentum=momentum(goal_days, cadence=goal.cadence, target=goal.target, as_of=as_of),
-                entries=sum(count for day, count in goal_days.items() if day <= as_of),
+                current=series.current,
+                longest=series.longest,
+                momentum=series.momentum,
+                entries=series.entries,
             )
         )
     return SummaryPublic(

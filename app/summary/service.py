@@ -290,7 +290,7 @@ def counts_after(
         known[entry_id] = after
     if len(known) > MAX_ENTRIES_COUNTED_ONE_BY_ONE:
         return None
-    return CountsSnapshot(seq=seq, counts=counts, known=known)
+    return CountsSnapshot(seq=seq, counts=counts, known=known, series=snapshot.series)
 
 
 def day_counts(
@@ -335,9 +335,8 @@ def get_summary(
         counts, counted_at = summary_counts(session, user_id=user.id, timezone=user.timezone, as_of=day)
         snapshot = CountsSnapshot(seq=counted_at, counts=counts)
     counts_cache.put(counts_key, snapshot)
-    summary = build_summary(
-        counts=snapshot.counts, goals=active_goals(session, user=user), settings=settings, as_of=day
-    )
+    goals = active_goals(session, user=user)
+    summary = build_summary(counts=snapshot.counts, goals=goals, settings=settings, as_of=day, memo=snapshot.series)
     summary_cache.put((database, user.id, snapshot.seq, day, settings), summary)
     return summary
 
