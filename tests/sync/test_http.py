@@ -313,3 +313,44 @@ def test_concurrent_requests_with_one_key_write_once(server: Server) -> None:
     with api_client(server, token) as api:
         assert api.get(f"/entries/{entry_id}").json()["version"] == 1
         assert len(api.get("/changes").json()["changes"]) == 1
+
+
+def test_deleting_a_goal_while_its_entries_are_edited_never_deadlocks(server: Server) -> None:
+    """A goal deletion changes its entries; edits of those entries at the same moment must all get an answer."""
+    token = sign_up(server)
+    failures: list[str] = []
+    with api_client(server, token) as api:
+        for _ in range(3):
+            goal = api.post("/goals", json={"title": "Sea"}).json()
+            entry_ids = [
+                api.post("/entries", json={"note": str(number), "goal_ids": [goal["id"]]}).json()["id"]
+                for number in range(20)
+            ]
+            start = threading.Barrier(3)
+
+            def delete_goal(goal_id: str = goal["id"], barrier: threading.Barrier = start) -> None:
+                with api_client(server, token) as device:
+                    barrier.wait()
+                    response = device.delete(f"/goals/{goal_id}")
+                    if response.status_code != 204:
+                        failures.append(f"delete goal: {response.status_code} {response.text}")
+
+            def edit_entries(ids: list[str], barrier: threading.Barrier = start) -> None:
+                with api_client(server, token) as device:
+                    barrier.wait()
+                    for entry_id in ids:
+                        response = device.patch(f"/entries/{entry_id}", json={"intensity": 5})
+                        if response.status_code != 200:
+                            failures.append(f"edit entry: {response.status_code} {response.text}")
+
+            threads = [
+                threading.Thread(target=delete_goal),
+                threading.Thread(target=edit_entries, args=(list(reversed(entry_ids)),)),
+                threading.Thread(target=edit_entries, args=(entry_ids[10:] + entry_ids[:10],)),
+            ]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            assert all(api.get(f"/entries/{entry_id}").json()["goal_ids"] == [] for entry_id in entry_ids)
+    assert failures == []
