@@ -60,7 +60,7 @@ class CountsSnapshot:
 
 
 summary_cache: RecentItems[SummaryPublic] = RecentItems(max_size=1024)
-counts_cache: RecentItems[CountsSnapshot] = RecentItems(max_size=128)
+counts_cache: RecentItems[CountsSnapshot] = RecentItems(max_size=64)
 
 
 def clear_caches() -> None:

@@ -315,6 +315,7 @@ def change_number(session: Session, *, user_id: uuid.UUID) -> int:
 def get_summary(
     session: Session, *, user: User, as_of: date | None, now: datetime, use_cache: bool = True
 ) -> SummaryPublic:
+    """The summary as of ``as_of``: remembered, or moved on by the entries changed since, or counted afresh."""
     day = resolve_as_of(as_of, user=user, now=now)
     settings = summary_settings(user)
     if not use_cache:
