@@ -6,7 +6,7 @@
  * VERSION is a digest of the SHELL files; tests/web/test_install.py says the new value.
  */
 
-const VERSION = 'synclog-shell-cec2de297863';
+const VERSION = 'synclog-shell-4275d3898e8b';
 const SHELL = [
   '/',
   '/manifest.webmanifest',
@@ -38,9 +38,10 @@ sw.addEventListener('install', (event) => {
   event.waitUntil(
     caches
       .open(VERSION)
-      .then((cache) => cache.addAll(SHELL.map((path) => new Request(path, { cache: 'reload' }))))
-      .then(() => sw.skipWaiting()),
+      .then((cache) => cache.addAll(SHELL.map((path) => new Request(path, { cache: 'reload' })))),
   );
+  // No skipWaiting(): an open page keeps the release it started with (its lazy screens
+  // included) and the new one takes over when every Synclog tab has closed.
 });
 
 sw.addEventListener('activate', (event) => {

@@ -6,7 +6,7 @@
 
 import * as api from './api.js';
 import { synclogDB } from './db.js';
-import { emit, on } from './events.js';
+import { emit, notify, on } from './events.js';
 import { allOps, setAfterDrain, setSignedIn, startDraining, sync } from './outbox.js';
 import { pull } from './pull.js';
 import { mountQuickLog } from './views/quicklog.js';
@@ -98,7 +98,19 @@ async function boot() {
 
 function registerServiceWorker() {
   if (!('serviceWorker' in navigator)) return;
-  navigator.serviceWorker.register('/sw.js', { scope: '/' }).catch((error) => console.warn('Service worker not registered', error));
+  navigator.serviceWorker
+    .register('/sw.js', { scope: '/' })
+    .then((registration) => {
+      registration.addEventListener('updatefound', () => {
+        const installing = registration.installing;
+        installing?.addEventListener('statechange', () => {
+          if (installing.state === 'installed' && navigator.serviceWorker.controller) {
+            notify('A new version of Synclog is ready; it starts the next time you open the app.');
+          }
+        });
+      });
+    })
+    .catch((error) => console.warn('Service worker not registered', error));
 }
 
 /** `/?action=quick-log` (shortcut) and share-target parameters open the quick log. */

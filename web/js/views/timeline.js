@@ -55,6 +55,9 @@ export function mount(section, ctx) {
   replace(section, title, h('div', { class: 'timeline-layout' }, filters, h('div', null, list)), dialog);
 
   let limit = PAGE;
+  /** The entry whose deletion waits for "Confirm delete"; background updates leave it be. */
+  /** @type {string | null} */
+  let confirming = null;
   /** @type {number | undefined} */
   let pendingRender;
   const rerender = () => {
@@ -137,7 +140,12 @@ export function mount(section, ctx) {
     } else if (!matching.length) {
       replace(list, h('p', { class: 'empty' }, 'No entries match these filters.'));
     } else {
+      // Keep keyboard focus on the same button of the same entry across the update.
+      const focused = document.activeElement;
+      const item = focused && list.contains(focused) ? focused.closest('li[data-id]') : null;
+      const again = item && `li[data-id="${/** @type {HTMLElement} */ (item).dataset.id}"] button:nth-of-type(${[...(focused?.parentElement?.children || [])].indexOf(/** @type {Element} */ (focused)) + 1})`;
       replace(list, sections, more);
+      if (again) /** @type {HTMLElement | null} */ (list.querySelector(again))?.focus();
     }
   }
 
@@ -181,22 +189,26 @@ export function mount(section, ctx) {
     const deleteButton = h('button', { type: 'button', class: 'danger', 'aria-describedby': headingId }, 'Delete');
     const actions = h('div', { class: 'entry-actions' }, editButton, deleteButton);
     editButton.addEventListener('click', () => void openEditor(entry, editButton));
+    const confirm = h('button', { type: 'button', class: 'danger' }, 'Confirm delete');
+    const cancel = h('button', { type: 'button' }, 'Keep it');
     deleteButton.addEventListener('click', () => {
-      const confirm = h('button', { type: 'button', class: 'danger' }, 'Confirm delete');
-      const cancel = h('button', { type: 'button' }, 'Keep it');
-      confirm.addEventListener('click', async () => {
-        const user = ctx.user();
-        if (!user) return;
-        await remove('entry', entry.id, user);
-        notify('Entry deleted.');
-      });
-      cancel.addEventListener('click', () => {
-        replace(actions, editButton, deleteButton);
-        deleteButton.focus();
-      });
+      confirming = entry.id;
       replace(actions, confirm, cancel);
       confirm.focus();
     });
+    confirm.addEventListener('click', async () => {
+      const user = ctx.user();
+      if (!user) return;
+      confirming = null;
+      await remove('entry', entry.id, user);
+      notify('Entry deleted.');
+    });
+    cancel.addEventListener('click', () => {
+      confirming = null;
+      replace(actions, editButton, deleteButton);
+      deleteButton.focus();
+    });
+    if (confirming === entry.id) replace(actions, confirm, cancel);
     return h(
       'li',
       { dataset: { testid: 'timeline-entry', id: entry.id } },
