@@ -6,7 +6,7 @@
  * VERSION is a digest of the SHELL files; tests/web/test_install.py says the new value.
  */
 
-const VERSION = 'synclog-shell-4275d3898e8b';
+const VERSION = 'synclog-shell-97975f57081d';
 const SHELL = [
   '/',
   '/manifest.webmanifest',

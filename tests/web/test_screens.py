@@ -223,8 +223,8 @@ def test_import_a_json_export_and_see_it_in_the_timeline(
     go(page, "Settings")
     page.get_by_label("File to import").set_input_files(export_file)
     page.get_by_role("button", name="Import", exact=True).click()
-    expect(page.get_by_text("Imported")).to_be_visible()
     expected = len(json.loads(exported.content)["entries"])
+    expect(page.get_by_text("Imported.")).to_contain_text(f"entries: {expected} created")
     assert len(server_entries(desk)) == expected
     go(page, "Timeline")
     expect(page.get_by_test_id("timeline-entry")).to_have_count(expected)

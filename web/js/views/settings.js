@@ -129,8 +129,11 @@ export function mount(section, ctx) {
     try {
       const csv = file.name.toLowerCase().endsWith('.csv') || file.type === 'text/csv';
       const result = await importData(await file.text(), csv ? 'text/csv' : 'application/json');
-      const counts = Object.entries(result || {}).filter(([, v]) => typeof v === 'number').map(([k, v]) => `${v} ${k}`);
-      importMessage.textContent = counts.length ? `Imported: ${counts.join(', ')}.` : 'Imported.';
+      // The report counts per type: {entries: {created, updated, skipped}, goals: {…}}.
+      const counts = ['entries', 'goals']
+        .filter((type) => result && typeof result[type] === 'object')
+        .map((type) => `${type}: ${Object.entries(result[type]).map(([what, n]) => `${n} ${what}`).join(', ')}`);
+      importMessage.textContent = counts.length ? `Imported. ${counts.join('; ')}.` : 'Imported.';
       void sync();
     } catch (error) {
       importMessage.textContent = explain(error);
