@@ -26,6 +26,7 @@ SQLModel.metadata.naming_convention = {
 }
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+SQLITE_POOL_SIZE = 16
 
 
 def utcnow() -> datetime:
@@ -86,9 +87,16 @@ def _sqlite_begin(statement: str) -> Any:
 
 def _make_sqlite_engine(url: str, synchronous: str, *, immediate: bool) -> Engine:
     parsed = make_url(url)
+    pool: dict[str, Any] = {}
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        # A request keeps its connection across several hops through the thread pool; a pool that made
+        # threads wait for a connection could stall every thread while the holders wait for a thread.
+        # SQLite connections are cheap, so this pool never makes anyone wait: extra ones close on return.
+        pool = {"pool_size": SQLITE_POOL_SIZE, "max_overflow": -1}
+    engine = create_engine(
+        url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **pool
+    )
     event.listen(engine, "connect", _sqlite_pragmas(synchronous, immediate=immediate))
     event.listen(engine, "begin", _sqlite_begin("BEGIN IMMEDIATE" if immediate else "BEGIN"))
     return engine

@@ -27,6 +27,7 @@ from app.security_headers import SecurityHeadersMiddleware
 from app.settings import Settings, load_settings
 from app.summary.routes import router as summary_router
 from app.sync.routes import router as sync_router
+from app.writegate import POSTGRESQL_WRITERS, SQLITE_WRITERS, WriteGate
 
 API_PREFIX = "/api/v1"
 
@@ -58,6 +59,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.database = database
     app.state.rate_limits = RateLimits.from_settings(settings)
     install_problem_handlers(app)
+    # Innermost: writers queue after their body is read and the limits above have passed.
+    app.add_middleware(WriteGate, writers=SQLITE_WRITERS if database.dialect == "sqlite" else POSTGRESQL_WRITERS)
     # The last added runs first: security headers wrap every answer, CORS answers preflights, then the body limit.
     app.add_middleware(
         BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes, max_import_bytes=settings.max_import_bytes

@@ -10,14 +10,24 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import and_, delete, or_
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from app.auth.models import User
 from app.database import utcnow
-from app.entries.models import Entry, EntryCreate, EntryGoal, EntryPage, EntryPatch, EntryPublic, EntryReplace
+from app.entries.models import (
+    Entry,
+    EntryCreate,
+    EntryGoal,
+    EntryPage,
+    EntryPatch,
+    EntryPublic,
+    EntryReplace,
+    Kind,
+)
 from app.errors import BadRequest, Conflict, Gone, NotFound, PreconditionFailed, ValidationProblem
 from app.goals.models import Goal
 from app.sync.sequence import next_seq
@@ -42,18 +52,24 @@ def goal_ids_by_entry(session: Session, *, entry_ids: Sequence[uuid.UUID]) -> di
     """The goal ids of many entries in one query."""
     links: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
     if entry_ids:
-        for link in session.exec(select(EntryGoal).where(col(EntryGoal.entry_id).in_(entry_ids))):
-            links[link.entry_id].append(link.goal_id)
+        query = select(EntryGoal.entry_id, EntryGoal.goal_id).where(col(EntryGoal.entry_id).in_(entry_ids))
+        for entry_id, goal_id in session.exec(query):
+            links[entry_id].append(goal_id)
     return {entry_id: sorted(goal_ids, key=str) for entry_id, goal_ids in links.items()}
 
 
+# An entry's public fields (all but ``goal_ids``), read as plain rows where no ORM object is needed.
+PUBLIC_COLUMNS = tuple(col(getattr(Entry, name)) for name in EntryPublic.model_fields if name != "goal_ids")
+
+
 def to_public(entry: Entry, goal_ids: Iterable[uuid.UUID]) -> EntryPublic:
-    return EntryPublic(
+    # A stored entry is valid by construction: build the representation without validating it again.
+    return EntryPublic.model_construct(
         id=entry.id,
         occurred_at=entry.occurred_at,
         timezone=entry.timezone,
         local_date=entry.local_date,
-        kind=entry.kind,
+        kind=cast(Kind, entry.kind),
         note=entry.note,
         meaning=entry.meaning,
         intensity=entry.intensity,
@@ -161,26 +177,32 @@ def _write(
     entry.updated_at = now
     entry.seq = next_seq(session, user_id=user.id)
     session.add(entry)
-    session.flush()
-    session.execute(delete(EntryGoal).where(col(EntryGoal.entry_id) == entry.id))
+    if not is_new:
+        session.flush()
+        session.execute(delete(EntryGoal).where(col(EntryGoal.entry_id) == entry.id))
+    # One flush inserts the entry before its links (the unit of work orders rows by foreign key).
     session.add_all([EntryGoal(entry_id=entry.id, goal_id=goal_id) for goal_id in goal_ids])
     session.flush()
     return to_public(entry, goal_ids)
 
 
 def create_entry(session: Session, *, user: User, source: str, body: EntryCreate) -> EntryPublic:
-    entry_id = body.id or uuid.uuid4()
-    if session.get(Entry, entry_id) is not None:
+    # Only a client-chosen id can already exist; a fresh UUIDv4 cannot.
+    if body.id is not None and session.get(Entry, body.id) is not None:
         raise Conflict("An entry with this id already exists; use PUT to replace it.")
     now = utcnow()
+    # Every field with a default factory is given: pydantic inspects a factory's signature on each call.
     entry = Entry(
-        id=entry_id,
+        id=body.id or uuid.uuid4(),
         user_id=user.id,
         source=source,
         occurred_at=now,
         timezone=user.timezone,
         local_date=now.date(),
+        tags=[],
+        people=[],
         created_at=now,
+        updated_at=now,
     )
     return _write(session, entry=entry, body=body, user=user, now=now, is_new=True)
 
@@ -252,8 +274,8 @@ def delete_entry(session: Session, *, user: User, entry_id: uuid.UUID, if_match:
     session.flush()
 
 
-def encode_cursor(entry: Entry) -> str:
-    raw = json.dumps([entry.occurred_at.isoformat(), entry.id.hex]).encode()
+def encode_cursor(occurred_at: datetime, entry_id: uuid.UUID) -> str:
+    raw = json.dumps([occurred_at.isoformat(), entry_id.hex]).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
@@ -266,32 +288,37 @@ def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
 
 
 def list_entries(session: Session, *, user: User, filters: EntryFilters, limit: int, cursor: str | None) -> EntryPage:
-    """Newest ``occurred_at`` first, by keyset over (``occurred_at``, ``id``)."""
-    query = select(Entry).where(Entry.user_id == user.id, col(Entry.deleted_at).is_(None))
+    """Newest ``occurred_at`` first, by keyset over (``occurred_at``, ``id``); rows, not ORM objects, are read."""
+    query = sa_select(*PUBLIC_COLUMNS).where(col(Entry.user_id) == user.id, col(Entry.deleted_at).is_(None))
     if cursor is not None:
         after_time, after_id = decode_cursor(cursor)
         query = query.where(
+            # The plain bound lets the index seek to the cursor; the OR alone makes it scan every newer entry.
+            col(Entry.occurred_at) <= after_time,
             or_(
                 col(Entry.occurred_at) < after_time,
                 and_(col(Entry.occurred_at) == after_time, col(Entry.id) < after_id),
-            )
+            ),
         )
     if filters.goal_id is not None:
         linked = select(EntryGoal.entry_id).where(EntryGoal.goal_id == filters.goal_id)
         query = query.where(col(Entry.id).in_(linked))
     if filters.kind is not None:
-        query = query.where(Entry.kind == filters.kind)
+        query = query.where(col(Entry.kind) == filters.kind)
     if filters.tag is not None:
         key = TAG_SEPARATOR + filters.tag.lower() + TAG_SEPARATOR
         query = query.where(col(Entry.tag_keys).contains(key, autoescape=True))
     if filters.q:
         query = query.where(col(Entry.search_text).contains(filters.q.lower(), autoescape=True))
     if filters.from_date is not None:
-        query = query.where(Entry.local_date >= filters.from_date)
+        query = query.where(col(Entry.local_date) >= filters.from_date)
     if filters.to_date is not None:
-        query = query.where(Entry.local_date <= filters.to_date)
+        query = query.where(col(Entry.local_date) <= filters.to_date)
     query = query.order_by(col(Entry.occurred_at).desc(), col(Entry.id).desc()).limit(limit + 1)
-    rows = list(session.exec(query))
+    rows = session.execute(query).all()
     page = rows[:limit]
-    next_cursor = encode_cursor(page[-1]) if len(rows) > limit else None
-    return EntryPage(data=public_entries(session, entries=page), next_cursor=next_cursor)
+    next_cursor = encode_cursor(page[-1].occurred_at, page[-1].id) if len(rows) > limit else None
+    goals = goal_ids_by_entry(session, entry_ids=[row.id for row in page])
+    # The columns come typed from the database: nothing to validate, only to serialise.
+    data = [EntryPublic.model_construct(**row._mapping, goal_ids=goals.get(row.id, [])) for row in page]
+    return EntryPage(data=data, next_cursor=next_cursor)

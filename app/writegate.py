@@ -1,0 +1,57 @@
+"""A bound on write requests in flight per process, queued on the event loop rather than in the database.
+
+A write request holds its database lock (SQLite's ``BEGIN IMMEDIATE``; on PostgreSQL the
+user's change-counter row) from an early query to its commit, across several hops through
+the thread pool (dependencies, endpoint, idempotency store). When more writers wait for that
+lock than the pool has threads, every thread sits waiting while the lock holder waits for a
+thread: on SQLite nothing moves until ``busy_timeout`` ends it with "database is locked", on
+PostgreSQL nothing moves at all. Queueing writers here, before they take a thread, keeps
+waiting writers fewer than the threads. SQLite admits one writer anyway, so there the gate
+admits one and the next starts the moment the last is done, instead of after a busy-handler
+sleep. The body is read before queueing, so a slow upload never holds up other writers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import weakref
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+SQLITE_WRITERS = 1
+# Well under the 40 threads of the pool, so a lock holder always finds a thread.
+POSTGRESQL_WRITERS = 8
+
+
+class WriteGate:
+    """ASGI middleware admitting ``writers`` write requests (``POST``/``PUT``/``PATCH``/``DELETE``) at a time."""
+
+    def __init__(self, app: ASGIApp, *, writers: int) -> None:
+        self.app = app
+        self.writers = writers
+        # One gate per event loop: a server runs one loop, but test clients each run their own.
+        self._gates: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in WRITE_METHODS:
+            await self.app(scope, receive, send)
+            return
+        body: list[Message] = []
+        while True:
+            message = await receive()
+            body.append(message)
+            if message["type"] != "http.request" or not message.get("more_body", False):
+                break
+
+        async def replay() -> Message:
+            return body.pop(0) if body else await receive()
+
+        loop = asyncio.get_running_loop()
+        gate = self._gates.get(loop)
+        if gate is None:
+            gate = self._gates[loop] = asyncio.Semaphore(self.writers)
+        async with gate:
+            await self.app(scope, replay, send)
