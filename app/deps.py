@@ -161,12 +161,12 @@ def get_principal(
     now = utcnow()
     secret = _bearer_secret(request)
     if secret is not None:
-        token = auth_service.access_token_for_secret(session, secret=secret, now=now)
-        user = session.get(User, token.user_id) if token is not None else None
-        if token is None or user is None:
+        found = auth_service.access_token_for_secret(session, secret=secret, now=now)
+        if found is None:
             raise Unauthorized(
                 "The access token is unknown, revoked or expired.", headers={"WWW-Authenticate": "Bearer"}
             )
+        token, user = found
         rate_limits.hit_api(user_id=user.id)
         if auth_service.token_use_is_stale(token, now=now):
             with _side_write(request, session, database) as use_session:
@@ -174,10 +174,10 @@ def get_principal(
         return Principal(user=user, token=token)
 
     cookie = request.cookies.get(SESSION_COOKIE)
-    auth_session = auth_service.session_for_token(session, token=cookie, now=now) if cookie else None
-    user = session.get(User, auth_session.user_id) if auth_session is not None else None
-    if auth_session is None or user is None or cookie is None:
+    found_session = auth_service.session_for_token(session, token=cookie, now=now) if cookie else None
+    if found_session is None or cookie is None:
         raise Unauthorized("Sign in, or send a personal access token.", headers={"WWW-Authenticate": "Bearer"})
+    auth_session, user = found_session
     check_csrf(request)
     rate_limits.hit_api(user_id=user.id)
     if auth_service.session_needs_refresh(auth_session, now=now):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import uuid
 from datetime import datetime, timedelta
 
@@ -19,6 +20,7 @@ SESSION_LIFETIME = timedelta(days=30)
 SESSION_REFRESH_AFTER = timedelta(days=1)
 # A token's last use is recorded at most once a minute, not on every request.
 TOKEN_USE_RESOLUTION = timedelta(minutes=1)
+TOKEN_USE_CLAIMS_KEPT = 10_000
 
 
 def normalize_email(email: str) -> str:
@@ -75,11 +77,17 @@ def end_session(session: Session, *, token: str) -> None:
     session.execute(delete(AuthSession).where(col(AuthSession.token_hash) == hash_token(token)))
 
 
-def session_for_token(session: Session, *, token: str, now: datetime) -> AuthSession | None:
-    found = session.exec(select(AuthSession).where(AuthSession.token_hash == hash_token(token))).first()
-    if found is None or found.expires_at <= now:
+def session_for_token(session: Session, *, token: str, now: datetime) -> tuple[AuthSession, User] | None:
+    """The live session of ``token`` and its user, in one query."""
+    query = (
+        select(AuthSession, User)
+        .join(User, col(User.id) == col(AuthSession.user_id))
+        .where(AuthSession.token_hash == hash_token(token))
+    )
+    row = session.exec(query).first()
+    if row is None or row[0].expires_at <= now:
         return None
-    return found
+    return row[0], row[1]
 
 
 def session_needs_refresh(auth_session: AuthSession, *, now: datetime) -> bool:
@@ -93,15 +101,50 @@ def refresh_session(session: Session, *, session_id: uuid.UUID, now: datetime) -
         session.add(found)
 
 
-def access_token_for_secret(session: Session, *, secret: str, now: datetime) -> AccessToken | None:
-    found = session.exec(select(AccessToken).where(AccessToken.token_hash == hash_token(secret))).first()
-    if found is None or (found.expires_at is not None and found.expires_at <= now):
+def access_token_for_secret(session: Session, *, secret: str, now: datetime) -> tuple[AccessToken, User] | None:
+    """The live token of ``secret`` and its user, in one query."""
+    query = (
+        select(AccessToken, User)
+        .join(User, col(User.id) == col(AccessToken.user_id))
+        .where(AccessToken.token_hash == hash_token(secret))
+    )
+    row = session.exec(query).first()
+    if row is None or (row[0].expires_at is not None and row[0].expires_at <= now):
         return None
-    return found
+    return row[0], row[1]
+
+
+class _TokenUseClaims:
+    """Which tokens' use a request of this process is recording right now.
+
+    Concurrent requests with one token all read a stale ``last_used_at``; only the first of
+    them writes, instead of one write transaction each (an fsync each on SQLite). A claim
+    lapses after a few seconds, so a write that rolled back is retried by a later request.
+    """
+
+    def __init__(self, lapse: timedelta) -> None:
+        self.lapse = lapse
+        self._claimed: dict[uuid.UUID, datetime] = {}
+        self._lock = threading.Lock()
+
+    def claim(self, token_id: uuid.UUID, *, now: datetime) -> bool:
+        with self._lock:
+            claimed = self._claimed.get(token_id)
+            if claimed is not None and abs(now - claimed) < self.lapse:
+                return False
+            if len(self._claimed) > TOKEN_USE_CLAIMS_KEPT:
+                self._claimed = {key: at for key, at in self._claimed.items() if abs(now - at) < self.lapse}
+            self._claimed[token_id] = now
+            return True
+
+
+_token_use_claims = _TokenUseClaims(lapse=timedelta(seconds=5))
 
 
 def token_use_is_stale(token: AccessToken, *, now: datetime) -> bool:
-    return token.last_used_at is None or now - token.last_used_at >= TOKEN_USE_RESOLUTION
+    """Whether this request should record the token's use (and no concurrent one is doing it already)."""
+    stale = token.last_used_at is None or now - token.last_used_at >= TOKEN_USE_RESOLUTION
+    return stale and _token_use_claims.claim(token.id, now=now)
 
 
 def record_token_use(session: Session, *, token_id: uuid.UUID, now: datetime) -> None:
