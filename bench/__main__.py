@@ -7,6 +7,7 @@ every figure. ``--quick`` is a short smoke run.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import sys
@@ -34,6 +35,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--engines", default="sqlite,postgresql", help="comma-separated: sqlite, postgresql (default both)"
     )
     parser.add_argument("--no-baselines", action="store_true", help="measure Synclog only")
+    parser.add_argument("--entries", type=int, help="grow the user's log to this many entries (default 100 000)")
+    parser.add_argument("--postgres-entries", type=int, help="the same on PostgreSQL (default: as --entries)")
     parser.add_argument("--json", type=Path, help="write every figure to this file")
     parser.add_argument("--markdown", type=Path, help="write the report to this file")
     return parser.parse_args(argv)
@@ -41,6 +44,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 async def run(args: argparse.Namespace, work_dir: Path) -> dict[str, Any]:
     plan = api_bench.QUICK if args.quick else api_bench.FULL
+    if args.entries:
+        plan = dataclasses.replace(plan, fill_to=args.entries)
+    postgres_plan = dataclasses.replace(plan, fill_to=args.postgres_entries) if args.postgres_entries else plan
     engines = [name.strip() for name in args.engines.split(",") if name.strip()]
     results: dict[str, Any] = {
         "started_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
@@ -61,7 +67,7 @@ async def run(args: argparse.Namespace, work_dir: Path) -> dict[str, Any]:
             api_bench.log(f"PostgreSQL at {args.postgres_url!r} is not reachable; skipped")
         else:
             with api_bench.postgres_database(args.postgres_url) as url:
-                results["synclog"]["postgresql"] = await api_bench.run("postgresql", url, work_dir, plan)
+                results["synclog"]["postgresql"] = await api_bench.run("postgresql", url, work_dir, postgres_plan)
     results["seconds"] = round(time.monotonic() - START, 1)
     return results
 
