@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import JSON, BigInteger, Column, Text
 from sqlmodel import Field as SQLField
 from sqlmodel import SQLModel
@@ -83,18 +83,16 @@ class PushRequest(BaseModel):
 
 
 class PushResult(BaseModel):
-    """What one op got: its status, and the object's new version and change number or the problem body."""
+    """What one op got: its status, and the object's new version and change number or the problem body.
+
+    Absent members are left out of the answer (the route serializes with ``exclude_none``).
+    """
 
     op_id: str
-    status: int
-    version: int | None = None
-    seq: int | None = None
-    error: dict[str, Any] | None = None
-
-    @model_serializer(mode="wrap")
-    def _omit_absent(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        data: dict[str, Any] = handler(self)
-        return {name: value for name, value in data.items() if value is not None or name in ("op_id", "status")}
+    status: int = Field(description="The status the single request would have answered.")
+    version: int | None = Field(default=None, description="The object's version after a successful op.")
+    seq: int | None = Field(default=None, description="The change number this op took; absent when replayed.")
+    error: dict[str, Any] | None = Field(default=None, description="The problem body of a failed op.")
 
 
 class PushResponse(BaseModel):

@@ -51,6 +51,7 @@ def _failed(op: PushOp, error: ProblemError) -> PushResult:
 
 @router.post(
     "/sync/push",
+    response_model_exclude_none=True,
     responses=problem_responses(401, 403, 413, 422, 429),
     summary="Apply queued writes in order, each as its single request with Idempotency-Key: op_id",
 )

@@ -70,6 +70,7 @@ def test_mixed_valid_and_invalid_ops_are_answered_each_on_its_own(client: TestCl
     assert results[0]["error"]["code"] == "validation_error"
     assert results[0]["error"]["errors"][0]["loc"][0] == "body"
     assert results[2]["error"]["current"]["version"] == 1
+    assert results[2]["error"]["current"]["place"] is None  # nulls inside a problem body stay
     assert results[3]["error"]["code"] == "not_found"
     assert all("version" not in result for result in results if result["status"] >= 400)
     assert client.get(f"/api/v1/entries/{entry['id']}").json()["note"] == "edited"
