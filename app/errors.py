@@ -11,6 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 from pydantic import ValidationError as ModelValidationError
+from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_JSON = "application/problem+json"
@@ -182,6 +183,11 @@ async def _on_model_validation(request: Request, error: Exception) -> JSONRespon
     )
 
 
+async def _on_integrity(request: Request, error: Exception) -> JSONResponse:
+    """Two requests raced to create one id: the loser is told to retry, not served a 500."""
+    return problem_response(409, "conflict", "A concurrent request wrote the same object; retry.")
+
+
 async def _on_http(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, StarletteHTTPException)
     code = _CODE_BY_STATUS.get(error.status_code, "error")
@@ -193,6 +199,7 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _on_validation)
     app.add_exception_handler(ModelValidationError, _on_model_validation)
     app.add_exception_handler(StarletteHTTPException, _on_http)
+    app.add_exception_handler(IntegrityError, _on_integrity)
 
 
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
