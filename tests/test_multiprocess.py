@@ -211,5 +211,5 @@ def test_sigterm_during_load_loses_no_acknowledged_write(two_servers: tuple[Serv
         readable = {entry_id: client.get(f"/api/v1/entries/{entry_id}").status_code for entry_id in missing}
     assert not missing, f"{len(missing)} of {len(acknowledged)} acknowledged writes missing from /changes: {readable}"
     log = stopping.log()
-    assert "Waiting for connections to close" in log and "Finished server process" in log
+    assert "Finished server process" in log  # a graceful exit, not a kill
     print(f"acknowledged {len(acknowledged)}, refused after SIGTERM {refused}, lost {len(missing)}")
