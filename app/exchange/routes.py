@@ -58,6 +58,17 @@ def export(
     database: DatabaseDep,
     export_format: Annotated[ExportFormat, Query(alias="format")] = "json",
 ) -> StreamingResponse:
+    """Everything in the account, streamed as a download named ``synclog-<date>.<ext>``.
+
+    - ``json``: ``{format: "synclog-export", version: 1, exported_at, user, goals, entries}``, goals and
+      entries (live ones) exactly as the API returns them; `POST /import` reads it back.
+    - ``csv``: one row per entry; columns ``id, occurred_at, timezone, local_date, kind, intensity, note,
+      meaning, tags, people, goals, goal_ids, place, lat, lon, source, version, created_at, updated_at``,
+      lists joined with ``"; "`` (``goals`` holds titles).
+    - ``markdown``: a journal grouped by local day, oldest first, goals named.
+
+    Tokens need the ``export`` scope.
+    """
     user = principal.user
     exported_at = utcnow()
     local_day = exported_at.astimezone(zone(user.timezone)).date()
@@ -93,6 +104,15 @@ def export(
     summary="Import a JSON export or a CSV: idempotent by id, all or nothing",
 )
 def import_(request: Request, body: ImportBody, principal: Exporter, session: SessionDep) -> ImportReport:
+    """Import a JSON export (``application/json``) or a CSV (``text/csv``) into the signed-in account.
+
+    Idempotent by id: an id that is free or already yours is kept; one another account owns becomes
+    UUIDv5(your user id, that id). Objects equal to what is stored are skipped, changed ones updated,
+    deleted ones stay deleted. A CSV needs ``occurred_at``; rows without ``id`` get one derived from
+    their content, and goals are matched by ``goal_ids`` or by title. All or nothing: a bad row answers
+    422 ``validation_error`` naming it (``entries[3]``, ``row 5``) and nothing is imported.
+    Tokens need ``export``, ``entries:write`` and ``goals:write``.
+    """
     for scope in IMPORT_SCOPES:
         if scope not in principal.scopes:
             raise InsufficientScope(f"Importing also needs the {scope} scope.", extra={"required_scope": scope})
