@@ -23,17 +23,20 @@ SESSION_COOKIE = "synclog_session"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def get_database(request: Request) -> Database:
+# Dependencies that do no I/O are coroutines: FastAPI runs a plain function in the thread pool, a hop each.
+
+
+async def get_database(request: Request) -> Database:
     database: Database = request.app.state.database
     return database
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_rate_limits(request: Request) -> RateLimits:
+async def get_rate_limits(request: Request) -> RateLimits:
     rate_limits: RateLimits = request.app.state.rate_limits
     return rate_limits
 
@@ -191,7 +194,7 @@ CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
 
 
 def _require_scope(scope: str) -> Any:
-    def check(principal: CurrentPrincipal) -> Principal:
+    async def check(principal: CurrentPrincipal) -> Principal:
         if scope not in principal.scopes:
             raise InsufficientScope(f"This token lacks the {scope} scope.", extra={"required_scope": scope})
         return principal
@@ -204,7 +207,7 @@ def RequireScope(scope: str) -> Any:  # noqa: N802 - reads as a type in route si
     return Depends(_require_scope(scope))
 
 
-def _require_browser_session(principal: CurrentPrincipal) -> Principal:
+async def _require_browser_session(principal: CurrentPrincipal) -> Principal:
     if principal.token is not None:
         raise Forbidden("Personal access tokens cannot manage tokens or the account.")
     return principal
