@@ -26,13 +26,16 @@ GoalsReader = Annotated[Principal, RequireScope("goals:read")]
 def list_changes(
     principal: EntriesReader,
     _goals: GoalsReader,
+    session: SessionDep,
     database: DatabaseDep,
     cursor: Annotated[str | None, Query(description="`next_cursor` of the previous page; none to start over.")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> ChangesPage:
+    # Signing in was the request's transaction; end it, so a call holds one pooled connection, not two.
+    session.commit()
     # Its own session: the whole page is read from one snapshot (see service.list_changes).
-    with database.read_session() as session:
-        return service.list_changes(session, user=principal.user, cursor=cursor, limit=limit)
+    with database.read_session() as snapshot:
+        return service.list_changes(snapshot, user=principal.user, cursor=cursor, limit=limit)
 
 
 def _target(request: Request, op: PushOp) -> service.OpTarget:
