@@ -85,11 +85,18 @@ def _sqlite_begin(statement: str) -> Any:
     return on_begin
 
 
+def ensure_sqlite_directory(url: str) -> None:
+    """Create the folder of a SQLite database file (``./data`` on a fresh clone)."""
+    parsed = make_url(url)
+    if parsed.drivername.startswith("sqlite") and parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+
+
 def _make_sqlite_engine(url: str, synchronous: str, *, immediate: bool) -> Engine:
+    ensure_sqlite_directory(url)
     parsed = make_url(url)
     pool: dict[str, Any] = {}
     if parsed.database and parsed.database != ":memory:":
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         # A request keeps its connection across several hops through the thread pool; a pool that made
         # threads wait for a connection could stall every thread while the holders wait for a thread.
         # SQLite connections are cheap, so this pool never makes anyone wait: extra ones close on return.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine
@@ -9,7 +11,7 @@ from sqlmodel import SQLModel
 
 import app.models  # noqa: F401 - registers every table
 from app.database import normalize_database_url
-from app.schema import head_revision
+from app.schema import head_revision, upgrade_to_head
 
 
 def test_models_and_migrations_agree(database_url: str) -> None:
@@ -19,3 +21,10 @@ def test_models_and_migrations_agree(database_url: str) -> None:
         assert context.get_current_revision() == head_revision(database_url)
         assert compare_metadata(context, SQLModel.metadata) == []
     engine.dispose()
+
+
+def test_migrating_creates_the_sqlite_folder(tmp_path: Path) -> None:
+    """A fresh clone has no ``./data`` yet; ``synclog serve`` and ``migrate`` make it."""
+    path = tmp_path / "data" / "synclog.db"
+    upgrade_to_head(f"sqlite:///{path}")
+    assert path.is_file()
