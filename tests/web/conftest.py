@@ -11,6 +11,7 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
+from datetime import time as dt_time
 from pathlib import Path
 from typing import Any
 
@@ -195,14 +196,16 @@ def seed_year(client: httpx.Client, days: int = 365, every: int = 3) -> dict[str
         response = client.post("/goals", json={"title": title, "color": color, "cadence": cadence})
         assert response.status_code == 201, response.text
         goals.append(response.json())
-    now = datetime.now(UTC).replace(microsecond=0)
+    # Entries fall between 08:00 and 16:00 UTC of their day, so no day boundary is crossed
+    # whatever the time of the run (the browser, and so the account, is on UTC here).
+    noon = datetime.combine(datetime.now(UTC).date(), dt_time(12), UTC)
     created = 0
     for day in range(days, -1, -1):
         if day % every and day % 7 != 1:
             continue
         number = created
         created += 1
-        at = now - timedelta(days=day, hours=(number * 5) % 9)
+        at = noon - timedelta(days=day) + timedelta(hours=(number * 5) % 9 - 4)
         body = {
             "occurred_at": at.isoformat(),
             "kind": KINDS[number % len(KINDS)],
