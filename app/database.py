@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import DateTime, event
+from sqlalchemy import DateTime, Table, event
 from sqlalchemy.engine import Dialect, Engine, make_url
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, SQLModel, create_engine
@@ -35,6 +35,12 @@ def utcnow() -> datetime:
 
 def new_id() -> uuid.UUID:
     return uuid.uuid4()
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """The Core table of a table model, for hot paths where building ORM objects costs more than the SQL."""
+    table: Table = model.__table__  # type: ignore[attr-defined]
+    return table
 
 
 class UTCDateTime(TypeDecorator[datetime]):

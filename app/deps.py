@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Request, Response
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 
@@ -51,19 +52,34 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 RateLimitsDep = Annotated[RateLimits, Depends(get_rate_limits)]
 
 
-def get_session(request: Request, database: DatabaseDep) -> Iterator[Session]:
-    """One transaction per request; unsafe methods write (``BEGIN IMMEDIATE`` on SQLite)."""
+def _end_session(session: Session, *, commit: bool) -> None:
+    try:
+        if commit:
+            session.commit()
+    finally:
+        session.close()
+
+
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    """One transaction per request; unsafe methods write (``BEGIN IMMEDIATE`` on SQLite).
+
+    A coroutine: opening a session does no I/O, so only its end (commit and close) takes a
+    thread-pool hop.
+    """
     outer: Session | None = getattr(request.state, "write_session", None)
     if outer is not None:
         # A keyed write: the route class commits this session together with the stored response.
         yield outer
         return
-    if request.method in SAFE_METHODS:
-        with database.read_session() as session:
-            yield session
-    else:
-        with database.write_transaction() as session:
-            yield session
+    database: Database = request.app.state.database
+    writes = request.method not in SAFE_METHODS
+    session = Session(database.write_engine if writes else database.read_engine, expire_on_commit=False)
+    try:
+        yield session
+    except BaseException:
+        await run_in_threadpool(_end_session, session, commit=False)
+        raise
+    await run_in_threadpool(_end_session, session, commit=writes)
 
 
 # scope="function": the transaction commits before the response is sent, so a failed commit is an error.
@@ -155,12 +171,12 @@ def get_principal(
     request: Request,
     response: Response,
     session: SessionDep,
-    database: DatabaseDep,
-    settings: SettingsDep,
-    rate_limits: RateLimitsDep,
     _bearer: DocumentedBearer,
     _cookie: DocumentedCookie,
 ) -> Principal:
+    # Read from the app, not as dependencies: every dependency costs each request some work.
+    database: Database = request.app.state.database
+    rate_limits: RateLimits = request.app.state.rate_limits
     now = utcnow()
     secret = _bearer_secret(request)
     if secret is not None:
@@ -186,7 +202,7 @@ def get_principal(
     if auth_service.session_needs_refresh(auth_session, now=now):
         with _side_write(request, session, database) as refresh_session:
             auth_service.refresh_session(refresh_session, session_id=auth_session.id, now=now)
-        set_session_cookie(response, request, settings, cookie)
+        set_session_cookie(response, request, request.app.state.settings, cookie)
     return Principal(user=user, session_id=auth_session.id)
 
 

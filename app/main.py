@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from anyio import to_thread
 from fastapi import APIRouter, FastAPI
 
 from app import __version__
@@ -27,7 +28,7 @@ from app.security_headers import SecurityHeadersMiddleware
 from app.settings import Settings, load_settings
 from app.summary.routes import router as summary_router
 from app.sync.routes import router as sync_router
-from app.writegate import POSTGRESQL_WRITERS, SQLITE_WRITERS, WriteGate
+from app.writegate import POSTGRESQL_THREADS, POSTGRESQL_WRITERS, SQLITE_THREADS, SQLITE_WRITERS, WriteGate
 
 API_PREFIX = "/api/v1"
 
@@ -42,8 +43,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or load_settings()
     database = open_database(settings)
 
+    sqlite = database.dialect == "sqlite"
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        to_thread.current_default_thread_limiter().total_tokens = SQLITE_THREADS if sqlite else POSTGRESQL_THREADS
         yield
         database.dispose()
 
@@ -60,7 +64,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.rate_limits = RateLimits.from_settings(settings)
     install_problem_handlers(app)
     # Innermost: writers queue after their body is read and the limits above have passed.
-    app.add_middleware(WriteGate, writers=SQLITE_WRITERS if database.dialect == "sqlite" else POSTGRESQL_WRITERS)
+    app.add_middleware(WriteGate, writers=SQLITE_WRITERS if sqlite else POSTGRESQL_WRITERS)
     # The last added runs first: security headers wrap every answer, CORS answers preflights, then the body limit.
     app.add_middleware(
         BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes, max_import_bytes=settings.max_import_bytes

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from fastapi import Request
 from pydantic import BaseModel, ConfigDict, model_validator
 
 from app.errors import PreconditionFailed
@@ -68,3 +70,10 @@ def require_match(if_match: str | None, version: int, current: Callable[[], Mapp
             f"The object is at version {version}; rebase your change on it.",
             extra={"current": dict(current())},
         )
+
+
+def item_location(request: Request, item_id: uuid.UUID) -> str:
+    """The ``Location`` of an item created by ``POST`` to its collection or ``PUT`` to its own URL."""
+    path = request.url.path.rstrip("/")
+    collection = path if request.method == "POST" else path.rsplit("/", 1)[0]
+    return str(request.url.replace(path=f"{collection}/{item_id}", query=""))

@@ -6,6 +6,7 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Header, Query, Request, Response, status
+from fastapi.concurrency import run_in_threadpool
 
 from app.dates import IsoDate
 from app.deps import Principal, RequireScope, SessionDep
@@ -13,7 +14,7 @@ from app.entries import service
 from app.entries.models import EntryCreate, EntryPage, EntryPatch, EntryPublic, EntryReplace, Kind
 from app.errors import problem_responses
 from app.sync.idempotent_route import IdempotentRoute
-from app.writes import etag, etag_matches
+from app.writes import etag, etag_matches, item_location
 
 router = APIRouter(prefix="/entries", tags=["entries"], route_class=IdempotentRoute)
 
@@ -39,20 +40,22 @@ def _with_etag(response: Response, entry: EntryPublic) -> EntryPublic:
     responses=problem_responses(401, 403, 409, 412, 413, 422, 429),
     summary="Log a synchronicity",
 )
-def create_entry(
+async def create_entry(
     body: EntryCreate,
     request: Request,
     response: Response,
     principal: EntriesWriter,
     session: SessionDep,
 ) -> EntryPublic:
-    entry = service.create_entry(session, user=principal.user, source=principal.source, body=body)
-    response.headers["Location"] = str(request.url_for("read_entry", entry_id=entry.id))
+    entry = await run_in_threadpool(
+        service.create_entry, session, user=principal.user, source=principal.source, body=body
+    )
+    response.headers["Location"] = item_location(request, entry.id)
     return _with_etag(response, entry)
 
 
 @router.get("", responses=problem_responses(400, 401, 403, 422, 429), summary="The timeline, newest first")
-def list_entries(
+async def list_entries(
     principal: EntriesReader,
     session: SessionDep,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
@@ -67,7 +70,9 @@ def list_entries(
     to: Annotated[IsoDate | None, Query(description="Last local date, inclusive.")] = None,
 ) -> EntryPage:
     filters = service.EntryFilters(goal_id=goal_id, kind=kind, tag=tag, q=q, from_date=from_, to_date=to)
-    return service.list_entries(session, user=principal.user, filters=filters, limit=limit, cursor=cursor)
+    return await run_in_threadpool(
+        service.list_entries, session, user=principal.user, filters=filters, limit=limit, cursor=cursor
+    )
 
 
 @router.get(
@@ -76,14 +81,14 @@ def list_entries(
     responses={304: {"description": "Not modified"}, **problem_responses(401, 403, 404, 410, 422, 429)},
     summary="One entry, with its ETag",
 )
-def read_entry(
+async def read_entry(
     entry_id: uuid.UUID,
     response: Response,
     principal: EntriesReader,
     session: SessionDep,
     if_none_match: IfNoneMatch = None,
 ) -> EntryPublic | Response:
-    entry = service.get_entry(session, user=principal.user, entry_id=entry_id)
+    entry = await run_in_threadpool(service.get_entry, session, user=principal.user, entry_id=entry_id)
     if if_none_match is not None and etag_matches(if_none_match, entry.version):
         return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag(entry.version)})
     return _with_etag(response, entry)
@@ -98,7 +103,7 @@ def read_entry(
     },
     summary="Create or replace an entry under a client-chosen id",
 )
-def replace_entry(
+async def replace_entry(
     entry_id: uuid.UUID,
     body: EntryReplace,
     request: Request,
@@ -108,7 +113,8 @@ def replace_entry(
     if_match: IfMatch = None,
     if_none_match: IfNoneMatch = None,
 ) -> EntryPublic:
-    entry, created = service.replace_entry(
+    entry, created = await run_in_threadpool(
+        service.replace_entry,
         session,
         user=principal.user,
         source=principal.source,
@@ -119,7 +125,7 @@ def replace_entry(
     )
     if created:
         response.status_code = status.HTTP_201_CREATED
-        response.headers["Location"] = str(request.url_for("read_entry", entry_id=entry.id))
+        response.headers["Location"] = item_location(request, entry.id)
     return _with_etag(response, entry)
 
 
@@ -129,7 +135,7 @@ def replace_entry(
     openapi_extra=MERGE_PATCH,
     summary="Change some fields (JSON merge patch)",
 )
-def patch_entry(
+async def patch_entry(
     entry_id: uuid.UUID,
     body: Annotated[EntryPatch, Body()],
     response: Response,
@@ -137,7 +143,9 @@ def patch_entry(
     session: SessionDep,
     if_match: IfMatch = None,
 ) -> EntryPublic:
-    entry = service.patch_entry(session, user=principal.user, entry_id=entry_id, patch=body, if_match=if_match)
+    entry = await run_in_threadpool(
+        service.patch_entry, session, user=principal.user, entry_id=entry_id, patch=body, if_match=if_match
+    )
     return _with_etag(response, entry)
 
 
@@ -147,10 +155,10 @@ def patch_entry(
     responses=problem_responses(401, 403, 404, 412, 422, 429),
     summary="Delete an entry (a tombstone stays in the changes feed)",
 )
-def delete_entry(
+async def delete_entry(
     entry_id: uuid.UUID,
     principal: EntriesWriter,
     session: SessionDep,
     if_match: IfMatch = None,
 ) -> None:
-    service.delete_entry(session, user=principal.user, entry_id=entry_id, if_match=if_match)
+    await run_in_threadpool(service.delete_entry, session, user=principal.user, entry_id=entry_id, if_match=if_match)

@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import and_, delete, or_
+from sqlalchemy import and_, delete, insert, or_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from app.auth.models import User
-from app.database import utcnow
+from app.database import table_of, utcnow
 from app.entries.models import (
     Entry,
     EntryCreate,
@@ -36,6 +36,8 @@ from app.writes import merge_patch, require_match
 
 MAX_FUTURE = timedelta(hours=24)
 TAG_SEPARATOR = "\x1f"
+ENTRIES = table_of(Entry)
+ENTRY_GOALS = table_of(EntryGoal)
 
 
 @dataclass(frozen=True)
@@ -52,14 +54,14 @@ def goal_ids_by_entry(session: Session, *, entry_ids: Sequence[uuid.UUID]) -> di
     """The goal ids of many entries in one query."""
     links: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
     if entry_ids:
-        query = select(EntryGoal.entry_id, EntryGoal.goal_id).where(col(EntryGoal.entry_id).in_(entry_ids))
-        for entry_id, goal_id in session.exec(query):
+        query = sa_select(ENTRY_GOALS.c.entry_id, ENTRY_GOALS.c.goal_id).where(ENTRY_GOALS.c.entry_id.in_(entry_ids))
+        for entry_id, goal_id in session.execute(query):
             links[entry_id].append(goal_id)
     return {entry_id: sorted(goal_ids, key=str) for entry_id, goal_ids in links.items()}
 
 
 # An entry's public fields (all but ``goal_ids``), read as plain rows where no ORM object is needed.
-PUBLIC_COLUMNS = tuple(col(getattr(Entry, name)) for name in EntryPublic.model_fields if name != "goal_ids")
+PUBLIC_COLUMNS = tuple(ENTRIES.c[name] for name in EntryPublic.model_fields if name != "goal_ids")
 
 
 def to_public(entry: Entry, goal_ids: Iterable[uuid.UUID]) -> EntryPublic:
@@ -143,47 +145,36 @@ def _check_occurred_at(occurred_at: datetime, *, now: datetime) -> None:
         )
 
 
-def _index_text(entry: Entry) -> None:
-    parts = [entry.note, entry.meaning, *entry.tags, *entry.people, entry.place or ""]
-    entry.search_text = "\n".join(part for part in parts if part).lower()
-    keys = [tag.lower() for tag in entry.tags]
-    entry.tag_keys = TAG_SEPARATOR + TAG_SEPARATOR.join(keys) + TAG_SEPARATOR if keys else ""
-
-
-def _write(
-    session: Session, *, entry: Entry, body: EntryReplace, user: User, now: datetime, is_new: bool
-) -> EntryPublic:
-    """Apply a full representation; ``local_date`` moves only when the time or zone does."""
-    occurred_at = (body.occurred_at or (now if is_new else entry.occurred_at)).astimezone(UTC)
-    timezone = body.timezone or (user.timezone if is_new else entry.timezone)
+def _columns(body: EntryReplace, *, user: User, now: datetime, current: Entry | None) -> dict[str, Any]:
+    """The stored columns a full representation sets; ``local_date`` moves only when the time or zone does."""
+    occurred_at = (body.occurred_at or (now if current is None else current.occurred_at)).astimezone(UTC)
+    timezone = body.timezone or (user.timezone if current is None else current.timezone)
     _check_occurred_at(occurred_at, now=now)
-    goal_ids = _check_goal_ids(session, user=user, goal_ids=body.goal_ids)
-    if is_new or occurred_at != entry.occurred_at or timezone != entry.timezone:
-        entry.local_date = local_date(occurred_at, timezone, user.day_start_hour)
-    entry.occurred_at = occurred_at
-    entry.timezone = timezone
-    entry.kind = body.kind
-    entry.note = body.note
-    entry.meaning = body.meaning
-    entry.intensity = body.intensity
-    entry.tags = list(body.tags)
-    entry.people = list(body.people)
-    entry.place = body.place
-    entry.lat = body.lat
-    entry.lon = body.lon
-    _index_text(entry)
-    if not is_new:
-        entry.version += 1
-    entry.updated_at = now
-    entry.seq = next_seq(session, user_id=user.id)
-    session.add(entry)
-    if not is_new:
-        session.flush()
-        session.execute(delete(EntryGoal).where(col(EntryGoal.entry_id) == entry.id))
-    # One flush inserts the entry before its links (the unit of work orders rows by foreign key).
-    session.add_all([EntryGoal(entry_id=entry.id, goal_id=goal_id) for goal_id in goal_ids])
-    session.flush()
-    return to_public(entry, goal_ids)
+    if current is None or occurred_at != current.occurred_at or timezone != current.timezone:
+        day = local_date(occurred_at, timezone, user.day_start_hour)
+    else:
+        day = current.local_date
+    tags, people = list(body.tags), list(body.people)
+    searched = [body.note, body.meaning, *tags, *people, body.place or ""]
+    keys = [tag.lower() for tag in tags]
+    return {
+        "occurred_at": occurred_at,
+        "timezone": timezone,
+        "local_date": day,
+        "kind": body.kind,
+        "note": body.note,
+        "meaning": body.meaning,
+        "intensity": body.intensity,
+        "tags": tags,
+        "people": people,
+        "place": body.place,
+        "lat": body.lat,
+        "lon": body.lon,
+        # Lower-cased text for ``q``, and whole tags between separators for ``tag``.
+        "search_text": "\n".join(part for part in searched if part).lower(),
+        "tag_keys": TAG_SEPARATOR + TAG_SEPARATOR.join(keys) + TAG_SEPARATOR if keys else "",
+        "updated_at": now,
+    }
 
 
 def create_entry(session: Session, *, user: User, source: str, body: EntryCreate) -> EntryPublic:
@@ -191,20 +182,39 @@ def create_entry(session: Session, *, user: User, source: str, body: EntryCreate
     if body.id is not None and session.get(Entry, body.id) is not None:
         raise Conflict("An entry with this id already exists; use PUT to replace it.")
     now = utcnow()
-    # Every field with a default factory is given: pydantic inspects a factory's signature on each call.
-    entry = Entry(
-        id=body.id or uuid.uuid4(),
-        user_id=user.id,
-        source=source,
-        occurred_at=now,
-        timezone=user.timezone,
-        local_date=now.date(),
-        tags=[],
-        people=[],
-        created_at=now,
-        updated_at=now,
-    )
-    return _write(session, entry=entry, body=body, user=user, now=now, is_new=True)
+    columns = _columns(body, user=user, now=now, current=None)
+    goal_ids = _check_goal_ids(session, user=user, goal_ids=body.goal_ids)
+    row = {
+        **columns,
+        "id": body.id or uuid.uuid4(),
+        "user_id": user.id,
+        "source": source,
+        "version": 1,
+        "seq": next_seq(session, user_id=user.id),
+        "created_at": now,
+        "deleted_at": None,
+    }
+    # The quick log's path: rows inserted as they are, no ORM object to build and flush.
+    session.execute(insert(ENTRIES).values(row))
+    if goal_ids:
+        session.execute(insert(ENTRY_GOALS), [{"entry_id": row["id"], "goal_id": goal_id} for goal_id in goal_ids])
+    return EntryPublic.model_validate({**row, "goal_ids": goal_ids})
+
+
+def _update(session: Session, *, entry: Entry, body: EntryReplace, user: User) -> EntryPublic:
+    """Replace a stored entry's writable fields with a full representation: a new version and ``seq``."""
+    columns = _columns(body, user=user, now=utcnow(), current=entry)
+    goal_ids = _check_goal_ids(session, user=user, goal_ids=body.goal_ids)
+    for name, value in columns.items():
+        setattr(entry, name, value)
+    entry.version += 1
+    entry.seq = next_seq(session, user_id=user.id)
+    session.add(entry)
+    session.flush()
+    session.execute(delete(EntryGoal).where(col(EntryGoal.entry_id) == entry.id))
+    session.add_all([EntryGoal(entry_id=entry.id, goal_id=goal_id) for goal_id in goal_ids])
+    session.flush()
+    return to_public(entry, goal_ids)
 
 
 def replace_entry(
@@ -230,7 +240,7 @@ def replace_entry(
     if if_none_match is not None and if_none_match.strip() == "*":
         raise PreconditionFailed("The entry already exists.", extra={"current": _current_json(session, entry)})
     require_match(if_match, entry.version, lambda: _current_json(session, entry))
-    return _write(session, entry=entry, body=body, user=user, now=utcnow(), is_new=False), False
+    return _update(session, entry=entry, body=body, user=user), False
 
 
 def _current_json(session: Session, entry: Entry) -> dict[str, Any]:
@@ -252,7 +262,7 @@ def patch_entry(
     require_match(if_match, entry.version, lambda: current.model_dump(mode="json"))
     merged = merge_patch(writable_fields(current), patch.model_dump(mode="json", exclude_unset=True))
     body = EntryReplace.model_validate(merged)
-    return _write(session, entry=entry, body=body, user=user, now=utcnow(), is_new=False)
+    return _update(session, entry=entry, body=body, user=user)
 
 
 def delete_entry(session: Session, *, user: User, entry_id: uuid.UUID, if_match: str | None = None) -> None:
@@ -289,36 +299,34 @@ def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
 
 def list_entries(session: Session, *, user: User, filters: EntryFilters, limit: int, cursor: str | None) -> EntryPage:
     """Newest ``occurred_at`` first, by keyset over (``occurred_at``, ``id``); rows, not ORM objects, are read."""
-    query = sa_select(*PUBLIC_COLUMNS).where(col(Entry.user_id) == user.id, col(Entry.deleted_at).is_(None))
+    entries = ENTRIES.c
+    query = sa_select(*PUBLIC_COLUMNS).where(entries.user_id == user.id, entries.deleted_at.is_(None))
     if cursor is not None:
         after_time, after_id = decode_cursor(cursor)
         query = query.where(
             # The plain bound lets the index seek to the cursor; the OR alone makes it scan every newer entry.
-            col(Entry.occurred_at) <= after_time,
-            or_(
-                col(Entry.occurred_at) < after_time,
-                and_(col(Entry.occurred_at) == after_time, col(Entry.id) < after_id),
-            ),
+            entries.occurred_at <= after_time,
+            or_(entries.occurred_at < after_time, and_(entries.occurred_at == after_time, entries.id < after_id)),
         )
     if filters.goal_id is not None:
-        linked = select(EntryGoal.entry_id).where(EntryGoal.goal_id == filters.goal_id)
-        query = query.where(col(Entry.id).in_(linked))
+        linked = sa_select(ENTRY_GOALS.c.entry_id).where(ENTRY_GOALS.c.goal_id == filters.goal_id)
+        query = query.where(entries.id.in_(linked))
     if filters.kind is not None:
-        query = query.where(col(Entry.kind) == filters.kind)
+        query = query.where(entries.kind == filters.kind)
     if filters.tag is not None:
         key = TAG_SEPARATOR + filters.tag.lower() + TAG_SEPARATOR
-        query = query.where(col(Entry.tag_keys).contains(key, autoescape=True))
+        query = query.where(entries.tag_keys.contains(key, autoescape=True))
     if filters.q:
-        query = query.where(col(Entry.search_text).contains(filters.q.lower(), autoescape=True))
+        query = query.where(entries.search_text.contains(filters.q.lower(), autoescape=True))
     if filters.from_date is not None:
-        query = query.where(col(Entry.local_date) >= filters.from_date)
+        query = query.where(entries.local_date >= filters.from_date)
     if filters.to_date is not None:
-        query = query.where(col(Entry.local_date) <= filters.to_date)
-    query = query.order_by(col(Entry.occurred_at).desc(), col(Entry.id).desc()).limit(limit + 1)
+        query = query.where(entries.local_date <= filters.to_date)
+    query = query.order_by(entries.occurred_at.desc(), entries.id.desc()).limit(limit + 1)
     rows = session.execute(query).all()
     page = rows[:limit]
     next_cursor = encode_cursor(page[-1].occurred_at, page[-1].id) if len(rows) > limit else None
     goals = goal_ids_by_entry(session, entry_ids=[row.id for row in page])
-    # The columns come typed from the database: nothing to validate, only to serialise.
-    data = [EntryPublic.model_construct(**row._mapping, goal_ids=goals.get(row.id, [])) for row in page]
-    return EntryPage(data=data, next_cursor=next_cursor)
+    data = [{**row._mapping, "goal_ids": goals.get(row.id, [])} for row in page]
+    # Validating plain values is quicker than constructing each model unvalidated.
+    return EntryPage.model_validate({"data": data, "next_cursor": next_cursor})

@@ -6,13 +6,14 @@ import uuid
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Body, Header, Request, Response, status
+from fastapi.concurrency import run_in_threadpool
 
 from app.deps import Principal, RequireScope, SessionDep
 from app.errors import problem_responses
 from app.goals import service
 from app.goals.models import GoalCreate, GoalList, GoalPatch, GoalPublic, GoalReplace
 from app.sync.idempotent_route import IdempotentRoute
-from app.writes import etag, etag_matches
+from app.writes import etag, etag_matches, item_location
 
 router = APIRouter(prefix="/goals", tags=["goals"], route_class=IdempotentRoute)
 
@@ -31,10 +32,10 @@ def _with_etag(response: Response, goal: GoalPublic) -> GoalPublic:
 
 
 @router.get("", responses=problem_responses(401, 403, 422, 429), summary="The user's goals")
-def list_goals(
+async def list_goals(
     principal: GoalsReader, session: SessionDep, status: Literal["active", "archived", "all"] = "active"
 ) -> GoalList:
-    return GoalList(data=service.list_goals(session, user=principal.user, status=status))
+    return GoalList(data=await run_in_threadpool(service.list_goals, session, user=principal.user, status=status))
 
 
 @router.post(
@@ -43,11 +44,11 @@ def list_goals(
     responses=problem_responses(401, 403, 409, 413, 422, 429),
     summary="Add a goal",
 )
-def create_goal(
+async def create_goal(
     body: GoalCreate, request: Request, response: Response, principal: GoalsWriter, session: SessionDep
 ) -> GoalPublic:
-    goal = service.create_goal(session, user=principal.user, body=body)
-    response.headers["Location"] = str(request.url_for("read_goal", goal_id=goal.id))
+    goal = await run_in_threadpool(service.create_goal, session, user=principal.user, body=body)
+    response.headers["Location"] = item_location(request, goal.id)
     return _with_etag(response, goal)
 
 
@@ -57,14 +58,14 @@ def create_goal(
     responses={304: {"description": "Not modified"}, **problem_responses(401, 403, 404, 410, 422, 429)},
     summary="One goal, with its ETag",
 )
-def read_goal(
+async def read_goal(
     goal_id: uuid.UUID,
     response: Response,
     principal: GoalsReader,
     session: SessionDep,
     if_none_match: IfNoneMatch = None,
 ) -> GoalPublic | Response:
-    goal = service.get_goal(session, user=principal.user, goal_id=goal_id)
+    goal = await run_in_threadpool(service.get_goal, session, user=principal.user, goal_id=goal_id)
     if if_none_match is not None and etag_matches(if_none_match, goal.version):
         return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag(goal.version)})
     return _with_etag(response, goal)
@@ -79,7 +80,7 @@ def read_goal(
     },
     summary="Create or replace a goal under a client-chosen id",
 )
-def replace_goal(
+async def replace_goal(
     goal_id: uuid.UUID,
     body: GoalReplace,
     request: Request,
@@ -89,12 +90,18 @@ def replace_goal(
     if_match: IfMatch = None,
     if_none_match: IfNoneMatch = None,
 ) -> GoalPublic:
-    goal, created = service.replace_goal(
-        session, user=principal.user, goal_id=goal_id, body=body, if_match=if_match, if_none_match=if_none_match
+    goal, created = await run_in_threadpool(
+        service.replace_goal,
+        session,
+        user=principal.user,
+        goal_id=goal_id,
+        body=body,
+        if_match=if_match,
+        if_none_match=if_none_match,
     )
     if created:
         response.status_code = status.HTTP_201_CREATED
-        response.headers["Location"] = str(request.url_for("read_goal", goal_id=goal.id))
+        response.headers["Location"] = item_location(request, goal.id)
     return _with_etag(response, goal)
 
 
@@ -104,7 +111,7 @@ def replace_goal(
     openapi_extra=MERGE_PATCH,
     summary="Change some fields (JSON merge patch)",
 )
-def patch_goal(
+async def patch_goal(
     goal_id: uuid.UUID,
     body: Annotated[GoalPatch, Body()],
     response: Response,
@@ -113,7 +120,10 @@ def patch_goal(
     if_match: IfMatch = None,
 ) -> GoalPublic:
     return _with_etag(
-        response, service.patch_goal(session, user=principal.user, goal_id=goal_id, patch=body, if_match=if_match)
+        response,
+        await run_in_threadpool(
+            service.patch_goal, session, user=principal.user, goal_id=goal_id, patch=body, if_match=if_match
+        ),
     )
 
 
@@ -123,5 +133,7 @@ def patch_goal(
     responses=problem_responses(401, 403, 404, 412, 422, 429),
     summary="Delete a goal; it is taken off its entries",
 )
-def delete_goal(goal_id: uuid.UUID, principal: GoalsWriter, session: SessionDep, if_match: IfMatch = None) -> None:
-    service.delete_goal(session, user=principal.user, goal_id=goal_id, if_match=if_match)
+async def delete_goal(
+    goal_id: uuid.UUID, principal: GoalsWriter, session: SessionDep, if_match: IfMatch = None
+) -> None:
+    await run_in_threadpool(service.delete_goal, session, user=principal.user, goal_id=goal_id, if_match=if_match)

@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, select
-from sqlmodel import Session, col
+from sqlalchemy import delete, func, insert, select
+from sqlmodel import Session
 
+from app.database import table_of
 from app.errors import Conflict, IdempotencyKeyReuse, ValidationProblem
 from app.sync.models import IdempotencyRecord
 
@@ -25,6 +26,14 @@ REPLAYED_HEADER = "Idempotent-Replayed"
 RETENTION = timedelta(days=30)
 STORED_HEADERS = ("content-type", "etag", "location")
 _KEY = re.compile(r"[\x21-\x7e]{1,255}")
+RECORDS = table_of(IdempotencyRecord)
+_STORED = select(
+    RECORDS.c.fingerprint,
+    RECORDS.c.status_code,
+    RECORDS.c.response_body,
+    RECORDS.c.response_headers,
+    RECORDS.c.created_at,
+)
 
 
 @dataclass(frozen=True)
@@ -87,16 +96,18 @@ def claim(
             raise Conflict(
                 f"A request with this {HEADER} is still in progress; retry it shortly.", headers={"Retry-After": "1"}
             )
-    record = session.get(IdempotencyRecord, (user_id, key))
-    if record is None or record.status_code is None or record.created_at <= now - RETENTION:
+    row = session.execute(_STORED.where(RECORDS.c.user_id == user_id, RECORDS.c.key == key)).first()
+    if row is None:
         return None
-    if record.fingerprint != request_fingerprint:
+    if row.status_code is None or row.created_at <= now - RETENTION:
+        # Expired (or never completed): forget it, so that ``store`` inserts afresh.
+        session.execute(delete(RECORDS).where(RECORDS.c.user_id == user_id, RECORDS.c.key == key))
+        return None
+    if row.fingerprint != request_fingerprint:
         raise IdempotencyKeyReuse(
             f"This {HEADER} was used for a different request; choose a new key for a new request."
         )
-    return StoredResponse(
-        status_code=record.status_code, body=record.response_body or "", headers=dict(record.response_headers)
-    )
+    return StoredResponse(status_code=row.status_code, body=row.response_body or "", headers=dict(row.response_headers))
 
 
 def store(
@@ -108,11 +119,9 @@ def store(
     response: StoredResponse,
     now: datetime,
 ) -> None:
-    """Keep the first successful response to ``key`` (replacing one that expired)."""
-    record = session.get(IdempotencyRecord, (user_id, key))
-    if record is None:
-        # Every field is given: pydantic would inspect the signature of each default factory it calls.
-        record = IdempotencyRecord(
+    """Keep the first successful response to ``key``, which ``claim`` found free in this transaction."""
+    session.execute(
+        insert(RECORDS).values(
             user_id=user_id,
             key=key,
             fingerprint=request_fingerprint,
@@ -121,17 +130,10 @@ def store(
             response_headers=dict(response.headers),
             created_at=now,
         )
-    else:
-        record.fingerprint = request_fingerprint
-        record.status_code = response.status_code
-        record.response_body = response.body
-        record.response_headers = dict(response.headers)
-        record.created_at = now
-    session.add(record)
-    session.flush()
+    )
 
 
 def purge_expired(session: Session, *, now: datetime) -> int:
     """Delete every stored response older than 30 days; returns how many were deleted."""
-    result = session.execute(delete(IdempotencyRecord).where(col(IdempotencyRecord.created_at) <= now - RETENTION))
+    result = session.execute(delete(RECORDS).where(RECORDS.c.created_at <= now - RETENTION))
     return int(getattr(result, "rowcount", 0) or 0)

@@ -111,17 +111,22 @@ def stored_response(response: Response) -> idempotency.StoredResponse:
     )
 
 
-def _store_and_commit(keyed: KeyedWrite, response: Response) -> None:
-    if keyed.user_id is not None:
-        idempotency.store(
-            keyed.session,
-            user_id=keyed.user_id,
-            key=keyed.key,
-            request_fingerprint=keyed.fingerprint,
-            response=stored_response(response),
-            now=utcnow(),
-        )
-    keyed.session.commit()
+def _end_keyed_write(keyed: KeyedWrite, response: Response | None) -> None:
+    """Store a successful response and commit it with the write; in any case close the session (one hop)."""
+    try:
+        if response is not None and 200 <= response.status_code < 300:
+            if keyed.user_id is not None:
+                idempotency.store(
+                    keyed.session,
+                    user_id=keyed.user_id,
+                    key=keyed.key,
+                    request_fingerprint=keyed.fingerprint,
+                    response=stored_response(response),
+                    now=utcnow(),
+                )
+            keyed.session.commit()
+    finally:
+        keyed.session.close()
 
 
 class IdempotentRoute(APIRoute):
@@ -164,14 +169,14 @@ class IdempotentRoute(APIRoute):
             request.state.keyed_write = keyed
             request.state.write_session = keyed.session
             try:
-                try:
-                    response = await handler(request)
-                except Replay as replay:
-                    return replay_response(replay.stored)
-                if 200 <= response.status_code < 300:
-                    await run_in_threadpool(_store_and_commit, keyed, response)
-                return response
-            finally:
-                await run_in_threadpool(keyed.session.close)
+                response = await handler(request)
+            except Replay as replay:
+                await run_in_threadpool(_end_keyed_write, keyed, None)
+                return replay_response(replay.stored)
+            except BaseException:
+                await run_in_threadpool(_end_keyed_write, keyed, None)
+                raise
+            await run_in_threadpool(_end_keyed_write, keyed, response)
+            return response
 
         return keyed_handler

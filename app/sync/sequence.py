@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import update
-from sqlmodel import Session, col, select
+from sqlalchemy import select, update
+from sqlmodel import Session
 
+from app.database import table_of
 from app.sync.models import ChangeCounter
+
+COUNTERS = table_of(ChangeCounter)
 
 
 def lock_sequence(session: Session, *, user_id: uuid.UUID) -> None:
@@ -16,17 +19,15 @@ def lock_sequence(session: Session, *, user_id: uuid.UUID) -> None:
     Without it a goal deletion (counter, then its entries) and an entry edit (entry, then counter)
     could deadlock on PostgreSQL. SQLite's ``BEGIN IMMEDIATE`` already serializes writers.
     """
-    session.exec(select(ChangeCounter.user_id).where(ChangeCounter.user_id == user_id).with_for_update()).first()
+    session.execute(select(COUNTERS.c.user_id).where(COUNTERS.c.user_id == user_id).with_for_update()).first()
 
 
 def next_seq(session: Session, *, user_id: uuid.UUID) -> int:
     """Take the user's next change number; the counter row stays locked until the transaction ends."""
     result = session.execute(
-        update(ChangeCounter)
-        .where(col(ChangeCounter.user_id) == user_id)
-        .values(last_seq=col(ChangeCounter.last_seq) + 1)
-        .returning(col(ChangeCounter.last_seq))
-        # No counter object is kept in the session, so there is nothing to synchronise.
-        .execution_options(synchronize_session=False)
+        update(COUNTERS)
+        .where(COUNTERS.c.user_id == user_id)
+        .values(last_seq=COUNTERS.c.last_seq + 1)
+        .returning(COUNTERS.c.last_seq)
     )
     return int(result.scalar_one())
