@@ -94,6 +94,11 @@ def render() -> bytes:
     return generate_latest(REGISTRY)
 
 
+def note_entry_created(session: Session, entry_id: uuid.UUID) -> None:
+    """Count an entry inserted without the ORM (the quick log's path) once its transaction commits."""
+    session.info.setdefault(_PENDING, {})[entry_id] = "created"
+
+
 def _note_entry_writes(session: Session, flush_context: UOWTransaction, instances: Any) -> None:
     pending: dict[uuid.UUID, str] = session.info.setdefault(_PENDING, {})
     for entry in session.new:

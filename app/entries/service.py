@@ -30,6 +30,7 @@ from app.entries.models import (
 )
 from app.errors import BadRequest, Conflict, Gone, NotFound, PreconditionFailed, ValidationProblem
 from app.goals.models import Goal
+from app.metrics import note_entry_created
 from app.sync.sequence import next_seq
 from app.timezones import local_date
 from app.writes import merge_patch, require_match
@@ -196,6 +197,7 @@ def create_entry(session: Session, *, user: User, source: str, body: EntryCreate
     }
     # The quick log's path: rows inserted as they are, no ORM object to build and flush.
     session.execute(insert(ENTRIES).values(row))
+    note_entry_created(session, row["id"])
     if goal_ids:
         session.execute(insert(ENTRY_GOALS), [{"entry_id": row["id"], "goal_id": goal_id} for goal_id in goal_ids])
     return EntryPublic.model_validate({**row, "goal_ids": goal_ids})
