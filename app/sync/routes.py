@@ -5,8 +5,12 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
 
+from app.auth.models import User
+from app.database import Database
 from app.deps import CurrentPrincipal, DatabaseDep, Principal, RequireScope, SessionDep
 from app.errors import Conflict, ProblemError, problem_body, problem_responses
 from app.sync import service
@@ -23,7 +27,7 @@ GoalsReader = Annotated[Principal, RequireScope("goals:read")]
     responses=problem_responses(400, 401, 403, 422, 429),
     summary="Goals and entries changed after a cursor, oldest change first",
 )
-def list_changes(
+async def list_changes(
     principal: EntriesReader,
     _goals: GoalsReader,
     session: SessionDep,
@@ -31,11 +35,15 @@ def list_changes(
     cursor: Annotated[str | None, Query(description="`next_cursor` of the previous page; none to start over.")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> ChangesPage:
+    return await run_in_threadpool(_read_changes, session, database, user=principal.user, cursor=cursor, limit=limit)
+
+
+def _read_changes(session: Session, database: Database, *, user: User, cursor: str | None, limit: int) -> ChangesPage:
     # Signing in was the request's transaction; end it, so a call holds one pooled connection, not two.
     session.commit()
     # Its own session: the whole page is read from one snapshot (see service.list_changes).
     with database.read_session() as snapshot:
-        return service.list_changes(snapshot, user=principal.user, cursor=cursor, limit=limit)
+        return service.list_changes(snapshot, user=user, cursor=cursor, limit=limit)
 
 
 def _target(request: Request, op: PushOp) -> service.OpTarget:
