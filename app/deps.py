@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -19,6 +19,7 @@ from app.database import Database, utcnow
 from app.errors import CsrfRejected, Forbidden, InsufficientScope, Unauthorized
 from app.ratelimit import RateLimits
 from app.settings import Settings
+from app.writegate import LoopSemaphore
 
 SESSION_COOKIE = "synclog_session"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -64,7 +65,8 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     """One transaction per request; unsafe methods write (``BEGIN IMMEDIATE`` on SQLite).
 
     A coroutine: opening a session does no I/O, so only its end (commit and close) takes a
-    thread-pool hop.
+    thread-pool hop. Where the pool of connections can run out, the request first waits for
+    its turn on the event loop (``app.writegate``), never in a thread.
     """
     outer: Session | None = getattr(request.state, "write_session", None)
     if outer is not None:
@@ -72,14 +74,16 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
         yield outer
         return
     database: Database = request.app.state.database
+    gate: LoopSemaphore | None = request.app.state.session_gate
     writes = request.method not in SAFE_METHODS
-    session = Session(database.write_engine if writes else database.read_engine, expire_on_commit=False)
-    try:
-        yield session
-    except BaseException:
-        await run_in_threadpool(_end_session, session, commit=False)
-        raise
-    await run_in_threadpool(_end_session, session, commit=writes)
+    async with gate() if gate is not None else nullcontext():
+        session = Session(database.write_engine if writes else database.read_engine, expire_on_commit=False)
+        try:
+            yield session
+        except BaseException:
+            await run_in_threadpool(_end_session, session, commit=False)
+            raise
+        await run_in_threadpool(_end_session, session, commit=writes)
 
 
 # scope="function": the transaction commits before the response is sent, so a failed commit is an error.

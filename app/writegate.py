@@ -9,6 +9,11 @@ PostgreSQL nothing moves at all. Queueing writers here, before they take a threa
 waiting writers fewer than the threads. SQLite admits one writer anyway, so there the gate
 admits one and the next starts the moment the last is done, instead of after a busy-handler
 sleep. The body is read before queueing, so a slow upload never holds up other writers.
+
+The same trap waits in a connection pool that can run out (PostgreSQL's): requests that
+hold a connection wait for a thread while the threads wait for a connection. So on
+PostgreSQL a request also waits here for its turn to open a database session
+(``SESSIONS``, fewer than the pool's connections), and SQLite's pool never runs out.
 """
 
 from __future__ import annotations
@@ -27,6 +32,26 @@ POSTGRESQL_WRITERS = 8
 # answers from local files, so a few threads keep it busy; PostgreSQL's threads wait on the network.
 SQLITE_THREADS = 8
 POSTGRESQL_THREADS = 24
+# Request sessions open at once on PostgreSQL: with the keyed writers' sessions (``POSTGRESQL_WRITERS``)
+# and a request's occasional second connection, under the pool's 30 connections (``app.database``).
+POSTGRESQL_SESSIONS = 16
+
+
+class LoopSemaphore:
+    """An ``asyncio.Semaphore`` per event loop: a server runs one loop, but test clients each run their own."""
+
+    def __init__(self, value: int) -> None:
+        self.value = value
+        self._semaphores: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    def __call__(self) -> asyncio.Semaphore:
+        loop = asyncio.get_running_loop()
+        semaphore = self._semaphores.get(loop)
+        if semaphore is None:
+            semaphore = self._semaphores[loop] = asyncio.Semaphore(self.value)
+        return semaphore
 
 
 class WriteGate:
@@ -34,11 +59,7 @@ class WriteGate:
 
     def __init__(self, app: ASGIApp, *, writers: int) -> None:
         self.app = app
-        self.writers = writers
-        # One gate per event loop: a server runs one loop, but test clients each run their own.
-        self._gates: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
-            weakref.WeakKeyDictionary()
-        )
+        self.gate = LoopSemaphore(writers)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] not in WRITE_METHODS:
@@ -54,9 +75,5 @@ class WriteGate:
         async def replay() -> Message:
             return body.pop(0) if body else await receive()
 
-        loop = asyncio.get_running_loop()
-        gate = self._gates.get(loop)
-        if gate is None:
-            gate = self._gates[loop] = asyncio.Semaphore(self.writers)
-        async with gate:
+        async with self.gate():
             await self.app(scope, replay, send)
