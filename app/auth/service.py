@@ -6,7 +6,7 @@ import threading
 import uuid
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func
+from sqlalchemy import bindparam, delete, func
 from sqlmodel import Session, col, select
 
 from app.auth.models import AccessToken, AuthSession, Register, TokenCreate, User, UserUpdate
@@ -77,14 +77,22 @@ def end_session(session: Session, *, token: str) -> None:
     session.execute(delete(AuthSession).where(col(AuthSession.token_hash) == hash_token(token)))
 
 
+# Sign-in runs on every request: its statements are built once (building one costs more than running it).
+_SESSION_AND_USER = (
+    select(AuthSession, User)
+    .join(User, col(User.id) == col(AuthSession.user_id))
+    .where(col(AuthSession.token_hash) == bindparam("token_hash"))
+)
+_TOKEN_AND_USER = (
+    select(AccessToken, User)
+    .join(User, col(User.id) == col(AccessToken.user_id))
+    .where(col(AccessToken.token_hash) == bindparam("token_hash"))
+)
+
+
 def session_for_token(session: Session, *, token: str, now: datetime) -> tuple[AuthSession, User] | None:
     """The live session of ``token`` and its user, in one query."""
-    query = (
-        select(AuthSession, User)
-        .join(User, col(User.id) == col(AuthSession.user_id))
-        .where(AuthSession.token_hash == hash_token(token))
-    )
-    row = session.exec(query).first()
+    row = session.exec(_SESSION_AND_USER, params={"token_hash": hash_token(token)}).first()
     if row is None or row[0].expires_at <= now:
         return None
     return row[0], row[1]
@@ -103,12 +111,7 @@ def refresh_session(session: Session, *, session_id: uuid.UUID, now: datetime) -
 
 def access_token_for_secret(session: Session, *, secret: str, now: datetime) -> tuple[AccessToken, User] | None:
     """The live token of ``secret`` and its user, in one query."""
-    query = (
-        select(AccessToken, User)
-        .join(User, col(User.id) == col(AccessToken.user_id))
-        .where(AccessToken.token_hash == hash_token(secret))
-    )
-    row = session.exec(query).first()
+    row = session.exec(_TOKEN_AND_USER, params={"token_hash": hash_token(secret)}).first()
     if row is None or (row[0].expires_at is not None and row[0].expires_at <= now):
         return None
     return row[0], row[1]

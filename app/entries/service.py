@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import and_, delete, insert, or_
+from sqlalchemy import and_, bindparam, delete, insert, or_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -55,14 +55,23 @@ def goal_ids_by_entry(session: Session, *, entry_ids: Sequence[uuid.UUID]) -> di
     """The goal ids of many entries in one query."""
     links: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
     if entry_ids:
-        query = sa_select(ENTRY_GOALS.c.entry_id, ENTRY_GOALS.c.goal_id).where(ENTRY_GOALS.c.entry_id.in_(entry_ids))
-        for entry_id, goal_id in session.execute(query):
+        for entry_id, goal_id in session.execute(_GOAL_LINKS, {"entry_ids": list(entry_ids)}):
             links[entry_id].append(goal_id)
     return {entry_id: sorted(goal_ids, key=str) for entry_id, goal_ids in links.items()}
 
 
 # An entry's public fields (all but ``goal_ids``), read as plain rows where no ORM object is needed.
 PUBLIC_COLUMNS = tuple(ENTRIES.c[name] for name in EntryPublic.model_fields if name != "goal_ids")
+# The timeline's statements are built once (building one costs more than running it); filters add to them.
+_TIMELINE = (
+    sa_select(*PUBLIC_COLUMNS)
+    .where(ENTRIES.c.user_id == bindparam("user_id"), ENTRIES.c.deleted_at.is_(None))
+    .order_by(ENTRIES.c.occurred_at.desc(), ENTRIES.c.id.desc())
+    .limit(bindparam("limit"))
+)
+_GOAL_LINKS = sa_select(ENTRY_GOALS.c.entry_id, ENTRY_GOALS.c.goal_id).where(
+    ENTRY_GOALS.c.entry_id.in_(bindparam("entry_ids", expanding=True))
+)
 
 
 def to_public(entry: Entry, goal_ids: Iterable[uuid.UUID]) -> EntryPublic:
@@ -302,7 +311,7 @@ def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
 def list_entries(session: Session, *, user: User, filters: EntryFilters, limit: int, cursor: str | None) -> EntryPage:
     """Newest ``occurred_at`` first, by keyset over (``occurred_at``, ``id``); rows, not ORM objects, are read."""
     entries = ENTRIES.c
-    query = sa_select(*PUBLIC_COLUMNS).where(entries.user_id == user.id, entries.deleted_at.is_(None))
+    query = _TIMELINE
     if cursor is not None:
         after_time, after_id = decode_cursor(cursor)
         query = query.where(
@@ -324,8 +333,7 @@ def list_entries(session: Session, *, user: User, filters: EntryFilters, limit: 
         query = query.where(entries.local_date >= filters.from_date)
     if filters.to_date is not None:
         query = query.where(entries.local_date <= filters.to_date)
-    query = query.order_by(entries.occurred_at.desc(), entries.id.desc()).limit(limit + 1)
-    rows = session.execute(query).all()
+    rows = session.execute(query, {"user_id": user.id, "limit": limit + 1}).all()
     page = rows[:limit]
     next_cursor = encode_cursor(page[-1].occurred_at, page[-1].id) if len(rows) > limit else None
     goals = goal_ids_by_entry(session, entry_ids=[row.id for row in page])
