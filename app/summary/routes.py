@@ -6,6 +6,7 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from fastapi.concurrency import run_in_threadpool
 
 from app.database import utcnow
 from app.dates import IsoDate
@@ -24,12 +25,12 @@ AsOf = Annotated[
 
 
 @router.get("", responses=problem_responses(401, 403, 422, 429), summary="Streaks, momentum and counts")
-def read_summary(principal: SummaryReader, session: SessionDep, as_of: AsOf = None) -> SummaryPublic:
-    return service.get_summary(session, user=principal.user, as_of=as_of, now=utcnow())
+async def read_summary(principal: SummaryReader, session: SessionDep, as_of: AsOf = None) -> SummaryPublic:
+    return await run_in_threadpool(service.get_summary, session, user=principal.user, as_of=as_of, now=utcnow())
 
 
 @router.get("/heatmap", responses=problem_responses(401, 403, 404, 422, 429), summary="Entries per day")
-def read_heatmap(
+async def read_heatmap(
     principal: SummaryReader,
     session: SessionDep,
     first: Annotated[
@@ -38,7 +39,9 @@ def read_heatmap(
     last: Annotated[IsoDate | None, Query(alias="to", description="Last local date; default today.")] = None,
     goal_id: Annotated[uuid.UUID | None, Query(description="Count only this goal's entries.")] = None,
 ) -> HeatmapPublic:
-    return service.get_heatmap(session, user=principal.user, first=first, last=last, goal_id=goal_id, now=utcnow())
+    return await run_in_threadpool(
+        service.get_heatmap, session, user=principal.user, first=first, last=last, goal_id=goal_id, now=utcnow()
+    )
 
 
 @router.get(
@@ -46,10 +49,12 @@ def read_heatmap(
     responses=problem_responses(401, 403, 404, 422, 429),
     summary="How the current streak was counted",
 )
-def read_explanation(
+async def read_explanation(
     principal: SummaryReader,
     session: SessionDep,
     goal_id: Annotated[uuid.UUID | None, Query(description="The goal to explain; default the overall streak.")] = None,
     as_of: AsOf = None,
 ) -> ExplainPublic:
-    return service.explain(session, user=principal.user, goal_id=goal_id, as_of=as_of, now=utcnow())
+    return await run_in_threadpool(
+        service.explain, session, user=principal.user, goal_id=goal_id, as_of=as_of, now=utcnow()
+    )
