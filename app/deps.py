@@ -10,7 +10,6 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request, Response
 from fastapi.concurrency import run_in_threadpool
-from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 
 from app.auth import service as auth_service
@@ -160,23 +159,18 @@ def _side_write(request: Request, session: Session, database: Database) -> Itera
         yield session
 
 
-# The two ways to authenticate, as the OpenAPI documents them; ``get_principal`` reads the headers itself.
-_bearer_scheme = HTTPBearer(
-    scheme_name="personalAccessToken", description="`Authorization: Bearer sl_pat_…`", auto_error=False
-)
-_cookie_scheme = APIKeyCookie(
-    name=SESSION_COOKIE, scheme_name="session", description="The PWA's session", auto_error=False
-)
-DocumentedBearer = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer_scheme)]
-DocumentedCookie = Annotated[str | None, Depends(_cookie_scheme)]
+# The two ways to authenticate, as the OpenAPI document names them (``app.docs`` adds them to every
+# route that signs in). They are not dependencies: each dependency costs every request some work.
+SECURITY_SCHEMES: dict[str, dict[str, str]] = {
+    "personalAccessToken": {"type": "http", "scheme": "bearer", "description": "`Authorization: Bearer sl_pat_…`"},
+    "session": {"type": "apiKey", "in": "cookie", "name": SESSION_COOKIE, "description": "The PWA's session"},
+}
 
 
 def get_principal(
     request: Request,
     response: Response,
     session: SessionDep,
-    _bearer: DocumentedBearer,
-    _cookie: DocumentedCookie,
 ) -> Principal:
     # Read from the app, not as dependencies: every dependency costs each request some work.
     database: Database = request.app.state.database
