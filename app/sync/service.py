@@ -64,15 +64,18 @@ def list_changes(session: Session, *, user: User, cursor: str | None, limit: int
     ).all()
     # Entries are read as rows of their public columns: a page of 500 full ORM objects cost most of the request.
     entries = session.execute(
-        sa_select(*entries_service.PUBLIC_COLUMNS, entries_service.ENTRIES.c.seq, entries_service.ENTRIES.c.deleted_at)
+        sa_select(
+            *entries_service.PUBLIC_COLUMNS,
+            entries_service.GOAL_IDS,
+            entries_service.ENTRIES.c.seq,
+            entries_service.ENTRIES.c.deleted_at,
+        )
         .where(entries_service.ENTRIES.c.user_id == user.id, entries_service.ENTRIES.c.seq > after)
         .order_by(entries_service.ENTRIES.c.seq)
         .limit(limit + 1)
     ).all()
     merged: list[Goal | Row[Any]] = sorted([*goals, *entries], key=lambda changed: int(changed.seq))
     page = merged[:limit]
-    live_entry_ids = [row.id for row in page if isinstance(row, Row) and row.deleted_at is None]
-    goal_ids = entries_service.goal_ids_by_entry(session, entry_ids=live_entry_ids)
     changes: list[Change] = []
     for changed in page:
         deleted = changed.deleted_at is not None
@@ -80,11 +83,9 @@ def list_changes(session: Session, *, user: User, cursor: str | None, limit: int
         if isinstance(changed, Goal):
             data = None if deleted else goals_service.to_public(changed)
         elif not deleted:
-            data = EntryPublic.model_validate({**changed._mapping, "goal_ids": goal_ids.get(changed.id, [])})
-        # Built from valid parts without validating again: validating ``data`` against the union of
-        # goal and entry cost more than reading the row.
+            data = EntryPublic.model_validate(entries_service.public_values(changed))
         changes.append(
-            Change.model_construct(
+            Change(
                 type="goal" if isinstance(changed, Goal) else "entry",
                 id=changed.id,
                 seq=changed.seq,
@@ -94,7 +95,7 @@ def list_changes(session: Session, *, user: User, cursor: str | None, limit: int
             )
         )
     last = page[-1].seq if page else after
-    return ChangesPage.model_construct(changes=changes, next_cursor=encode_cursor(last), has_more=len(merged) > limit)
+    return ChangesPage(changes=changes, next_cursor=encode_cursor(last), has_more=len(merged) > limit)
 
 
 def validation_problem(error: ModelValidationError) -> ValidationProblem:
