@@ -6,7 +6,6 @@ import base64
 import binascii
 import json
 import uuid
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -52,15 +51,6 @@ class EntryFilters:
     to_date: date | None = None
 
 
-def goal_ids_by_entry(session: Session, *, entry_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[uuid.UUID]]:
-    """The goal ids of many entries in one query."""
-    links: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
-    if entry_ids:
-        for entry_id, goal_id in session.execute(_GOAL_LINKS, {"entry_ids": list(entry_ids)}):
-            links[entry_id].append(goal_id)
-    return {entry_id: sorted(goal_ids, key=str) for entry_id, goal_ids in links.items()}
-
-
 # An entry's public fields (all but ``goal_ids``), read as plain rows where no ORM object is needed.
 PUBLIC_NAMES = tuple(name for name in EntryPublic.model_fields if name != "goal_ids")
 PUBLIC_COLUMNS = tuple(ENTRIES.c[name] for name in PUBLIC_NAMES)
@@ -79,9 +69,20 @@ _TIMELINE = (
     .order_by(ENTRIES.c.occurred_at.desc(), ENTRIES.c.id.desc())
     .limit(bindparam("limit"))
 )
-_GOAL_LINKS = sa_select(ENTRY_GOALS.c.entry_id, ENTRY_GOALS.c.goal_id).where(
-    ENTRY_GOALS.c.entry_id.in_(bindparam("entry_ids", expanding=True))
-)
+_GOAL_IDS_OF = sa_select(ENTRIES.c.id, GOAL_IDS).where(ENTRIES.c.id.in_(bindparam("entry_ids", expanding=True)))
+
+
+def _split_goal_ids(joined: str | None) -> list[uuid.UUID]:
+    """The ids ``GOAL_IDS`` joined, in the order the API lists them."""
+    return sorted((uuid.UUID(part) for part in joined.split(",")), key=str) if joined else []
+
+
+def goal_ids_by_entry(session: Session, *, entry_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[uuid.UUID]]:
+    """The goal ids of many entries in one query."""
+    if not entry_ids:
+        return {}
+    rows = session.execute(_GOAL_IDS_OF, {"entry_ids": list(entry_ids)})
+    return {row.id: _split_goal_ids(row.goal_ids) for row in rows}
 
 
 def public_values(row: Row[Any]) -> dict[str, Any]:
@@ -91,8 +92,7 @@ def public_values(row: Row[Any]) -> dict[str, Any]:
     values is quicker than constructing a model unvalidated.
     """
     values = dict(zip(PUBLIC_NAMES, row, strict=False))
-    joined: str | None = row.goal_ids
-    values["goal_ids"] = sorted((uuid.UUID(part) for part in joined.split(",")), key=str) if joined else []
+    values["goal_ids"] = _split_goal_ids(row.goal_ids)
     return values
 
 
