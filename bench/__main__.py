@@ -19,6 +19,7 @@ from typing import Any
 import uvloop
 
 from bench import api_bench, baseline_bench, machine, report
+from bench.postgres import temporary_database
 
 DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
 
@@ -66,7 +67,7 @@ async def run(args: argparse.Namespace, work_dir: Path) -> dict[str, Any]:
         if not args.postgres_url or results["machine"]["postgresql"] is None:
             api_bench.log(f"PostgreSQL at {args.postgres_url!r} is not reachable; skipped")
         else:
-            with api_bench.postgres_database(args.postgres_url) as url:
+            with temporary_database(args.postgres_url, prefix="synclog_bench") as url:
                 results["synclog"]["postgresql"] = await api_bench.run("postgresql", url, work_dir, postgres_plan)
     results["seconds"] = round(time.monotonic() - START, 1)
     return results

@@ -6,7 +6,7 @@ repeated (served from the cache), and the same summary computed naively in Pytho
 row. The naive answer must equal the service's. Prints a Markdown section for
 ``docs/benchmarks.md``.
 
-    .venv/bin/python bench/summary_bench.py [--postgres-url postgresql://…] [--entries N]
+    .venv/bin/python -m bench.summary_bench [--postgres-url postgresql://…] [--entries N]
 """
 
 from __future__ import annotations
@@ -30,7 +30,6 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, insert, text, update
-from sqlalchemy.engine import make_url
 from sqlmodel import col, select
 
 from app.auth.models import User
@@ -46,6 +45,7 @@ from app.summary.models import SummaryPublic
 from app.summary.report import SummaryCounts, build_summary
 from app.sync.models import ChangeCounter
 from app.timezones import local_date
+from bench.postgres import temporary_database
 
 HOME_ZONE = "Europe/Berlin"
 TRAVEL_ZONES = ("America/New_York", "Asia/Tokyo", "Asia/Kolkata")
@@ -238,17 +238,8 @@ def _postgres_version(url: str) -> str:
 
 
 def run_postgres(url: str, args: argparse.Namespace) -> EngineResult:
-    server = make_url(normalize_database_url(url))
-    name = f"synclog_summary_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        return run_engine("PostgreSQL", server.set(database=name).render_as_string(hide_password=False), args)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with temporary_database(url, prefix="synclog_summary_bench") as database_url:
+        return run_engine("PostgreSQL", database_url, args)
 
 
 def markdown(results: list[EngineResult], args: argparse.Namespace, postgres: str | None) -> str:
@@ -291,7 +282,7 @@ def markdown(results: list[EngineResult], args: argparse.Namespace, postgres: st
         "",
         "Targets: at least 10× faster than the naive path and under 100 ms median.",
         "",
-        "Reproduce: `.venv/bin/python bench/summary_bench.py --postgres-url postgresql://USER@HOST/DB`"
+        "Reproduce: `.venv/bin/python -m bench.summary_bench --postgres-url postgresql://USER@HOST/DB`"
         " (creates and drops its own databases).",
     ]
     return "\n".join(lines)

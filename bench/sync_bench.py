@@ -24,19 +24,16 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
-from sqlalchemy import create_engine, text, update
-from sqlalchemy.engine import make_url
+from sqlalchemy import update
 from sqlmodel import col
 
-from app.database import normalize_database_url, open_database
+from app.database import open_database
 from app.entries.models import KINDS, Entry, EntryGoal
 from app.goals.models import Goal
 from app.schema import upgrade_to_head
@@ -44,6 +41,7 @@ from app.settings import Settings
 from app.sync.models import ChangeCounter
 from app.timezones import local_date
 from bench import machine
+from bench.postgres import temporary_database
 from bench.processes import REPO, ServerProcess, start_synclog
 
 DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
@@ -221,21 +219,6 @@ def run_engine(engine: str, database_url: str, work_dir: Path) -> EngineResult:
     return result
 
 
-@contextmanager
-def postgres_database(server_url: str) -> Iterator[str]:
-    server = make_url(normalize_database_url(server_url))
-    name = f"synclog_sync_bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield server.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
 def markdown(results: list[EngineResult], described: dict[str, Any]) -> str:
     lines = [
         "## Offline sync: pull 10 000 changes, push 1 000 ops",
@@ -330,7 +313,7 @@ def main(argv: list[str] | None = None) -> int:
         if "sqlite" in engines:
             results.append(run_engine("SQLite", f"sqlite:///{work_dir / 'synclog.db'}", work_dir))
         if "postgresql" in engines and args.postgres_url:
-            with postgres_database(args.postgres_url) as url:
+            with temporary_database(args.postgres_url, prefix="synclog_sync_bench") as url:
                 results.append(run_engine("PostgreSQL", url, work_dir))
     report = markdown(results, described)
     print(report)
