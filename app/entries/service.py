@@ -69,6 +69,7 @@ _TIMELINE = (
     .order_by(ENTRIES.c.occurred_at.desc(), ENTRIES.c.id.desc())
     .limit(bindparam("limit"))
 )
+_INSERT_ENTRY = insert(ENTRIES)
 _GOAL_IDS_OF = sa_select(ENTRIES.c.id, GOAL_IDS).where(ENTRIES.c.id.in_(bindparam("entry_ids", expanding=True)))
 
 
@@ -227,7 +228,7 @@ def create_entry(session: Session, *, user: User, source: str, body: EntryCreate
         "deleted_at": None,
     }
     # The quick log's path: rows inserted as they are, no ORM object to build and flush.
-    session.execute(insert(ENTRIES).values(row))
+    session.execute(_INSERT_ENTRY, row)
     note_entry_created(session, row["id"])
     if goal_ids:
         session.execute(insert(ENTRY_GOALS), [{"entry_id": row["id"], "goal_id": goal_id} for goal_id in goal_ids])

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import bindparam, delete, func, insert, select
 from sqlmodel import Session
 
 from app.database import table_of
@@ -27,13 +27,18 @@ RETENTION = timedelta(days=30)
 STORED_HEADERS = ("content-type", "etag", "location")
 _KEY = re.compile(r"[\x21-\x7e]{1,255}")
 RECORDS = table_of(IdempotencyRecord)
+# Built once: every keyed write runs them (building a statement costs more than running it).
+_OF_KEY = (RECORDS.c.user_id == bindparam("owner"), RECORDS.c.key == bindparam("claimed_key"))
 _STORED = select(
     RECORDS.c.fingerprint,
     RECORDS.c.status_code,
     RECORDS.c.response_body,
     RECORDS.c.response_headers,
     RECORDS.c.created_at,
-)
+).where(*_OF_KEY)
+_FORGET = delete(RECORDS).where(*_OF_KEY)
+_STORE = insert(RECORDS)
+_TRY_LOCK = select(func.pg_try_advisory_xact_lock(bindparam("lock_id")))
 
 
 @dataclass(frozen=True)
@@ -91,17 +96,18 @@ def claim(
     """
     bind = session.get_bind()
     if bind.dialect.name == "postgresql":
-        claimed = session.execute(select(func.pg_try_advisory_xact_lock(_advisory_lock_id(user_id, key)))).scalar()
+        claimed = session.execute(_TRY_LOCK, {"lock_id": _advisory_lock_id(user_id, key)}).scalar()
         if not claimed:
             raise Conflict(
                 f"A request with this {HEADER} is still in progress; retry it shortly.", headers={"Retry-After": "1"}
             )
-    row = session.execute(_STORED.where(RECORDS.c.user_id == user_id, RECORDS.c.key == key)).first()
+    of_key = {"owner": user_id, "claimed_key": key}
+    row = session.execute(_STORED, of_key).first()
     if row is None:
         return None
     if row.status_code is None or row.created_at <= now - RETENTION:
         # Expired (or never completed): forget it, so that ``store`` inserts afresh.
-        session.execute(delete(RECORDS).where(RECORDS.c.user_id == user_id, RECORDS.c.key == key))
+        session.execute(_FORGET, of_key)
         return None
     if row.fingerprint != request_fingerprint:
         raise IdempotencyKeyReuse(
@@ -121,15 +127,16 @@ def store(
 ) -> None:
     """Keep the first successful response to ``key``, which ``claim`` found free in this transaction."""
     session.execute(
-        insert(RECORDS).values(
-            user_id=user_id,
-            key=key,
-            fingerprint=request_fingerprint,
-            status_code=response.status_code,
-            response_body=response.body,
-            response_headers=dict(response.headers),
-            created_at=now,
-        )
+        _STORE,
+        {
+            "user_id": user_id,
+            "key": key,
+            "fingerprint": request_fingerprint,
+            "status_code": response.status_code,
+            "response_body": response.body,
+            "response_headers": dict(response.headers),
+            "created_at": now,
+        },
     )
 
 
