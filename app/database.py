@@ -86,7 +86,8 @@ def _sqlite_pragmas(synchronous: str, *, immediate: bool) -> Any:
 
 def _sqlite_begin(statement: str) -> Any:
     def on_begin(connection: Any) -> None:
-        connection.exec_driver_sql(statement)
+        # Straight to the driver: through ``exec_driver_sql`` a BEGIN cost a third of an empty transaction.
+        connection.connection.driver_connection.execute(statement)
 
     return on_begin
 

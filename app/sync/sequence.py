@@ -25,9 +25,10 @@ def lock_sequence(session: Session, *, user_id: uuid.UUID) -> None:
     """Lock the user's counter row before any goal or entry row, so a user's writes always lock in one order.
 
     Without it a goal deletion (counter, then its entries) and an entry edit (entry, then counter)
-    could deadlock on PostgreSQL. SQLite's ``BEGIN IMMEDIATE`` already serializes writers.
+    could deadlock on PostgreSQL. SQLite's ``BEGIN IMMEDIATE`` already serializes writers: nothing to do there.
     """
-    session.execute(_LOCK, {"owner": user_id}).first()
+    if session.get_bind().dialect.name != "sqlite":
+        session.execute(_LOCK, {"owner": user_id}).first()
 
 
 def next_seq(session: Session, *, user_id: uuid.UUID) -> int:
