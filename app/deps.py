@@ -64,8 +64,10 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     """One transaction per request; unsafe methods write (``BEGIN IMMEDIATE`` on SQLite).
 
     A coroutine: opening a session does no I/O, so only its end (commit and close) takes a
-    thread-pool hop. Where the pool of connections can run out, the request first waits for
-    its turn on the event loop (``app.writegate``), never in a thread.
+    thread-pool hop, and on SQLite a read's not even that: ending a read transaction there
+    does no I/O and never waits, so it ends on the event loop. Where the pool of connections
+    can run out, the request first waits for its turn on the event loop (``app.writegate``),
+    never in a thread.
     """
     outer: Session | None = getattr(request.state, "write_session", None)
     if outer is not None:
@@ -75,14 +77,22 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     database: Database = request.app.state.database
     gate: LoopSemaphore | None = request.app.state.session_gate
     writes = request.method not in SAFE_METHODS
+    ends_on_loop = not writes and database.dialect == "sqlite"
     async with gate() if gate is not None else nullcontext():
         session = Session(database.write_engine if writes else database.read_engine, expire_on_commit=False)
         try:
             yield session
         except BaseException:
-            await run_in_threadpool(_end_session, session, commit=False)
+            await _end(session, commit=False, on_loop=ends_on_loop)
             raise
-        await run_in_threadpool(_end_session, session, commit=writes)
+        await _end(session, commit=writes, on_loop=ends_on_loop)
+
+
+async def _end(session: Session, *, commit: bool, on_loop: bool) -> None:
+    if on_loop:
+        _end_session(session, commit=commit)
+    else:
+        await run_in_threadpool(_end_session, session, commit=commit)
 
 
 # scope="function": the transaction commits before the response is sent, so a failed commit is an error.
