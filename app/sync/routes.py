@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
+from pydantic_core import to_json
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -24,6 +25,7 @@ GoalsReader = Annotated[Principal, RequireScope("goals:read")]
 
 @router.get(
     "/changes",
+    response_model=ChangesPage,
     responses=problem_responses(400, 401, 403, 422, 429),
     summary="Goals and entries changed after a cursor, oldest change first",
 )
@@ -34,11 +36,15 @@ async def list_changes(
     database: DatabaseDep,
     cursor: Annotated[str | None, Query(description="`next_cursor` of the previous page; none to start over.")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-) -> ChangesPage:
-    return await run_in_threadpool(_read_changes, session, database, user=principal.user, cursor=cursor, limit=limit)
+) -> Response:
+    page = await run_in_threadpool(_read_changes, session, database, user=principal.user, cursor=cursor, limit=limit)
+    # Plain values with ChangesPage's fields and types: pydantic writes them as it writes the model.
+    return Response(to_json(page), media_type="application/json")
 
 
-def _read_changes(session: Session, database: Database, *, user: User, cursor: str | None, limit: int) -> ChangesPage:
+def _read_changes(
+    session: Session, database: Database, *, user: User, cursor: str | None, limit: int
+) -> dict[str, Any]:
     # Signing in was the request's transaction; end it, so a call holds one pooled connection, not two.
     session.commit()
     # Its own session: the whole page is read from one snapshot (see service.list_changes).

@@ -19,12 +19,12 @@ from app.auth.models import User
 from app.database import utcnow
 from app.deps import Principal
 from app.entries import service as entries_service
-from app.entries.models import Entry, EntryPatch, EntryPublic, EntryReplace
+from app.entries.models import Entry, EntryPatch, EntryReplace
 from app.errors import BadRequest, InsufficientScope, ValidationProblem
 from app.goals import service as goals_service
 from app.goals.models import Goal, GoalPatch, GoalPublic, GoalReplace
 from app.sync import idempotency
-from app.sync.models import Change, ChangesPage, PushOp, PushResult
+from app.sync.models import PushOp, PushResult
 from app.sync.sequence import lock_sequence
 from app.writes import etag
 
@@ -50,11 +50,14 @@ def decode_cursor(cursor: str | None) -> int:
     return int(match.group(1))
 
 
-def list_changes(session: Session, *, user: User, cursor: str | None, limit: int) -> ChangesPage:
+def list_changes(session: Session, *, user: User, cursor: str | None, limit: int) -> dict[str, Any]:
     """Goals and entries changed after ``cursor``, in ``seq`` order, each at its latest state.
 
     All reads come from one snapshot (``REPEATABLE READ`` on PostgreSQL, SQLite's read transaction),
     and sequence order is commit order, so a page never skips a change that a later page would miss.
+    The page is returned as plain values with the fields and types of ``ChangesPage``, to be written
+    straight to JSON: they come from stored rows, and validating a page of 500 entries into models
+    cost a third of the request.
     """
     after = decode_cursor(cursor)
     if session.get_bind().dialect.name == "postgresql":
@@ -76,26 +79,26 @@ def list_changes(session: Session, *, user: User, cursor: str | None, limit: int
     ).all()
     merged: list[Goal | Row[Any]] = sorted([*goals, *entries], key=lambda changed: int(changed.seq))
     page = merged[:limit]
-    changes: list[Change] = []
+    changes: list[dict[str, Any]] = []
     for changed in page:
         deleted = changed.deleted_at is not None
-        data: GoalPublic | EntryPublic | None = None
+        data: GoalPublic | dict[str, Any] | None = None
         if isinstance(changed, Goal):
             data = None if deleted else goals_service.to_public(changed)
         elif not deleted:
-            data = EntryPublic.model_validate(entries_service.public_values(changed))
+            data = entries_service.public_values(changed)
         changes.append(
-            Change(
-                type="goal" if isinstance(changed, Goal) else "entry",
-                id=changed.id,
-                seq=changed.seq,
-                version=changed.version,
-                deleted=deleted,
-                data=data,
-            )
+            {
+                "type": "goal" if isinstance(changed, Goal) else "entry",
+                "id": changed.id,
+                "seq": changed.seq,
+                "version": changed.version,
+                "deleted": deleted,
+                "data": data,
+            }
         )
     last = page[-1].seq if page else after
-    return ChangesPage(changes=changes, next_cursor=encode_cursor(last), has_more=len(merged) > limit)
+    return {"changes": changes, "next_cursor": encode_cursor(last), "has_more": len(merged) > limit}
 
 
 def validation_problem(error: ModelValidationError) -> ValidationProblem:
