@@ -7,11 +7,12 @@ import binascii
 import json
 import re
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 from pydantic import BaseModel
 from pydantic import ValidationError as ModelValidationError
-from sqlalchemy import Row
+from sqlalchemy import Row, bindparam
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -22,7 +23,7 @@ from app.entries import service as entries_service
 from app.entries.models import Entry, EntryPatch, EntryReplace
 from app.errors import BadRequest, InsufficientScope, ValidationProblem
 from app.goals import service as goals_service
-from app.goals.models import Goal, GoalPatch, GoalPublic, GoalReplace
+from app.goals.models import Goal, GoalPatch, GoalReplace
 from app.sync import idempotency
 from app.sync.models import PushOp, PushResult
 from app.sync.sequence import lock_sequence
@@ -50,6 +51,42 @@ def decode_cursor(cursor: str | None) -> int:
     return int(match.group(1))
 
 
+# Built once (building a statement costs more than running it): entries as rows of their public columns,
+# since a page of 500 full ORM objects cost most of the request.
+_ENTRY_CHANGES = (
+    sa_select(
+        *entries_service.PUBLIC_COLUMNS,
+        entries_service.GOAL_IDS,
+        entries_service.ENTRIES.c.seq,
+        entries_service.ENTRIES.c.deleted_at,
+    )
+    .where(
+        entries_service.ENTRIES.c.user_id == bindparam("user_id"), entries_service.ENTRIES.c.seq > bindparam("after")
+    )
+    .order_by(entries_service.ENTRIES.c.seq)
+    .limit(bindparam("limit"))
+)
+
+
+def _goal_change(goal: Goal) -> dict[str, Any]:
+    deleted = goal.deleted_at is not None
+    data = None if deleted else goals_service.to_public(goal)
+    return {"type": "goal", "id": goal.id, "seq": goal.seq, "version": goal.version, "deleted": deleted, "data": data}
+
+
+def _entry_change(row: Row[Any]) -> dict[str, Any]:
+    data = entries_service.public_values(row)
+    deleted = row.deleted_at is not None
+    return {
+        "type": "entry",
+        "id": data["id"],
+        "seq": row.seq,
+        "version": data["version"],
+        "deleted": deleted,
+        "data": None if deleted else data,
+    }
+
+
 def list_changes(session: Session, *, user: User, cursor: str | None, limit: int) -> dict[str, Any]:
     """Goals and entries changed after ``cursor``, in ``seq`` order, each at its latest state.
 
@@ -65,40 +102,12 @@ def list_changes(session: Session, *, user: User, cursor: str | None, limit: int
     goals = session.exec(
         select(Goal).where(Goal.user_id == user.id, col(Goal.seq) > after).order_by(col(Goal.seq)).limit(limit + 1)
     ).all()
-    # Entries are read as rows of their public columns: a page of 500 full ORM objects cost most of the request.
-    entries = session.execute(
-        sa_select(
-            *entries_service.PUBLIC_COLUMNS,
-            entries_service.GOAL_IDS,
-            entries_service.ENTRIES.c.seq,
-            entries_service.ENTRIES.c.deleted_at,
-        )
-        .where(entries_service.ENTRIES.c.user_id == user.id, entries_service.ENTRIES.c.seq > after)
-        .order_by(entries_service.ENTRIES.c.seq)
-        .limit(limit + 1)
-    ).all()
-    merged: list[Goal | Row[Any]] = sorted([*goals, *entries], key=lambda changed: int(changed.seq))
+    # Fetched whole: iterated lazily, each row's step let other threads take the GIL, and the page took twice as long.
+    rows = session.execute(_ENTRY_CHANGES, {"user_id": user.id, "after": after, "limit": limit + 1}).all()
+    merged = sorted([*map(_goal_change, goals), *map(_entry_change, rows)], key=itemgetter("seq"))
     page = merged[:limit]
-    changes: list[dict[str, Any]] = []
-    for changed in page:
-        deleted = changed.deleted_at is not None
-        data: GoalPublic | dict[str, Any] | None = None
-        if isinstance(changed, Goal):
-            data = None if deleted else goals_service.to_public(changed)
-        elif not deleted:
-            data = entries_service.public_values(changed)
-        changes.append(
-            {
-                "type": "goal" if isinstance(changed, Goal) else "entry",
-                "id": changed.id,
-                "seq": changed.seq,
-                "version": changed.version,
-                "deleted": deleted,
-                "data": data,
-            }
-        )
-    last = page[-1].seq if page else after
-    return {"changes": changes, "next_cursor": encode_cursor(last), "has_more": len(merged) > limit}
+    last = page[-1]["seq"] if page else after
+    return {"changes": page, "next_cursor": encode_cursor(last), "has_more": len(merged) > limit}
 
 
 def validation_problem(error: ModelValidationError) -> ValidationProblem:
