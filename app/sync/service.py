@@ -6,13 +6,14 @@ import base64
 import binascii
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
 
 from pydantic import BaseModel
 from pydantic import ValidationError as ModelValidationError
-from sqlalchemy import Row, bindparam
+from sqlalchemy import bindparam
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -51,8 +52,14 @@ def decode_cursor(cursor: str | None) -> int:
     return int(match.group(1))
 
 
-# Built once (building a statement costs more than running it): entries as rows of their public columns,
-# since a page of 500 full ORM objects cost most of the request.
+# Built once (building a statement costs more than running it). Goals as ORM objects (a user has few);
+# entries as rows of their public columns, since a page of 500 full ORM objects cost most of the request.
+_GOAL_CHANGES = (
+    select(Goal)
+    .where(col(Goal.user_id) == bindparam("user_id"), col(Goal.seq) > bindparam("after"))
+    .order_by(col(Goal.seq))
+    .limit(bindparam("limit"))
+)
 _ENTRY_CHANGES = (
     sa_select(
         *entries_service.PUBLIC_COLUMNS,
@@ -74,13 +81,14 @@ def _goal_change(goal: Goal) -> dict[str, Any]:
     return {"type": "goal", "id": goal.id, "seq": goal.seq, "version": goal.version, "deleted": deleted, "data": data}
 
 
-def _entry_change(row: Row[Any]) -> dict[str, Any]:
+def _entry_change(row: Sequence[Any]) -> dict[str, Any]:
     data = entries_service.public_values(row)
-    deleted = row.deleted_at is not None
+    seq, deleted_at = row[-2:]
+    deleted = deleted_at is not None
     return {
         "type": "entry",
         "id": data["id"],
-        "seq": row.seq,
+        "seq": seq,
         "version": data["version"],
         "deleted": deleted,
         "data": None if deleted else data,
@@ -99,11 +107,10 @@ def list_changes(session: Session, *, user: User, cursor: str | None, limit: int
     after = decode_cursor(cursor)
     if session.get_bind().dialect.name == "postgresql":
         session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
-    goals = session.exec(
-        select(Goal).where(Goal.user_id == user.id, col(Goal.seq) > after).order_by(col(Goal.seq)).limit(limit + 1)
-    ).all()
+    of_page = {"user_id": user.id, "after": after, "limit": limit + 1}
+    goals = session.exec(_GOAL_CHANGES, params=of_page).all()
     # Fetched whole: iterated lazily, each row's step let other threads take the GIL, and the page took twice as long.
-    rows = session.execute(_ENTRY_CHANGES, {"user_id": user.id, "after": after, "limit": limit + 1}).all()
+    rows = session.execute(_ENTRY_CHANGES, of_page).all()
     merged = sorted([*map(_goal_change, goals), *map(_entry_change, rows)], key=itemgetter("seq"))
     page = merged[:limit]
     last = page[-1]["seq"] if page else after
