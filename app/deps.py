@@ -83,12 +83,12 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
         try:
             yield session
         except BaseException:
-            await _end(session, commit=False, on_loop=ends_on_loop)
+            await _end_request_session(session, commit=False, on_loop=ends_on_loop)
             raise
-        await _end(session, commit=writes, on_loop=ends_on_loop)
+        await _end_request_session(session, commit=writes, on_loop=ends_on_loop)
 
 
-async def _end(session: Session, *, commit: bool, on_loop: bool) -> None:
+async def _end_request_session(session: Session, *, commit: bool, on_loop: bool) -> None:
     if on_loop:
         _end_session(session, commit=commit)
     else:

@@ -62,9 +62,11 @@ GOAL_IDS = (
     .scalar_subquery()
     .label("goal_ids")
 )
+# What a statement selects to read entries as their public values (``public_values``).
+PUBLIC_ROW = (*PUBLIC_COLUMNS, GOAL_IDS)
 # The timeline's statements are built once (building one costs more than running it); filters add to them.
 _TIMELINE = (
-    sa_select(*PUBLIC_COLUMNS, GOAL_IDS)
+    sa_select(*PUBLIC_ROW)
     .where(ENTRIES.c.user_id == bindparam("user_id"), ENTRIES.c.deleted_at.is_(None))
     .order_by(ENTRIES.c.occurred_at.desc(), ENTRIES.c.id.desc())
     .limit(bindparam("limit"))
@@ -87,7 +89,7 @@ def goal_ids_by_entry(session: Session, *, entry_ids: Sequence[uuid.UUID]) -> di
 
 
 def public_values(row: Sequence[Any]) -> dict[str, Any]:
-    """An entry's public fields from a row of ``PUBLIC_COLUMNS`` and ``GOAL_IDS`` (then anything), to be validated.
+    """An entry's public fields from a row that begins with ``PUBLIC_ROW``, to be validated.
 
     Zipped with the names and indexed (four times quicker than through the row's mapping, and
     than by attribute); validating plain values is quicker than constructing a model unvalidated.

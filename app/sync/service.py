@@ -60,17 +60,11 @@ _GOAL_CHANGES = (
     .order_by(col(Goal.seq))
     .limit(bindparam("limit"))
 )
+_ENTRY = entries_service.ENTRIES.c
 _ENTRY_CHANGES = (
-    sa_select(
-        *entries_service.PUBLIC_COLUMNS,
-        entries_service.GOAL_IDS,
-        entries_service.ENTRIES.c.seq,
-        entries_service.ENTRIES.c.deleted_at,
-    )
-    .where(
-        entries_service.ENTRIES.c.user_id == bindparam("user_id"), entries_service.ENTRIES.c.seq > bindparam("after")
-    )
-    .order_by(entries_service.ENTRIES.c.seq)
+    sa_select(*entries_service.PUBLIC_ROW, _ENTRY.seq, _ENTRY.deleted_at)
+    .where(_ENTRY.user_id == bindparam("user_id"), _ENTRY.seq > bindparam("after"))
+    .order_by(_ENTRY.seq)
     .limit(bindparam("limit"))
 )
 
