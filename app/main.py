@@ -10,26 +10,13 @@ from anyio import to_thread
 from fastapi import FastAPI
 
 from app import __version__
-from app.auth.routes import router as auth_router
-from app.bodylimit import BodyLimitMiddleware
-from app.cors import CorsMiddleware
-from app.database import open_database
-from app.docs import install_docs
-from app.entries.routes import router as entries_router
-from app.errors import install_problem_handlers
-from app.exchange.routes import router as exchange_router
-from app.goals.routes import router as goals_router
-from app.health.routes import router as health_router
-from app.logs import RequestLogMiddleware
-from app.metrics import MetricsMiddleware, count_entry_writes
-from app.paths import web_dir
-from app.ratelimit import RateLimits
-from app.routing import install_framework_answers, mount_web
-from app.security_headers import SecurityHeadersMiddleware
-from app.settings import Settings, load_settings
-from app.summary.routes import router as summary_router
-from app.sync.routes import router as sync_router
-from app.writegate import (
+from app.api.docs import install_docs
+from app.api.middleware.body_limit import BodyLimitMiddleware
+from app.api.middleware.cors import CorsMiddleware
+from app.api.middleware.logs import RequestLogMiddleware
+from app.api.middleware.metrics import MetricsMiddleware, count_entry_writes
+from app.api.middleware.security_headers import SecurityHeadersMiddleware
+from app.api.middleware.write_gate import (
     POSTGRESQL_SESSIONS,
     POSTGRESQL_THREADS,
     POSTGRESQL_WRITERS,
@@ -38,6 +25,19 @@ from app.writegate import (
     LoopSemaphore,
     WriteGate,
 )
+from app.api.problems import install_problem_handlers
+from app.api.web import install_framework_answers, mount_web
+from app.auth.routes import router as auth_router
+from app.core.database import open_database
+from app.core.paths import web_dir
+from app.core.rate_limits import RateLimits
+from app.core.settings import Settings, load_settings
+from app.entries.routes import router as entries_router
+from app.exchange.routes import router as exchange_router
+from app.goals.routes import router as goals_router
+from app.health.routes import router as health_router
+from app.summary.routes import router as summary_router
+from app.sync.routes import router as sync_router
 
 API_PREFIX = "/api/v1"
 

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from app.database import normalize_database_url
+from app.core.database import normalize_database_url
 
 
 @contextmanager

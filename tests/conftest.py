@@ -19,10 +19,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from app.database import normalize_database_url
+from app.core.database import normalize_database_url
+from app.core.migrations import upgrade_to_head
+from app.core.settings import Settings
 from app.main import create_app
-from app.schema import upgrade_to_head
-from app.settings import Settings
 
 POSTGRES_URL = os.environ.get("SYNCLOG_TEST_POSTGRES_URL", "")
 ENGINES = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]

@@ -16,10 +16,10 @@ from fastapi.testclient import TestClient
 from app.auth import service as auth_service
 from app.auth.models import User
 from app.cli import main
-from app.database import open_database
+from app.core.database import open_database
+from app.core.settings import Settings
 from app.entries import service as entries_service
 from app.entries.models import EntryCreate
-from app.settings import Settings
 from tests.factories import make_entry, make_goal, register
 from tests.servers import start_server
 

@@ -10,8 +10,8 @@ from sqlalchemy import create_engine
 from sqlmodel import SQLModel
 
 import app.models  # noqa: F401 - registers every table
-from app.database import normalize_database_url
-from app.schema import head_revision, upgrade_to_head
+from app.core.database import normalize_database_url
+from app.core.migrations import head_revision, upgrade_to_head
 
 
 def test_models_and_migrations_agree(database_url: str) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from app.settings import load_settings
+from app.core.settings import load_settings
 from tests.servers import SYNCLOG
 
 

@@ -11,9 +11,9 @@ from sqlalchemy import JSON, Column
 from sqlmodel import Field as SQLField
 from sqlmodel import SQLModel
 
-from app.database import UTCDateTime, new_id, utcnow
-from app.json_numbers import reject_booleans_as_numbers
-from app.timezones import validate_timezone
+from app.core.database import UTCDateTime, new_id, utcnow
+from app.core.json_numbers import reject_booleans_as_numbers
+from app.core.timezones import validate_timezone
 
 WeekStart = Literal["monday", "sunday"]
 Scope = Literal["entries:read", "entries:write", "goals:read", "goals:write", "summary:read", "export"]

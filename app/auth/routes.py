@@ -6,6 +6,18 @@ import uuid
 
 from fastapi import APIRouter, Request, Response, status
 
+from app.api.deps import (
+    SESSION_COOKIE,
+    AccountOwner,
+    CurrentPrincipal,
+    RateLimitsDep,
+    SessionDep,
+    SettingsDep,
+    check_csrf,
+    client_address,
+    set_session_cookie,
+)
+from app.api.problems import problem_responses
 from app.auth import service
 from app.auth.models import (
     AccountDeletion,
@@ -19,18 +31,7 @@ from app.auth.models import (
     UserPublic,
     UserUpdate,
 )
-from app.deps import (
-    SESSION_COOKIE,
-    AccountOwner,
-    CurrentPrincipal,
-    RateLimitsDep,
-    SessionDep,
-    SettingsDep,
-    check_csrf,
-    client_address,
-    set_session_cookie,
-)
-from app.errors import Forbidden, NotFound, Unauthorized, problem_responses
+from app.core.errors import Forbidden, NotFound, Unauthorized
 
 router = APIRouter(tags=["accounts"])
 

@@ -10,9 +10,9 @@ from sqlalchemy import bindparam, delete, func
 from sqlmodel import Session, col, select
 
 from app.auth.models import AccessToken, AuthSession, Register, TokenCreate, User, UserUpdate
-from app.database import utcnow
-from app.errors import Conflict, Forbidden, Unauthorized
-from app.security import hash_password, hash_token, new_access_token, new_session_token, verify_password
+from app.core.database import utcnow
+from app.core.errors import Conflict, Forbidden, Unauthorized
+from app.core.passwords import hash_password, hash_token, new_access_token, new_session_token, verify_password
 from app.sync.models import ChangeCounter
 
 SESSION_LIFETIME = timedelta(days=30)

@@ -11,9 +11,9 @@ from sqlalchemy import JSON, BigInteger, Column, Date, Index, Text
 from sqlmodel import Field as SQLField
 from sqlmodel import SQLModel
 
-from app.database import UTCDateTime, new_id, utcnow
-from app.timezones import validate_timezone
-from app.writes import WriteBody
+from app.api.bodies import WriteBody
+from app.core.database import UTCDateTime, new_id, utcnow
+from app.core.timezones import validate_timezone
 
 Kind = Literal[
     "thought_then_met",

@@ -8,13 +8,13 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Header, Query, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
 
-from app.dates import IsoDate
-from app.deps import Principal, RequireScope, SessionDep
+from app.api.bodies import etag, etag_matches, item_location
+from app.api.deps import Principal, RequireScope, SessionDep
+from app.api.problems import problem_responses
+from app.core.dates import IsoDate
 from app.entries import service
 from app.entries.models import EntryCreate, EntryPage, EntryPatch, EntryPublic, EntryReplace, Kind
-from app.errors import problem_responses
 from app.sync.idempotent_route import IdempotentRoute
-from app.writes import etag, etag_matches, item_location
 
 router = APIRouter(prefix="/entries", tags=["entries"], route_class=IdempotentRoute)
 

@@ -16,8 +16,12 @@ from sqlalchemy import cast as sa_cast
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
+from app.api.bodies import merge_patch, require_match
+from app.api.middleware.metrics import note_entry_created
 from app.auth.models import User
-from app.database import table_of, utcnow
+from app.core.database import table_of, utcnow
+from app.core.errors import BadRequest, Conflict, Gone, NotFound, PreconditionFailed, ValidationProblem
+from app.core.timezones import local_date
 from app.entries.models import (
     Entry,
     EntryCreate,
@@ -28,12 +32,8 @@ from app.entries.models import (
     EntryReplace,
     Kind,
 )
-from app.errors import BadRequest, Conflict, Gone, NotFound, PreconditionFailed, ValidationProblem
 from app.goals.models import Goal
-from app.metrics import note_entry_created
 from app.sync.sequence import next_seq
-from app.timezones import local_date
-from app.writes import merge_patch, require_match
 
 MAX_FUTURE = timedelta(hours=24)
 TAG_SEPARATOR = "\x1f"

@@ -15,10 +15,10 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
+from app.core.timezones import zone
 from app.entries.models import EntryPublic
 from app.exchange.models import EXPORT_FORMAT_NAME, EXPORT_VERSION, ExportUser
 from app.goals.models import GoalPublic
-from app.timezones import zone
 
 CSV_COLUMNS = (
     "id",

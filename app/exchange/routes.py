@@ -8,12 +8,13 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
 
-from app.database import utcnow
-from app.deps import DatabaseDep, Principal, RequireScope, SessionDep, SettingsDep
-from app.errors import InsufficientScope, PayloadTooLarge, problem_responses
+from app.api.deps import DatabaseDep, Principal, RequireScope, SessionDep, SettingsDep
+from app.api.problems import problem_responses
+from app.core.database import utcnow
+from app.core.errors import InsufficientScope, PayloadTooLarge
+from app.core.timezones import zone
 from app.exchange import formats, service
 from app.exchange.models import ExportFormat, ImportReport
-from app.timezones import zone
 
 router = APIRouter(tags=["export and import"])
 

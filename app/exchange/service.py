@@ -21,10 +21,10 @@ from sqlmodel import Session, col, func, select
 
 from app.auth import service as auth_service
 from app.auth.models import User, UserUpdate
-from app.database import Database
+from app.core.database import Database
+from app.core.errors import ProblemError, ValidationProblem
 from app.entries import service as entries_service
 from app.entries.models import Entry, EntryCreate, EntryPublic, EntryReplace
-from app.errors import ProblemError, ValidationProblem
 from app.exchange import formats
 from app.exchange.models import EXPORT_FORMAT_NAME, EXPORT_VERSION, ExportFormat, ExportUser, ImportReport
 from app.goals import service as goals_service

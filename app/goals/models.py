@@ -11,8 +11,8 @@ from sqlalchemy import BigInteger, Index
 from sqlmodel import Field as SQLField
 from sqlmodel import SQLModel
 
-from app.database import UTCDateTime, new_id, utcnow
-from app.writes import WriteBody
+from app.api.bodies import WriteBody
+from app.core.database import UTCDateTime, new_id, utcnow
 
 Cadence = Literal["daily", "weekly"]
 GoalStatus = Literal["active", "archived"]

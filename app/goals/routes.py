@@ -8,12 +8,12 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Body, Header, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
 
-from app.deps import Principal, RequireScope, SessionDep
-from app.errors import problem_responses
+from app.api.bodies import etag, etag_matches, item_location
+from app.api.deps import Principal, RequireScope, SessionDep
+from app.api.problems import problem_responses
 from app.goals import service
 from app.goals.models import GoalCreate, GoalList, GoalPatch, GoalPublic, GoalReplace
 from app.sync.idempotent_route import IdempotentRoute
-from app.writes import etag, etag_matches, item_location
 
 router = APIRouter(prefix="/goals", tags=["goals"], route_class=IdempotentRoute)
 

@@ -8,13 +8,13 @@ from typing import Any, Literal
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
+from app.api.bodies import merge_patch, require_match
 from app.auth.models import User
-from app.database import utcnow
+from app.core.database import utcnow
+from app.core.errors import Conflict, Gone, NotFound, PreconditionFailed
 from app.entries.models import Entry, EntryGoal
-from app.errors import Conflict, Gone, NotFound, PreconditionFailed
 from app.goals.models import Goal, GoalCreate, GoalPatch, GoalPublic, GoalReplace
 from app.sync.sequence import next_seq
-from app.writes import merge_patch, require_match
 
 
 def to_public(goal: Goal) -> GoalPublic:

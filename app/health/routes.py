@@ -6,9 +6,9 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import SQLAlchemyError
 
-from app import metrics
-from app.deps import DatabaseDep, SettingsDep
-from app.schema import is_at_head
+from app.api.deps import DatabaseDep, SettingsDep
+from app.api.middleware import metrics
+from app.core.migrations import is_at_head
 
 router = APIRouter(tags=["operations"])
 

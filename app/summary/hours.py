@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Integer, case, cast, func, literal_column
 from sqlalchemy.sql.elements import ColumnElement
 
-from app.timezones import zone
+from app.core.timezones import zone
 
 # Offsets are listed from here on; earlier entries take the Python way.
 ERAS_BEGIN = datetime(1970, 1, 2, tzinfo=UTC)

@@ -8,10 +8,10 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.concurrency import run_in_threadpool
 
-from app.database import utcnow
-from app.dates import IsoDate
-from app.deps import Principal, RequireScope, SessionDep
-from app.errors import problem_responses
+from app.api.deps import Principal, RequireScope, SessionDep
+from app.api.problems import problem_responses
+from app.core.database import utcnow
+from app.core.dates import IsoDate
 from app.summary import service
 from app.summary.models import ExplainPublic, HeatmapPublic, SummaryPublic
 

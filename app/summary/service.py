@@ -13,9 +13,10 @@ from sqlalchemy.sql import Select
 from sqlmodel import Session, col, select
 
 from app.auth.models import User
-from app.database import UTCDateTime
+from app.core.database import UTCDateTime
+from app.core.errors import NotFound, ValidationProblem
+from app.core.timezones import today
 from app.entries.models import Entry, EntryGoal
-from app.errors import NotFound, ValidationProblem
 from app.goals.models import Goal
 from app.summary.cache import CountsSnapshot, counts_cache, summary_cache
 from app.summary.hours import ERAS_BEGIN, local_hour, offset_eras, postgres_local_hour, sqlite_local_hour
@@ -35,7 +36,6 @@ from app.summary.report import (
 )
 from app.summary.streaks import compute_streaks
 from app.sync.models import ChangeCounter
-from app.timezones import today
 
 EARLIEST_AS_OF = date(1970, 1, 1)
 AS_OF_MAX_AHEAD = timedelta(days=366)

@@ -17,8 +17,8 @@ from typing import Any
 from sqlalchemy import bindparam, delete, func, insert, select
 from sqlmodel import Session
 
-from app.database import table_of
-from app.errors import Conflict, IdempotencyKeyReuse, ValidationProblem
+from app.core.database import table_of
+from app.core.errors import Conflict, IdempotencyKeyReuse, ValidationProblem
 from app.sync.models import IdempotencyRecord
 
 HEADER = "Idempotency-Key"

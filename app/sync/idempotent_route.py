@@ -19,8 +19,8 @@ from fastapi.params import Depends as DependsParam
 from fastapi.routing import APIRoute
 from sqlmodel import Session
 
-from app.database import Database, utcnow
-from app.deps import CurrentPrincipal, SessionDep
+from app.api.deps import CurrentPrincipal, SessionDep
+from app.core.database import Database, utcnow
 from app.sync import idempotency
 from app.sync.sequence import lock_sequence
 

@@ -11,7 +11,7 @@ from sqlalchemy import JSON, BigInteger, Column, Text
 from sqlmodel import Field as SQLField
 from sqlmodel import SQLModel
 
-from app.database import UTCDateTime, utcnow
+from app.core.database import UTCDateTime, utcnow
 from app.entries.models import EntryPublic
 from app.goals.models import GoalPublic
 

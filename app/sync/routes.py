@@ -10,10 +10,11 @@ from pydantic_core import to_json
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from app.api.deps import CurrentPrincipal, DatabaseDep, Principal, RequireScope, SessionDep
+from app.api.problems import problem_body, problem_responses
 from app.auth.models import User
-from app.database import Database
-from app.deps import CurrentPrincipal, DatabaseDep, Principal, RequireScope, SessionDep
-from app.errors import Conflict, ProblemError, problem_body, problem_responses
+from app.core.database import Database
+from app.core.errors import Conflict, ProblemError
 from app.sync import service
 from app.sync.models import ChangesPage, PushOp, PushRequest, PushResponse, PushResult
 

@@ -7,7 +7,7 @@ import uuid
 from sqlalchemy import bindparam, select, update
 from sqlmodel import Session
 
-from app.database import table_of
+from app.core.database import table_of
 from app.sync.models import ChangeCounter
 
 COUNTERS = table_of(ChangeCounter)

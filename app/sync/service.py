@@ -17,18 +17,18 @@ from sqlalchemy import bindparam
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
+from app.api.bodies import etag
+from app.api.deps import Principal
 from app.auth.models import User
-from app.database import utcnow
-from app.deps import Principal
+from app.core.database import utcnow
+from app.core.errors import BadRequest, InsufficientScope, ValidationProblem
 from app.entries import service as entries_service
 from app.entries.models import Entry, EntryPatch, EntryReplace
-from app.errors import BadRequest, InsufficientScope, ValidationProblem
 from app.goals import service as goals_service
 from app.goals.models import Goal, GoalPatch, GoalReplace
 from app.sync import idempotency
 from app.sync.models import PushOp, PushResult
 from app.sync.sequence import lock_sequence
-from app.writes import etag
 
 WRITE_SCOPES = {"goal": "goals:write", "entry": "entries:write"}
 _CURSOR = re.compile(r"v1:(0|[1-9][0-9]{0,18})")

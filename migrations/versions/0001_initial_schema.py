@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 import sqlmodel
 
-import app.database
+import app.core.database
 from alembic import op
 
 
@@ -31,8 +31,8 @@ def upgrade() -> None:
     sa.Column('week_start', sqlmodel.sql.sqltypes.AutoString(length=6), nullable=False),
     sa.Column('grace_days', sa.Integer(), nullable=False),
     sa.Column('password_hash', sqlmodel.sql.sqltypes.AutoString(length=255), nullable=False),
-    sa.Column('created_at', app.database.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', app.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', app.core.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', app.core.database.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_users')),
     sa.UniqueConstraint('email', name=op.f('uq_users_email'))
     )
@@ -42,9 +42,9 @@ def upgrade() -> None:
     sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
     sa.Column('token_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('scopes', sa.JSON(), nullable=False),
-    sa.Column('created_at', app.database.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('expires_at', app.database.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('last_used_at', app.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', app.core.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', app.core.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('last_used_at', app.core.database.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_access_tokens_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_access_tokens')),
     sa.UniqueConstraint('token_hash', name=op.f('uq_access_tokens_token_hash'))
@@ -56,8 +56,8 @@ def upgrade() -> None:
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.Column('user_id', sa.Uuid(), nullable=False),
     sa.Column('token_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
-    sa.Column('created_at', app.database.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('expires_at', app.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', app.core.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', app.core.database.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_auth_sessions_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_auth_sessions')),
     sa.UniqueConstraint('token_hash', name=op.f('uq_auth_sessions_token_hash'))
@@ -74,7 +74,7 @@ def upgrade() -> None:
     op.create_table('entries',
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.Column('user_id', sa.Uuid(), nullable=False),
-    sa.Column('occurred_at', app.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('occurred_at', app.core.database.UTCDateTime(timezone=True), nullable=False),
     sa.Column('timezone', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('local_date', sa.Date(), nullable=False),
     sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
@@ -91,9 +91,9 @@ def upgrade() -> None:
     sa.Column('tag_keys', sa.Text(), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('seq', sa.BigInteger(), nullable=False),
-    sa.Column('created_at', app.database.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', app.database.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('deleted_at', app.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', app.core.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', app.core.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('deleted_at', app.core.database.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_entries_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_entries'))
     )
@@ -113,9 +113,9 @@ def upgrade() -> None:
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('seq', sa.BigInteger(), nullable=False),
-    sa.Column('created_at', app.database.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', app.database.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('deleted_at', app.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', app.core.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', app.core.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('deleted_at', app.core.database.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_goals_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_goals'))
     )
@@ -129,7 +129,7 @@ def upgrade() -> None:
     sa.Column('status_code', sa.Integer(), nullable=True),
     sa.Column('response_body', sa.Text(), nullable=True),
     sa.Column('response_headers', sa.JSON(), nullable=False),
-    sa.Column('created_at', app.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', app.core.database.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_idempotency_records_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('user_id', 'key', name=op.f('pk_idempotency_records'))
     )

@@ -6,8 +6,8 @@ from collections.abc import Callable
 
 from fastapi.testclient import TestClient
 
+from app.core.settings import Settings
 from app.main import create_app
-from app.settings import Settings
 from tests.factories import PASSWORD, bearer, make_entry, make_token, register
 
 

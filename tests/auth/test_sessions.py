@@ -13,13 +13,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlmodel import SQLModel
 
-import app.security
-from app.database import utcnow
+import app.core.passwords
+from app.core.database import utcnow
 from tests.factories import PASSWORD, bearer, make_entry, make_goal, make_token, register
 
 
 class Clock:
-    """Stands in for the request clock of ``app.deps``, so tests can move time forward."""
+    """Stands in for the request clock of ``app.api.deps``, so tests can move time forward."""
 
     def __init__(self) -> None:
         self.now = utcnow()
@@ -34,7 +34,7 @@ class Clock:
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     fake = Clock()
-    monkeypatch.setattr("app.deps.utcnow", fake)
+    monkeypatch.setattr("app.api.deps.utcnow", fake)
     return fake
 
 
@@ -133,17 +133,17 @@ def test_password_change_needs_the_current_password(client: TestClient) -> None:
 
 def test_unknown_email_costs_one_password_hash_check(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
     checked: list[str] = []
-    real_verify = app.security._password_hash.verify
+    real_verify = app.core.passwords._password_hash.verify
 
     def spy(password: str, password_hash: str) -> bool:
         checked.append(password_hash)
         result: bool = real_verify(password, password_hash)
         return result
 
-    monkeypatch.setattr(app.security._password_hash, "verify", spy)
+    monkeypatch.setattr(app.core.passwords._password_hash, "verify", spy)
     response = client.post("/api/v1/auth/login", json={"email": "nobody@example.org", "password": PASSWORD})
     assert response.status_code == 401
-    assert checked == [app.security._DUMMY_HASH]
+    assert checked == [app.core.passwords._DUMMY_HASH]
 
 
 def _rows(application: FastAPI) -> dict[str, list[dict[str, Any]]]:

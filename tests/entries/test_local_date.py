@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 import pytest
 from fastapi.testclient import TestClient
 
-from app.timezones import local_date
+from app.core.timezones import local_date
 from tests.factories import make_entry, register
 
 

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from app.core.settings import Settings
 from app.exchange import service
 from app.main import create_app
-from app.settings import Settings
 from tests.factories import bearer, make_entry, make_goal, make_token, register
 
 # Server-maintained bookkeeping that a new account's copy cannot share: it starts its own history.

@@ -12,10 +12,10 @@ from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from app.database import normalize_database_url
+from app.core.database import normalize_database_url
+from app.core.migrations import upgrade_to_head
+from app.core.settings import Settings
 from app.main import create_app
-from app.schema import upgrade_to_head
-from app.settings import Settings
 from tests.conftest import POSTGRES_URL
 from tests.factories import make_entry, register
 

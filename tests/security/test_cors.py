@@ -9,8 +9,8 @@ from fastapi.testclient import TestClient
 from httpx import Headers
 from pydantic import ValidationError
 
+from app.core.settings import Settings
 from app.main import create_app
-from app.settings import Settings
 from tests.factories import bearer, make_token, register
 
 ALLOWED = "https://journal.example"

@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, settings
 from schemathesis.generation import GenerationMode
 
-from app.deps import SESSION_COOKIE
+from app.api.deps import SESSION_COOKIE
 from tests.factories import make_entry, make_goal, make_token, register
 
 # Modest by default (two cores, the whole suite in minutes); raise it for a deeper run.

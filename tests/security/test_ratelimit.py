@@ -12,10 +12,10 @@ import pytest
 import redis
 from fastapi.testclient import TestClient
 
-from app.errors import RateLimited
+from app.core.errors import RateLimited
+from app.core.rate_limits import RateLimits
+from app.core.settings import Settings
 from app.main import create_app
-from app.ratelimit import RateLimits
-from app.settings import Settings
 from tests.factories import PASSWORD, bearer, make_token, register
 from tests.servers import start_server
 

@@ -10,9 +10,9 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from httpx import Headers
 
+from app.api.middleware.security_headers import CONTENT_SECURITY_POLICY
+from app.core.settings import Settings
 from app.main import create_app
-from app.security_headers import CONTENT_SECURITY_POLICY
-from app.settings import Settings
 from tests.factories import bearer, make_token, register
 
 

@@ -13,12 +13,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.auth.models import User
-from app.database import Database
+from app.core.database import Database
+from app.core.timezones import local_date
 from app.entries.models import KINDS, Entry, EntryGoal
 from app.goals.models import Goal
 from app.summary import service
 from app.summary.hours import offset_eras
-from app.timezones import local_date
 from tests.factories import make_entry, make_goal, register
 from tests.summary.naive import NaiveEntry, NaiveGoal, naive_summary
 

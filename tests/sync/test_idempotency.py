@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import select
 
-from app.database import Database, utcnow
+from app.core.database import Database, utcnow
 from app.sync import idempotency
 from app.sync.models import IdempotencyRecord
 from tests.factories import make_entry, make_goal, register

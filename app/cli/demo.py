@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from app.auth.models import User
-from app.database import Database
+from app.core.database import Database
+from app.core.timezones import zone
 from app.entries import service as entries_service
 from app.entries.models import Entry, EntryCreate
 from app.goals import service as goals_service
 from app.goals.models import Goal, GoalCreate
 from app.sync.sequence import lock_sequence
-from app.timezones import zone
 
 DEMO_SOURCE = "demo"
 BATCH = 100

@@ -12,13 +12,13 @@ from fastapi import Depends, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from sqlmodel import Session
 
+from app.api.middleware.write_gate import LoopSemaphore
 from app.auth import service as auth_service
 from app.auth.models import ALL_SCOPES, AccessToken, User
-from app.database import Database, utcnow
-from app.errors import CsrfRejected, Forbidden, InsufficientScope, Unauthorized
-from app.ratelimit import RateLimits
-from app.settings import Settings
-from app.writegate import LoopSemaphore
+from app.core.database import Database, utcnow
+from app.core.errors import CsrfRejected, Forbidden, InsufficientScope, Unauthorized
+from app.core.rate_limits import RateLimits
+from app.core.settings import Settings
 
 SESSION_COOKIE = "synclog_session"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -66,7 +66,7 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     A coroutine: opening a session does no I/O, so only its end (commit and close) takes a
     thread-pool hop, and on SQLite a read's not even that: ending a read transaction there
     does no I/O and never waits, so it ends on the event loop. Where the pool of connections
-    can run out, the request first waits for its turn on the event loop (``app.writegate``),
+    can run out, the request first waits for its turn on the event loop (``app.api.middleware.write_gate``),
     never in a thread.
     """
     outer: Session | None = getattr(request.state, "write_session", None)
@@ -169,7 +169,7 @@ def _side_write(request: Request, session: Session, database: Database) -> Itera
         yield session
 
 
-# The two ways to authenticate, as the OpenAPI document names them (``app.docs`` adds them to every
+# The two ways to authenticate, as the OpenAPI document names them (``app.api.docs`` adds them to every
 # route that signs in). They are not dependencies: each dependency costs every request some work.
 SECURITY_SCHEMES: dict[str, dict[str, str]] = {
     "personalAccessToken": {"type": "http", "scheme": "bearer", "description": "`Authorization: Bearer sl_pat_…`"},

@@ -16,7 +16,7 @@ from sqlalchemy.engine import Dialect, Engine, make_url
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, SQLModel, create_engine
 
-from app.settings import Settings
+from app.core.settings import Settings
 
 SQLModel.metadata.naming_convention = {
     "ix": "ix_%(column_0_label)s",

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from app.database import SQLITE_BUSY_TIMEOUT_MS
+from app.core.database import SQLITE_BUSY_TIMEOUT_MS
 
 POSTGRES_ADVICE = (
     "This database is PostgreSQL: back it up with its own tools, for example\n"

@@ -13,18 +13,18 @@ import click
 import uvicorn
 from sqlmodel import Session
 
+from app.api.middleware.logs import log_config
 from app.auth import service as auth_service
 from app.auth.models import ALL_SCOPES, TokenCreate, User
-from app.backup import BackupError, backup_sqlite
-from app.database import open_database, utcnow
-from app.demo import plan_demo as demo_plan
-from app.demo import write_demo
-from app.errors import Conflict, ProblemError
+from app.cli.backup import BackupError, backup_sqlite
+from app.cli.demo import plan_demo as demo_plan
+from app.cli.demo import write_demo
+from app.core.database import open_database, utcnow
+from app.core.errors import Conflict, ProblemError
+from app.core.migrations import upgrade_to_head
+from app.core.settings import load_settings
 from app.exchange import service as exchange_service
 from app.exchange.models import ExportFormat
-from app.logs import log_config
-from app.schema import upgrade_to_head
-from app.settings import load_settings
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

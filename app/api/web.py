@@ -15,7 +15,7 @@ from starlette.routing import Match, Mount
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
-from app.errors import problem_response
+from app.api.problems import problem_response
 
 API_PREFIX = "/api/"
 CANDIDATE_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")

@@ -1,8 +1,8 @@
-"""Problem details (RFC 9457): every failure Synclog answers carries a stable ``code``."""
+"""Problem details (RFC 9457): domain errors and framework refusals answered as ``application/problem+json``."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
 
@@ -14,85 +14,9 @@ from pydantic import ValidationError as ModelValidationError
 from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.core.errors import ProblemError
+
 PROBLEM_JSON = "application/problem+json"
-
-
-class ProblemError(Exception):
-    """A domain error with an HTTP status and a stable ``code``."""
-
-    status: int = 400
-    code: str = "bad_request"
-
-    def __init__(
-        self,
-        detail: str,
-        *,
-        extra: Mapping[str, Any] | None = None,
-        headers: Mapping[str, str] | None = None,
-    ) -> None:
-        super().__init__(detail)
-        self.detail = detail
-        self.extra = dict(extra or {})
-        self.headers = dict(headers or {})
-
-
-class BadRequest(ProblemError):
-    status, code = 400, "bad_request"
-
-
-class ValidationProblem(ProblemError):
-    status, code = 422, "validation_error"
-
-    def __init__(self, detail: str, *, errors: Sequence[Mapping[str, Any]] | None = None) -> None:
-        super().__init__(detail, extra={"errors": list(errors or [])})
-
-
-class Unauthorized(ProblemError):
-    status, code = 401, "unauthorized"
-
-
-class Forbidden(ProblemError):
-    status, code = 403, "forbidden"
-
-
-class InsufficientScope(ProblemError):
-    status, code = 403, "insufficient_scope"
-
-
-class CsrfRejected(ProblemError):
-    status, code = 403, "csrf"
-
-
-class NotFound(ProblemError):
-    status, code = 404, "not_found"
-
-
-class Gone(ProblemError):
-    status, code = 410, "gone"
-
-
-class Conflict(ProblemError):
-    status, code = 409, "conflict"
-
-
-class PreconditionFailed(ProblemError):
-    status, code = 412, "precondition_failed"
-
-
-class IdempotencyKeyReuse(ProblemError):
-    status, code = 422, "idempotency_key_reuse"
-
-
-class PayloadTooLarge(ProblemError):
-    status, code = 413, "payload_too_large"
-
-
-class RateLimited(ProblemError):
-    status, code = 429, "rate_limited"
-
-
-class Unavailable(ProblemError):
-    status, code = 503, "unavailable"
 
 
 class Problem(BaseModel):

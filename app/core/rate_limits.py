@@ -15,8 +15,8 @@ from limits import RateLimitItem, parse
 from limits.storage import Storage, storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
-from app.errors import RateLimited
-from app.settings import Settings
+from app.core.errors import RateLimited
+from app.core.settings import Settings
 
 FAILED_LOGINS_PER_EMAIL = parse("10 per 15 minutes")
 FAILED_LOGINS_PER_IP = parse("100 per 15 minutes")

@@ -11,7 +11,7 @@ from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.staticfiles import StaticFiles
 from swagger_ui_bundle import swagger_ui_path
 
-from app.deps import SECURITY_SCHEMES, get_principal
+from app.api.deps import SECURITY_SCHEMES, get_principal
 
 router = APIRouter(include_in_schema=False)
 

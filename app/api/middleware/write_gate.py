@@ -13,7 +13,7 @@ sleep. The body is read before queueing, so a slow upload never holds up other w
 The same trap waits in a connection pool that can run out (PostgreSQL's): requests that
 hold a connection wait for a thread while the threads wait for a connection. So on
 PostgreSQL a request also takes one of ``POSTGRESQL_SESSIONS`` turns (a ``LoopSemaphore``,
-taken in ``app.deps.get_session``) before it opens its database session; SQLite's pool
+taken in ``app.api.deps.get_session``) before it opens its database session; SQLite's pool
 never runs out.
 """
 
@@ -34,7 +34,7 @@ POSTGRESQL_WRITERS = 8
 SQLITE_THREADS = 8
 POSTGRESQL_THREADS = 24
 # Request sessions open at once on PostgreSQL: with the keyed writers' sessions (``POSTGRESQL_WRITERS``)
-# and a request's occasional second connection, under the pool's 30 connections (``app.database``).
+# and a request's occasional second connection, under the pool's 30 connections (``app.core.database``).
 POSTGRESQL_SESSIONS = 16
 
 

@@ -9,8 +9,8 @@ from typing import Any
 from fastapi import Request
 from pydantic import BaseModel, ConfigDict, model_validator
 
-from app.errors import PreconditionFailed
-from app.json_numbers import reject_booleans_as_numbers
+from app.core.errors import PreconditionFailed
+from app.core.json_numbers import reject_booleans_as_numbers
 
 READ_ONLY_FIELDS = ("id", "local_date", "source", "version", "created_at", "updated_at", "deleted_at", "seq")
 

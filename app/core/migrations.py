@@ -8,8 +8,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine
 
-from app.database import ensure_sqlite_directory, normalize_database_url
-from app.paths import migrations_dir
+from app.core.database import ensure_sqlite_directory, normalize_database_url
+from app.core.paths import migrations_dir
 
 
 def alembic_config(database_url: str) -> Config:
