@@ -14,9 +14,12 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+import click
 from sqlalchemy.engine import make_url
 
+from app.cli.progress import Progress
 from app.core.database import SQLITE_BUSY_TIMEOUT_MS
+from app.core.settings import load_settings
 
 POSTGRES_ADVICE = (
     "This database is PostgreSQL: back it up with its own tools, for example\n"
@@ -80,3 +83,24 @@ def backup_sqlite(database_url: str, destination: Path, *, overwrite: bool = Fal
         raise BackupError(f"The copy at {partial} failed PRAGMA integrity_check: {'; '.join(problems[:5])}")
     os.replace(partial, destination)
     return BackupResult(path=destination, size_bytes=destination.stat().st_size, pages=pages)
+
+
+@click.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace FILE if it exists.")
+def backup(file: Path, force: bool) -> None:
+    """Copy the live SQLite database to FILE (online backup API) and check the copy (PRAGMA integrity_check).
+
+    Restore: stop Synclog, replace the database file with the copy (remove any -wal and -shm files
+    beside it), start Synclog. PostgreSQL is backed up with pg_dump.
+    """
+    settings = load_settings()
+    progress = Progress("Backing up", 1)
+    try:
+        result = backup_sqlite(settings.database_url, file, overwrite=force)
+        progress.advance(1)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        progress.close()
+    click.echo(f"Backed up to {result.path} ({result.size_bytes} bytes); PRAGMA integrity_check: ok.")

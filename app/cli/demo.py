@@ -7,13 +7,21 @@ the command again adds nothing. Everything is written through the goal and entry
 from __future__ import annotations
 
 import random
+import secrets
+import sys
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+import click
+
+from app.auth import service as auth_service
 from app.auth.models import User
-from app.core.database import Database
+from app.cli.progress import Progress
+from app.core.database import Database, open_database, utcnow
+from app.core.migrations import upgrade_to_head
+from app.core.settings import load_settings
 from app.core.timezones import zone
 from app.entries import service as entries_service
 from app.entries.models import Entry, EntryCreate
@@ -146,3 +154,36 @@ def _user(user: User | None) -> User:
     if user is None:
         raise LookupError("The account disappeared while the demo was being written.")
     return user
+
+
+@click.command()
+@click.option("--email", required=True, help="The account to fill; created when missing.")
+@click.option("--password-stdin", is_flag=True, help="Password for a new account from standard input.")
+@click.option("--timezone", default="Europe/Lisbon", show_default=True, help="Home time zone of a new account.")
+@click.option("--seed", default=7, show_default=True, help="The same seed gives the same year.")
+def demo(email: str, password_stdin: bool, timezone: str, seed: int) -> None:
+    """Fill an account with a realistic year of synchronicities over several goals (running it again adds nothing)."""
+    settings = load_settings()
+    upgrade_to_head(settings.database_url)
+    database = open_database(settings)
+    try:
+        with database.write_transaction() as session:
+            account = auth_service.find_user_by_email(session, email=email)
+            if account is None:
+                password = sys.stdin.readline().rstrip("\n") if password_stdin else secrets.token_urlsafe(12)
+                account = auth_service.create_user(
+                    session, email=email, password=password, display_name="Demo", timezone=timezone
+                )
+                click.echo(
+                    f"Created account {account.email}" + ("." if password_stdin else f" with password {password}")
+                )
+            user_id, home = account.id, account.timezone
+        plan = plan_demo(user_id=user_id, home_timezone=home, today=utcnow().date(), seed=seed)
+        progress = Progress("Writing a year", len(plan.entries))
+        try:
+            goals, entries = write_demo(database, user_id=user_id, plan=plan, progress=progress.advance)
+        finally:
+            progress.close()
+    finally:
+        database.dispose()
+    click.echo(f"Demo data: {goals} goals and {entries} entries added for {email}.")

@@ -1,0 +1,89 @@
+"""``synclog export`` and ``synclog import``: one account's data out as JSON, CSV or Markdown, and back in."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO, TextIO
+
+import click
+from sqlmodel import Session
+
+from app.auth import service as auth_service
+from app.auth.models import User
+from app.cli.progress import Progress
+from app.core.database import open_database, utcnow
+from app.core.errors import ProblemError
+from app.core.settings import load_settings
+from app.exchange import service as exchange_service
+from app.exchange.models import ExportFormat
+
+
+def _account(session: Session, email: str) -> User:
+    found = auth_service.find_user_by_email(session, email=email)
+    if found is None:
+        raise click.ClickException(f"No account with the email {email}.")
+    return found
+
+
+@click.command("export")
+@click.option("--email", required=True, help="The account to export.")
+@click.option(
+    "--format", "export_format", type=click.Choice(["json", "csv", "markdown"]), default="json", show_default=True
+)
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write; stdout if absent."
+)
+def export_command(email: str, export_format: ExportFormat, output: Path | None) -> None:
+    """Export one account: JSON (complete, re-importable), CSV (one row per entry) or a Markdown journal."""
+    database = open_database(load_settings())
+    progress = Progress("Exporting")
+    try:
+        with exchange_service.snapshot(database) as session:
+            account = _account(session, email)
+            if output is not None:
+                progress = Progress("Exporting", exchange_service.count_entries(session, user_id=account.id))
+            chunks = exchange_service.render_export(
+                session, user=account, export_format=export_format, exported_at=utcnow(), progress=progress.advance
+            )
+            if output is None:
+                _write_all(sys.stdout, chunks)
+            else:
+                with output.open("w", encoding="utf-8", newline="") as target:
+                    _write_all(target, chunks)
+    finally:
+        progress.close()
+        database.dispose()
+    if output is not None:
+        click.echo(f"Wrote {output}.", err=True)
+
+
+def _write_all(target: TextIO, chunks: Iterator[str]) -> None:
+    for chunk in chunks:
+        target.write(chunk)
+
+
+@click.command("import")
+@click.option("--email", required=True, help="The account to import into.")
+@click.argument("file", type=click.File("rb"))
+def import_command(email: str, file: BinaryIO) -> None:
+    """Import a JSON export or a CSV into an account: idempotent by id, all or nothing."""
+    raw = file.read()
+    is_csv = file.name.lower().endswith(".csv") or exchange_service.looks_like_csv(raw)
+    database = open_database(load_settings())
+    progress = Progress("Importing")
+    try:
+        with database.write_transaction() as session:
+            account = _account(session, email)
+            report = exchange_service.import_file(
+                session, user=account, source="import", raw=raw, is_csv=is_csv, progress=progress.report
+            )
+    except ProblemError as exc:
+        raise click.ClickException(f"Nothing was imported. {exc.detail}") from exc
+    finally:
+        progress.close()
+        database.dispose()
+    click.echo(f"Settings: {report.settings}.")
+    for name, counts in (("Goals", report.goals), ("Entries", report.entries)):
+        click.echo(f"{name}: {counts.created} created, {counts.updated} updated, {counts.skipped} skipped.")
