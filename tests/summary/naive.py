@@ -14,6 +14,10 @@ from zoneinfo import ZoneInfo
 
 from app.summary.streaks import NO_STREAK, Streak, StreakRule
 
+Pause = tuple[date, date]  # start and end, both inclusive
+
+WEEK = 7
+
 
 def naive_period_start(day: date, rule: StreakRule) -> date:
     if rule.cadence == "daily":
@@ -24,70 +28,183 @@ def naive_period_start(day: date, rule: StreakRule) -> date:
     return date.fromordinal(day.toordinal() // 7 * 7)
 
 
+def naive_is_paused(day: date, kept: list[date], pauses: list[Pause]) -> bool:
+    """SPEC §6: a pause covers the day and the day has no qualifying entry."""
+    return any(start <= day <= end for start, end in pauses) and day not in kept
+
+
+def naive_period_days(period: date, rule: StreakRule) -> list[date]:
+    step = 1 if rule.cadence == "daily" else WEEK
+    return [period + timedelta(days=offset) for offset in range(step)]
+
+
+NaiveRun = tuple[date, date, int, int, int]  # start, end, length, grace_used, paused_days
+
+
+def naive_period_states(
+    kept: list[date], rule: StreakRule, pauses: list[Pause], first: date, today: date
+) -> list[tuple[date, str, int, int]]:
+    """(period, met | paused | unmet, count, paused days) for every period from ``first`` through ``today``."""
+    step = 1 if rule.cadence == "daily" else WEEK
+    states = []
+    period = first
+    while period <= today:
+        days = naive_period_days(period, rule)
+        count = sum(1 for day in kept if day in days)
+        paused = sum(1 for day in days if naive_is_paused(day, kept, pauses))
+        required = math.ceil(rule.target * (len(days) - paused) / len(days))
+        if paused == len(days):
+            state = "paused"
+        elif count >= required:
+            state = "met"
+        else:
+            state = "unmet"
+        states.append((period, state, count, paused))
+        period += timedelta(days=step)
+    return states
+
+
 def naive_streaks(
-    entry_days: list[date], rule: StreakRule, as_of: date
-) -> tuple[list[tuple[date, date, int, int]], Streak, Streak]:
-    """Walk every period from the first entry to as_of, one at a time."""
+    entry_days: list[date], rule: StreakRule, as_of: date, pauses: list[Pause] | None = None
+) -> tuple[list[NaiveRun], Streak, Streak, list[Streak], tuple[date, date, int, int]]:
+    """Walk every period from the first entry to as_of, one at a time: runs, current, longest, best, period."""
+    pauses = pauses or []
     kept = [day for day in entry_days if day <= as_of]
-    step = 1 if rule.cadence == "daily" else 7
+    step = 1 if rule.cadence == "daily" else WEEK
     today = naive_period_start(as_of, rule)
-    runs: list[tuple[date, date, int, int]] = []  # start, end, length, grace_used
+    runs: list[NaiveRun] = []
     if kept:
-        period = naive_period_start(min(kept), rule)
-        unmet_since_met = 0
+        unmet_since_met = paused_since_met = 0
         allowed_gap = rule.grace_days if rule.cadence == "daily" else 0
-        while period <= today:
-            count = sum(1 for day in kept if naive_period_start(day, rule) == period)
-            if count >= rule.target:
+        for period, state, _, paused in naive_period_states(
+            kept, rule, pauses, naive_period_start(min(kept), rule), today
+        ):
+            if state == "met":
                 if runs and unmet_since_met <= allowed_gap:
-                    start, _, length, grace = runs[-1]
+                    start, end, length, grace, paused_days = runs[-1]
                     runs[-1] = (
                         start,
                         period,
-                        length + unmet_since_met + 1,
+                        length + (period - end).days // step,
                         grace + unmet_since_met,
+                        paused_days + paused_since_met + paused,
                     )
                 else:
-                    runs.append((period, period, 1, 0))
-                unmet_since_met = 0
+                    runs.append((period, period, 1, 0, paused))
+                unmet_since_met = paused_since_met = 0
+            elif state == "paused":
+                paused_since_met += paused
             else:
                 unmet_since_met += 1
-            period += timedelta(days=step)
+                paused_since_met += paused
 
     current = NO_STREAK
     if runs:
-        start, end, length, grace = runs[-1]
-        periods_since = (today - end).days // step
+        start, end, length, grace, paused_days = runs[-1]
+        gap = 0
+        period = end + timedelta(days=step)
+        while period <= today:
+            days = naive_period_days(period, rule)
+            if not all(naive_is_paused(day, kept, pauses) for day in days):
+                gap += 1
+            period += timedelta(days=step)
+        today_skipped = all(naive_is_paused(day, kept, pauses) for day in naive_period_days(today, rule))
+        # Daily: within grace of today; weekly: this week is the one unskipped week since the run.
         reach = rule.grace_days + 1 if rule.cadence == "daily" else 1
-        if periods_since == 0:
-            current = Streak(length, start, end, "active", grace)
-        elif periods_since <= reach:
-            current = Streak(length, start, end, "at_risk", grace)
+        continues_today = 1 <= gap <= reach and (rule.cadence == "daily" or not today_skipped)
+        if gap == 0:
+            current = Streak(length, start, end, "active", grace, paused_days)
+        elif continues_today:
+            current = Streak(length, start, end, "at_risk", grace, paused_days)
 
-    longest = NO_STREAK
-    for index, (start, end, length, grace) in enumerate(runs):
-        if length >= longest.length:
-            is_current = index == len(runs) - 1 and current.status != "none"
-            status = current.status if is_current else "ended"
-            longest = Streak(length, start, end, status, grace)
-    return runs, current, longest
+    ranked: list[Streak] = []
+    for index, (start, end, length, grace, paused_days) in enumerate(runs):
+        is_current = index == len(runs) - 1 and current.status != "none"
+        ranked.append(Streak(length, start, end, current.status if is_current else "ended", grace, paused_days))
+    # Longest first; among equal lengths the latest first.
+    ranked.reverse()
+    ranked.sort(key=lambda streak: streak.length, reverse=True)
+    best = ranked[:5]
+    longest = best[0] if best else NO_STREAK
+
+    days = naive_period_days(today, rule)
+    paused_now = sum(1 for day in days if naive_is_paused(day, kept, pauses))
+    period_count = sum(1 for day in kept if day in days)
+    required = math.ceil(rule.target * (len(days) - paused_now) / len(days))
+    return runs, current, longest, best, (today, days[-1], period_count, required)
 
 
-def naive_momentum(entry_days: list[date], cadence: str, target: int, as_of: date) -> float:
-    """SPEC §6 word for word: every day, count every entry in the window again."""
-    kept = [day for day in entry_days if day <= as_of]
+def naive_score_days(
+    entry_days: list[date], cadence: str, target: int, last: date, pauses: list[Pause] | None = None
+) -> dict[date, float]:
+    """SPEC §6 word for word, each day's score from the first entry's day through ``last``."""
+    pauses = pauses or []
+    kept = [day for day in entry_days if day <= last]
     if not kept:
-        return 0.0
-    p = 1 if cadence == "daily" else 7
-    m = 0.5 ** (math.sqrt(target / p) / 13)
+        return {}
+    p = 1 if cadence == "daily" else WEEK
+    m = 0.5 ** (math.sqrt(min(target, p) / p) / 13)
+    window, needed = (1, target) if cadence == "daily" else (14, 2 * target)
+    scores: dict[date, float] = {}
     score = 0.0
-    day = min(kept)
-    while day <= as_of:
-        in_window = sum(1 for entry in kept if day - timedelta(days=p) < entry <= day)
-        c = min(1.0, in_window / target)
-        score = score * m + c * (1 - m)
+    first = min(kept)
+    day = first
+    while day <= last:
+        if not naive_is_paused(day, kept, pauses):
+            in_window = 0
+            seen = 0
+            back = day
+            while seen < window and back >= first:
+                if not naive_is_paused(back, kept, pauses):
+                    in_window += sum(1 for entry in kept if entry == back)
+                    seen += 1
+                back -= timedelta(days=1)
+            c = min(1.0, in_window / needed)
+            score = score * m + c * (1 - m)
+        scores[day] = score
         day += timedelta(days=1)
-    return round(score, 4)
+    return scores
+
+
+def naive_momentum(
+    entry_days: list[date], cadence: str, target: int, as_of: date, pauses: list[Pause] | None = None
+) -> float:
+    """The unrounded score on ``as_of``; 0 before the first entry."""
+    return naive_score_days(entry_days, cadence, target, as_of, pauses).get(as_of, 0.0)
+
+
+def naive_history(
+    entry_days: list[date],
+    cadence: str,
+    target: int,
+    first: date,
+    last: date,
+    bucket: str,
+    week_start: str,
+    pauses: list[Pause] | None = None,
+) -> list[tuple[date, date, float, int]]:
+    """(start, end, mean score, entries) per bucket, clipped to first..last."""
+    scores = naive_score_days(entry_days, cadence, target, last, pauses)
+    groups: dict[date, list[date]] = {}
+    day = first
+    while day <= last:
+        if bucket == "day":
+            key = day
+        elif bucket == "week":
+            key = naive_period_start(day, StreakRule("weekly", 1, 0, week_start))  # type: ignore[arg-type]
+        else:
+            key = date(day.year, day.month, 1)
+        groups.setdefault(key, []).append(day)
+        day += timedelta(days=1)
+    return [
+        (
+            days[0],
+            days[-1],
+            sum(scores.get(day, 0.0) for day in days) / len(days),
+            sum(1 for entry in entry_days if entry in days),
+        )
+        for days in groups.values()
+    ]
 
 
 @dataclass(frozen=True)
@@ -133,7 +250,7 @@ def naive_summary(
     live = [entry for entry in entries if not entry.deleted and entry.local_date <= as_of]
     days = [entry.local_date for entry in live]
     overall_rule = StreakRule("daily", 1, grace_days, week_start)  # type: ignore[arg-type]
-    _, current, longest = naive_streaks(days, overall_rule, as_of)
+    _, current, longest, _, _ = naive_streaks(days, overall_rule, as_of)
     kinds = [
         "thought_then_met",
         "shared_date",
@@ -152,7 +269,7 @@ def naive_summary(
             continue
         goal_days = [entry.local_date for entry in live if index in entry.goal_indexes]
         rule = StreakRule(goal.cadence, goal.target, grace_days, week_start)  # type: ignore[arg-type]
-        _, goal_current, goal_longest = naive_streaks(goal_days, rule, as_of)
+        _, goal_current, goal_longest, _, _ = naive_streaks(goal_days, rule, as_of)
         goal_bodies.append(
             {
                 "goal_id": goal_ids[index],
@@ -161,7 +278,7 @@ def naive_summary(
                 "target": goal.target,
                 "current": naive_streak_json(goal_current),
                 "longest": naive_streak_json(goal_longest),
-                "momentum": naive_momentum(goal_days, goal.cadence, goal.target, as_of),
+                "momentum": round(naive_momentum(goal_days, goal.cadence, goal.target, as_of), 4),
                 "entries": len(goal_days),
             }
         )
@@ -172,7 +289,7 @@ def naive_summary(
         "overall": {
             "current": naive_streak_json(current),
             "longest": naive_streak_json(longest),
-            "momentum": naive_momentum(days, "daily", 1, as_of),
+            "momentum": round(naive_momentum(days, "daily", 1, as_of), 4),
             "entries": len(live),
             "active_days": len(set(days)),
             "last_7_days": sum(1 for day in days if (as_of - day).days < 7),
