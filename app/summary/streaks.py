@@ -175,7 +175,8 @@ class SeriesDays:
             return cls.from_ordinals({day.toordinal(): n for day, n in counts.items()}, as_of, paused)
         per_day: dict[int, int] = {}
         for day, n in counts:
-            per_day[day.toordinal()] = per_day.get(day.toordinal(), 0) + n
+            if n > 0:
+                per_day[day.toordinal()] = per_day.get(day.toordinal(), 0) + n
         return cls.from_ordinals(per_day, as_of, paused)
 
     @classmethod
@@ -308,7 +309,8 @@ def _weekly_runs(days: SeriesDays, rule: StreakRule) -> RunList:
     runs: list[Run] = []
     first = 0
     for index, week in enumerate(met):
-        if index and paused.between(met[index - 1] + _WEEK, week - 1) == week - met[index - 1] - _WEEK:
+        between = week - met[index - 1] - _WEEK if index else -1
+        if between == 0 or (between > 0 and paused.between(week - between, week - 1) == between):
             continue
         if index:
             runs.append(_week_run(first, met[index - 1], paused))
