@@ -21,6 +21,9 @@ from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expec
 
 from tests.servers import Server, start_server
 
+REPO = Path(__file__).resolve().parents[2]
+WEB = REPO / "web"
+NODE_MODULES = REPO / "node_modules"
 CHROMIUM = Path(os.environ.get("SYNCLOG_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -48,6 +51,16 @@ def chromium_path() -> Path:
             pytest.fail(f"SYNCLOG_REQUIRE_BROWSER=1 but {reason}")
         pytest.skip(reason)
     return CHROMIUM
+
+
+def required_tool(path: Path | None, what: str) -> Path:
+    """A tool the Makefile installs (``npm ci``): missing, a test skips, or fails in CI (SYNCLOG_REQUIRE_BROWSER=1)."""
+    if path is not None and path.exists():
+        return path
+    reason = f"{what} is not installed (`npm ci` at the repository root installs it; Node.js from the system)"
+    if os.environ.get("SYNCLOG_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"SYNCLOG_REQUIRE_BROWSER=1 but {reason}")
+    pytest.skip(reason)
 
 
 @pytest.fixture(scope="session")
