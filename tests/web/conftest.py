@@ -195,7 +195,8 @@ NOTES = [
     "A colleague brought up sea kayaking, which I had been reading about all week.",
     "",
 ]
-KINDS = ["thought_then_met", "shared_interest", "shared_date", "number", "dream", "overheard", "timing", "other"]
+# The kinds a seeded year cycles through: a chosen few, in the order the screenshots show.
+SEED_KINDS = ["thought_then_met", "shared_interest", "shared_date", "number", "dream", "overheard", "timing", "other"]
 
 
 def seed_year(client: httpx.Client, days: int = 365, every: int = 3) -> dict[str, Any]:
@@ -221,7 +222,7 @@ def seed_year(client: httpx.Client, days: int = 365, every: int = 3) -> dict[str
         at = noon - timedelta(days=day) + timedelta(hours=(number * 5) % 9 - 4)
         body = {
             "occurred_at": at.isoformat(),
-            "kind": KINDS[number % len(KINDS)],
+            "kind": SEED_KINDS[number % len(SEED_KINDS)],
             "note": NOTES[number % len(NOTES)],
             "intensity": 1 + number % 5,
             "tags": ["sea"] if number % 4 == 0 else ["friends", "phone"] if number % 4 == 1 else [],

@@ -1,5 +1,5 @@
-"""The PWA's code keeps its shape: no import cycles, no function over ~80 lines, IndexedDB
-written from web/js/db.js alone, and the vendored idb equal to the pinned npm package.
+"""The PWA's code keeps its shape: no import cycles, pure merge rules, no function over ~80 lines,
+IndexedDB written from web/js/db.js alone, and the vendored idb equal to the pinned npm package.
 
 The outline of each file comes from TypeScript's parser (tests/web/js_outline.mjs), installed
 by ``npm ci``; without it these tests skip, except in CI (``SYNCLOG_REQUIRE_BROWSER=1``).
@@ -64,6 +64,10 @@ def test_no_module_imports_itself_through_others(outline: dict[Path, dict[str, A
     imports = {file: [Path(imported) for imported in item["imports"]] for file, item in outline.items()}
     cycles = [cycle for file in imports if (cycle := cycle_from(file, imports))]
     assert cycles == [], " → ".join(str(module.relative_to(WEB)) for module in cycles[0])
+
+
+def test_the_merge_rules_import_nothing(outline: dict[Path, dict[str, Any]]) -> None:
+    assert outline[WEB / "js" / "merge.js"]["imports"] == []
 
 
 def test_no_function_is_longer_than_a_screen(outline: dict[Path, dict[str, Any]]) -> None:
