@@ -6,7 +6,7 @@
  * VERSION is a digest of the SHELL files; tests/web/test_install.py says the new value.
  */
 
-const VERSION = 'synclog-shell-1c166ec2417d';
+const VERSION = 'synclog-shell-ec8137ee7f98';
 const SHELL = [
   '/',
   '/manifest.webmanifest',

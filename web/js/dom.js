@@ -90,8 +90,8 @@ const rendered = new WeakMap();
 
 /**
  * Keeps `parent`'s children in step with `items`, one element per key: elements of
- * items still there stay (with their focus and state) and are updated, new ones are
- * made, the others removed; `empty` is shown when there are no items.
+ * items still there stay (with their focus and state) and are updated when they changed,
+ * new ones are made and filled, the others removed; `empty` is shown when there are no items.
  * @template T
  * @param {Element} parent @param {T[]} items @param {import('./types.js').Keyed<T>} how @param {Element} [empty]
  */
@@ -103,8 +103,9 @@ export function renderList(parent, items, how, empty) {
     const key = how.key(item);
     const version = how.version?.(item);
     const kept = before.get(key);
-    if (kept && (version === undefined || version !== kept.version)) how.update(kept.element, item);
-    now.set(key, kept ? { element: kept.element, version } : { element: how.create(item), version });
+    const element = kept ? kept.element : how.create(item);
+    if (!kept || version === undefined || version !== kept.version) how.update(element, item);
+    now.set(key, { element, version });
   }
   const keep = new Set([...now.values()].map((row) => row.element));
   for (const child of [...parent.children]) if (!keep.has(child)) child.remove();

@@ -77,9 +77,9 @@ export interface Pulled {
 }
 
 /**
- * How a list renders its items by key (dom.js `renderList`): `create` makes an item's element,
- * `update` brings it up to date; `version`, when given, tells when an item changed, so an
- * unchanged item is left alone.
+ * How a list renders its items by key (dom.js `renderList`): `create` makes an item's element
+ * (the parts that last, such as its buttons), `update` fills it with the item, when it is new and
+ * when it changed; `version`, when given, tells when an item changed, so an unchanged one is left alone.
  */
 export interface Keyed<T> {
   key: (item: T) => string;

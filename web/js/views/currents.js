@@ -147,11 +147,7 @@ function goalStreaks() {
 const goalRow = {
   key: (goal) => goal.goal_id,
   version: (goal) => JSON.stringify(goal),
-  create(goal) {
-    const row = h('tr');
-    this.update(row, goal);
-    return row;
-  },
+  create: () => h('tr'),
   update(row, goal) {
     const unit = goal.cadence === 'daily' ? 'day' : 'week';
     replace(

@@ -6,6 +6,7 @@
 
 import { h, splitList } from '../dom.js';
 import { KINDS } from '../kinds.js';
+import { edit } from '../store.js';
 import { fromDatetimeLocal, rfc3339, toDatetimeLocal } from '../time.js';
 
 let counter = 0;
@@ -119,6 +120,26 @@ function readFields(element, prefix, controls, entry, goals, full) {
     values.occurred_at = rfc3339(new Date(entry.occurred_at), zone);
   }
   return values;
+}
+
+/**
+ * On submit, the form's fields are saved as an edit of the entry (one more outbox op);
+ * then `saved`, or `failed` with what went wrong.
+ * @param {HTMLElement} form @param {string} id @param {{read: () => Record<string, any>}} fields
+ * @param {import('../types.js').AppContext} ctx @param {() => void} saved @param {(message: string) => void} failed
+ */
+export function saveEditOnSubmit(form, id, fields, ctx, saved, failed) {
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const user = ctx.user();
+    if (!user) return;
+    try {
+      await edit('entry', id, fields.read(), user);
+      saved();
+    } catch (error) {
+      failed(error instanceof Error ? error.message : String(error));
+    }
+  });
 }
 
 /** A <datalist> of IANA zones for the time-zone fields, added once. */

@@ -172,7 +172,6 @@ function goalRows(ctx, startEditing) {
         remove: () => deleteGoal(goal.id, ctx),
       });
       const element = h('li', { class: 'goal' }, actions);
-      this.update(element, goal);
       return element;
     },
     update(element, goal) {

@@ -8,9 +8,8 @@ import { allGoals, entriesOn } from '../db.js';
 import { $, h, renderList, replace } from '../dom.js';
 import { notify, on } from '../events.js';
 import { kindLabel } from '../kinds.js';
-import { edit, logEntry } from '../store.js';
+import { logEntry } from '../store.js';
 import { clockTime, today } from '../time.js';
-import { entryFields } from './entryform.js';
 
 /** @typedef {import('../types.js').AppContext} AppContext */
 /** @typedef {{entry: any, isNew: boolean}} TodayItem */
@@ -19,11 +18,7 @@ import { entryFields } from './entryform.js';
 const todayRows = {
   key: (item) => item.entry.id,
   version: (item) => JSON.stringify([item.entry.occurred_at, item.entry.timezone, item.entry.note, item.entry.kind, item.isNew]),
-  create(item) {
-    const element = h('li');
-    this.update(element, item);
-    return element;
-  },
+  create: () => h('li'),
   update(element, { entry, isNew }) {
     element.className = isNew ? 'today-item is-new' : 'today-item';
     replace(
@@ -122,7 +117,8 @@ export function mountQuickLog(section, ctx) {
  * @param {any} entry @param {AppContext} ctx @param {() => void} saved
  */
 async function detailsForm(entry, ctx, saved) {
-  const goals = (await allGoals()).filter((goal) => goal.status !== 'archived');
+  // Loaded on the first tap, not with the shell: the button is all a start needs.
+  const [{ entryFields, saveEditOnSubmit }, goals] = await Promise.all([import('./entryform.js'), activeGoals()]);
   const fields = entryFields(entry, goals, { full: false });
   const form = h(
     'form',
@@ -131,16 +127,10 @@ async function detailsForm(entry, ctx, saved) {
     fields.element,
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Save details')),
   );
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    const user = ctx.user();
-    if (!user) return;
-    try {
-      await edit('entry', entry.id, fields.read(), user);
-      saved();
-    } catch (error) {
-      notify(error instanceof Error ? error.message : String(error), 'error');
-    }
-  });
+  saveEditOnSubmit(form, entry.id, fields, ctx, saved, (message) => notify(message, 'error'));
   return form;
+}
+
+async function activeGoals() {
+  return (await allGoals()).filter((goal) => goal.status !== 'archived');
 }

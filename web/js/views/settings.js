@@ -83,9 +83,7 @@ function heldCard() {
         h('button', { type: 'button', onclick: () => retryHeld(seq) }, 'Try again'),
         h('button', { type: 'button', class: 'danger', onclick: () => discardHeld(seq) }, 'Discard change'),
       );
-      const item = h('li', null, h('p'), actions);
-      this.update(item, op);
-      return item;
+      return h('li', null, h('p'), actions);
     },
     update(item, op) {
       /** @type {Element} */ (item.firstElementChild).textContent = heldText(op);
@@ -173,11 +171,7 @@ function tokensCard() {
   const rows = {
     key: (token) => token.id,
     version: (token) => JSON.stringify(token),
-    create(token) {
-      const item = h('li');
-      this.update(item, token);
-      return item;
-    },
+    create: () => h('li'),
     update(item, token) {
       const expires = token.expires_at ? `expires ${new Date(token.expires_at).toLocaleDateString()}` : 'never expires';
       replace(

@@ -9,9 +9,9 @@ import { allEntries, allGoals, allOps, readRecord } from '../db.js';
 import { field, h, renderList, replace } from '../dom.js';
 import { notify, on } from '../events.js';
 import { KINDS, kindLabel } from '../kinds.js';
-import { edit, remove } from '../store.js';
+import { remove } from '../store.js';
 import { clockTime, longDate } from '../time.js';
-import { ensureTimeZoneList, entryFields } from './entryform.js';
+import { ensureTimeZoneList, entryFields, saveEditOnSubmit } from './entryform.js';
 
 const PAGE = 100;
 
@@ -192,16 +192,13 @@ function byDay(items) {
 function dayRows(entries) {
   return {
     key: (day) => day.date,
-    create(day) {
-      const section = h(
+    create: (day) =>
+      h(
         'section',
         { class: 'day', 'aria-labelledby': `day-${day.date}` },
         h('h2', { id: `day-${day.date}` }, h('time', { datetime: day.date }, longDate(day.date))),
         h('ol', { class: 'day-entries' }),
-      );
-      this.update(section, day);
-      return section;
-    },
+      ),
     update: (section, day) => renderList(/** @type {Element} */ (section.querySelector('ol')), day.items, entries),
   };
 }
@@ -218,9 +215,7 @@ function entryRows(actions) {
     create(item) {
       const headingId = `entry-${item.entry.id}`;
       const article = h('article', { class: 'entry', 'aria-labelledby': headingId }, entryActions(item.entry.id, headingId, actions));
-      const element = h('li', { dataset: { testid: 'timeline-entry', id: item.entry.id } }, article);
-      this.update(element, item);
-      return element;
+      return h('li', { dataset: { testid: 'timeline-entry', id: item.entry.id } }, article);
     },
     update(element, item) {
       const article = /** @type {Element} */ (element.querySelector('article'));
@@ -316,17 +311,7 @@ async function openEditor(dialog, id, opener, ctx) {
     message,
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Save'), h('button', { type: 'button', value: 'cancel', onclick: () => dialog.close() }, 'Cancel')),
   );
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    const user = ctx.user();
-    if (!user) return;
-    try {
-      await edit('entry', entry.id, fields.read(), user);
-      dialog.close();
-    } catch (error) {
-      message.textContent = error instanceof Error ? error.message : String(error);
-    }
-  });
+  saveEditOnSubmit(form, entry.id, fields, ctx, () => dialog.close(), (text) => (message.textContent = text));
   replace(dialog, form);
   dialog.addEventListener('close', () => opener.isConnected && opener.focus(), { once: true });
   dialog.showModal();
