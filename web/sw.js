@@ -6,7 +6,7 @@
  * VERSION is a digest of the SHELL files; tests/web/test_install.py says the new value.
  */
 
-const VERSION = 'synclog-shell-ec8137ee7f98';
+const VERSION = 'synclog-shell-8005c76fd1ab';
 const SHELL = [
   '/',
   '/manifest.webmanifest',

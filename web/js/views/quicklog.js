@@ -83,20 +83,6 @@ export function mountQuickLog(section, ctx) {
     renderList(todayList, items, todayRows, h('li', { class: 'empty' }, 'Nothing yet today.'));
   }
 
-  /** `?action=quick-log` and the share target: the button gets focus, shared text waits as the note. */
-  function takeLaunch() {
-    const launch = sessionStorage.getItem('synclog-launch');
-    if (!launch) return false;
-    sessionStorage.removeItem('synclog-launch');
-    const { shared: text } = JSON.parse(launch);
-    if (text) {
-      shared = text;
-      shareNote.textContent = `The shared text will be saved as the note: “${text.slice(0, 140)}”`;
-      shareNote.hidden = false;
-    }
-    return true;
-  }
-
   on('data', () => {
     if (!section.hidden) void renderToday();
   });
@@ -106,10 +92,26 @@ export function mountQuickLog(section, ctx) {
     /** @param {boolean} focus */
     async show(focus) {
       const launched = takeLaunch();
+      if (launched?.shared) {
+        shared = launched.shared;
+        shareNote.textContent = `The shared text will be saved as the note: “${shared.slice(0, 140)}”`;
+        shareNote.hidden = false;
+      }
       await renderToday();
-      if (focus || launched) button.focus();
+      if (focus || launched) button.focus(); // the shortcut and the share target open on the button
     },
   };
+}
+
+/**
+ * `?action=quick-log` or the share target opened this start (app.js keeps what they brought).
+ * @returns {{shared?: string} | null}
+ */
+function takeLaunch() {
+  const launch = sessionStorage.getItem('synclog-launch');
+  if (!launch) return null;
+  sessionStorage.removeItem('synclog-launch');
+  return JSON.parse(launch);
 }
 
 /**
