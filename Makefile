@@ -15,6 +15,13 @@ $(VENV)/.dev: $(BIN)/synclog
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
+# The JavaScript dev tools pinned in package-lock.json (TypeScript for the PWA's type-check, idb
+# behind web/vendor/idb); npm writes node_modules/.package-lock.json on every install.
+NODE_TOOLS := node_modules/.package-lock.json
+
+$(NODE_TOOLS): package.json package-lock.json
+	npm ci --no-audit --no-fund
+
 run: $(BIN)/synclog
 	$(BIN)/synclog serve
 
@@ -32,11 +39,15 @@ lint: $(VENV)/.dev
 		echo "pip-audit: the vulnerability service is unreachable; dependencies were not audited"; \
 	elif [ $$status -ne 0 ]; then exit $$status; fi
 
-test: $(VENV)/.dev lint
+typecheck: $(NODE_TOOLS)
+	node_modules/.bin/tsc -p web/jsconfig.json
+	node_modules/.bin/tsc -p web/jsconfig.sw.json
+
+test: $(VENV)/.dev $(NODE_TOOLS) lint
 	$(BIN)/python -m pytest
 
 bench: $(VENV)/.dev
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV)
+	rm -rf $(VENV) node_modules

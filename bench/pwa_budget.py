@@ -71,7 +71,7 @@ def shell_files() -> list[Path]:
 
 
 def precached_files() -> list[Path]:
-    files = [WEB / "index.html", WEB / "sw.js", *WEB.glob("css/*.css"), *WEB.glob("js/**/*.js")]
+    files = [WEB / "index.html", WEB / "sw.js", *WEB.glob("css/*.css"), *WEB.glob("*/**/*.js")]  # js/ and vendor/
     return sorted(path for path in files if path.is_file())
 
 

@@ -6,7 +6,7 @@
  * VERSION is a digest of the SHELL files; tests/web/test_install.py says the new value.
  */
 
-const VERSION = 'synclog-shell-97975f57081d';
+const VERSION = 'synclog-shell-8005c76fd1ab';
 const SHELL = [
   '/',
   '/manifest.webmanifest',
@@ -16,6 +16,8 @@ const SHELL = [
   '/js/db.js',
   '/js/dom.js',
   '/js/events.js',
+  '/js/kinds.js',
+  '/js/merge.js',
   '/js/outbox.js',
   '/js/pull.js',
   '/js/store.js',
@@ -27,6 +29,7 @@ const SHELL = [
   '/js/views/settings.js',
   '/js/views/signin.js',
   '/js/views/timeline.js',
+  '/vendor/idb/index.js',
   '/icons/icon-192.png',
   '/icons/icon-512.png',
   '/icons/maskable-512.png',

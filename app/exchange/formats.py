@@ -16,6 +16,7 @@ from datetime import date, datetime
 from typing import Any
 
 from app.core.timezones import zone
+from app.entries.kinds import kind_label
 from app.entries.models import EntryPublic
 from app.exchange.models import EXPORT_FORMAT_NAME, EXPORT_VERSION, ExportUser
 from app.goals.models import GoalPublic
@@ -44,18 +45,6 @@ CSV_COLUMNS = (
 LIST_SEPARATOR = "; "
 MEDIA_TYPES = {"json": "application/json", "csv": "text/csv; charset=utf-8", "markdown": "text/markdown; charset=utf-8"}
 EXTENSIONS = {"json": "json", "csv": "csv", "markdown": "md"}
-KIND_LABELS = {
-    "thought_then_met": "Thought of them, then met",
-    "shared_date": "A shared date",
-    "shared_interest": "A shared interest",
-    "number": "A number",
-    "name_or_word": "A name or word",
-    "dream": "A dream",
-    "overheard": "Overheard",
-    "symbol": "A symbol",
-    "timing": "Timing",
-    "other": "A synchronicity",
-}
 
 EntryPages = Iterable[Sequence[EntryPublic]]
 
@@ -139,7 +128,7 @@ def _entry_markdown(entry: EntryPublic, titles: Mapping[Any, str], home_timezone
     when = wall_clock.strftime("%H:%M")
     if entry.timezone != home_timezone:
         when += f" ({entry.timezone})"
-    lines = [f"### {when} · {KIND_LABELS.get(entry.kind, entry.kind)} · intensity {entry.intensity}/5", ""]
+    lines = [f"### {when} · {kind_label(entry.kind)} · intensity {entry.intensity}/5", ""]
     if entry.note:
         lines += [_text_block(entry.note), ""]
     if entry.meaning:

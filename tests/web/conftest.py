@@ -21,6 +21,9 @@ from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expec
 
 from tests.servers import Server, start_server
 
+REPO = Path(__file__).resolve().parents[2]
+WEB = REPO / "web"
+NODE_MODULES = REPO / "node_modules"
 CHROMIUM = Path(os.environ.get("SYNCLOG_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -48,6 +51,16 @@ def chromium_path() -> Path:
             pytest.fail(f"SYNCLOG_REQUIRE_BROWSER=1 but {reason}")
         pytest.skip(reason)
     return CHROMIUM
+
+
+def required_tool(path: Path | None, what: str) -> Path:
+    """A tool the Makefile installs (``npm ci``): missing, a test skips, or fails in CI (SYNCLOG_REQUIRE_BROWSER=1)."""
+    if path is not None and path.exists():
+        return path
+    reason = f"{what} is not installed (`npm ci` at the repository root installs it; Node.js from the system)"
+    if os.environ.get("SYNCLOG_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"SYNCLOG_REQUIRE_BROWSER=1 but {reason}")
+    pytest.skip(reason)
 
 
 @pytest.fixture(scope="session")
@@ -182,7 +195,8 @@ NOTES = [
     "A colleague brought up sea kayaking, which I had been reading about all week.",
     "",
 ]
-KINDS = ["thought_then_met", "shared_interest", "shared_date", "number", "dream", "overheard", "timing", "other"]
+# The kinds a seeded year cycles through: a chosen few, in the order the screenshots show.
+SEED_KINDS = ["thought_then_met", "shared_interest", "shared_date", "number", "dream", "overheard", "timing", "other"]
 
 
 def seed_year(client: httpx.Client, days: int = 365, every: int = 3) -> dict[str, Any]:
@@ -208,7 +222,7 @@ def seed_year(client: httpx.Client, days: int = 365, every: int = 3) -> dict[str
         at = noon - timedelta(days=day) + timedelta(hours=(number * 5) % 9 - 4)
         body = {
             "occurred_at": at.isoformat(),
-            "kind": KINDS[number % len(KINDS)],
+            "kind": SEED_KINDS[number % len(SEED_KINDS)],
             "note": NOTES[number % len(NOTES)],
             "intensity": 1 + number % 5,
             "tags": ["sea"] if number % 4 == 0 else ["friends", "phone"] if number % 4 == 1 else [],

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 
 import httpx
 from playwright.sync_api import BrowserContext, Page, Request, Route, expect
@@ -17,23 +19,36 @@ def log_one(page: Page) -> None:
     page.get_by_role("button", name=LOG).click()
 
 
-def test_lost_response_and_three_503s_end_with_one_entry(
+IN_THE_BACKGROUND = """
+// The once-a-minute sync of a visible page stays quiet, so every attempt below is a retry.
+Object.defineProperty(Document.prototype, 'visibilityState', { configurable: true, get: () => 'hidden' });
+"""
+RETRY_SCHEDULE_MS = [1000, 2000, 4000, 8000, 16_000, 30_000, 30_000]  # SPEC §7: within 2 s, doubling, at most 30 s
+CLOCK_STEP_MS = 1000
+
+
+def test_lost_response_and_503s_are_retried_on_the_backoff_schedule_and_end_with_one_entry(
     new_context: Callable[..., BrowserContext], other_device: Callable[[str], httpx.Client]
 ) -> None:
     # Playwright routes only requests the page itself sends, not those passed through a service worker.
-    page = new_context(service_workers="block").new_page()
+    context = new_context(service_workers="block")
+    context.add_init_script(IN_THE_BACKGROUND)
+    page = context.new_page()
+    page.clock.install()  # fake timers: the backoff's 91 s pass in as many steps, not in real time
     email = sign_up(page)
     answers: list[str] = []
+    sent_at: list[int] = []
 
     def flaky(route: Route) -> None:
         if route.request.method != "PUT":
             route.continue_()
             return
+        sent_at.append(page.evaluate("Date.now()"))  # the page's (fake) clock stands still between steps
         if not answers:
             route.fetch()  # the server stores the entry; its answer never arrives
             answers.append("lost")
             route.abort("connectionreset")
-        elif len(answers) <= 3:
+        elif len(answers) < len(RETRY_SCHEDULE_MS):
             answers.append("503")
             problem = {"type": "about:blank", "title": "Service Unavailable", "status": 503, "code": "unavailable"}
             route.fulfill(status=503, content_type="application/problem+json", body=json.dumps(problem))
@@ -42,10 +57,17 @@ def test_lost_response_and_three_503s_end_with_one_entry(
             route.continue_()
 
     page.route("**/api/v1/entries/*", flaky)
+    idle = expect(page.locator("html"))
+    idle.to_have_attribute("data-sync", "idle")
+    page.clock.pause_at(datetime.now(UTC) + timedelta(seconds=1))
     log_one(page)
-    eventually(page, lambda: len(answers) == 5, timeout=40, what="five attempts")
+    eventually(page, lambda: len(answers) == 1, what="the first attempt")
+    while len(answers) <= len(RETRY_SCHEDULE_MS):
+        idle.to_have_attribute("data-sync", "idle")  # the failure is handled and its retry scheduled
+        page.clock.run_for(CLOCK_STEP_MS)
     pending(page).to_have_text("0")
-    assert answers == ["lost", "503", "503", "503", "passed"]
+    assert answers == ["lost", *["503"] * (len(RETRY_SCHEDULE_MS) - 1), "passed"]
+    assert [later - earlier for earlier, later in itertools.pairwise(sent_at)] == RETRY_SCHEDULE_MS
     assert len(server_entries(other_device(email))) == 1
 
 

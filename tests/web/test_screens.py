@@ -86,6 +86,25 @@ def test_edit_and_delete_from_the_timeline_reach_the_server(
     pending(page).to_have_text("0")
 
 
+def test_a_change_pulled_into_the_timeline_leaves_the_other_entries_and_focus_in_place(
+    page: Page, other_device: Callable[[str], httpx.Client]
+) -> None:
+    email = sign_up(page)
+    desk = other_device(email)
+    [older] = log_and_sync(page, desk, 1)
+    log_and_sync(page, desk, 2)
+    go(page, "Timeline")
+    entries = page.get_by_test_id("timeline-entry")
+    expect(entries).to_have_count(2)
+    entries.first.get_by_role("button", name="Edit").focus()
+    page.evaluate("document.activeElement.__kept = true")  # an element rebuilt and refocused would lose it
+
+    assert desk.patch(f"/entries/{older['id']}", json={"note": "Changed on the desk"}).status_code == 200
+    page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
+    expect(entries.last).to_contain_text("Changed on the desk")
+    assert page.evaluate("document.activeElement.__kept === true")
+
+
 def test_deletion_elsewhere_is_pulled_and_told(page: Page, other_device: Callable[[str], httpx.Client]) -> None:
     email = sign_up(page)
     desk = other_device(email)

@@ -5,20 +5,15 @@
  */
 
 import * as api from './api.js';
-import { synclogDB } from './db.js';
+import { allOps, clearAll, readMeta, saveUser } from './db.js';
 import { emit, notify, on } from './events.js';
-import { allOps, setAfterDrain, setSignedIn, startDraining, sync } from './outbox.js';
-import { pull } from './pull.js';
+import { setAfterDrain, setSignedIn, startDraining, sync } from './outbox.js';
 import { mountQuickLog } from './views/quicklog.js';
-import { mountSignIn } from './views/signin.js';
 import { $ } from './dom.js';
 
-/** @typedef {import('./store.js').User} User */
-/** @typedef {{show: (focus: boolean) => void | Promise<void>}} View */
-/**
- * @typedef {{user: () => User | undefined, setUser: (user: User) => Promise<void>,
- *   signOut: () => Promise<void>, navigate: (route: string) => void}} AppContext
- */
+/** @typedef {import('./types.js').User} User */
+/** @typedef {import('./types.js').View} View */
+/** @typedef {import('./types.js').AppContext} AppContext */
 
 const ROUTES = ['log', 'timeline', 'goals', 'currents', 'settings'];
 const TITLES = /** @type {Record<string, string>} */ ({
@@ -74,11 +69,11 @@ async function boot() {
     }
   });
   window.addEventListener('hashchange', () => void route(true));
-  setAfterDrain(pull);
+  // Loaded on first use, like the screens: a start shows the quick log before anything is pulled.
+  setAfterDrain(async () => (await import('./pull.js')).pull());
   captureLaunchParameters();
 
-  const db = await synclogDB();
-  state.user = await db.get('meta', 'user');
+  state.user = await readMeta('user');
   await renderPending();
   if (state.user) {
     state.signedIn = true;
@@ -89,7 +84,7 @@ async function boot() {
       await setUser(await api.me());
       enterApp();
     } catch {
-      showSignIn();
+      await showSignIn();
     }
   }
   document.documentElement.dataset.ready = 'true';
@@ -147,8 +142,7 @@ async function refreshUser() {
 }
 
 async function reloadUser() {
-  const db = await synclogDB();
-  state.user = await db.get('meta', 'user');
+  state.user = await readMeta('user');
 }
 
 /**
@@ -156,14 +150,7 @@ async function reloadUser() {
  * @param {User} user
  */
 async function setUser(user) {
-  const db = await synclogDB();
-  const previous = /** @type {User | undefined} */ (await db.get('meta', 'user'));
-  const tx = db.transaction(['goals', 'entries', 'outbox', 'meta'], 'readwrite');
-  if (previous && previous.id !== user.id) {
-    for (const store of ['goals', 'entries', 'outbox', 'meta']) tx.store(store).clear();
-  }
-  tx.store('meta').put(user, 'user');
-  await tx.done;
+  await saveUser(user);
   state.user = user;
   const wasSignedIn = state.signedIn;
   state.signedIn = true;
@@ -176,7 +163,7 @@ async function setUser(user) {
 function sessionEnded() {
   if (!state.signedIn) return;
   state.signedIn = false;
-  showSignIn(true);
+  void showSignIn(true);
 }
 
 async function signOut() {
@@ -185,30 +172,26 @@ async function signOut() {
   } catch {
     // Offline or already signed out: forgetting the local copy is what matters here.
   }
-  const db = await synclogDB();
-  const tx = db.transaction(['goals', 'entries', 'outbox', 'meta'], 'readwrite');
-  for (const store of ['goals', 'entries', 'outbox', 'meta']) tx.store(store).clear();
-  await tx.done;
+  await clearAll();
   state.user = undefined;
   state.signedIn = false;
   emit('outbox');
   emit('data', { cleared: true });
-  showSignIn();
+  await showSignIn();
 }
 
 /** @param {boolean} [sessionExpired] */
-function showSignIn(sessionExpired = false) {
+async function showSignIn(sessionExpired = false) {
   $('.app-nav').hidden = true;
-  const section = $('#view-signin');
   let view = state.views.get('signin');
   if (!view) {
-    view = mountSignIn(section, ctx, async () => {
-      enterApp();
-    });
+    // Most starts are signed in, so the sign-in screen is not part of the shell either.
+    const { mountSignIn } = await import('./views/signin.js');
+    view = state.views.get('signin') || mountSignIn($('#view-signin'), ctx, async () => enterApp());
     state.views.set('signin', view);
   }
   showSection('signin');
-  void /** @type {any} */ (view).show(false, sessionExpired);
+  await /** @type {any} */ (view).show(false, sessionExpired);
 }
 
 /** @param {string} name */

@@ -1,165 +1,329 @@
 // @ts-check
 /**
- * A thin promise wrapper over IndexedDB in the shape of jakearchibald/idb, plus the
- * Synclog schema: goals, entries, the outbox and a small key-value `meta` store.
+ * The Synclog database on this device, through idb (web/vendor/idb): the schema, the reads
+ * the screens make and every write, each write one transaction. No other module touches
+ * IndexedDB, so "a record and its outbox op change together" holds in this file alone.
+ * What a write stores is decided by the pure rules of merge.js.
  */
+
+import { openDB } from '../vendor/idb/index.js';
+import { notify } from './events.js';
+import { afterAnswer, pulledChange, rebased } from './merge.js';
 
 export const DB_NAME = 'synclog';
 export const DB_VERSION = 1;
 
-/**
- * @template T
- * @param {IDBRequest<T>} request
- * @returns {Promise<T>}
- */
-export function promisify(request) {
-  return new Promise((resolve, reject) => {
-    request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(request.error);
-  });
-}
+/** @typedef {import('./types.js').RecordType} RecordType */
+/** @typedef {import('./types.js').Stored} Stored */
+/** @typedef {import('./types.js').Op} Op */
+/** @typedef {import('./types.js').Change} Change */
+/** @typedef {import('./types.js').StoreName} StoreName */
+/** @typedef {import('./types.js').Track} Track */
 
-/** An object store whose requests return promises. */
-export class Store {
-  /** @param {IDBObjectStore} store */
-  constructor(store) {
-    this.raw = store;
-  }
-  /** @param {IDBValidKey} key @returns {Promise<any>} */
-  get(key) {
-    return promisify(this.raw.get(key));
-  }
-  /** @param {IDBValidKey | IDBKeyRange} [query] @returns {Promise<any[]>} */
-  getAll(query) {
-    return promisify(this.raw.getAll(query));
-  }
-  /** @param {string} index @param {IDBValidKey | IDBKeyRange} [query] @returns {Promise<any[]>} */
-  getAllFromIndex(index, query) {
-    return promisify(this.raw.index(index).getAll(query));
-  }
-  /** @param {any} value @param {IDBValidKey} [key] @returns {Promise<IDBValidKey>} */
-  put(value, key) {
-    return promisify(this.raw.put(value, key));
-  }
-  /** @param {IDBValidKey | IDBKeyRange} key @returns {Promise<undefined>} */
-  delete(key) {
-    return promisify(this.raw.delete(key));
-  }
-  /** @returns {Promise<undefined>} */
-  clear() {
-    return promisify(this.raw.clear());
-  }
-  /** @returns {Promise<number>} */
-  count() {
-    return promisify(this.raw.count());
-  }
-}
+/** @type {StoreName[]} */
+const ALL_STORES = ['goals', 'entries', 'outbox', 'meta'];
+/** @type {IDBTransactionOptions} */
+const STRICT = { durability: 'strict' };
 
-/** A transaction with `done`, which settles when it commits or aborts. */
-export class Tx {
-  /** @param {IDBTransaction} tx */
-  constructor(tx) {
-    this.raw = tx;
-    /** @type {Promise<void>} */
-    this.done = new Promise((resolve, reject) => {
-      tx.oncomplete = () => resolve();
-      tx.onerror = () => reject(tx.error);
-      tx.onabort = () => reject(tx.error || new DOMException('Transaction aborted', 'AbortError'));
-    });
-  }
-  /** @param {string} name */
-  store(name) {
-    return new Store(this.raw.objectStore(name));
-  }
-  abort() {
-    this.raw.abort();
-  }
-}
+/** @param {RecordType} type @returns {'goals' | 'entries'} */
+const storeOf = (type) => (type === 'goal' ? 'goals' : 'entries');
 
-/** A database handle with one-shot helpers that each run in their own transaction. */
-export class Database {
-  /** @param {IDBDatabase} db */
-  constructor(db) {
-    this.raw = db;
-  }
-  /** @param {string | string[]} stores @param {IDBTransactionMode} [mode] */
-  transaction(stores, mode = 'readonly') {
-    return new Tx(this.raw.transaction(stores, mode, { durability: 'strict' }));
-  }
-  /** @param {string} store @param {IDBValidKey} key */
-  async get(store, key) {
-    return this.transaction(store).store(store).get(key);
-  }
-  /** @param {string} store @param {IDBValidKey | IDBKeyRange} [query] */
-  async getAll(store, query) {
-    return this.transaction(store).store(store).getAll(query);
-  }
-  /** @param {string} store @param {string} index @param {IDBValidKey | IDBKeyRange} [query] */
-  async getAllFromIndex(store, index, query) {
-    return this.transaction(store).store(store).getAllFromIndex(index, query);
-  }
-  /** @param {string} store @param {any} value @param {IDBValidKey} [key] */
-  async put(store, value, key) {
-    const tx = this.transaction(store, 'readwrite');
-    const result = tx.store(store).put(value, key);
-    await tx.done;
-    return result;
-  }
-  /** @param {string} store @param {IDBValidKey} key */
-  async delete(store, key) {
-    const tx = this.transaction(store, 'readwrite');
-    tx.store(store).delete(key);
-    await tx.done;
-  }
-  /** @param {string} store */
-  async count(store) {
-    return this.transaction(store).store(store).count();
-  }
-  close() {
-    this.raw.close();
-  }
-}
-
-/**
- * @param {string} name
- * @param {number} version
- * @param {(db: IDBDatabase, oldVersion: number, tx: IDBTransaction) => void} upgrade
- * @returns {Promise<Database>}
- */
-export function openDB(name, version, upgrade) {
-  return new Promise((resolve, reject) => {
-    const request = indexedDB.open(name, version);
-    request.onupgradeneeded = (event) => {
-      upgrade(request.result, event.oldVersion, /** @type {IDBTransaction} */ (request.transaction));
-    };
-    request.onsuccess = () => {
-      const db = request.result;
-      // Another tab wants a newer schema: step aside so it can upgrade.
-      db.onversionchange = () => db.close();
-      resolve(new Database(db));
-    };
-    request.onerror = () => reject(request.error);
-    request.onblocked = () => reject(new Error('The database is open in an older tab; close it and reload.'));
-  });
-}
-
-/** @type {Promise<Database> | null} */
+/** @type {Promise<import('./types.js').Database> | null} */
 let opening = null;
 
-/** The Synclog database, opened once per page. */
-export function synclogDB() {
+/** The database, opened once per page (again after the browser closed it). */
+function database() {
   if (!opening) {
-    opening = openDB(DB_NAME, DB_VERSION, (db, oldVersion) => {
-      if (oldVersion < 1) {
-        db.createObjectStore('goals', { keyPath: 'id' });
-        const entries = db.createObjectStore('entries', { keyPath: 'id' });
-        entries.createIndex('local_date', 'local_date');
-        const outbox = db.createObjectStore('outbox', { keyPath: 'seq', autoIncrement: true });
-        outbox.createIndex('op_id', 'op_id', { unique: true });
-        outbox.createIndex('object_id', 'id');
-        db.createObjectStore('meta');
-      }
+    opening = openDB(DB_NAME, DB_VERSION, { upgrade, blocked, blocking, terminated });
+    opening.catch(() => {
+      opening = null; // the callers see the rejection; the next call tries again
     });
   }
   return opening;
+}
+
+/**
+ * Version 1: goals, entries by `local_date`, the outbox (by `op_id` and by object) and `meta`.
+ * @param {import('./types.js').Database} db @param {number} oldVersion @param {number | null} _newVersion
+ * @param {import('./types.js').UpgradeTx} transaction
+ */
+function upgrade(db, oldVersion, _newVersion, transaction) {
+  transaction.done.catch(() => {}); // a failed upgrade rejects the open itself
+  if (oldVersion < 1) {
+    db.createObjectStore('goals', { keyPath: 'id' });
+    const entries = db.createObjectStore('entries', { keyPath: 'id' });
+    entries.createIndex('local_date', 'local_date');
+    const outbox = db.createObjectStore('outbox', { keyPath: 'seq', autoIncrement: true });
+    outbox.createIndex('op_id', 'op_id', { unique: true });
+    outbox.createIndex('object_id', 'id');
+    db.createObjectStore('meta');
+  }
+}
+
+function blocked() {
+  notify('The database is open in an older tab; close it and reload.', 'warning');
+}
+
+/** Another tab wants a newer schema: step aside so it can upgrade. */
+function blocking() {
+  const closing = opening;
+  opening = null;
+  void closing?.then((db) => db.close());
+}
+
+function terminated() {
+  opening = null;
+}
+
+/**
+ * One read in its own transaction; settles once the request and the transaction both
+ * have, so neither rejection goes unhandled.
+ * @template T
+ * @template {StoreName} N
+ * @param {N} name
+ * @param {(store: import('./types.js').ReadStore<N>) => Promise<T>} request
+ * @returns {Promise<T>}
+ */
+async function read(name, request) {
+  const tx = (await database()).transaction([name], 'readonly');
+  const [result] = await Promise.all([request(tx.objectStore(name)), tx.done]);
+  return result;
+}
+
+/** @param {string} key */
+export const readMeta = (key) => read('meta', (store) => store.get(key));
+/** @returns {Promise<Stored[]>} */
+export const allEntries = () => read('entries', (store) => store.getAll());
+/** @param {string} localDate @returns {Promise<Stored[]>} */
+export const entriesOn = (localDate) => read('entries', (store) => store.index('local_date').getAll(localDate));
+/** @returns {Promise<Stored[]>} */
+export const allGoals = () => read('goals', (store) => store.getAll());
+/** @param {RecordType} type @param {string} id @returns {Promise<Stored | undefined>} */
+export const readRecord = (type, id) => read(storeOf(type), (store) => store.get(id));
+/** @returns {Promise<Op[]>} */
+export const allOps = () => read('outbox', (store) => store.getAll());
+
+/**
+ * Runs `work` in one readwrite transaction and resolves with its result once that has
+ * committed. `work` awaits the requests whose answers it needs and hands the others to
+ * `track`; if anything fails, nothing of it is kept and the error is passed on.
+ * @template T
+ * @param {StoreName[]} stores
+ * @param {(tx: import('./types.js').WriteTx, track: Track) => Promise<T>} work
+ * @returns {Promise<T>}
+ */
+async function write(stores, work) {
+  const tx = (await database()).transaction(stores, 'readwrite', STRICT);
+  /** @type {Promise<unknown>[]} */
+  const requests = [];
+  /** @type {Track} */
+  const track = (request) => {
+    request.catch(() => {}); // handled: the first failure rejects the Promise.all below
+    requests.push(request);
+  };
+  try {
+    const result = await work(tx, track);
+    await Promise.all([...requests, tx.done]);
+    return result;
+  } catch (error) {
+    try {
+      tx.abort();
+    } catch {
+      // Already finished (a failed request aborts it by itself).
+    }
+    await tx.done.catch(() => {});
+    throw error;
+  }
+}
+
+/** @param {Change} change @returns {Op} */
+function newOp(change) {
+  return { ...change, op_id: crypto.randomUUID(), state: 'queued', attempts: 0, error: null, queued_at: Date.now() };
+}
+
+/**
+ * A record made on this device and the op that sends it, stored together.
+ * @param {Stored} record @param {Change} change
+ */
+export function saveLocal(record, change) {
+  const name = storeOf(change.type);
+  return write([name, 'outbox'], async (tx, track) => {
+    track(tx.objectStore(name).put(record));
+    track(tx.objectStore('outbox').add(newOp(change)));
+  });
+}
+
+/**
+ * Changes a stored record: `decide` gets it as stored (or undefined) and returns the new
+ * record with the op that carries the change, or null when nothing changes; it may throw.
+ * @param {RecordType} type @param {string} id
+ * @param {(current: Stored | undefined) => {record: Stored, change: Change} | null} decide
+ * @returns {Promise<{record: Stored | undefined, queued: boolean}>}
+ */
+export function updateLocal(type, id, decide) {
+  const name = storeOf(type);
+  return write([name, 'outbox'], async (tx, track) => {
+    const records = tx.objectStore(name);
+    const current = await records.get(id);
+    const decided = decide(current);
+    if (!decided) return { record: current, queued: false };
+    track(records.put(decided.record));
+    track(tx.objectStore('outbox').add(newOp(decided.change)));
+    return { record: decided.record, queued: true };
+  });
+}
+
+/**
+ * Deletes a record here and queues its deletion.
+ * @param {RecordType} type @param {string} id @param {(current: Stored | undefined) => Change} change
+ */
+export function deleteLocal(type, id, change) {
+  const name = storeOf(type);
+  return write([name, 'outbox'], async (tx, track) => {
+    const records = tx.objectStore(name);
+    const current = await records.get(id);
+    track(records.delete(id));
+    track(tx.objectStore('outbox').add(newOp(change(current))));
+  });
+}
+
+/**
+ * The server took an op: it leaves the outbox, its answer becomes the stored record and
+ * the object's later ops build on the answer's version.
+ * @param {Op} op @param {any} body
+ */
+export function settleOp(op, body) {
+  const name = storeOf(op.type);
+  return write([name, 'outbox'], async (tx, track) => {
+    const outbox = tx.objectStore('outbox');
+    track(outbox.delete(/** @type {number} */ (op.seq)));
+    const [queued, local] = await Promise.all([outbox.index('object_id').getAll(op.id), tx.objectStore(name).get(op.id)]);
+    const after = afterAnswer(op, body, local, queued.filter((other) => other.seq !== op.seq));
+    for (const other of after.later) track(outbox.put(other));
+    if (after.record) track(tx.objectStore(name).put(after.record));
+  });
+}
+
+/**
+ * A refused op waits under "Needs attention" with the server's problem.
+ * @param {Op} op @param {any} problem
+ */
+export function holdOp(op, problem) {
+  return write(['outbox'], async (tx, track) => {
+    track(tx.objectStore('outbox').put({ ...op, state: 'held', error: problem, attempts: op.attempts + 1 }));
+  });
+}
+
+/** @param {Op} op */
+export function countAttempt(op) {
+  return write(['outbox'], async (tx, track) => {
+    track(tx.objectStore('outbox').put({ ...op, attempts: op.attempts + 1 }));
+  });
+}
+
+/**
+ * 412: the op is put on top of the server's `current` state, and the record shows both.
+ * @param {Op} op @param {any} current
+ */
+export function rebaseOp(op, current) {
+  const name = storeOf(op.type);
+  return write([name, 'outbox'], async (tx, track) => {
+    const outbox = tx.objectStore('outbox');
+    const after = rebased(op, current, await outbox.index('object_id').getAll(op.id));
+    track(outbox.put(after.op));
+    if (after.record) track(tx.objectStore(name).put(after.record));
+  });
+}
+
+/**
+ * The object is gone on the server: its record and every op for it go too.
+ * @param {Op} op
+ */
+export function dropObject(op) {
+  const name = storeOf(op.type);
+  return write([name, 'outbox'], async (tx, track) => {
+    const outbox = tx.objectStore('outbox');
+    for (const other of await outbox.index('object_id').getAll(op.id)) track(outbox.delete(/** @type {number} */ (other.seq)));
+    track(tx.objectStore(name).delete(op.id));
+  });
+}
+
+/** Puts a held op back in the queue. @param {number} seq */
+export function requeueOp(seq) {
+  return write(['outbox'], async (tx, track) => {
+    const outbox = tx.objectStore('outbox');
+    const op = await outbox.get(seq);
+    if (op) track(outbox.put({ ...op, state: 'queued', error: null }));
+  });
+}
+
+/** Takes an op out of the outbox unsent. @param {number} seq @returns {Promise<Op | undefined>} */
+export function discardOp(seq) {
+  return write(['outbox'], async (tx, track) => {
+    const outbox = tx.objectStore('outbox');
+    const op = await outbox.get(seq);
+    if (op) track(outbox.delete(seq));
+    return op;
+  });
+}
+
+/**
+ * The server's state of one object, or null when the server no longer has it.
+ * @param {RecordType} type @param {string} id @param {Stored | null} record
+ */
+export function replaceRecord(type, id, record) {
+  const name = storeOf(type);
+  return write([name], async (tx, track) => {
+    track(record ? tx.objectStore(name).put(record) : tx.objectStore(name).delete(id));
+  });
+}
+
+/**
+ * One page of /changes, with the cursor after it: each change is merged with what this
+ * device still has queued (merge.js `pulledChange`), all in one transaction.
+ * @param {{changes?: any[], next_cursor: string}} page
+ * @returns {Promise<import('./types.js').Pulled[]>}
+ */
+export function applyChanges(page) {
+  return write(ALL_STORES, async (tx, track) => {
+    const outbox = tx.objectStore('outbox');
+    const outcomes = [];
+    for (const change of page.changes || []) {
+      const records = tx.objectStore(storeOf(change.type));
+      const [local, ops] = await Promise.all([records.get(change.id), outbox.index('object_id').getAll(change.id)]);
+      const outcome = pulledChange(change, local, ops);
+      if (outcome.record) track(records.put(outcome.record));
+      if (outcome.remove) track(records.delete(change.id));
+      if (outcome.dropOps) for (const op of ops) track(outbox.delete(/** @type {number} */ (op.seq)));
+      outcomes.push(outcome);
+    }
+    track(tx.objectStore('meta').put(page.next_cursor, 'cursor'));
+    return outcomes;
+  });
+}
+
+/**
+ * Stores the signed-in user; another account's data on this device is cleared first.
+ * @param {Stored} user
+ */
+export function saveUser(user) {
+  return write(ALL_STORES, async (tx, track) => {
+    const previous = await tx.objectStore('meta').get('user');
+    if (previous && previous.id !== user.id) for (const name of ALL_STORES) track(tx.objectStore(name).clear());
+    track(tx.objectStore('meta').put(user, 'user'));
+  });
+}
+
+/** Forgets everything stored on this device (signing out). */
+export function clearAll() {
+  return write(ALL_STORES, async (tx, track) => {
+    for (const name of ALL_STORES) track(tx.objectStore(name).clear());
+  });
+}
+
+/** The last /summary and heatmap answers, for offline viewing. @param {any} currents */
+export function cacheCurrents(currents) {
+  return write(['meta'], async (tx, track) => {
+    track(tx.objectStore('meta').put(currents, 'currents'));
+  });
 }

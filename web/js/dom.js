@@ -84,3 +84,36 @@ export function splitList(text) {
   }
   return values;
 }
+
+/** @type {WeakMap<Element, Map<string, {element: Element, version: string | undefined}>>} */
+const rendered = new WeakMap();
+
+/**
+ * Keeps `parent`'s children in step with `items`, one element per key: elements of
+ * items still there stay (with their focus and state) and are updated when they changed,
+ * new ones are made and filled, the others removed; `empty` is shown when there are no items.
+ * @template T
+ * @param {Element} parent @param {T[]} items @param {import('./types.js').Keyed<T>} how @param {Element} [empty]
+ */
+export function renderList(parent, items, how, empty) {
+  const before = rendered.get(parent) || new Map();
+  /** @type {Map<string, {element: Element, version: string | undefined}>} */
+  const now = new Map();
+  for (const item of items) {
+    const key = how.key(item);
+    const version = how.version?.(item);
+    const kept = before.get(key);
+    const element = kept ? kept.element : how.create(item);
+    if (!kept || version === undefined || version !== kept.version) how.update(element, item);
+    now.set(key, { element, version });
+  }
+  const keep = new Set([...now.values()].map((row) => row.element));
+  for (const child of [...parent.children]) if (!keep.has(child)) child.remove();
+  let position = parent.firstElementChild;
+  for (const { element } of now.values()) {
+    if (element === position) position = position.nextElementSibling;
+    else parent.insertBefore(element, position);
+  }
+  rendered.set(parent, now);
+  if (!items.length && empty) parent.append(empty);
+}

@@ -3,12 +3,12 @@
 
 import { ApiError, NetworkError, register, signIn } from '../api.js';
 import { h, replace } from '../dom.js';
-import { allOps } from '../outbox.js';
+import { allOps } from '../db.js';
 import { browserTimeZone } from '../time.js';
 
 /**
  * @param {HTMLElement} section
- * @param {import('../app.js').AppContext} ctx
+ * @param {import('../types.js').AppContext} ctx
  * @param {() => Promise<void>} onSignedIn
  */
 export function mountSignIn(section, ctx, onSignedIn) {
