@@ -14,12 +14,12 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from app.auth.models import User
 from app.core.database import Database
+from app.core.sequence import lock_sequence
 from app.core.timezones import zone
 from app.entries import service as entries_service
 from app.entries.models import Entry, EntryCreate
 from app.goals import service as goals_service
 from app.goals.models import Goal, GoalCreate
-from app.sync.sequence import lock_sequence
 
 DEMO_SOURCE = "demo"
 BATCH = 100
@@ -122,7 +122,7 @@ def write_demo(
         user = _user(session.get(User, user_id))
         for goal in plan.goals:
             if goal.id is not None and session.get(Goal, goal.id) is None:
-                goals_service.create_goal(session, user=user, body=goal)
+                goals_service.create_goal(session, user_id=user.id, body=goal)
                 created_goals += 1
     for batch in _batches(plan.entries, BATCH):
         with database.write_transaction() as session:
