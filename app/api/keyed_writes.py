@@ -27,7 +27,7 @@ from app.api.preconditions import etag
 from app.core.database import UTCDateTime, table_of, utcnow
 from app.core.errors import Conflict, IdempotencyKeyReuse, ValidationProblem
 from app.core.sequence import lock_sequence
-from app.core.versions import Written
+from app.core.synced import Written
 
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
@@ -275,9 +275,9 @@ def _purge_due(request: Request) -> bool:
 async def answer_write(
     request: Request,
     session: Session,
+    resource: Resource,
     *,
     user_id: uuid.UUID,
-    resource: Resource,
     object_id: uuid.UUID | None,
     write: Callable[[], Written[Any]],
 ) -> Response:

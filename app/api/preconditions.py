@@ -6,12 +6,14 @@ An object's ETag is its version in quotes (``"3"``); a weak tag (``W/"3"``) comp
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import Response, status
+from pydantic import BaseModel
 
-from app.core.versions import ExpectedVersion
+from app.core.synced import ExpectedVersion
 
+Public = TypeVar("Public", bound=BaseModel)
 _TAG = re.compile(r'"(0|[1-9][0-9]*)"')
 
 
@@ -39,16 +41,13 @@ def only_if_new(if_none_match: str | None) -> bool:
     return if_none_match is not None and if_none_match.strip() == "*"
 
 
-def not_modified(if_none_match: str | None, version: int) -> Response | None:
-    """The 304 answer to a read whose ``If-None-Match`` names the stored version, else ``None``."""
+def conditional_read(response: Response, if_none_match: str | None, public: Public, version: int) -> Public | Response:
+    """A read's answer: 304 when ``If-None-Match`` names the object's ``version``, else ``public`` with its ETag."""
     expected = expected_version(if_none_match)
-    if expected is None or not expected.admits(version):
-        return None
-    return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag(version)})
-
-
-def with_etag(response: Response, version: int) -> None:
+    if expected is not None and expected.admits(version):
+        return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag(version)})
     response.headers["ETag"] = etag(version)
+    return public
 
 
 def merge_patch_body(schema: str) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from app.core.database import table_of
 from app.core.errors import ValidationProblem
 from app.core.metrics import count_entry_write
 from app.core.sequence import next_seq
-from app.core.versions import ExpectedVersion, Written
+from app.core.synced import ExpectedVersion, Written
 from app.entries.models import Entry, EntryGoal
 from app.goals import service as goals_service
 from app.goals.models import GoalPublic

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Header, Query, Request, Response, status
@@ -10,7 +11,7 @@ from fastapi.concurrency import run_in_threadpool
 
 from app.api.deps import CurrentPrincipal, RequireScope, SessionDep
 from app.api.keyed_writes import Resource, answer_write, keyed
-from app.api.preconditions import expected_version, merge_patch_body, not_modified, only_if_new, with_etag
+from app.api.preconditions import conditional_read, expected_version, merge_patch_body, only_if_new
 from app.api.problems import problem_responses
 from app.auth.models import User
 from app.core.dates import IsoDate
@@ -37,14 +38,8 @@ IfNoneMatch = Annotated[str | None, Header()]
 async def create_entry(
     body: EntryCreate, request: Request, user: EntriesWriter, principal: CurrentPrincipal, session: SessionDep
 ) -> Response:
-    return await answer_write(
-        request,
-        session,
-        user_id=user.id,
-        resource=ENTRY,
-        object_id=None,
-        write=lambda: service.create_entry(session, user=user, source=principal.source, body=body),
-    )
+    write = partial(service.create_entry, session, user=user, source=principal.source, body=body)
+    return await answer_write(request, session, ENTRY, user_id=user.id, object_id=None, write=write)
 
 
 @router.get("", responses=problem_responses(400, 401, 403, 422, 429), summary="The timeline, newest first")
@@ -82,11 +77,7 @@ async def read_entry(
     if_none_match: IfNoneMatch = None,
 ) -> EntryPublic | Response:
     entry = await run_in_threadpool(service.get_entry, session, user_id=user.id, entry_id=entry_id)
-    unchanged = not_modified(if_none_match, entry.version)
-    if unchanged is not None:
-        return unchanged
-    with_etag(response, entry.version)
-    return entry
+    return conditional_read(response, if_none_match, entry, entry.version)
 
 
 @router.put(
@@ -110,22 +101,17 @@ async def replace_entry(
     if_match: IfMatch = None,
     if_none_match: IfNoneMatch = None,
 ) -> Response:
-    return await answer_write(
-        request,
+    write = partial(
+        service.replace_entry,
         session,
-        user_id=user.id,
-        resource=ENTRY,
-        object_id=entry_id,
-        write=lambda: service.replace_entry(
-            session,
-            user=user,
-            source=principal.source,
-            entry_id=entry_id,
-            body=body,
-            expected=expected_version(if_match),
-            only_if_new=only_if_new(if_none_match),
-        ),
+        user=user,
+        source=principal.source,
+        entry_id=entry_id,
+        body=body,
+        expected=expected_version(if_match),
+        only_if_new=only_if_new(if_none_match),
     )
+    return await answer_write(request, session, ENTRY, user_id=user.id, object_id=entry_id, write=write)
 
 
 @router.patch(
@@ -143,16 +129,10 @@ async def patch_entry(
     session: SessionDep,
     if_match: IfMatch = None,
 ) -> Response:
-    return await answer_write(
-        request,
-        session,
-        user_id=user.id,
-        resource=ENTRY,
-        object_id=entry_id,
-        write=lambda: service.patch_entry(
-            session, user=user, entry_id=entry_id, patch=body, expected=expected_version(if_match)
-        ),
+    write = partial(
+        service.patch_entry, session, user=user, entry_id=entry_id, patch=body, expected=expected_version(if_match)
     )
+    return await answer_write(request, session, ENTRY, user_id=user.id, object_id=entry_id, write=write)
 
 
 @router.delete(
@@ -165,13 +145,7 @@ async def patch_entry(
 async def delete_entry(
     entry_id: uuid.UUID, request: Request, user: EntriesWriter, session: SessionDep, if_match: IfMatch = None
 ) -> Response:
-    return await answer_write(
-        request,
-        session,
-        user_id=user.id,
-        resource=ENTRY,
-        object_id=entry_id,
-        write=lambda: service.delete_entry(
-            session, user_id=user.id, entry_id=entry_id, expected=expected_version(if_match)
-        ),
+    write = partial(
+        service.delete_entry, session, user_id=user.id, entry_id=entry_id, expected=expected_version(if_match)
     )
+    return await answer_write(request, session, ENTRY, user_id=user.id, object_id=entry_id, write=write)

@@ -22,11 +22,11 @@ from sqlmodel import Session
 from app.auth.models import User
 from app.core.bodies import patched
 from app.core.database import table_of, utcnow
-from app.core.errors import BadRequest, Conflict, Gone, NotFound, PreconditionFailed, ValidationProblem
+from app.core.errors import BadRequest, Conflict, ValidationProblem
 from app.core.metrics import count_entry_write
 from app.core.sequence import next_seq
+from app.core.synced import ExpectedVersion, Stored, Written, check_version, live, owned, replaceable
 from app.core.timezones import local_date
-from app.core.versions import ExpectedVersion, Written, check_version
 from app.entries import goal_links
 from app.entries.models import Entry, EntryCreate, EntryGoal, EntryPage, EntryPatch, EntryPublic, EntryReplace
 
@@ -76,16 +76,6 @@ class EntryFilters:
     to_date: date | None = None
 
 
-@dataclass(frozen=True)
-class StoredEntry:
-    """An entry as stored: its public values, owner, change number, and whether it is deleted."""
-
-    public: EntryPublic
-    user_id: uuid.UUID
-    seq: int
-    deleted: bool
-
-
 def public_entries(rows: Sequence[Row[Any]]) -> list[EntryPublic]:
     """The one mapping from stored entries to their public values: rows that select ``PUBLIC_ROW``
     (and maybe more, which is ignored), read by name."""
@@ -101,30 +91,20 @@ def public_entries(rows: Sequence[Row[Any]]) -> list[EntryPublic]:
     return page
 
 
-def find_entry(session: Session, *, entry_id: uuid.UUID, lock: bool = False) -> StoredEntry | None:
+def find_entry(session: Session, *, entry_id: uuid.UUID, lock: bool = False) -> Stored[EntryPublic] | None:
     """The entry with this id, whoever owns it; ``lock`` holds its row until the transaction ends."""
     row = session.execute(_LOCKED if lock else _STORED, {"entry_id": entry_id}).first()
     if row is None:
         return None
-    return StoredEntry(public_entries([row])[0], user_id=row.user_id, seq=row.seq, deleted=row.deleted_at is not None)
+    return Stored.of(public_entries([row])[0], row)
 
 
-def _owned(session: Session, *, user_id: uuid.UUID, entry_id: uuid.UUID, lock: bool) -> StoredEntry:
-    """The user's entry (live or deleted); another user's is as unknown as a missing one."""
-    stored = find_entry(session, entry_id=entry_id, lock=lock)
-    if stored is None or stored.user_id != user_id:
-        raise NotFound("No such entry.")
-    return stored
-
-
-def _live(stored: StoredEntry) -> EntryPublic:
-    if stored.deleted:
-        raise Gone("This entry was deleted.")
-    return stored.public
+def _owned(session: Session, *, user_id: uuid.UUID, entry_id: uuid.UUID) -> Stored[EntryPublic]:
+    return owned(find_entry(session, entry_id=entry_id, lock=True), user_id=user_id, noun="entry")
 
 
 def get_entry(session: Session, *, user_id: uuid.UUID, entry_id: uuid.UUID) -> EntryPublic:
-    return _live(_owned(session, user_id=user_id, entry_id=entry_id, lock=False))
+    return live(owned(find_entry(session, entry_id=entry_id), user_id=user_id, noun="entry"), noun="entry")
 
 
 def _check_occurred_at(occurred_at: datetime, *, now: datetime) -> None:
@@ -208,24 +188,16 @@ def replace_entry(
 ) -> Written[EntryPublic]:
     """``PUT``: replace the entry, or create it under this id (``source`` is recorded when created)."""
     stored = find_entry(session, entry_id=entry_id, lock=True)
-    if stored is None:
-        if expected is not None:
-            raise PreconditionFailed("The entry does not exist, so If-Match cannot match.")
-        return _write(session, user=user, entry_id=entry_id, body=body, source=source, current=None)
-    if stored.user_id != user.id:
-        raise NotFound("No such entry.")
-    current = _live(stored)
-    if only_if_new:
-        raise PreconditionFailed("The entry already exists.", extra={"current": current.model_dump(mode="json")})
-    check_version(expected, current.version, lambda: current)
-    return _write(session, user=user, entry_id=entry_id, body=body, source=source, current=current)
+    current = replaceable(stored, user_id=user.id, noun="entry", expected=expected, only_if_new=only_if_new)
+    public = None if current is None else current.public
+    return _write(session, user=user, entry_id=entry_id, body=body, source=source, current=public)
 
 
 def patch_entry(
     session: Session, *, user: User, entry_id: uuid.UUID, patch: EntryPatch, expected: ExpectedVersion | None = None
 ) -> Written[EntryPublic]:
     """``PATCH``: a JSON merge patch of the writable fields; pydantic's ``ValidationError`` if it spoils them."""
-    current = _live(_owned(session, user_id=user.id, entry_id=entry_id, lock=True))
+    current = live(_owned(session, user_id=user.id, entry_id=entry_id), noun="entry")
     check_version(expected, current.version, lambda: current)
     body = patched(current, patch, EntryReplace)
     return _write(session, user=user, entry_id=entry_id, body=body, source=current.source, current=current)
@@ -235,8 +207,8 @@ def delete_entry(
     session: Session, *, user_id: uuid.UUID, entry_id: uuid.UUID, expected: ExpectedVersion | None = None
 ) -> Written[EntryPublic]:
     """Leave a tombstone (its text is erased); deleting again is a no-op."""
-    stored = _owned(session, user_id=user_id, entry_id=entry_id, lock=True)
-    version = stored.public.version
+    stored = _owned(session, user_id=user_id, entry_id=entry_id)
+    version = stored.version
     if stored.deleted:
         return Written(entry_id, version, stored.seq, None)
     check_version(expected, version, lambda: stored.public)

@@ -23,20 +23,19 @@ from app.auth.models import User, UserUpdate
 from app.core.database import Database
 from app.core.errors import ProblemError, ValidationProblem
 from app.core.sequence import lock_sequence
+from app.core.synced import Stored
 from app.entries import service as entries_service
 from app.entries.models import EntryCreate, EntryPublic, EntryReplace
-from app.entries.service import StoredEntry
 from app.exchange import formats
 from app.exchange.models import EXPORT_FORMAT_NAME, EXPORT_VERSION, ExportFormat, ExportUser, ImportReport
 from app.goals import service as goals_service
-from app.goals.models import GoalCreate, GoalReplace
-from app.goals.service import StoredGoal
+from app.goals.models import GoalCreate, GoalPublic, GoalReplace
 
 PAGE_SIZE = 500
 Progress = Callable[[int], None]
 # (entries done, entries in the file): an import reports each entry it has handled.
 ImportProgress = Callable[[int, int], None]
-Stored = TypeVar("Stored", StoredGoal, StoredEntry)
+Found = TypeVar("Found", bound=Stored[Any])
 Replace = TypeVar("Replace", bound=BaseModel)
 
 
@@ -118,8 +117,8 @@ class _Importer:
         self.goal_ids: dict[uuid.UUID, uuid.UUID] = {}
 
     def own_id(
-        self, find: Callable[[uuid.UUID], Stored | None], original: uuid.UUID, where: str
-    ) -> tuple[uuid.UUID, Stored | None]:
+        self, find: Callable[[uuid.UUID], Found | None], original: uuid.UUID, where: str
+    ) -> tuple[uuid.UUID, Found | None]:
         """The id an object of the file is kept under (see the module's docstring), and what is stored there."""
         found = find(original)
         if found is None or found.user_id == self.user.id:
@@ -130,10 +129,10 @@ class _Importer:
             raise _problem(where, ["id"], "id belongs to another account", "foreign_id")
         return rekeyed, found
 
-    def find_goal(self, goal_id: uuid.UUID) -> StoredGoal | None:
+    def find_goal(self, goal_id: uuid.UUID) -> Stored[GoalPublic] | None:
         return goals_service.find_goal(self.session, goal_id=goal_id)
 
-    def find_entry(self, entry_id: uuid.UUID) -> StoredEntry | None:
+    def find_entry(self, entry_id: uuid.UUID) -> Stored[EntryPublic] | None:
         return entries_service.find_entry(self.session, entry_id=entry_id)
 
     def goal_id(self, original: uuid.UUID) -> uuid.UUID:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from functools import partial
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Body, Header, Request, Response, status
@@ -10,7 +11,7 @@ from fastapi.concurrency import run_in_threadpool
 
 from app.api.deps import RequireScope, SessionDep
 from app.api.keyed_writes import Resource, answer_write, keyed
-from app.api.preconditions import expected_version, merge_patch_body, not_modified, only_if_new, with_etag
+from app.api.preconditions import conditional_read, expected_version, merge_patch_body, only_if_new
 from app.api.problems import problem_responses
 from app.auth.models import User
 from app.entries import goal_links
@@ -42,14 +43,8 @@ async def list_goals(
     summary="Add a goal",
 )
 async def create_goal(body: GoalCreate, request: Request, user: GoalsWriter, session: SessionDep) -> Response:
-    return await answer_write(
-        request,
-        session,
-        user_id=user.id,
-        resource=GOAL,
-        object_id=None,
-        write=lambda: service.create_goal(session, user_id=user.id, body=body),
-    )
+    write = partial(service.create_goal, session, user_id=user.id, body=body)
+    return await answer_write(request, session, GOAL, user_id=user.id, object_id=None, write=write)
 
 
 @router.get(
@@ -66,11 +61,7 @@ async def read_goal(
     if_none_match: IfNoneMatch = None,
 ) -> GoalPublic | Response:
     goal = await run_in_threadpool(service.get_goal, session, user_id=user.id, goal_id=goal_id)
-    unchanged = not_modified(if_none_match, goal.version)
-    if unchanged is not None:
-        return unchanged
-    with_etag(response, goal.version)
-    return goal
+    return conditional_read(response, if_none_match, goal, goal.version)
 
 
 @router.put(
@@ -93,21 +84,16 @@ async def replace_goal(
     if_match: IfMatch = None,
     if_none_match: IfNoneMatch = None,
 ) -> Response:
-    return await answer_write(
-        request,
+    write = partial(
+        service.replace_goal,
         session,
         user_id=user.id,
-        resource=GOAL,
-        object_id=goal_id,
-        write=lambda: service.replace_goal(
-            session,
-            user_id=user.id,
-            goal_id=goal_id,
-            body=body,
-            expected=expected_version(if_match),
-            only_if_new=only_if_new(if_none_match),
-        ),
+        goal_id=goal_id,
+        body=body,
+        expected=expected_version(if_match),
+        only_if_new=only_if_new(if_none_match),
     )
+    return await answer_write(request, session, GOAL, user_id=user.id, object_id=goal_id, write=write)
 
 
 @router.patch(
@@ -125,16 +111,10 @@ async def patch_goal(
     session: SessionDep,
     if_match: IfMatch = None,
 ) -> Response:
-    return await answer_write(
-        request,
-        session,
-        user_id=user.id,
-        resource=GOAL,
-        object_id=goal_id,
-        write=lambda: service.patch_goal(
-            session, user_id=user.id, goal_id=goal_id, patch=body, expected=expected_version(if_match)
-        ),
+    write = partial(
+        service.patch_goal, session, user_id=user.id, goal_id=goal_id, patch=body, expected=expected_version(if_match)
     )
+    return await answer_write(request, session, GOAL, user_id=user.id, object_id=goal_id, write=write)
 
 
 @router.delete(
@@ -147,13 +127,7 @@ async def patch_goal(
 async def delete_goal(
     goal_id: uuid.UUID, request: Request, user: GoalsWriter, session: SessionDep, if_match: IfMatch = None
 ) -> Response:
-    return await answer_write(
-        request,
-        session,
-        user_id=user.id,
-        resource=GOAL,
-        object_id=goal_id,
-        write=lambda: goal_links.delete_goal(
-            session, user_id=user.id, goal_id=goal_id, expected=expected_version(if_match)
-        ),
+    write = partial(
+        goal_links.delete_goal, session, user_id=user.id, goal_id=goal_id, expected=expected_version(if_match)
     )
+    return await answer_write(request, session, GOAL, user_id=user.id, object_id=goal_id, write=write)

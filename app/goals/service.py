@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
@@ -18,9 +17,9 @@ from sqlmodel import Session
 
 from app.core.bodies import patched
 from app.core.database import table_of, utcnow
-from app.core.errors import Conflict, Gone, NotFound, PreconditionFailed
+from app.core.errors import Conflict
 from app.core.sequence import next_seq
-from app.core.versions import ExpectedVersion, Written, check_version
+from app.core.synced import ExpectedVersion, Stored, Written, check_version, live, owned, replaceable
 from app.goals.models import Goal, GoalCreate, GoalPatch, GoalPublic, GoalReplace
 
 GOALS = table_of(Goal)
@@ -45,46 +44,26 @@ _INSERT = insert(GOALS)
 _UPDATE = update(GOALS).where(GOALS.c.id == bindparam("goal_id"))
 
 
-@dataclass(frozen=True)
-class StoredGoal:
-    """A goal as stored: its public values, owner, change number, and whether it is deleted."""
-
-    public: GoalPublic
-    user_id: uuid.UUID
-    seq: int
-    deleted: bool
-
-
 def public_goals(rows: Sequence[Row[Any]]) -> list[GoalPublic]:
     """The one mapping from stored goals to their public values: rows that select ``PUBLIC_ROW``
     (and maybe more, which is ignored), read by name."""
     return [GoalPublic.model_validate(row._asdict()) for row in rows]
 
 
-def find_goal(session: Session, *, goal_id: uuid.UUID, lock: bool = False) -> StoredGoal | None:
+def find_goal(session: Session, *, goal_id: uuid.UUID, lock: bool = False) -> Stored[GoalPublic] | None:
     """The goal with this id, whoever owns it; ``lock`` holds its row until the transaction ends."""
     row = session.execute(_LOCKED if lock else _STORED, {"goal_id": goal_id}).first()
     if row is None:
         return None
-    return StoredGoal(public_goals([row])[0], user_id=row.user_id, seq=row.seq, deleted=row.deleted_at is not None)
+    return Stored.of(public_goals([row])[0], row)
 
 
-def _owned(session: Session, *, user_id: uuid.UUID, goal_id: uuid.UUID, lock: bool) -> StoredGoal:
-    """The user's goal (live or deleted); another user's is as unknown as a missing one."""
-    stored = find_goal(session, goal_id=goal_id, lock=lock)
-    if stored is None or stored.user_id != user_id:
-        raise NotFound("No such goal.")
-    return stored
-
-
-def _live(stored: StoredGoal) -> GoalPublic:
-    if stored.deleted:
-        raise Gone("This goal was deleted.")
-    return stored.public
+def _owned(session: Session, *, user_id: uuid.UUID, goal_id: uuid.UUID) -> Stored[GoalPublic]:
+    return owned(find_goal(session, goal_id=goal_id, lock=True), user_id=user_id, noun="goal")
 
 
 def get_goal(session: Session, *, user_id: uuid.UUID, goal_id: uuid.UUID) -> GoalPublic:
-    return _live(_owned(session, user_id=user_id, goal_id=goal_id, lock=False))
+    return live(owned(find_goal(session, goal_id=goal_id), user_id=user_id, noun="goal"), noun="goal")
 
 
 def list_goals(
@@ -135,17 +114,9 @@ def replace_goal(
 ) -> Written[GoalPublic]:
     """``PUT``: replace the goal, or create it under this id."""
     stored = find_goal(session, goal_id=goal_id, lock=True)
-    if stored is None:
-        if expected is not None:
-            raise PreconditionFailed("The goal does not exist, so If-Match cannot match.")
-        return _write(session, user_id=user_id, goal_id=goal_id, body=body, current=None)
-    if stored.user_id != user_id:
-        raise NotFound("No such goal.")
-    current = _live(stored)
-    if only_if_new:
-        raise PreconditionFailed("The goal already exists.", extra={"current": current.model_dump(mode="json")})
-    check_version(expected, current.version, lambda: current)
-    return _write(session, user_id=user_id, goal_id=goal_id, body=body, current=current)
+    current = replaceable(stored, user_id=user_id, noun="goal", expected=expected, only_if_new=only_if_new)
+    public = None if current is None else current.public
+    return _write(session, user_id=user_id, goal_id=goal_id, body=body, current=public)
 
 
 def patch_goal(
@@ -157,7 +128,7 @@ def patch_goal(
     expected: ExpectedVersion | None = None,
 ) -> Written[GoalPublic]:
     """``PATCH``: a JSON merge patch of the writable fields; pydantic's ``ValidationError`` if it spoils them."""
-    current = _live(_owned(session, user_id=user_id, goal_id=goal_id, lock=True))
+    current = live(_owned(session, user_id=user_id, goal_id=goal_id), noun="goal")
     check_version(expected, current.version, lambda: current)
     return _write(session, user_id=user_id, goal_id=goal_id, body=patched(current, patch, GoalReplace), current=current)
 
@@ -172,8 +143,8 @@ def delete_goal(
 ) -> Written[GoalPublic]:
     """Leave a tombstone, after ``detach(now)`` has taken the goal off what refers to it (its entries:
     ``app.entries.goal_links.delete_goal`` is how a goal is deleted). Deleting again is a no-op."""
-    stored = _owned(session, user_id=user_id, goal_id=goal_id, lock=True)
-    version = stored.public.version
+    stored = _owned(session, user_id=user_id, goal_id=goal_id)
+    version = stored.version
     if stored.deleted:
         return Written(goal_id, version, stored.seq, None)
     check_version(expected, version, lambda: stored.public)

@@ -18,7 +18,7 @@ from app.api.problems import problem_body, problem_responses, validation_problem
 from app.auth.models import User
 from app.core.database import commit, transaction
 from app.core.errors import Conflict, ProblemError
-from app.core.versions import Written
+from app.core.synced import Written
 from app.entries import goal_links
 from app.entries import service as entries_service
 from app.entries.models import EntryPatch, EntryReplace
