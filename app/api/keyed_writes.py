@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from fastapi import Request, Response
@@ -283,8 +284,10 @@ async def answer_write(
 ) -> Response:
     """Run a route's write through ``keyed_write`` (in the thread pool, one hop) with the request's key."""
     key = request.headers.get(HEADER)
-    target = WriteRequest(method=request.method, path="", body="", key=None)
-    if key is not None:
+    if key is None:
+        # Without a key nothing is fingerprinted, so the path and body are not worked out.
+        target = WriteRequest(request.method, path="", body="", key=None)
+    else:
         check_key(key)
         body = canonical_body(await request.body())
         target = WriteRequest(request.method, resource.path(request, object_id), body, key)
@@ -294,7 +297,7 @@ async def answer_write(
         user_id=user_id,
         request=target,
         write=write,
-        locate=lambda object_id: resource.url(request, object_id),
+        locate=partial(resource.url, request),
         purge=key is not None and _purge_due(request),
     )
     return answer.response()

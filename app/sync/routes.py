@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Query, Request
@@ -104,7 +105,7 @@ def _apply(request: Request, session: Session, signed_in: SignedIn, op: PushOp) 
                 request=keyed,
                 # The op's data is read as its single request's body, once its key is claimed.
                 write=lambda: _write(session, op, signed_in),
-                locate=lambda object_id: resource.url(request, object_id),
+                locate=partial(resource.url, request),
             )
     except ModelValidationError as error:  # a merge patch that leaves the object invalid
         return _failed(op, validation_problem(error.errors(), under=("body",)))
