@@ -14,7 +14,7 @@ from app.api.docs import install_docs
 from app.api.middleware.body_limit import BodyLimitMiddleware
 from app.api.middleware.cors import CorsMiddleware
 from app.api.middleware.logs import RequestLogMiddleware
-from app.api.middleware.metrics import MetricsMiddleware, count_entry_writes
+from app.api.middleware.metrics import MetricsMiddleware
 from app.api.middleware.security_headers import SecurityHeadersMiddleware
 from app.api.middleware.write_gate import (
     POSTGRESQL_SESSIONS,
@@ -101,7 +101,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Outermost: every answer, refusals included, is counted, timed and logged with its request id.
     app.add_middleware(MetricsMiddleware)
     app.add_middleware(RequestLogMiddleware)
-    count_entry_writes()
 
     # Included one by one (not under one /api/v1 router, whose every request walked the nested
     # routers), the most used first: a request is matched against the routes in this order.

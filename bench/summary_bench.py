@@ -35,6 +35,7 @@ from sqlmodel import col, select
 from app.auth.models import User
 from app.core.database import Database, normalize_database_url, utcnow
 from app.core.migrations import upgrade_to_head
+from app.core.sequence import ChangeCounter
 from app.core.settings import Settings
 from app.core.timezones import local_date
 from app.entries.models import KINDS, Entry, EntryGoal
@@ -44,7 +45,6 @@ from app.summary.cache import clear_caches
 from app.summary.hours import local_hour
 from app.summary.models import SummaryPublic
 from app.summary.report import SummaryCounts, build_summary
-from app.sync.models import ChangeCounter
 from bench.postgres import temporary_database
 
 HOME_ZONE = "Europe/Berlin"

@@ -35,11 +35,11 @@ from sqlmodel import col
 
 from app.core.database import open_database
 from app.core.migrations import upgrade_to_head
+from app.core.sequence import ChangeCounter
 from app.core.settings import Settings
 from app.core.timezones import local_date
 from app.entries.models import KINDS, Entry, EntryGoal
 from app.goals.models import Goal
-from app.sync.models import ChangeCounter
 from bench import machine
 from bench.postgres import temporary_database
 from bench.processes import REPO, ServerProcess, start_synclog

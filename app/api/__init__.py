@@ -1,4 +1,5 @@
 """What only HTTP needs and every router shares.
 
-Dependencies, problem answers, strict bodies, preconditions, keyed writes, middleware, the web mount.
+Dependencies (where a request's transaction ends), problem answers, which methods write,
+preconditions (ETags), the one keyed-write path, middleware, the web mount.
 """

@@ -1,8 +1,11 @@
-"""Request dependencies: the database session, the signed-in principal and scope checks."""
+"""Request dependencies: the database session (where a request's transaction ends), signing in, scopes.
+
+Signing in is the one place the HTTP layer calls a domain service (``app.auth.service``): it
+turns the request's cookie or bearer token into a ``Principal`` and the signed-in ``User``.
+"""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
@@ -12,16 +15,17 @@ from fastapi import Depends, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from sqlmodel import Session
 
+from app.api.methods import writes
 from app.api.middleware.write_gate import LoopSemaphore
 from app.auth import service as auth_service
-from app.auth.models import ALL_SCOPES, AccessToken, User
-from app.core.database import Database, utcnow
-from app.core.errors import CsrfRejected, Forbidden, InsufficientScope, Unauthorized
+from app.auth.models import ALL_SCOPES, User
+from app.core.database import Database, commit, utcnow
+from app.core.errors import CsrfRejected, Forbidden, Unauthorized
+from app.core.principal import Principal
 from app.core.rate_limits import RateLimits
 from app.core.settings import Settings
 
 SESSION_COOKIE = "synclog_session"
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 # Dependencies that do no I/O are coroutines: FastAPI runs a plain function in the thread pool, a hop each.
@@ -52,74 +56,51 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 RateLimitsDep = Annotated[RateLimits, Depends(get_rate_limits)]
 
 
-def _end_session(session: Session, *, commit: bool) -> None:
+def _end_session(session: Session, *, commit_it: bool) -> None:
     try:
-        if commit:
-            session.commit()
+        if commit_it:
+            commit(session)
     finally:
         session.close()
 
 
 async def get_session(request: Request) -> AsyncIterator[Session]:
-    """One transaction per request; unsafe methods write (``BEGIN IMMEDIATE`` on SQLite).
+    """One transaction per request, committed here when the route returns (rolled back if it raised).
 
-    A coroutine: opening a session does no I/O, so only its end (commit and close) takes a
-    thread-pool hop, and on SQLite a read's not even that: ending a read transaction there
-    does no I/O and never waits, so it ends on the event loop. Where the pool of connections
-    can run out, the request first waits for its turn on the event loop (``app.api.middleware.write_gate``),
-    never in a thread.
+    Unsafe methods write (``BEGIN IMMEDIATE`` on SQLite). A coroutine: opening a session does no
+    I/O, so only its end (commit and close) takes a thread-pool hop, and on SQLite a read's not
+    even that: ending a read transaction there does no I/O and never waits, so it ends on the
+    event loop. Where the pool of connections can run out, the request first waits for its turn
+    on the event loop (``app.api.middleware.write_gate``), never in a thread.
     """
-    outer: Session | None = getattr(request.state, "write_session", None)
-    if outer is not None:
-        # A keyed write: the route class commits this session together with the stored response.
-        yield outer
-        return
     database: Database = request.app.state.database
     gate: LoopSemaphore | None = request.app.state.session_gate
-    writes = request.method not in SAFE_METHODS
-    ends_on_loop = not writes and database.dialect == "sqlite"
+    write = writes(request.method)
+    ends_on_loop = not write and database.dialect == "sqlite"
     async with gate() if gate is not None else nullcontext():
-        session = Session(database.write_engine if writes else database.read_engine, expire_on_commit=False)
+        session = Session(database.write_engine if write else database.read_engine, expire_on_commit=False)
         try:
             yield session
         except BaseException:
-            await _end_request_session(session, commit=False, on_loop=ends_on_loop)
+            await _end_request_session(session, commit_it=False, on_loop=ends_on_loop)
             raise
-        await _end_request_session(session, commit=writes, on_loop=ends_on_loop)
+        await _end_request_session(session, commit_it=write, on_loop=ends_on_loop)
 
 
-async def _end_request_session(session: Session, *, commit: bool, on_loop: bool) -> None:
+async def _end_request_session(session: Session, *, commit_it: bool, on_loop: bool) -> None:
     if on_loop:
-        _end_session(session, commit=commit)
+        _end_session(session, commit_it=commit_it)
     else:
-        await run_in_threadpool(_end_session, session, commit=commit)
+        await run_in_threadpool(_end_session, session, commit_it=commit_it)
 
 
 # scope="function": the transaction commits before the response is sent, so a failed commit is an error.
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
-@dataclass(frozen=True)
-class Principal:
-    """Who is calling: a signed-in browser (all scopes) or a personal access token (its scopes)."""
-
-    user: User
-    token: AccessToken | None = None
-    session_id: uuid.UUID | None = None
-
-    @property
-    def scopes(self) -> tuple[str, ...]:
-        return tuple(self.token.scopes) if self.token is not None else ALL_SCOPES
-
-    @property
-    def source(self) -> str:
-        """What a new entry records as its ``source``: the token's name, or ``web``."""
-        return self.token.name if self.token is not None else "web"
-
-
 def check_csrf(request: Request) -> None:
     """Refuse cross-site unsafe requests from browsers; clients without either header pass."""
-    if request.method in SAFE_METHODS:
+    if not writes(request.method):
         return
     site = request.headers.get("sec-fetch-site")
     if site is not None:
@@ -162,11 +143,11 @@ def _bearer_secret(request: Request) -> str | None:
 @contextmanager
 def _side_write(request: Request, session: Session, database: Database) -> Iterator[Session]:
     """Bookkeeping writes: in the request's own transaction when it writes, else in a short one of their own."""
-    if request.method in SAFE_METHODS:
+    if writes(request.method):
+        yield session
+    else:
         with database.write_transaction() as own:
             yield own
-    else:
-        yield session
 
 
 # The two ways to authenticate, as the OpenAPI document names them (``app.api.docs`` adds them to every
@@ -177,11 +158,15 @@ SECURITY_SCHEMES: dict[str, dict[str, str]] = {
 }
 
 
-def get_principal(
-    request: Request,
-    response: Response,
-    session: SessionDep,
-) -> Principal:
+@dataclass(frozen=True, slots=True)
+class SignedIn:
+    """The caller: what they may do, and the account they act for."""
+
+    principal: Principal
+    user: User
+
+
+def sign_in(request: Request, response: Response, session: SessionDep) -> SignedIn:
     # Read from the app, not as dependencies: every dependency costs each request some work.
     database: Database = request.app.state.database
     rate_limits: RateLimits = request.app.state.rate_limits
@@ -198,7 +183,8 @@ def get_principal(
         if auth_service.token_use_is_stale(token, now=now):
             with _side_write(request, session, database) as use_session:
                 auth_service.record_token_use(use_session, token_id=token.id, now=now)
-        return Principal(user=user, token=token)
+        principal = Principal(user_id=user.id, scopes=tuple(token.scopes), source=token.name, token_id=token.id)
+        return SignedIn(principal, user)
 
     cookie = request.cookies.get(SESSION_COOKIE)
     found_session = auth_service.session_for_token(session, token=cookie, now=now) if cookie else None
@@ -211,30 +197,41 @@ def get_principal(
         with _side_write(request, session, database) as refresh_session:
             auth_service.refresh_session(refresh_session, session_id=auth_session.id, now=now)
         set_session_cookie(response, request, request.app.state.settings, cookie)
-    return Principal(user=user, session_id=auth_session.id)
+    return SignedIn(Principal(user_id=user.id, scopes=ALL_SCOPES, source="web", session_id=auth_session.id), user)
 
 
-CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
+SignedInDep = Annotated[SignedIn, Depends(sign_in)]
+
+
+async def _principal(signed_in: SignedInDep) -> Principal:
+    return signed_in.principal
+
+
+async def _user(signed_in: SignedInDep) -> User:
+    return signed_in.user
+
+
+CurrentPrincipal = Annotated[Principal, Depends(_principal)]
+CurrentUser = Annotated[User, Depends(_user)]
 
 
 def _require_scope(scope: str) -> Any:
-    async def check(principal: CurrentPrincipal) -> Principal:
-        if scope not in principal.scopes:
-            raise InsufficientScope(f"This token lacks the {scope} scope.", extra={"required_scope": scope})
-        return principal
+    async def check(signed_in: SignedInDep) -> User:
+        signed_in.principal.require(scope)
+        return signed_in.user
 
     return check
 
 
 def RequireScope(scope: str) -> Any:  # noqa: N802 - reads as a type in route signatures
-    """``Annotated[Principal, RequireScope("entries:write")]``: the principal, if it holds ``scope``."""
+    """``Annotated[User, RequireScope("entries:write")]``: the signed-in user, if the caller holds ``scope``."""
     return Depends(_require_scope(scope))
 
 
-async def _require_browser_session(principal: CurrentPrincipal) -> Principal:
-    if principal.token is not None:
+async def _require_browser_session(signed_in: SignedInDep) -> SignedIn:
+    if signed_in.principal.token_id is not None:
         raise Forbidden("Personal access tokens cannot manage tokens or the account.")
-    return principal
+    return signed_in
 
 
-AccountOwner = Annotated[Principal, Depends(_require_browser_session)]
+AccountOwner = Annotated[SignedIn, Depends(_require_browser_session)]

@@ -11,7 +11,7 @@ from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.staticfiles import StaticFiles
 from swagger_ui_bundle import swagger_ui_path
 
-from app.api.deps import SECURITY_SCHEMES, get_principal
+from app.api.deps import SECURITY_SCHEMES, sign_in
 
 router = APIRouter(include_in_schema=False)
 
@@ -44,7 +44,7 @@ def docs_init() -> Response:
 
 
 def _signs_in(dependant: Dependant) -> bool:
-    return any(dep.call is get_principal or _signs_in(dep) for dep in dependant.dependencies)
+    return any(dep.call is sign_in or _signs_in(dep) for dep in dependant.dependencies)
 
 
 def document_security(app: FastAPI, schema: dict[str, Any]) -> None:

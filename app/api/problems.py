@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from http import HTTPStatus
 from typing import Any
 
@@ -14,7 +14,7 @@ from pydantic import ValidationError as ModelValidationError
 from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app.core.errors import ProblemError
+from app.core.errors import ProblemError, ValidationProblem
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -79,11 +79,16 @@ def response_for(error: ProblemError) -> JSONResponse:
     return problem_response(error.status, error.code, error.detail, extra=error.extra, headers=error.headers)
 
 
-def _validation_errors(error: RequestValidationError) -> list[dict[str, Any]]:
-    return [
-        {"loc": list(item.get("loc", ())), "msg": str(item.get("msg", "")), "type": str(item.get("type", ""))}
-        for item in error.errors()
+def validation_problem(errors: Iterable[Mapping[str, Any]], *, under: tuple[str, ...] = ()) -> ValidationProblem:
+    """Validation errors (pydantic's or FastAPI's) as the 422 problem: each error's ``loc``, ``msg`` and
+    ``type``, with ``under`` put before every ``loc`` (``("body",)`` for a body validated by hand)."""
+    listed = [
+        {"loc": [*under, *item.get("loc", ())], "msg": str(item.get("msg", "")), "type": str(item.get("type", ""))}
+        for item in errors
     ]
+    where = ".".join(str(part) for part in listed[0]["loc"]) if listed else "request"
+    detail = f"{where}: {listed[0]['msg']}" if listed else "The request is not valid."
+    return ValidationProblem(detail, errors=listed)
 
 
 async def _on_problem(request: Request, error: Exception) -> JSONResponse:
@@ -93,18 +98,13 @@ async def _on_problem(request: Request, error: Exception) -> JSONResponse:
 
 async def _on_validation(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, RequestValidationError)
-    errors = _validation_errors(error)
-    where = ".".join(str(part) for part in errors[0]["loc"]) if errors else "request"
-    detail = f"{where}: {errors[0]['msg']}" if errors else "The request is not valid."
-    return problem_response(422, "validation_error", detail, extra={"errors": errors})
+    return response_for(validation_problem(error.errors()))
 
 
 async def _on_model_validation(request: Request, error: Exception) -> JSONResponse:
     """A body that became invalid once merged (PATCH) is the client's error, like any other."""
     assert isinstance(error, ModelValidationError)
-    return await _on_validation(
-        request, RequestValidationError([{**item, "loc": ("body", *item["loc"])} for item in error.errors()])
-    )
+    return response_for(validation_problem(error.errors(), under=("body",)))
 
 
 async def _on_integrity(request: Request, error: Exception) -> JSONResponse:

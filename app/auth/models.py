@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any, Literal
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, model_validator
+from pydantic import BaseModel, EmailStr, Field, field_validator
 from sqlalchemy import JSON, Column
 from sqlmodel import Field as SQLField
 from sqlmodel import SQLModel
 
+from app.core.bodies import StrictBody
 from app.core.database import UTCDateTime, new_id, utcnow
-from app.core.json_numbers import reject_booleans_as_numbers
 from app.core.timezones import validate_timezone
 
 WeekStart = Literal["monday", "sunday"]
@@ -62,15 +62,6 @@ class AccessToken(SQLModel, table=True):
     last_used_at: datetime | None = SQLField(default=None, sa_type=UTCDateTime)
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    @model_validator(mode="before")
-    @classmethod
-    def _numbers_are_numbers(cls, data: Any) -> Any:
-        return reject_booleans_as_numbers(cls, data)
-
-
 class UserPublic(BaseModel):
     id: uuid.UUID
     email: str
@@ -82,7 +73,7 @@ class UserPublic(BaseModel):
     created_at: datetime
 
 
-class Register(_Strict):
+class Register(StrictBody):
     email: EmailStr
     password: str = Field(min_length=8, max_length=1024)
     display_name: str = Field(default="", max_length=120)
@@ -91,12 +82,12 @@ class Register(_Strict):
     _timezone = field_validator("timezone")(validate_timezone)
 
 
-class Login(_Strict):
+class Login(StrictBody):
     email: str = Field(max_length=320)
     password: str = Field(max_length=1024)
 
 
-class UserUpdate(_Strict):
+class UserUpdate(StrictBody):
     """``PATCH /me``: every field optional."""
 
     display_name: str | None = Field(default=None, max_length=120)
@@ -111,16 +102,16 @@ class UserUpdate(_Strict):
         return None if value is None else validate_timezone(value)
 
 
-class PasswordChange(_Strict):
+class PasswordChange(StrictBody):
     current_password: str = Field(max_length=1024)
     new_password: str = Field(min_length=8, max_length=1024)
 
 
-class AccountDeletion(_Strict):
+class AccountDeletion(StrictBody):
     password: str = Field(max_length=1024)
 
 
-class TokenCreate(_Strict):
+class TokenCreate(StrictBody):
     name: str = Field(min_length=1, max_length=60)
     scopes: list[Scope] = Field(min_length=1)
     expires_in_days: int | None = Field(default=None, ge=1, le=3650)

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request, Response, status
 from app.api.deps import (
     SESSION_COOKIE,
     AccountOwner,
-    CurrentPrincipal,
+    CurrentUser,
     RateLimitsDep,
     SessionDep,
     SettingsDep,
@@ -97,13 +97,13 @@ def logout(request: Request, session: SessionDep) -> Response:
 
 
 @router.get("/me", responses=problem_responses(401, 429), summary="The signed-in user and their settings")
-def read_me(principal: CurrentPrincipal) -> UserPublic:
-    return UserPublic.model_validate(principal.user, from_attributes=True)
+def read_me(user: CurrentUser) -> UserPublic:
+    return UserPublic.model_validate(user, from_attributes=True)
 
 
 @router.patch("/me", responses=problem_responses(401, 403, 422, 429), summary="Change settings")
-def update_me(body: UserUpdate, principal: AccountOwner, session: SessionDep) -> UserPublic:
-    user = service.update_user(session, user=principal.user, changes=body)
+def update_me(body: UserUpdate, owner: AccountOwner, session: SessionDep) -> UserPublic:
+    user = service.update_user(session, user=owner.user, changes=body)
     return UserPublic.model_validate(user, from_attributes=True)
 
 
@@ -113,13 +113,13 @@ def update_me(body: UserUpdate, principal: AccountOwner, session: SessionDep) ->
     responses=problem_responses(401, 403, 422, 429),
     summary="Change the password; every other session ends and every token is revoked",
 )
-def change_password(body: PasswordChange, principal: AccountOwner, session: SessionDep) -> None:
+def change_password(body: PasswordChange, owner: AccountOwner, session: SessionDep) -> None:
     service.change_password(
         session,
-        user=principal.user,
+        user=owner.user,
         current_password=body.current_password,
         new_password=body.new_password,
-        keep_session_id=principal.session_id,
+        keep_session_id=owner.principal.session_id,
     )
 
 
@@ -129,8 +129,8 @@ def change_password(body: PasswordChange, principal: AccountOwner, session: Sess
     responses=problem_responses(401, 403, 422, 429),
     summary="Delete the account and all its data",
 )
-def delete_me(body: AccountDeletion, principal: AccountOwner, session: SessionDep) -> Response:
-    service.delete_account(session, user=principal.user, password=body.password)
+def delete_me(body: AccountDeletion, owner: AccountOwner, session: SessionDep) -> Response:
+    service.delete_account(session, user=owner.user, password=body.password)
     response = Response(status_code=status.HTTP_204_NO_CONTENT)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
@@ -142,14 +142,14 @@ def delete_me(body: AccountDeletion, principal: AccountOwner, session: SessionDe
     responses=problem_responses(401, 403, 422, 429),
     summary="Create a personal access token (its secret is shown once)",
 )
-def create_token(body: TokenCreate, principal: AccountOwner, session: SessionDep) -> TokenCreated:
-    token, secret = service.create_token(session, user=principal.user, body=body)
+def create_token(body: TokenCreate, owner: AccountOwner, session: SessionDep) -> TokenCreated:
+    token, secret = service.create_token(session, user=owner.user, body=body)
     return TokenCreated(token=secret, **TokenPublic.model_validate(token, from_attributes=True).model_dump())
 
 
 @router.get("/tokens", responses=problem_responses(401, 403, 429), summary="Personal access tokens, without secrets")
-def list_tokens(principal: AccountOwner, session: SessionDep) -> TokenList:
-    tokens = service.list_tokens(session, user_id=principal.user.id)
+def list_tokens(owner: AccountOwner, session: SessionDep) -> TokenList:
+    tokens = service.list_tokens(session, user_id=owner.user.id)
     return TokenList(data=[TokenPublic.model_validate(token, from_attributes=True) for token in tokens])
 
 
@@ -159,6 +159,6 @@ def list_tokens(principal: AccountOwner, session: SessionDep) -> TokenList:
     responses=problem_responses(401, 403, 404, 422, 429),
     summary="Revoke a personal access token",
 )
-def revoke_token(token_id: uuid.UUID, principal: AccountOwner, session: SessionDep) -> None:
-    if not service.revoke_token(session, user_id=principal.user.id, token_id=token_id):
+def revoke_token(token_id: uuid.UUID, owner: AccountOwner, session: SessionDep) -> None:
+    if not service.revoke_token(session, user_id=owner.user.id, token_id=token_id):
         raise NotFound("No such token.")

@@ -13,7 +13,7 @@ from app.auth.models import AccessToken, AuthSession, Register, TokenCreate, Use
 from app.core.database import utcnow
 from app.core.errors import Conflict, Forbidden, Unauthorized
 from app.core.passwords import hash_password, hash_token, new_access_token, new_session_token, verify_password
-from app.sync.models import ChangeCounter
+from app.core.sequence import ChangeCounter
 
 SESSION_LIFETIME = timedelta(days=30)
 # A sliding session is pushed forward at most once a day, not on every request.

@@ -21,13 +21,13 @@ from app.auth.models import User
 from app.cli.progress import Progress
 from app.core.database import Database, open_database, utcnow
 from app.core.migrations import upgrade_to_head
+from app.core.sequence import lock_sequence
 from app.core.settings import load_settings
 from app.core.timezones import zone
 from app.entries import service as entries_service
 from app.entries.models import Entry, EntryCreate
 from app.goals import service as goals_service
 from app.goals.models import Goal, GoalCreate
-from app.sync.sequence import lock_sequence
 
 DEMO_SOURCE = "demo"
 BATCH = 100
@@ -130,7 +130,7 @@ def write_demo(
         user = _user(session.get(User, user_id))
         for goal in plan.goals:
             if goal.id is not None and session.get(Goal, goal.id) is None:
-                goals_service.create_goal(session, user=user, body=goal)
+                goals_service.create_goal(session, user_id=user.id, body=goal)
                 created_goals += 1
     for batch in _batches(plan.entries, BATCH):
         with database.write_transaction() as session:

@@ -1,4 +1,6 @@
 """What every part of Synclog needs and that knows no HTTP.
 
-Settings, database, errors, passwords, time zones, migrations, rate limits, paths.
+Settings, database (where transactions commit), errors, the principal, strict bodies, the synced
+objects' versions, each user's change sequence, passwords, time zones, migrations, rate limits,
+metrics, paths.
 """

@@ -41,6 +41,35 @@ def new_id() -> uuid.UUID:
     return uuid.uuid4()
 
 
+# Actions waiting for a session's transaction to commit (``on_commit``), kept in ``Session.info``.
+_ON_COMMIT = "synclog_on_commit"
+
+
+def on_commit(session: Session, action: Callable[[], None]) -> None:
+    """Run ``action`` once ``session``'s transaction commits; never, if it rolls back."""
+    session.info.setdefault(_ON_COMMIT, []).append(action)
+
+
+def commit(session: Session) -> None:
+    """Commit ``session``'s transaction, then run what waited for it: the one place Synclog commits."""
+    actions: list[Callable[[], None]] = session.info.pop(_ON_COMMIT, [])
+    session.commit()
+    for action in actions:
+        action()
+
+
+@contextmanager
+def transaction(session: Session) -> Iterator[Session]:
+    """Commit what the block did in ``session``, or roll it back if the block raised."""
+    try:
+        yield session
+    except BaseException:
+        session.info.pop(_ON_COMMIT, None)
+        session.rollback()
+        raise
+    commit(session)
+
+
 def table_of(model: type[SQLModel]) -> Table:
     """The Core table of a table model, for hot paths where building ORM objects costs more than the SQL."""
     table: Table = model.__table__  # type: ignore[attr-defined]
@@ -141,7 +170,12 @@ def _make_sqlite_engine(url: str, synchronous: str, *, immediate: bool) -> Engin
 
 @dataclass(frozen=True)
 class Database:
-    """Two engines over one database: reads, and writes (``BEGIN IMMEDIATE`` on SQLite)."""
+    """Two engines over one database: reads, and writes (``BEGIN IMMEDIATE`` on SQLite).
+
+    A read transaction sees one snapshot of the database on both engines: SQLite's read transactions
+    do, and PostgreSQL's read engine is set to ``REPEATABLE READ`` (which a read-only transaction
+    cannot fail). So a page of the changes feed or an export never mixes two moments.
+    """
 
     read_engine: Engine
     write_engine: Engine
@@ -152,15 +186,13 @@ class Database:
 
     def dispose(self) -> None:
         self.read_engine.dispose()
-        if self.write_engine is not self.read_engine:
-            self.write_engine.dispose()
+        self.write_engine.dispose()
 
     @contextmanager
     def write_transaction(self) -> Iterator[Session]:
-        """One write transaction: commits on success, rolls back on any error."""
-        with Session(self.write_engine, expire_on_commit=False) as session:
+        """A session of its own for one write transaction (``transaction``), closed after it."""
+        with Session(self.write_engine, expire_on_commit=False) as session, transaction(session):
             yield session
-            session.commit()
 
     @contextmanager
     def read_session(self) -> Iterator[Session]:
@@ -176,4 +208,4 @@ def open_database(settings: Settings) -> Database:
             write_engine=_make_sqlite_engine(url, settings.sqlite_synchronous, immediate=True),
         )
     engine = create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True, json_deserializer=JSON_DESERIALIZER)
-    return Database(read_engine=engine, write_engine=engine)
+    return Database(read_engine=engine.execution_options(isolation_level="REPEATABLE READ"), write_engine=engine)

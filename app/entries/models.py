@@ -11,7 +11,7 @@ from sqlalchemy import JSON, BigInteger, Column, Date, Index, Text
 from sqlmodel import Field as SQLField
 from sqlmodel import SQLModel
 
-from app.api.bodies import WriteBody
+from app.core.bodies import WriteBody
 from app.core.database import UTCDateTime, new_id, utcnow
 from app.core.timezones import validate_timezone
 

@@ -1,62 +1,50 @@
-"""HTTP routes for entries: ``/entries`` and ``/entries/{id}``."""
+"""HTTP routes for entries: ``/entries`` and ``/entries/{id}``; every write is a keyed write."""
 
 from __future__ import annotations
 
 import uuid
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Header, Query, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
 
-from app.api.bodies import etag, etag_matches, item_location
-from app.api.deps import Principal, RequireScope, SessionDep
+from app.api.deps import CurrentPrincipal, RequireScope, SessionDep
+from app.api.keyed_writes import Resource, answer_write, keyed
+from app.api.preconditions import conditional_read, expected_version, merge_patch_body, only_if_new
 from app.api.problems import problem_responses
+from app.auth.models import User
 from app.core.dates import IsoDate
 from app.entries import service
 from app.entries.models import EntryCreate, EntryPage, EntryPatch, EntryPublic, EntryReplace, Kind
-from app.sync.idempotent_route import IdempotentRoute
 
-router = APIRouter(prefix="/entries", tags=["entries"], route_class=IdempotentRoute)
+router = APIRouter(prefix="/entries", tags=["entries"])
 
-EntriesReader = Annotated[Principal, RequireScope("entries:read")]
-EntriesWriter = Annotated[Principal, RequireScope("entries:write")]
+ENTRY = Resource(collection_route="create_entry", item_route="read_entry", id_param="entry_id")
+EntriesReader = Annotated[User, RequireScope("entries:read")]
+EntriesWriter = Annotated[User, RequireScope("entries:write")]
 IfMatch = Annotated[str | None, Header(description="Write only if the entry is at this ETag.")]
 IfNoneMatch = Annotated[str | None, Header()]
-MERGE_PATCH = {
-    "requestBody": {
-        "content": {"application/merge-patch+json": {"schema": {"$ref": "#/components/schemas/EntryPatch"}}}
-    }
-}
-
-
-def _with_etag(response: Response, entry: EntryPublic) -> EntryPublic:
-    response.headers["ETag"] = etag(entry.version)
-    return entry
 
 
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
+    response_model=EntryPublic,
     responses=problem_responses(401, 403, 409, 412, 413, 422, 429),
+    openapi_extra=keyed(),
     summary="Log a synchronicity",
 )
 async def create_entry(
-    body: EntryCreate,
-    request: Request,
-    response: Response,
-    principal: EntriesWriter,
-    session: SessionDep,
-) -> EntryPublic:
-    entry = await run_in_threadpool(
-        service.create_entry, session, user=principal.user, source=principal.source, body=body
-    )
-    response.headers["Location"] = item_location(request, entry.id)
-    return _with_etag(response, entry)
+    body: EntryCreate, request: Request, user: EntriesWriter, principal: CurrentPrincipal, session: SessionDep
+) -> Response:
+    write = partial(service.create_entry, session, user=user, source=principal.source, body=body)
+    return await answer_write(request, session, ENTRY, user_id=user.id, object_id=None, write=write)
 
 
 @router.get("", responses=problem_responses(400, 401, 403, 422, 429), summary="The timeline, newest first")
 async def list_entries(
-    principal: EntriesReader,
+    user: EntriesReader,
     session: SessionDep,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
@@ -71,7 +59,7 @@ async def list_entries(
 ) -> EntryPage:
     filters = service.EntryFilters(goal_id=goal_id, kind=kind, tag=tag, q=q, from_date=from_, to_date=to)
     return await run_in_threadpool(
-        service.list_entries, session, user=principal.user, filters=filters, limit=limit, cursor=cursor
+        service.list_entries, session, user_id=user.id, filters=filters, limit=limit, cursor=cursor
     )
 
 
@@ -84,81 +72,80 @@ async def list_entries(
 async def read_entry(
     entry_id: uuid.UUID,
     response: Response,
-    principal: EntriesReader,
+    user: EntriesReader,
     session: SessionDep,
     if_none_match: IfNoneMatch = None,
 ) -> EntryPublic | Response:
-    entry = await run_in_threadpool(service.get_entry, session, user=principal.user, entry_id=entry_id)
-    if if_none_match is not None and etag_matches(if_none_match, entry.version):
-        return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag(entry.version)})
-    return _with_etag(response, entry)
+    entry = await run_in_threadpool(service.get_entry, session, user_id=user.id, entry_id=entry_id)
+    return conditional_read(response, if_none_match, entry, entry.version)
 
 
 @router.put(
     "/{entry_id}",
+    response_model=EntryPublic,
     responses={
         200: {"description": "Replaced", "model": EntryPublic},
         201: {"description": "Created", "model": EntryPublic},
         **problem_responses(401, 403, 404, 410, 412, 413, 422, 429),
     },
+    openapi_extra=keyed(),
     summary="Create or replace an entry under a client-chosen id",
 )
 async def replace_entry(
     entry_id: uuid.UUID,
     body: EntryReplace,
     request: Request,
-    response: Response,
-    principal: EntriesWriter,
+    user: EntriesWriter,
+    principal: CurrentPrincipal,
     session: SessionDep,
     if_match: IfMatch = None,
     if_none_match: IfNoneMatch = None,
-) -> EntryPublic:
-    entry, created = await run_in_threadpool(
+) -> Response:
+    write = partial(
         service.replace_entry,
         session,
-        user=principal.user,
+        user=user,
         source=principal.source,
         entry_id=entry_id,
         body=body,
-        if_match=if_match,
-        if_none_match=if_none_match,
+        expected=expected_version(if_match),
+        only_if_new=only_if_new(if_none_match),
     )
-    if created:
-        response.status_code = status.HTTP_201_CREATED
-        response.headers["Location"] = item_location(request, entry.id)
-    return _with_etag(response, entry)
+    return await answer_write(request, session, ENTRY, user_id=user.id, object_id=entry_id, write=write)
 
 
 @router.patch(
     "/{entry_id}",
+    response_model=EntryPublic,
     responses=problem_responses(401, 403, 404, 410, 412, 413, 415, 422, 429),
-    openapi_extra=MERGE_PATCH,
+    openapi_extra=keyed(merge_patch_body("EntryPatch")),
     summary="Change some fields (JSON merge patch)",
 )
 async def patch_entry(
     entry_id: uuid.UUID,
     body: Annotated[EntryPatch, Body()],
-    response: Response,
-    principal: EntriesWriter,
+    request: Request,
+    user: EntriesWriter,
     session: SessionDep,
     if_match: IfMatch = None,
-) -> EntryPublic:
-    entry = await run_in_threadpool(
-        service.patch_entry, session, user=principal.user, entry_id=entry_id, patch=body, if_match=if_match
+) -> Response:
+    write = partial(
+        service.patch_entry, session, user=user, entry_id=entry_id, patch=body, expected=expected_version(if_match)
     )
-    return _with_etag(response, entry)
+    return await answer_write(request, session, ENTRY, user_id=user.id, object_id=entry_id, write=write)
 
 
 @router.delete(
     "/{entry_id}",
     status_code=status.HTTP_204_NO_CONTENT,
     responses=problem_responses(401, 403, 404, 412, 422, 429),
+    openapi_extra=keyed(),
     summary="Delete an entry (a tombstone stays in the changes feed)",
 )
 async def delete_entry(
-    entry_id: uuid.UUID,
-    principal: EntriesWriter,
-    session: SessionDep,
-    if_match: IfMatch = None,
-) -> None:
-    await run_in_threadpool(service.delete_entry, session, user=principal.user, entry_id=entry_id, if_match=if_match)
+    entry_id: uuid.UUID, request: Request, user: EntriesWriter, session: SessionDep, if_match: IfMatch = None
+) -> Response:
+    write = partial(
+        service.delete_entry, session, user_id=user.id, entry_id=entry_id, expected=expected_version(if_match)
+    )
+    return await answer_write(request, session, ENTRY, user_id=user.id, object_id=entry_id, write=write)

@@ -1,4 +1,8 @@
-"""Entries: creating, replacing, patching, deleting and listing a user's synchronicities."""
+"""Entries: creating, replacing, patching, deleting and listing a user's synchronicities.
+
+Every read selects ``PUBLIC_ROW`` and maps it by name to ``EntryPublic`` (``public_entries``);
+every write goes through ``_write`` or ``_tombstone``, as plain rows (no ORM objects to build).
+"""
 
 from __future__ import annotations
 
@@ -6,39 +10,60 @@ import base64
 import binascii
 import json
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import String, and_, bindparam, delete, func, insert, or_
-from sqlalchemy import cast as sa_cast
+from sqlalchemy import Row, and_, bindparam, func, insert, or_, update
 from sqlalchemy import select as sa_select
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from app.api.bodies import merge_patch, require_match
-from app.api.middleware.metrics import note_entry_created
 from app.auth.models import User
+from app.core.bodies import patched
 from app.core.database import table_of, utcnow
-from app.core.errors import BadRequest, Conflict, Gone, NotFound, PreconditionFailed, ValidationProblem
+from app.core.errors import BadRequest, Conflict, ValidationProblem
+from app.core.metrics import count_entry_write
+from app.core.sequence import next_seq
+from app.core.synced import ExpectedVersion, Stored, Written, check_version, live, owned, replaceable
 from app.core.timezones import local_date
-from app.entries.models import (
-    Entry,
-    EntryCreate,
-    EntryGoal,
-    EntryPage,
-    EntryPatch,
-    EntryPublic,
-    EntryReplace,
-    Kind,
-)
-from app.goals.models import Goal
-from app.sync.sequence import next_seq
+from app.entries import goal_links
+from app.entries.models import Entry, EntryCreate, EntryGoal, EntryPage, EntryPatch, EntryPublic, EntryReplace
 
 MAX_FUTURE = timedelta(hours=24)
 TAG_SEPARATOR = "\x1f"
 ENTRIES = table_of(Entry)
 ENTRY_GOALS = table_of(EntryGoal)
+
+# What every read of entries selects: the columns named as ``EntryPublic``'s fields, and the goal ids.
+PUBLIC_ROW = (*(ENTRIES.c[name] for name in EntryPublic.model_fields if name != "goal_ids"), goal_links.GOAL_IDS)
+# Built once (building a statement costs more than running it); the timeline's filters add to its own.
+_STORED = sa_select(*PUBLIC_ROW, ENTRIES.c.user_id, ENTRIES.c.deleted_at, ENTRIES.c.seq).where(
+    ENTRIES.c.id == bindparam("entry_id")
+)
+_LOCKED = _STORED.with_for_update()
+_TIMELINE = (
+    sa_select(*PUBLIC_ROW)
+    .where(ENTRIES.c.user_id == bindparam("user_id"), ENTRIES.c.deleted_at.is_(None))
+    .order_by(ENTRIES.c.occurred_at.desc(), ENTRIES.c.id.desc())
+    .limit(bindparam("limit"))
+)
+_COUNT_LIVE = sa_select(func.count()).where(ENTRIES.c.user_id == bindparam("user_id"), ENTRIES.c.deleted_at.is_(None))
+_EXISTS = sa_select(ENTRIES.c.id).where(ENTRIES.c.id == bindparam("entry_id"))
+_INSERT = insert(ENTRIES)
+_UPDATE = update(ENTRIES).where(ENTRIES.c.id == bindparam("entry_id"))
+# What a tombstone keeps of an entry: its time, zone, kind, intensity and source; its text is erased.
+_ERASED: dict[str, Any] = {
+    "note": "",
+    "meaning": "",
+    "search_text": "",
+    "tag_keys": "",
+    "tags": [],
+    "people": [],
+    "place": None,
+    "lat": None,
+    "lon": None,
+}
 
 
 @dataclass(frozen=True)
@@ -51,125 +76,35 @@ class EntryFilters:
     to_date: date | None = None
 
 
-# An entry's public fields (all but ``goal_ids``), read as plain rows where no ORM object is needed.
-PUBLIC_NAMES = tuple(name for name in EntryPublic.model_fields if name != "goal_ids")
-PUBLIC_COLUMNS = tuple(ENTRIES.c[name] for name in PUBLIC_NAMES)
-# Each entry's goal ids in the same query as the entry, joined in one string (``group_concat`` on
-# SQLite, ``string_agg`` on PostgreSQL): a second query for a page's links cost more than this.
-GOAL_IDS = (
-    sa_select(func.aggregate_strings(sa_cast(ENTRY_GOALS.c.goal_id, String), ","))
-    .where(ENTRY_GOALS.c.entry_id == ENTRIES.c.id)
-    .scalar_subquery()
-    .label("goal_ids")
-)
-# What a statement selects to read entries as their public values (``public_values``).
-PUBLIC_ROW = (*PUBLIC_COLUMNS, GOAL_IDS)
-# The timeline's statements are built once (building one costs more than running it); filters add to them.
-_TIMELINE = (
-    sa_select(*PUBLIC_ROW)
-    .where(ENTRIES.c.user_id == bindparam("user_id"), ENTRIES.c.deleted_at.is_(None))
-    .order_by(ENTRIES.c.occurred_at.desc(), ENTRIES.c.id.desc())
-    .limit(bindparam("limit"))
-)
-_INSERT_ENTRY = insert(ENTRIES)
-_GOAL_IDS_OF = sa_select(ENTRIES.c.id, GOAL_IDS).where(ENTRIES.c.id.in_(bindparam("entry_ids", expanding=True)))
-
-
-def _split_goal_ids(joined: str | None) -> list[uuid.UUID]:
-    """The ids ``GOAL_IDS`` joined, in the order the API lists them."""
-    return sorted((uuid.UUID(part) for part in joined.split(",")), key=str) if joined else []
-
-
-def goal_ids_by_entry(session: Session, *, entry_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[uuid.UUID]]:
-    """The goal ids of many entries in one query."""
-    if not entry_ids:
-        return {}
-    rows = session.execute(_GOAL_IDS_OF, {"entry_ids": list(entry_ids)})
-    return {row.id: _split_goal_ids(row.goal_ids) for row in rows}
-
-
-def public_values(row: Sequence[Any]) -> dict[str, Any]:
-    """An entry's public fields from a row that begins with ``PUBLIC_ROW``, to be validated.
-
-    Zipped with the names and indexed (four times quicker than through the row's mapping, and
-    than by attribute); validating plain values is quicker than constructing a model unvalidated.
-    """
-    values = dict(zip(PUBLIC_NAMES, row, strict=False))
-    values["goal_ids"] = _split_goal_ids(row[len(PUBLIC_NAMES)])
-    return values
-
-
-def to_public(entry: Entry, goal_ids: Iterable[uuid.UUID]) -> EntryPublic:
-    # A stored entry is valid by construction: build the representation without validating it again.
-    return EntryPublic.model_construct(
-        id=entry.id,
-        occurred_at=entry.occurred_at,
-        timezone=entry.timezone,
-        local_date=entry.local_date,
-        kind=cast(Kind, entry.kind),
-        note=entry.note,
-        meaning=entry.meaning,
-        intensity=entry.intensity,
-        tags=list(entry.tags),
-        people=list(entry.people),
-        goal_ids=list(goal_ids),
-        place=entry.place,
-        lat=entry.lat,
-        lon=entry.lon,
-        source=entry.source,
-        version=entry.version,
-        created_at=entry.created_at,
-        updated_at=entry.updated_at,
-    )
-
-
-def public_entries(session: Session, *, entries: Sequence[Entry]) -> list[EntryPublic]:
-    goals = goal_ids_by_entry(session, entry_ids=[entry.id for entry in entries])
-    return [to_public(entry, goals.get(entry.id, [])) for entry in entries]
-
-
-def public_entry(session: Session, *, entry: Entry) -> EntryPublic:
-    return public_entries(session, entries=[entry])[0]
-
-
-def _locked_entry(session: Session, *, entry_id: uuid.UUID) -> Entry | None:
-    return session.exec(select(Entry).where(Entry.id == entry_id).with_for_update()).first()
-
-
-def _owned_entry(session: Session, *, user: User, entry_id: uuid.UUID, lock: bool) -> Entry:
-    """The user's entry (live or deleted); another user's is as unknown as a missing one."""
-    entry = _locked_entry(session, entry_id=entry_id) if lock else session.get(Entry, entry_id)
-    if entry is None or entry.user_id != user.id:
-        raise NotFound("No such entry.")
-    return entry
-
-
-def get_entry(session: Session, *, user: User, entry_id: uuid.UUID) -> EntryPublic:
-    entry = _owned_entry(session, user=user, entry_id=entry_id, lock=False)
-    if entry.deleted_at is not None:
-        raise Gone("This entry was deleted.")
-    return public_entry(session, entry=entry)
-
-
-def _check_goal_ids(session: Session, *, user: User, goal_ids: Sequence[uuid.UUID]) -> list[uuid.UUID]:
-    wanted = sorted(set(goal_ids), key=str)
-    if not wanted:
+def public_entries(rows: Sequence[Row[Any]]) -> list[EntryPublic]:
+    """The one mapping from stored entries to their public values: rows that select ``PUBLIC_ROW``
+    (and maybe more, which is ignored), read by name."""
+    if not rows:
         return []
-    found = set(
-        session.exec(
-            select(Goal.id).where(col(Goal.id).in_(wanted), Goal.user_id == user.id, col(Goal.deleted_at).is_(None))
-        )
-    )
-    unknown = [str(goal_id) for goal_id in wanted if goal_id not in found]
-    if unknown:
-        raise ValidationProblem(
-            "goal_ids names goals you do not have.",
-            errors=[
-                {"loc": ["body", "goal_ids"], "msg": f"unknown goal {goal_id}", "type": "unknown_goal"}
-                for goal_id in unknown
-            ],
-        )
-    return wanted
+    # The rows' names, taken once: zipped, a row reads four times quicker than through its mapping.
+    names = rows[0]._fields
+    page = []
+    for row in rows:
+        values = dict(zip(names, row, strict=True))
+        values["goal_ids"] = goal_links.split_goal_ids(values["goal_ids"])
+        page.append(EntryPublic.model_validate(values))
+    return page
+
+
+def find_entry(session: Session, *, entry_id: uuid.UUID, lock: bool = False) -> Stored[EntryPublic] | None:
+    """The entry with this id, whoever owns it; ``lock`` holds its row until the transaction ends."""
+    row = session.execute(_LOCKED if lock else _STORED, {"entry_id": entry_id}).first()
+    if row is None:
+        return None
+    return Stored.of(public_entries([row])[0], row)
+
+
+def _owned(session: Session, *, user_id: uuid.UUID, entry_id: uuid.UUID) -> Stored[EntryPublic]:
+    return owned(find_entry(session, entry_id=entry_id, lock=True), user_id=user_id, noun="entry")
+
+
+def get_entry(session: Session, *, user_id: uuid.UUID, entry_id: uuid.UUID) -> EntryPublic:
+    return live(owned(find_entry(session, entry_id=entry_id), user_id=user_id, noun="entry"), noun="entry")
 
 
 def _check_occurred_at(occurred_at: datetime, *, now: datetime) -> None:
@@ -180,7 +115,7 @@ def _check_occurred_at(occurred_at: datetime, *, now: datetime) -> None:
         )
 
 
-def _columns(body: EntryReplace, *, user: User, now: datetime, current: Entry | None) -> dict[str, Any]:
+def _columns(body: EntryReplace, *, user: User, now: datetime, current: EntryPublic | None) -> dict[str, Any]:
     """The stored columns a full representation sets; ``local_date`` moves only when the time or zone does."""
     occurred_at = (body.occurred_at or (now if current is None else current.occurred_at)).astimezone(UTC)
     timezone = body.timezone or (user.timezone if current is None else current.timezone)
@@ -212,45 +147,33 @@ def _columns(body: EntryReplace, *, user: User, now: datetime, current: Entry | 
     }
 
 
-def create_entry(session: Session, *, user: User, source: str, body: EntryCreate) -> EntryPublic:
-    # Only a client-chosen id can already exist; a fresh UUIDv4 cannot.
-    if body.id is not None and session.get(Entry, body.id) is not None:
-        raise Conflict("An entry with this id already exists; use PUT to replace it.")
+def _write(
+    session: Session, *, user: User, entry_id: uuid.UUID, body: EntryReplace, source: str, current: EntryPublic | None
+) -> Written[EntryPublic]:
+    """The one write of an entry's fields: a new entry (``current`` is None) or a new version of it."""
     now = utcnow()
-    columns = _columns(body, user=user, now=now, current=None)
-    goal_ids = _check_goal_ids(session, user=user, goal_ids=body.goal_ids)
-    row = {
-        **columns,
-        "id": body.id or uuid.uuid4(),
-        "user_id": user.id,
-        "source": source,
-        "version": 1,
-        "seq": next_seq(session, user_id=user.id),
-        "created_at": now,
-        "deleted_at": None,
-    }
-    # The quick log's path: rows inserted as they are, no ORM object to build and flush.
-    session.execute(_INSERT_ENTRY, row)
-    note_entry_created(session, row["id"])
-    if goal_ids:
-        session.execute(insert(ENTRY_GOALS), [{"entry_id": row["id"], "goal_id": goal_id} for goal_id in goal_ids])
-    return EntryPublic.model_validate({**row, "goal_ids": goal_ids})
+    columns = _columns(body, user=user, now=now, current=current)
+    goal_ids = goal_links.check_goal_ids(session, user_id=user.id, goal_ids=body.goal_ids)
+    seq = next_seq(session, user_id=user.id)
+    version = 1 if current is None else current.version + 1
+    changes = {**columns, "version": version, "seq": seq}
+    if current is None:
+        values = {**changes, "id": entry_id, "user_id": user.id, "source": source, "created_at": now}
+        session.execute(_INSERT, {**values, "deleted_at": None})
+    else:
+        values = {**current.model_dump(), **changes}
+        session.execute(_UPDATE, {**changes, "entry_id": entry_id})
+    goal_links.link(session, entry_id=entry_id, goal_ids=goal_ids, replace=current is not None)
+    count_entry_write(session, "created" if current is None else "changed")
+    public = EntryPublic.model_validate({**values, "goal_ids": goal_ids})
+    return Written(entry_id, version, seq, public, created=current is None)
 
 
-def _update(session: Session, *, entry: Entry, body: EntryReplace, user: User) -> EntryPublic:
-    """Replace a stored entry's writable fields with a full representation: a new version and ``seq``."""
-    columns = _columns(body, user=user, now=utcnow(), current=entry)
-    goal_ids = _check_goal_ids(session, user=user, goal_ids=body.goal_ids)
-    for name, value in columns.items():
-        setattr(entry, name, value)
-    entry.version += 1
-    entry.seq = next_seq(session, user_id=user.id)
-    session.add(entry)
-    session.flush()
-    session.execute(delete(EntryGoal).where(col(EntryGoal.entry_id) == entry.id))
-    session.add_all([EntryGoal(entry_id=entry.id, goal_id=goal_id) for goal_id in goal_ids])
-    session.flush()
-    return to_public(entry, goal_ids)
+def create_entry(session: Session, *, user: User, source: str, body: EntryCreate) -> Written[EntryPublic]:
+    # Only a client-chosen id can already exist; a fresh UUIDv4 cannot.
+    if body.id is not None and session.execute(_EXISTS, {"entry_id": body.id}).first() is not None:
+        raise Conflict("An entry with this id already exists; use PUT to replace it.")
+    return _write(session, user=user, entry_id=body.id or uuid.uuid4(), body=body, source=source, current=None)
 
 
 def replace_entry(
@@ -260,64 +183,42 @@ def replace_entry(
     source: str,
     entry_id: uuid.UUID,
     body: EntryReplace,
-    if_match: str | None = None,
-    if_none_match: str | None = None,
-) -> tuple[EntryPublic, bool]:
-    """``PUT``: replace the entry, or create it under this id; returns it and whether it was created."""
-    entry = _locked_entry(session, entry_id=entry_id)
-    if entry is not None and entry.user_id != user.id:
-        raise NotFound("No such entry.")
-    if entry is not None and entry.deleted_at is not None:
-        raise Gone("This entry was deleted.")
-    if entry is None:
-        if if_match is not None:
-            raise PreconditionFailed("The entry does not exist, so If-Match cannot match.")
-        return create_entry(session, user=user, source=source, body=EntryCreate(id=entry_id, **body.model_dump())), True
-    if if_none_match is not None and if_none_match.strip() == "*":
-        raise PreconditionFailed("The entry already exists.", extra={"current": _current_json(session, entry)})
-    require_match(if_match, entry.version, lambda: _current_json(session, entry))
-    return _update(session, entry=entry, body=body, user=user), False
-
-
-def _current_json(session: Session, entry: Entry) -> dict[str, Any]:
-    return public_entry(session, entry=entry).model_dump(mode="json")
-
-
-def writable_fields(public: EntryPublic) -> dict[str, Any]:
-    """The part of an entry's representation a client may write."""
-    return public.model_dump(mode="json", include=set(EntryReplace.model_fields))
+    expected: ExpectedVersion | None = None,
+    only_if_new: bool = False,
+) -> Written[EntryPublic]:
+    """``PUT``: replace the entry, or create it under this id (``source`` is recorded when created)."""
+    stored = find_entry(session, entry_id=entry_id, lock=True)
+    current = replaceable(stored, user_id=user.id, noun="entry", expected=expected, only_if_new=only_if_new)
+    public = None if current is None else current.public
+    return _write(session, user=user, entry_id=entry_id, body=body, source=source, current=public)
 
 
 def patch_entry(
-    session: Session, *, user: User, entry_id: uuid.UUID, patch: EntryPatch, if_match: str | None = None
-) -> EntryPublic:
-    entry = _owned_entry(session, user=user, entry_id=entry_id, lock=True)
-    if entry.deleted_at is not None:
-        raise Gone("This entry was deleted.")
-    current = public_entry(session, entry=entry)
-    require_match(if_match, entry.version, lambda: current.model_dump(mode="json"))
-    merged = merge_patch(writable_fields(current), patch.model_dump(mode="json", exclude_unset=True))
-    body = EntryReplace.model_validate(merged)
-    return _update(session, entry=entry, body=body, user=user)
+    session: Session, *, user: User, entry_id: uuid.UUID, patch: EntryPatch, expected: ExpectedVersion | None = None
+) -> Written[EntryPublic]:
+    """``PATCH``: a JSON merge patch of the writable fields; pydantic's ``ValidationError`` if it spoils them."""
+    current = live(_owned(session, user_id=user.id, entry_id=entry_id), noun="entry")
+    check_version(expected, current.version, lambda: current)
+    body = patched(current, patch, EntryReplace)
+    return _write(session, user=user, entry_id=entry_id, body=body, source=current.source, current=current)
 
 
-def delete_entry(session: Session, *, user: User, entry_id: uuid.UUID, if_match: str | None = None) -> None:
+def delete_entry(
+    session: Session, *, user_id: uuid.UUID, entry_id: uuid.UUID, expected: ExpectedVersion | None = None
+) -> Written[EntryPublic]:
     """Leave a tombstone (its text is erased); deleting again is a no-op."""
-    entry = _owned_entry(session, user=user, entry_id=entry_id, lock=True)
-    if entry.deleted_at is not None:
-        return
-    require_match(if_match, entry.version, lambda: _current_json(session, entry))
+    stored = _owned(session, user_id=user_id, entry_id=entry_id)
+    version = stored.version
+    if stored.deleted:
+        return Written(entry_id, version, stored.seq, None)
+    check_version(expected, version, lambda: stored.public)
     now = utcnow()
-    entry.deleted_at = now
-    entry.updated_at = now
-    entry.version += 1
-    entry.note = entry.meaning = entry.search_text = entry.tag_keys = ""
-    entry.tags, entry.people = [], []
-    entry.place = entry.lat = entry.lon = None
-    entry.seq = next_seq(session, user_id=user.id)
-    session.add(entry)
-    session.execute(delete(EntryGoal).where(col(EntryGoal.entry_id) == entry.id))
-    session.flush()
+    seq = next_seq(session, user_id=user_id)
+    tombstone = {**_ERASED, "deleted_at": now, "updated_at": now, "version": version + 1, "seq": seq}
+    session.execute(_UPDATE, {**tombstone, "entry_id": entry_id})
+    goal_links.unlink(session, entry_id=entry_id)
+    count_entry_write(session, "deleted")
+    return Written(entry_id, version + 1, seq, None)
 
 
 def encode_cursor(occurred_at: datetime, entry_id: uuid.UUID) -> str:
@@ -333,8 +234,10 @@ def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
         raise BadRequest("The cursor is malformed; pass next_cursor back unchanged.") from exc
 
 
-def list_entries(session: Session, *, user: User, filters: EntryFilters, limit: int, cursor: str | None) -> EntryPage:
-    """Newest ``occurred_at`` first, by keyset over (``occurred_at``, ``id``); rows, not ORM objects, are read."""
+def list_entries(
+    session: Session, *, user_id: uuid.UUID, filters: EntryFilters, limit: int, cursor: str | None
+) -> EntryPage:
+    """Newest ``occurred_at`` first, by keyset over (``occurred_at``, ``id``)."""
     entries = ENTRIES.c
     query = _TIMELINE
     if cursor is not None:
@@ -358,8 +261,46 @@ def list_entries(session: Session, *, user: User, filters: EntryFilters, limit: 
         query = query.where(entries.local_date >= filters.from_date)
     if filters.to_date is not None:
         query = query.where(entries.local_date <= filters.to_date)
-    rows = session.execute(query, {"user_id": user.id, "limit": limit + 1}).all()
-    page = rows[:limit]
+    rows = session.execute(query, {"user_id": user_id, "limit": limit + 1}).all()
+    page = public_entries(rows[:limit])
     next_cursor = encode_cursor(page[-1].occurred_at, page[-1].id) if len(rows) > limit else None
-    data = [public_values(row) for row in page]
-    return EntryPage.model_validate({"data": data, "next_cursor": next_cursor})
+    return EntryPage(data=page, next_cursor=next_cursor)
+
+
+def count_live_entries(session: Session, *, user_id: uuid.UUID) -> int:
+    return int(session.execute(_COUNT_LIVE, {"user_id": user_id}).scalar_one())
+
+
+def journal_pages(session: Session, *, user_id: uuid.UUID, page_size: int) -> Iterator[list[EntryPublic]]:
+    """Live entries by local day, then time, then id, a page at a time (keyset, so memory stays flat)."""
+    entries = ENTRIES.c
+    query = (
+        sa_select(*PUBLIC_ROW)
+        .where(entries.user_id == user_id, entries.deleted_at.is_(None))
+        .order_by(entries.local_date, entries.occurred_at, entries.id)
+        .limit(page_size)
+    )
+    after: EntryPublic | None = None
+    while True:
+        rows = session.execute(
+            query
+            if after is None
+            else query.where(
+                or_(
+                    entries.local_date > after.local_date,
+                    and_(entries.local_date == after.local_date, entries.occurred_at > after.occurred_at),
+                    and_(
+                        entries.local_date == after.local_date,
+                        entries.occurred_at == after.occurred_at,
+                        entries.id > after.id,
+                    ),
+                )
+            )
+        ).all()
+        if not rows:
+            return
+        page = public_entries(rows)
+        yield page
+        after = page[-1]
+        if len(rows) < page_size:
+            return

@@ -8,17 +8,18 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
 
-from app.api.deps import DatabaseDep, Principal, RequireScope, SessionDep, SettingsDep
+from app.api.deps import CurrentPrincipal, DatabaseDep, RequireScope, SessionDep, SettingsDep
 from app.api.problems import problem_responses
+from app.auth.models import User
 from app.core.database import utcnow
-from app.core.errors import InsufficientScope, PayloadTooLarge
+from app.core.errors import PayloadTooLarge
 from app.core.timezones import zone
 from app.exchange import formats, service
 from app.exchange.models import ExportFormat, ImportReport
 
 router = APIRouter(tags=["export and import"])
 
-Exporter = Annotated[Principal, RequireScope("export")]
+Exporter = Annotated[User, RequireScope("export")]
 IMPORT_SCOPES = ("entries:write", "goals:write")
 CSV_TYPES = ("text/csv", "application/csv", "text/plain")
 
@@ -55,7 +56,7 @@ ImportBody = Annotated[bytes, Depends(read_import_body)]
     summary="Download everything: JSON (complete, re-importable), CSV or a Markdown journal",
 )
 def export(
-    principal: Exporter,
+    user: Exporter,
     database: DatabaseDep,
     export_format: Annotated[ExportFormat, Query(alias="format")] = "json",
 ) -> StreamingResponse:
@@ -70,7 +71,6 @@ def export(
 
     Tokens need the ``export`` scope.
     """
-    user = principal.user
     exported_at = utcnow()
     local_day = exported_at.astimezone(zone(user.timezone)).date()
     filename = f"synclog-{local_day.isoformat()}.{formats.EXTENSIONS[export_format]}"
@@ -104,7 +104,9 @@ def export(
     },
     summary="Import a JSON export or a CSV: idempotent by id, all or nothing",
 )
-def import_(request: Request, body: ImportBody, principal: Exporter, session: SessionDep) -> ImportReport:
+def import_(
+    request: Request, body: ImportBody, user: Exporter, principal: CurrentPrincipal, session: SessionDep
+) -> ImportReport:
     """Import a JSON export (``application/json``) or a CSV (``text/csv``) into the signed-in account.
 
     Idempotent by id: an id that is free or already yours is kept; one another account owns becomes
@@ -115,9 +117,6 @@ def import_(request: Request, body: ImportBody, principal: Exporter, session: Se
     Tokens need ``export``, ``entries:write`` and ``goals:write``.
     """
     for scope in IMPORT_SCOPES:
-        if scope not in principal.scopes:
-            raise InsufficientScope(f"Importing also needs the {scope} scope.", extra={"required_scope": scope})
+        principal.require(scope, detail=f"Importing also needs the {scope} scope.")
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    return service.import_file(
-        session, user=principal.user, source=principal.source, raw=body, is_csv=content_type in CSV_TYPES
-    )
+    return service.import_file(session, user=user, source=principal.source, raw=body, is_csv=content_type in CSV_TYPES)

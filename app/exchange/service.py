@@ -12,29 +12,31 @@ import json
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import date, datetime
-from typing import Any
+from datetime import datetime
+from typing import Any, TypeVar
 
-from pydantic import ValidationError
-from sqlalchemy import and_, or_
-from sqlmodel import Session, col, func, select
+from pydantic import BaseModel, ValidationError
+from sqlmodel import Session
 
 from app.auth import service as auth_service
 from app.auth.models import User, UserUpdate
 from app.core.database import Database
 from app.core.errors import ProblemError, ValidationProblem
+from app.core.sequence import lock_sequence
+from app.core.synced import Stored
 from app.entries import service as entries_service
-from app.entries.models import Entry, EntryCreate, EntryPublic, EntryReplace
+from app.entries.models import EntryCreate, EntryPublic, EntryReplace
 from app.exchange import formats
 from app.exchange.models import EXPORT_FORMAT_NAME, EXPORT_VERSION, ExportFormat, ExportUser, ImportReport
 from app.goals import service as goals_service
-from app.goals.models import Goal, GoalCreate, GoalReplace
-from app.sync.sequence import lock_sequence
+from app.goals.models import GoalCreate, GoalPublic, GoalReplace
 
 PAGE_SIZE = 500
 Progress = Callable[[int], None]
 # (entries done, entries in the file): an import reports each entry it has handled.
 ImportProgress = Callable[[int, int], None]
+Found = TypeVar("Found", bound=Stored[Any])
+Replace = TypeVar("Replace", bound=BaseModel)
 
 
 # --- export -------------------------------------------------------------------------------------
@@ -42,10 +44,8 @@ ImportProgress = Callable[[int, int], None]
 
 @contextmanager
 def snapshot(database: Database) -> Iterator[Session]:
-    """A read session whose pages all see one moment (one read transaction; REPEATABLE READ on PostgreSQL)."""
+    """A read session whose pages all see one moment (one read transaction: see ``app.core.database``)."""
     with database.read_session() as session:
-        if database.dialect == "postgresql":
-            session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
         yield session
 
 
@@ -54,33 +54,7 @@ def export_user(user: User) -> ExportUser:
 
 
 def count_entries(session: Session, *, user_id: uuid.UUID) -> int:
-    query = select(func.count()).select_from(Entry).where(Entry.user_id == user_id, col(Entry.deleted_at).is_(None))
-    return int(session.exec(query).one())
-
-
-def entry_pages(session: Session, *, user_id: uuid.UUID, page_size: int = PAGE_SIZE) -> Iterator[list[EntryPublic]]:
-    """Live entries by local day, then time, then id, a page at a time (keyset, so memory stays flat)."""
-    after: tuple[date, datetime, uuid.UUID] | None = None
-    while True:
-        query = select(Entry).where(Entry.user_id == user_id, col(Entry.deleted_at).is_(None))
-        if after is not None:
-            day, moment, entry_id = after
-            query = query.where(
-                or_(
-                    col(Entry.local_date) > day,
-                    and_(col(Entry.local_date) == day, col(Entry.occurred_at) > moment),
-                    and_(col(Entry.local_date) == day, col(Entry.occurred_at) == moment, col(Entry.id) > entry_id),
-                )
-            )
-        query = query.order_by(col(Entry.local_date), col(Entry.occurred_at), col(Entry.id)).limit(page_size)
-        rows = list(session.exec(query))
-        if not rows:
-            return
-        yield entries_service.public_entries(session, entries=rows)
-        last = rows[-1]
-        after = (last.local_date, last.occurred_at, last.id)
-        if len(rows) < page_size:
-            return
+    return entries_service.count_live_entries(session, user_id=user_id)
 
 
 def render_export(
@@ -93,8 +67,8 @@ def render_export(
 ) -> Iterator[str]:
     """The whole export of ``user`` as text chunks, read from ``session`` while it is consumed."""
     owner = export_user(user)
-    goals = goals_service.list_goals(session, user=user, status="all")
-    pages: Iterator[list[EntryPublic]] = entry_pages(session, user_id=user.id)
+    goals = goals_service.list_goals(session, user_id=user.id, status="all")
+    pages: Iterator[list[EntryPublic]] = entries_service.journal_pages(session, user_id=user.id, page_size=PAGE_SIZE)
     if progress is not None:
         pages = _reporting(pages, progress)
     if export_format == "json":
@@ -142,23 +116,30 @@ class _Importer:
         self.report = ImportReport()
         self.goal_ids: dict[uuid.UUID, uuid.UUID] = {}
 
-    def _owner(self, model: type[Goal] | type[Entry], object_id: uuid.UUID) -> uuid.UUID | None:
-        found = self.session.get(Goal, object_id) if model is Goal else self.session.get(Entry, object_id)
-        return None if found is None else found.user_id
-
-    def own_id(self, model: type[Goal] | type[Entry], original: uuid.UUID, where: str) -> uuid.UUID:
-        if self._owner(model, original) in (None, self.user.id):
-            return original
+    def own_id(
+        self, find: Callable[[uuid.UUID], Found | None], original: uuid.UUID, where: str
+    ) -> tuple[uuid.UUID, Found | None]:
+        """The id an object of the file is kept under (see the module's docstring), and what is stored there."""
+        found = find(original)
+        if found is None or found.user_id == self.user.id:
+            return original, found
         rekeyed = uuid.uuid5(self.user.id, str(original))
-        if self._owner(model, rekeyed) not in (None, self.user.id):
+        found = find(rekeyed)
+        if found is not None and found.user_id != self.user.id:
             raise _problem(where, ["id"], "id belongs to another account", "foreign_id")
-        return rekeyed
+        return rekeyed, found
+
+    def find_goal(self, goal_id: uuid.UUID) -> Stored[GoalPublic] | None:
+        return goals_service.find_goal(self.session, goal_id=goal_id)
+
+    def find_entry(self, entry_id: uuid.UUID) -> Stored[EntryPublic] | None:
+        return entries_service.find_entry(self.session, entry_id=entry_id)
 
     def goal_id(self, original: uuid.UUID) -> uuid.UUID:
         """A goal named by an entry: as imported in this file, the user's own, or re-keyed by an earlier import."""
         if original in self.goal_ids:
             return self.goal_ids[original]
-        found = self.session.get(Goal, original)
+        found = self.find_goal(original)
         if found is None or found.user_id == self.user.id:
             return original
         return uuid.uuid5(self.user.id, str(original))
@@ -186,23 +167,17 @@ class _Importer:
             body = GoalReplace.model_validate(fields)
         except ValidationError as error:
             raise _row_problem(where, loc, error) from error
-        goal_id = self.own_id(Goal, original, where)
+        goal_id, existing = self.own_id(self.find_goal, original, where)
         self.goal_ids[original] = goal_id
-        existing = self.session.get(Goal, goal_id)
         counts = self.report.goals
+        user_id = self.user.id
         if existing is None:
-            goals_service.create_goal(self.session, user=self.user, body=GoalCreate(id=goal_id, **body.model_dump()))
+            goals_service.create_goal(self.session, user_id=user_id, body=GoalCreate(id=goal_id, **body.model_dump()))
             counts.created += 1
-        elif (
-            existing.deleted_at is not None
-            or GoalReplace.model_validate(
-                goals_service.to_public(existing).model_dump(include=set(GoalReplace.model_fields))
-            )
-            == body
-        ):
+        elif existing.deleted or _writable(existing.public, GoalReplace) == body:
             counts.skipped += 1
         else:
-            goals_service.replace_goal(self.session, user=self.user, goal_id=goal_id, body=body)
+            goals_service.replace_goal(self.session, user_id=user_id, goal_id=goal_id, body=body)
             counts.updated += 1
 
     def put_entry(
@@ -213,15 +188,14 @@ class _Importer:
         except ValidationError as error:
             raise _row_problem(where, loc, error) from error
         body = body.model_copy(update={"goal_ids": [self.goal_id(goal) for goal in body.goal_ids]})
-        entry_id = self.own_id(Entry, entry_id, where)
-        existing = self.session.get(Entry, entry_id)
+        entry_id, existing = self.own_id(self.find_entry, entry_id, where)
         counts = self.report.entries
         try:
             if existing is None:
                 create = EntryCreate(id=entry_id, **body.model_dump())
                 entries_service.create_entry(self.session, user=self.user, source=source or self.source, body=create)
                 counts.created += 1
-            elif existing.deleted_at is not None or self._same_entry(existing, body):
+            elif existing.deleted or _same_entry(existing.public, body):
                 counts.skipped += 1
             else:
                 entries_service.replace_entry(
@@ -231,17 +205,22 @@ class _Importer:
         except ProblemError as error:
             raise _row_problem(where, loc, error) from error
 
-    def _same_entry(self, existing: Entry, body: EntryReplace) -> bool:
-        current = entries_service.public_entry(self.session, entry=existing)
-        stored = EntryReplace.model_validate(entries_service.writable_fields(current))
-        wanted = body.model_copy(
-            update={
-                "occurred_at": body.occurred_at or stored.occurred_at,
-                "timezone": body.timezone or stored.timezone,
-                "goal_ids": sorted(set(body.goal_ids), key=str),
-            }
-        )
-        return stored == wanted
+
+def _writable(public: BaseModel, replace: type[Replace]) -> Replace:
+    """The part of a stored object's public values a client may write, as the body that writes it."""
+    return replace.model_validate(public.model_dump(mode="json", include=set(replace.model_fields)))
+
+
+def _same_entry(current: EntryPublic, body: EntryReplace) -> bool:
+    stored = _writable(current, EntryReplace)
+    wanted = body.model_copy(
+        update={
+            "occurred_at": body.occurred_at or stored.occurred_at,
+            "timezone": body.timezone or stored.timezone,
+            "goal_ids": sorted(set(body.goal_ids), key=str),
+        }
+    )
+    return stored == wanted
 
 
 def import_export_document(
@@ -301,7 +280,9 @@ def import_csv(
         raise _problem("header", ["header"], message)
     importer = _Importer(session, user=user, source=source)
     total = max(raw.count(b"\n") - 1, 1)  # rows, roughly: a note may span lines
-    titles = {goal.title.casefold(): goal.id for goal in goals_service.list_goals(session, user=user, status="all")}
+    titles = {
+        goal.title.casefold(): goal.id for goal in goals_service.list_goals(session, user_id=user.id, status="all")
+    }
     for line, row in enumerate(rows, start=2):
         where, loc = f"row {line}", ("row", line)
         if None in row:

@@ -11,7 +11,7 @@ from sqlalchemy import BigInteger, Index
 from sqlmodel import Field as SQLField
 from sqlmodel import SQLModel
 
-from app.api.bodies import WriteBody
+from app.core.bodies import WriteBody
 from app.core.database import UTCDateTime, new_id, utcnow
 
 Cadence = Literal["daily", "weekly"]

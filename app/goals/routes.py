@@ -1,55 +1,50 @@
-"""HTTP routes for goals: ``/goals`` and ``/goals/{id}``."""
+"""HTTP routes for goals: ``/goals`` and ``/goals/{id}``; every write is a keyed write."""
 
 from __future__ import annotations
 
 import uuid
+from functools import partial
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Body, Header, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
 
-from app.api.bodies import etag, etag_matches, item_location
-from app.api.deps import Principal, RequireScope, SessionDep
+from app.api.deps import RequireScope, SessionDep
+from app.api.keyed_writes import Resource, answer_write, keyed
+from app.api.preconditions import conditional_read, expected_version, merge_patch_body, only_if_new
 from app.api.problems import problem_responses
+from app.auth.models import User
+from app.entries import goal_links
 from app.goals import service
 from app.goals.models import GoalCreate, GoalList, GoalPatch, GoalPublic, GoalReplace
-from app.sync.idempotent_route import IdempotentRoute
 
-router = APIRouter(prefix="/goals", tags=["goals"], route_class=IdempotentRoute)
+router = APIRouter(prefix="/goals", tags=["goals"])
 
-GoalsReader = Annotated[Principal, RequireScope("goals:read")]
-GoalsWriter = Annotated[Principal, RequireScope("goals:write")]
+GOAL = Resource(collection_route="create_goal", item_route="read_goal", id_param="goal_id")
+GoalsReader = Annotated[User, RequireScope("goals:read")]
+GoalsWriter = Annotated[User, RequireScope("goals:write")]
 IfMatch = Annotated[str | None, Header(description="Write only if the goal is at this ETag.")]
 IfNoneMatch = Annotated[str | None, Header()]
-MERGE_PATCH = {
-    "requestBody": {"content": {"application/merge-patch+json": {"schema": {"$ref": "#/components/schemas/GoalPatch"}}}}
-}
-
-
-def _with_etag(response: Response, goal: GoalPublic) -> GoalPublic:
-    response.headers["ETag"] = etag(goal.version)
-    return goal
 
 
 @router.get("", responses=problem_responses(401, 403, 422, 429), summary="The user's goals")
 async def list_goals(
-    principal: GoalsReader, session: SessionDep, status: Literal["active", "archived", "all"] = "active"
+    user: GoalsReader, session: SessionDep, status: Literal["active", "archived", "all"] = "active"
 ) -> GoalList:
-    return GoalList(data=await run_in_threadpool(service.list_goals, session, user=principal.user, status=status))
+    return GoalList(data=await run_in_threadpool(service.list_goals, session, user_id=user.id, status=status))
 
 
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
+    response_model=GoalPublic,
     responses=problem_responses(401, 403, 409, 413, 422, 429),
+    openapi_extra=keyed(),
     summary="Add a goal",
 )
-async def create_goal(
-    body: GoalCreate, request: Request, response: Response, principal: GoalsWriter, session: SessionDep
-) -> GoalPublic:
-    goal = await run_in_threadpool(service.create_goal, session, user=principal.user, body=body)
-    response.headers["Location"] = item_location(request, goal.id)
-    return _with_etag(response, goal)
+async def create_goal(body: GoalCreate, request: Request, user: GoalsWriter, session: SessionDep) -> Response:
+    write = partial(service.create_goal, session, user_id=user.id, body=body)
+    return await answer_write(request, session, GOAL, user_id=user.id, object_id=None, write=write)
 
 
 @router.get(
@@ -61,79 +56,78 @@ async def create_goal(
 async def read_goal(
     goal_id: uuid.UUID,
     response: Response,
-    principal: GoalsReader,
+    user: GoalsReader,
     session: SessionDep,
     if_none_match: IfNoneMatch = None,
 ) -> GoalPublic | Response:
-    goal = await run_in_threadpool(service.get_goal, session, user=principal.user, goal_id=goal_id)
-    if if_none_match is not None and etag_matches(if_none_match, goal.version):
-        return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag(goal.version)})
-    return _with_etag(response, goal)
+    goal = await run_in_threadpool(service.get_goal, session, user_id=user.id, goal_id=goal_id)
+    return conditional_read(response, if_none_match, goal, goal.version)
 
 
 @router.put(
     "/{goal_id}",
+    response_model=GoalPublic,
     responses={
         200: {"description": "Replaced", "model": GoalPublic},
         201: {"description": "Created", "model": GoalPublic},
         **problem_responses(401, 403, 404, 410, 412, 413, 422, 429),
     },
+    openapi_extra=keyed(),
     summary="Create or replace a goal under a client-chosen id",
 )
 async def replace_goal(
     goal_id: uuid.UUID,
     body: GoalReplace,
     request: Request,
-    response: Response,
-    principal: GoalsWriter,
+    user: GoalsWriter,
     session: SessionDep,
     if_match: IfMatch = None,
     if_none_match: IfNoneMatch = None,
-) -> GoalPublic:
-    goal, created = await run_in_threadpool(
+) -> Response:
+    write = partial(
         service.replace_goal,
         session,
-        user=principal.user,
+        user_id=user.id,
         goal_id=goal_id,
         body=body,
-        if_match=if_match,
-        if_none_match=if_none_match,
+        expected=expected_version(if_match),
+        only_if_new=only_if_new(if_none_match),
     )
-    if created:
-        response.status_code = status.HTTP_201_CREATED
-        response.headers["Location"] = item_location(request, goal.id)
-    return _with_etag(response, goal)
+    return await answer_write(request, session, GOAL, user_id=user.id, object_id=goal_id, write=write)
 
 
 @router.patch(
     "/{goal_id}",
+    response_model=GoalPublic,
     responses=problem_responses(401, 403, 404, 410, 412, 413, 415, 422, 429),
-    openapi_extra=MERGE_PATCH,
+    openapi_extra=keyed(merge_patch_body("GoalPatch")),
     summary="Change some fields (JSON merge patch)",
 )
 async def patch_goal(
     goal_id: uuid.UUID,
     body: Annotated[GoalPatch, Body()],
-    response: Response,
-    principal: GoalsWriter,
+    request: Request,
+    user: GoalsWriter,
     session: SessionDep,
     if_match: IfMatch = None,
-) -> GoalPublic:
-    return _with_etag(
-        response,
-        await run_in_threadpool(
-            service.patch_goal, session, user=principal.user, goal_id=goal_id, patch=body, if_match=if_match
-        ),
+) -> Response:
+    write = partial(
+        service.patch_goal, session, user_id=user.id, goal_id=goal_id, patch=body, expected=expected_version(if_match)
     )
+    return await answer_write(request, session, GOAL, user_id=user.id, object_id=goal_id, write=write)
 
 
 @router.delete(
     "/{goal_id}",
     status_code=status.HTTP_204_NO_CONTENT,
     responses=problem_responses(401, 403, 404, 412, 422, 429),
+    openapi_extra=keyed(),
     summary="Delete a goal; it is taken off its entries",
 )
 async def delete_goal(
-    goal_id: uuid.UUID, principal: GoalsWriter, session: SessionDep, if_match: IfMatch = None
-) -> None:
-    await run_in_threadpool(service.delete_goal, session, user=principal.user, goal_id=goal_id, if_match=if_match)
+    goal_id: uuid.UUID, request: Request, user: GoalsWriter, session: SessionDep, if_match: IfMatch = None
+) -> Response:
+    write = partial(
+        goal_links.delete_goal, session, user_id=user.id, goal_id=goal_id, expected=expected_version(if_match)
+    )
+    return await answer_write(request, session, GOAL, user_id=user.id, object_id=goal_id, write=write)

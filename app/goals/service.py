@@ -1,130 +1,157 @@
-"""Goals: creating, replacing, patching, deleting and listing a user's goals."""
+"""Goals: creating, replacing, patching, deleting and listing a user's goals.
+
+Every read selects ``PUBLIC_ROW`` and maps it by name to ``GoalPublic`` (``public_goals``); every
+write goes through ``_write`` or ``delete_goal``, as plain rows, like entries'.
+"""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import delete
-from sqlmodel import Session, col, select
+from sqlalchemy import Row, bindparam, insert, update
+from sqlalchemy import select as sa_select
+from sqlmodel import Session
 
-from app.api.bodies import merge_patch, require_match
-from app.auth.models import User
-from app.core.database import utcnow
-from app.core.errors import Conflict, Gone, NotFound, PreconditionFailed
-from app.entries.models import Entry, EntryGoal
+from app.core.bodies import patched
+from app.core.database import table_of, utcnow
+from app.core.errors import Conflict
+from app.core.sequence import next_seq
+from app.core.synced import ExpectedVersion, Stored, Written, check_version, live, owned, replaceable
 from app.goals.models import Goal, GoalCreate, GoalPatch, GoalPublic, GoalReplace
-from app.sync.sequence import next_seq
+
+GOALS = table_of(Goal)
+# What every read of goals selects: the columns named as ``GoalPublic``'s fields.
+PUBLIC_ROW = tuple(GOALS.c[name] for name in GoalPublic.model_fields)
+# Built once (building a statement costs more than running it).
+_STORED = sa_select(*PUBLIC_ROW, GOALS.c.user_id, GOALS.c.deleted_at, GOALS.c.seq).where(
+    GOALS.c.id == bindparam("goal_id")
+)
+_LOCKED = _STORED.with_for_update()
+_LIST = (
+    sa_select(*PUBLIC_ROW)
+    .where(GOALS.c.user_id == bindparam("user_id"), GOALS.c.deleted_at.is_(None))
+    .order_by(GOALS.c.created_at, GOALS.c.id)
+)
+_LIVE_IDS = sa_select(GOALS.c.id).where(
+    GOALS.c.id.in_(bindparam("goal_ids", expanding=True)),
+    GOALS.c.user_id == bindparam("user_id"),
+    GOALS.c.deleted_at.is_(None),
+)
+_INSERT = insert(GOALS)
+_UPDATE = update(GOALS).where(GOALS.c.id == bindparam("goal_id"))
 
 
-def to_public(goal: Goal) -> GoalPublic:
-    return GoalPublic.model_validate(goal, from_attributes=True)
+def public_goals(rows: Sequence[Row[Any]]) -> list[GoalPublic]:
+    """The one mapping from stored goals to their public values: rows that select ``PUBLIC_ROW``
+    (and maybe more, which is ignored), read by name."""
+    return [GoalPublic.model_validate(row._asdict()) for row in rows]
 
 
-def _current_json(goal: Goal) -> dict[str, Any]:
-    return to_public(goal).model_dump(mode="json")
+def find_goal(session: Session, *, goal_id: uuid.UUID, lock: bool = False) -> Stored[GoalPublic] | None:
+    """The goal with this id, whoever owns it; ``lock`` holds its row until the transaction ends."""
+    row = session.execute(_LOCKED if lock else _STORED, {"goal_id": goal_id}).first()
+    if row is None:
+        return None
+    return Stored.of(public_goals([row])[0], row)
 
 
-def _locked_goal(session: Session, *, goal_id: uuid.UUID) -> Goal | None:
-    return session.exec(select(Goal).where(Goal.id == goal_id).with_for_update()).first()
+def _owned(session: Session, *, user_id: uuid.UUID, goal_id: uuid.UUID) -> Stored[GoalPublic]:
+    return owned(find_goal(session, goal_id=goal_id, lock=True), user_id=user_id, noun="goal")
 
 
-def _owned_goal(session: Session, *, user: User, goal_id: uuid.UUID, lock: bool) -> Goal:
-    goal = _locked_goal(session, goal_id=goal_id) if lock else session.get(Goal, goal_id)
-    if goal is None or goal.user_id != user.id:
-        raise NotFound("No such goal.")
-    return goal
+def get_goal(session: Session, *, user_id: uuid.UUID, goal_id: uuid.UUID) -> GoalPublic:
+    return live(owned(find_goal(session, goal_id=goal_id), user_id=user_id, noun="goal"), noun="goal")
 
 
-def get_goal(session: Session, *, user: User, goal_id: uuid.UUID) -> GoalPublic:
-    goal = _owned_goal(session, user=user, goal_id=goal_id, lock=False)
-    if goal.deleted_at is not None:
-        raise Gone("This goal was deleted.")
-    return to_public(goal)
+def list_goals(
+    session: Session, *, user_id: uuid.UUID, status: Literal["active", "archived", "all"]
+) -> list[GoalPublic]:
+    query = _LIST if status == "all" else _LIST.where(GOALS.c.status == status)
+    return public_goals(session.execute(query, {"user_id": user_id}).all())
 
 
-def list_goals(session: Session, *, user: User, status: Literal["active", "archived", "all"]) -> list[GoalPublic]:
-    query = select(Goal).where(Goal.user_id == user.id, col(Goal.deleted_at).is_(None))
-    if status != "all":
-        query = query.where(Goal.status == status)
-    return [to_public(goal) for goal in session.exec(query.order_by(col(Goal.created_at), col(Goal.id)))]
+def live_goal_ids(session: Session, *, user_id: uuid.UUID, goal_ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
+    """Which of ``goal_ids`` name live goals of the user."""
+    return set(session.execute(_LIVE_IDS, {"goal_ids": list(goal_ids), "user_id": user_id}).scalars())
 
 
-def _write(session: Session, *, goal: Goal, body: GoalReplace, user: User, is_new: bool) -> GoalPublic:
-    for name, value in body.model_dump(include=set(GoalReplace.model_fields)).items():
-        setattr(goal, name, value)
-    if not is_new:
-        goal.version += 1
-        goal.updated_at = utcnow()
-    goal.seq = next_seq(session, user_id=user.id)
-    session.add(goal)
-    session.flush()
-    return to_public(goal)
-
-
-def create_goal(session: Session, *, user: User, body: GoalCreate) -> GoalPublic:
-    goal_id = body.id or uuid.uuid4()
-    if session.get(Goal, goal_id) is not None:
-        raise Conflict("A goal with this id already exists; use PUT to replace it.")
+def _write(
+    session: Session, *, user_id: uuid.UUID, goal_id: uuid.UUID, body: GoalReplace, current: GoalPublic | None
+) -> Written[GoalPublic]:
+    """The one write of a goal's fields: a new goal (``current`` is None) or a new version of it."""
     now = utcnow()
-    goal = Goal(id=goal_id, user_id=user.id, title=body.title, created_at=now, updated_at=now)
-    return _write(session, goal=goal, body=body, user=user, is_new=True)
+    seq = next_seq(session, user_id=user_id)
+    version = 1 if current is None else current.version + 1
+    changes = {**body.model_dump(include=set(GoalReplace.model_fields)), "version": version, "updated_at": now}
+    if current is None:
+        values = {**changes, "id": goal_id, "created_at": now}
+        session.execute(_INSERT, {**values, "user_id": user_id, "seq": seq, "deleted_at": None})
+    else:
+        values = {**current.model_dump(), **changes}
+        session.execute(_UPDATE, {**changes, "seq": seq, "goal_id": goal_id})
+    public = GoalPublic.model_validate(values)
+    return Written(goal_id, version, seq, public, created=current is None)
+
+
+def create_goal(session: Session, *, user_id: uuid.UUID, body: GoalCreate) -> Written[GoalPublic]:
+    goal_id = body.id or uuid.uuid4()
+    if find_goal(session, goal_id=goal_id) is not None:
+        raise Conflict("A goal with this id already exists; use PUT to replace it.")
+    return _write(session, user_id=user_id, goal_id=goal_id, body=body, current=None)
 
 
 def replace_goal(
     session: Session,
     *,
-    user: User,
+    user_id: uuid.UUID,
     goal_id: uuid.UUID,
     body: GoalReplace,
-    if_match: str | None = None,
-    if_none_match: str | None = None,
-) -> tuple[GoalPublic, bool]:
-    """``PUT``: replace the goal, or create it under this id; returns it and whether it was created."""
-    goal = _locked_goal(session, goal_id=goal_id)
-    if goal is not None and goal.user_id != user.id:
-        raise NotFound("No such goal.")
-    if goal is not None and goal.deleted_at is not None:
-        raise Gone("This goal was deleted.")
-    if goal is None:
-        if if_match is not None:
-            raise PreconditionFailed("The goal does not exist, so If-Match cannot match.")
-        return create_goal(session, user=user, body=GoalCreate(id=goal_id, **body.model_dump())), True
-    if if_none_match is not None and if_none_match.strip() == "*":
-        raise PreconditionFailed("The goal already exists.", extra={"current": _current_json(goal)})
-    require_match(if_match, goal.version, lambda: _current_json(goal))
-    return _write(session, goal=goal, body=body, user=user, is_new=False), False
+    expected: ExpectedVersion | None = None,
+    only_if_new: bool = False,
+) -> Written[GoalPublic]:
+    """``PUT``: replace the goal, or create it under this id."""
+    stored = find_goal(session, goal_id=goal_id, lock=True)
+    current = replaceable(stored, user_id=user_id, noun="goal", expected=expected, only_if_new=only_if_new)
+    public = None if current is None else current.public
+    return _write(session, user_id=user_id, goal_id=goal_id, body=body, current=public)
 
 
 def patch_goal(
-    session: Session, *, user: User, goal_id: uuid.UUID, patch: GoalPatch, if_match: str | None = None
-) -> GoalPublic:
-    goal = _owned_goal(session, user=user, goal_id=goal_id, lock=True)
-    if goal.deleted_at is not None:
-        raise Gone("This goal was deleted.")
-    require_match(if_match, goal.version, lambda: _current_json(goal))
-    current = to_public(goal).model_dump(mode="json", include=set(GoalReplace.model_fields))
-    body = GoalReplace.model_validate(merge_patch(current, patch.model_dump(mode="json", exclude_unset=True)))
-    return _write(session, goal=goal, body=body, user=user, is_new=False)
+    session: Session,
+    *,
+    user_id: uuid.UUID,
+    goal_id: uuid.UUID,
+    patch: GoalPatch,
+    expected: ExpectedVersion | None = None,
+) -> Written[GoalPublic]:
+    """``PATCH``: a JSON merge patch of the writable fields; pydantic's ``ValidationError`` if it spoils them."""
+    current = live(_owned(session, user_id=user_id, goal_id=goal_id), noun="goal")
+    check_version(expected, current.version, lambda: current)
+    return _write(session, user_id=user_id, goal_id=goal_id, body=patched(current, patch, GoalReplace), current=current)
 
 
-def delete_goal(session: Session, *, user: User, goal_id: uuid.UUID, if_match: str | None = None) -> None:
-    """Leave a tombstone and take the goal off its entries, which change too."""
-    goal = _owned_goal(session, user=user, goal_id=goal_id, lock=True)
-    if goal.deleted_at is not None:
-        return
-    require_match(if_match, goal.version, lambda: _current_json(goal))
+def delete_goal(
+    session: Session,
+    *,
+    user_id: uuid.UUID,
+    goal_id: uuid.UUID,
+    expected: ExpectedVersion | None,
+    detach: Callable[[datetime], None],
+) -> Written[GoalPublic]:
+    """Leave a tombstone, after ``detach(now)`` has taken the goal off what refers to it (its entries:
+    ``app.entries.goal_links.delete_goal`` is how a goal is deleted). Deleting again is a no-op."""
+    stored = _owned(session, user_id=user_id, goal_id=goal_id)
+    version = stored.version
+    if stored.deleted:
+        return Written(goal_id, version, stored.seq, None)
+    check_version(expected, version, lambda: stored.public)
     now = utcnow()
-    linked = select(EntryGoal.entry_id).where(EntryGoal.goal_id == goal.id)
-    for entry in session.exec(select(Entry).where(col(Entry.id).in_(linked)).order_by(col(Entry.id))):
-        entry.version += 1
-        entry.updated_at = now
-        entry.seq = next_seq(session, user_id=user.id)
-        session.add(entry)
-    session.execute(delete(EntryGoal).where(col(EntryGoal.goal_id) == goal.id))
-    goal.deleted_at = now
-    goal.updated_at = now
-    goal.version += 1
-    goal.seq = next_seq(session, user_id=user.id)
-    session.add(goal)
-    session.flush()
+    detach(now)
+    seq = next_seq(session, user_id=user_id)
+    session.execute(
+        _UPDATE, {"deleted_at": now, "updated_at": now, "version": version + 1, "seq": seq, "goal_id": goal_id}
+    )
+    return Written(goal_id, version + 1, seq, None)

@@ -7,7 +7,7 @@ from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.api.deps import DatabaseDep, SettingsDep
-from app.api.middleware import metrics
+from app.core import metrics
 from app.core.migrations import is_at_head
 
 router = APIRouter(tags=["operations"])

@@ -8,8 +8,9 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.concurrency import run_in_threadpool
 
-from app.api.deps import Principal, RequireScope, SessionDep
+from app.api.deps import RequireScope, SessionDep
 from app.api.problems import problem_responses
+from app.auth.models import User
 from app.core.database import utcnow
 from app.core.dates import IsoDate
 from app.summary import service
@@ -17,7 +18,7 @@ from app.summary.models import ExplainPublic, HeatmapPublic, SummaryPublic
 
 router = APIRouter(prefix="/summary", tags=["summary"])
 
-SummaryReader = Annotated[Principal, RequireScope("summary:read")]
+SummaryReader = Annotated[User, RequireScope("summary:read")]
 AsOf = Annotated[
     IsoDate | None,
     Query(description="The day to summarize as of (ISO date); default today in the user's zone and day start."),
@@ -25,13 +26,13 @@ AsOf = Annotated[
 
 
 @router.get("", responses=problem_responses(401, 403, 422, 429), summary="Streaks, momentum and counts")
-async def read_summary(principal: SummaryReader, session: SessionDep, as_of: AsOf = None) -> SummaryPublic:
-    return await run_in_threadpool(service.get_summary, session, user=principal.user, as_of=as_of, now=utcnow())
+async def read_summary(user: SummaryReader, session: SessionDep, as_of: AsOf = None) -> SummaryPublic:
+    return await run_in_threadpool(service.get_summary, session, user=user, as_of=as_of, now=utcnow())
 
 
 @router.get("/heatmap", responses=problem_responses(401, 403, 404, 422, 429), summary="Entries per day")
 async def read_heatmap(
-    principal: SummaryReader,
+    user: SummaryReader,
     session: SessionDep,
     first: Annotated[
         IsoDate | None, Query(alias="from", description="First local date; default 364 days before to.")
@@ -40,7 +41,7 @@ async def read_heatmap(
     goal_id: Annotated[uuid.UUID | None, Query(description="Count only this goal's entries.")] = None,
 ) -> HeatmapPublic:
     return await run_in_threadpool(
-        service.get_heatmap, session, user=principal.user, first=first, last=last, goal_id=goal_id, now=utcnow()
+        service.get_heatmap, session, user=user, first=first, last=last, goal_id=goal_id, now=utcnow()
     )
 
 
@@ -50,11 +51,9 @@ async def read_heatmap(
     summary="How the current streak was counted",
 )
 async def read_explanation(
-    principal: SummaryReader,
+    user: SummaryReader,
     session: SessionDep,
     goal_id: Annotated[uuid.UUID | None, Query(description="The goal to explain; default the overall streak.")] = None,
     as_of: AsOf = None,
 ) -> ExplainPublic:
-    return await run_in_threadpool(
-        service.explain, session, user=principal.user, goal_id=goal_id, as_of=as_of, now=utcnow()
-    )
+    return await run_in_threadpool(service.explain, session, user=user, goal_id=goal_id, as_of=as_of, now=utcnow())

@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 from app.auth.models import User
 from app.core.database import UTCDateTime
 from app.core.errors import NotFound, ValidationProblem
+from app.core.sequence import ChangeCounter
 from app.core.timezones import today
 from app.entries.models import Entry, EntryGoal
 from app.goals.models import Goal
@@ -35,7 +36,6 @@ from app.summary.report import (
     streak_public,
 )
 from app.summary.streaks import compute_streaks
-from app.sync.models import ChangeCounter
 
 EARLIEST_AS_OF = date(1970, 1, 1)
 AS_OF_MAX_AHEAD = timedelta(days=366)

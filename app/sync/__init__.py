@@ -1,1 +1,1 @@
-"""Offline sync: the per-user change sequence, the changes feed, idempotent writes and batch push."""
+"""Offline sync: the changes feed and batch push (each op a keyed write of its own)."""

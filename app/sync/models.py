@@ -1,44 +1,15 @@
-"""Offline sync: each user's change counter, stored idempotent responses, the changes feed and batch push."""
+"""Offline sync: the changes feed and batch push."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import JSON, BigInteger, Column, Text
-from sqlmodel import Field as SQLField
-from sqlmodel import SQLModel
+from pydantic import BaseModel, Field, SerializeAsAny
 
-from app.core.database import UTCDateTime, utcnow
+from app.core.bodies import StrictBody
 from app.entries.models import EntryPublic
 from app.goals.models import GoalPublic
-
-
-class ChangeCounter(SQLModel, table=True):
-    """A user's last change number; its row is locked by every write so sequence order is commit order."""
-
-    __tablename__ = "change_counters"
-
-    user_id: uuid.UUID = SQLField(foreign_key="users.id", ondelete="CASCADE", primary_key=True)
-    last_seq: int = SQLField(default=0, sa_type=BigInteger)
-
-
-class IdempotencyRecord(SQLModel, table=True):
-    """The first successful response to an ``Idempotency-Key``, kept 30 days per user."""
-
-    __tablename__ = "idempotency_records"
-
-    user_id: uuid.UUID = SQLField(foreign_key="users.id", ondelete="CASCADE", primary_key=True)
-    key: str = SQLField(max_length=255, primary_key=True)
-    fingerprint: str = SQLField(max_length=64)
-    # Null while the first request is still in flight.
-    status_code: int | None = None
-    response_body: str | None = SQLField(default=None, sa_type=Text)
-    response_headers: dict[str, str] = SQLField(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    created_at: datetime = SQLField(default_factory=utcnow, sa_type=UTCDateTime, index=True)
-
 
 OP_ID_PATTERN = r"^[!-~]{1,255}$"
 MAX_PUSH_OPS = 200
@@ -52,7 +23,8 @@ class Change(BaseModel):
     seq: int
     version: int
     deleted: bool
-    data: GoalPublic | EntryPublic | None
+    # Written as the model it holds: pydantic's choosing among the union's models cost 1.1 ms a page of 500.
+    data: SerializeAsAny[GoalPublic | EntryPublic | None]
 
 
 class ChangesPage(BaseModel):
@@ -61,10 +33,8 @@ class ChangesPage(BaseModel):
     has_more: bool = Field(description="Whether more changes follow `next_cursor` right now.")
 
 
-class PushOp(BaseModel):
+class PushOp(StrictBody):
     """One queued write, applied as ``METHOD /{type}s/{id}`` with ``Idempotency-Key: op_id`` would be."""
-
-    model_config = ConfigDict(extra="forbid")
 
     op_id: str = Field(pattern=OP_ID_PATTERN, description="The op's Idempotency-Key: 1–255 visible ASCII.")
     method: Literal["PUT", "PATCH", "DELETE"]
@@ -76,9 +46,7 @@ class PushOp(BaseModel):
     )
 
 
-class PushRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class PushRequest(StrictBody):
     ops: list[PushOp] = Field(max_length=MAX_PUSH_OPS, description=f"At most {MAX_PUSH_OPS} ops, applied in order.")
 
 

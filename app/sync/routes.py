@@ -2,63 +2,87 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from functools import partial
+from typing import Annotated, Any, TypeVar
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
-from pydantic_core import to_json
+from pydantic import BaseModel
+from pydantic import ValidationError as ModelValidationError
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from app.api.deps import CurrentPrincipal, DatabaseDep, Principal, RequireScope, SessionDep
-from app.api.problems import problem_body, problem_responses
+from app.api.deps import RequireScope, SessionDep, SignedIn, SignedInDep
+from app.api.keyed_writes import WriteRequest, canonical_json, keyed_write
+from app.api.preconditions import expected_version
+from app.api.problems import problem_body, problem_responses, validation_problem
 from app.auth.models import User
-from app.core.database import Database
+from app.core.database import commit, transaction
 from app.core.errors import Conflict, ProblemError
+from app.core.synced import Written
+from app.entries import goal_links
+from app.entries import service as entries_service
+from app.entries.models import EntryPatch, EntryReplace
+from app.entries.routes import ENTRY
+from app.goals import service as goals_service
+from app.goals.models import GoalPatch, GoalReplace
+from app.goals.routes import GOAL
 from app.sync import service
 from app.sync.models import ChangesPage, PushOp, PushRequest, PushResponse, PushResult
 
 router = APIRouter(tags=["sync"])
 
-EntriesReader = Annotated[Principal, RequireScope("entries:read")]
-GoalsReader = Annotated[Principal, RequireScope("goals:read")]
+EntriesReader = Annotated[User, RequireScope("entries:read")]
+GoalsReader = Annotated[User, RequireScope("goals:read")]
+WRITE_SCOPES = {"goal": "goals:write", "entry": "entries:write"}
+Body = TypeVar("Body", bound=BaseModel)
 
 
 @router.get(
     "/changes",
-    response_model=ChangesPage,
     responses=problem_responses(400, 401, 403, 422, 429),
     summary="Goals and entries changed after a cursor, oldest change first",
 )
 async def list_changes(
-    principal: EntriesReader,
+    user: EntriesReader,
     _goals: GoalsReader,
     session: SessionDep,
-    database: DatabaseDep,
     cursor: Annotated[str | None, Query(description="`next_cursor` of the previous page; none to start over.")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-) -> Response:
-    page = await run_in_threadpool(_read_changes, session, database, user=principal.user, cursor=cursor, limit=limit)
-    # Plain values with ChangesPage's fields and types: pydantic writes them as it writes the model.
-    return Response(to_json(page), media_type="application/json")
+) -> ChangesPage:
+    return await run_in_threadpool(service.list_changes, session, user_id=user.id, cursor=cursor, limit=limit)
 
 
-def _read_changes(
-    session: Session, database: Database, *, user: User, cursor: str | None, limit: int
-) -> dict[str, Any]:
-    # Signing in was the request's transaction; end it, so a call holds one pooled connection, not two.
-    session.commit()
-    # Its own session: the whole page is read from one snapshot (see service.list_changes).
-    with database.read_session() as snapshot:
-        return service.list_changes(snapshot, user=user, cursor=cursor, limit=limit)
+def _body(model: type[Body], data: dict[str, Any] | None) -> Body:
+    """An op's ``data`` as the single request's body, refused as that request would refuse it."""
+    if data is None:
+        raise validation_problem([{"loc": (), "msg": "Field required", "type": "missing"}], under=("body",))
+    try:
+        return model.model_validate(data)
+    except ModelValidationError as error:
+        raise validation_problem(error.errors(), under=("body",)) from error
 
 
-def _target(request: Request, op: PushOp) -> service.OpTarget:
-    name, param = ("read_entry", "entry_id") if op.type == "entry" else ("read_goal", "goal_id")
-    return service.OpTarget(
-        path=str(request.app.url_path_for(name, **{param: str(op.id)})),
-        location=str(request.url_for(name, **{param: str(op.id)})),
-    )
+def _write(session: Session, op: PushOp, signed_in: SignedIn) -> Written[Any]:
+    """Write what the op's single request would: the same service call with the same values."""
+    user, expected = signed_in.user, expected_version(op.if_match)
+    if op.type == "entry":
+        if op.method == "PUT":
+            body = _body(EntryReplace, op.data)
+            return entries_service.replace_entry(
+                session, user=user, source=signed_in.principal.source, entry_id=op.id, body=body, expected=expected
+            )
+        if op.method == "PATCH":
+            patch = _body(EntryPatch, op.data)
+            return entries_service.patch_entry(session, user=user, entry_id=op.id, patch=patch, expected=expected)
+        return entries_service.delete_entry(session, user_id=user.id, entry_id=op.id, expected=expected)
+    if op.method == "PUT":
+        goal = _body(GoalReplace, op.data)
+        return goals_service.replace_goal(session, user_id=user.id, goal_id=op.id, body=goal, expected=expected)
+    if op.method == "PATCH":
+        goal_patch = _body(GoalPatch, op.data)
+        return goals_service.patch_goal(session, user_id=user.id, goal_id=op.id, patch=goal_patch, expected=expected)
+    return goal_links.delete_goal(session, user_id=user.id, goal_id=op.id, expected=expected)
 
 
 def _failed(op: PushOp, error: ProblemError) -> PushResult:
@@ -67,26 +91,39 @@ def _failed(op: PushOp, error: ProblemError) -> PushResult:
     )
 
 
+def _apply(request: Request, session: Session, signed_in: SignedIn, op: PushOp) -> PushResult:
+    """Apply one op in a transaction of its own, exactly as ``op.method`` with ``Idempotency-Key: op.op_id``."""
+    resource = ENTRY if op.type == "entry" else GOAL
+    body = "" if op.data is None else canonical_json(op.data)
+    keyed = WriteRequest(op.method, resource.path(request, op.id), body, op.op_id)
+    try:
+        signed_in.principal.require(WRITE_SCOPES[op.type])
+        with transaction(session):
+            answer = keyed_write(
+                session,
+                user_id=signed_in.user.id,
+                request=keyed,
+                # The op's data is read as its single request's body, once its key is claimed.
+                write=lambda: _write(session, op, signed_in),
+                locate=partial(resource.url, request),
+            )
+    except ModelValidationError as error:  # a merge patch that leaves the object invalid
+        return _failed(op, validation_problem(error.errors(), under=("body",)))
+    except ProblemError as error:
+        return _failed(op, error)
+    except IntegrityError:
+        # Two writers created the same id at once; the op can simply be sent again.
+        return _failed(op, Conflict("The object was created concurrently; send the op again."))
+    return PushResult(op_id=op.op_id, status=answer.status, version=answer.version, seq=answer.seq)
+
+
 @router.post(
     "/sync/push",
     response_model_exclude_none=True,
     responses=problem_responses(401, 403, 413, 422, 429),
     summary="Apply queued writes in order, each as its single request with Idempotency-Key: op_id",
 )
-def push(
-    body: PushRequest, request: Request, principal: CurrentPrincipal, session: SessionDep, database: DatabaseDep
-) -> PushResponse:
-    # Signing in was the request's transaction; end it here, since every op commits in a transaction of its own.
-    session.commit()
-    results: list[PushResult] = []
-    for op in body.ops:
-        try:
-            with database.write_transaction() as op_session:
-                result = service.apply_op(op_session, principal=principal, op=op, target=_target(request, op))
-        except ProblemError as error:
-            result = _failed(op, error)
-        except IntegrityError:
-            # Two writers created the same id at once; the op can simply be sent again.
-            result = _failed(op, Conflict("The object was created concurrently; send the op again."))
-        results.append(result)
-    return PushResponse(results=results)
+def push(body: PushRequest, request: Request, signed_in: SignedInDep, session: SessionDep) -> PushResponse:
+    # Each op is a transaction of its own: the one signing in began ends first, keeping what it recorded.
+    commit(session)
+    return PushResponse(results=[_apply(request, session, signed_in, op) for op in body.ops])

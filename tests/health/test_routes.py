@@ -110,6 +110,28 @@ def test_a_refused_write_is_not_counted_as_written(client: TestClient) -> None:
     assert after == before
 
 
+def test_entries_are_counted_when_their_transaction_commits(client: TestClient) -> None:
+    register(client)
+    goal = client.post("/api/v1/goals", json={"title": "Sea"}).json()
+    make_entry(client, goal_ids=[goal["id"]])
+    make_entry(client, goal_ids=[goal["id"]])
+    before = _samples(client)
+    refused = {
+        "format": "synclog-export",
+        "version": 1,
+        "entries": [{"id": str(uuid.uuid4()), "note": "written, then rolled back"}, {"id": "not a uuid"}],
+    }
+    assert client.post("/api/v1/import", json=refused).status_code == 422
+    assert client.delete(f"/api/v1/goals/{goal['id']}").status_code == 204
+    after = _samples(client)
+
+    def grew(operation: str) -> float:
+        key = ("synclog_entries_written_total", (("operation", operation),))
+        return after.get(key, 0) - before.get(key, 0)
+
+    assert (grew("created"), grew("changed")) == (0, 2)
+
+
 def test_request_ids_are_echoed_or_made(client: TestClient) -> None:
     given = client.get("/healthz", headers={"X-Request-ID": "abc-123"})
     assert given.headers["X-Request-ID"] == "abc-123"

@@ -11,9 +11,9 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import select
 
+from app.api import keyed_writes
+from app.api.keyed_writes import IdempotencyRecord
 from app.core.database import Database, utcnow
-from app.sync import idempotency
-from app.sync.models import IdempotencyRecord
 from tests.factories import make_entry, make_goal, register
 
 ENTRIES = "/api/v1/entries"
@@ -144,8 +144,8 @@ def test_a_key_in_flight_is_a_conflict(client: TestClient, app: FastAPI) -> None
         pytest.skip("SQLite admits one writer at a time: a second request waits for the first and then replays")
     headers = {"Idempotency-Key": "in-flight"}
     with database.write_transaction() as session:
-        stored = idempotency.claim(
-            session, user_id=uuid.UUID(user["id"]), key="in-flight", request_fingerprint="f", now=utcnow()
+        stored = keyed_writes.claim(
+            session, user_id=uuid.UUID(user["id"]), key="in-flight", fingerprint="f", now=utcnow()
         )
         assert stored is None
         response = client.post(ENTRIES, json={"note": "x"}, headers=headers)
@@ -175,7 +175,7 @@ def test_expired_keys_are_purged_and_free_again(client: TestClient, app: FastAPI
             )
         )
     with database.write_transaction() as session:
-        assert idempotency.purge_expired(session, now=utcnow()) == 1
+        assert keyed_writes.purge_expired(session, now=utcnow()) == 1
     with database.read_session() as session:
         assert [record.key for record in session.exec(select(IdempotencyRecord))] == ["recent"]
 

@@ -190,3 +190,23 @@ def test_earlier_ops_stay_committed_when_a_later_one_fails(client: TestClient) -
     assert [result["status"] for result in results] == [201, 412, 404]
     assert client.get(f"/api/v1/entries/{entry_id}").json()["note"] == "kept"
     assert [change["id"] for change in client.get("/api/v1/changes").json()["changes"]] == [entry_id]
+
+
+def test_a_pushed_answer_replays_as_the_single_request_answers(client: TestClient) -> None:
+    """One serializer for both: the stored body and headers are what the route itself sends."""
+    register(client)
+    entry_id = str(uuid.uuid4())
+    pushed = op("PUT", "entry", entry_id, {"note": "near the sea", "lat": 1e-7})
+    push(client, pushed)
+    replayed = client.put(
+        f"/api/v1/entries/{entry_id}", json=pushed["data"], headers={"Idempotency-Key": pushed["op_id"]}
+    )
+    assert replayed.headers["Idempotent-Replayed"] == "true"
+    assert replayed.content == client.get(f"/api/v1/entries/{entry_id}").content
+
+    deleted = op("DELETE", "entry", entry_id)
+    push(client, deleted)
+    replayed = client.delete(f"/api/v1/entries/{entry_id}", headers={"Idempotency-Key": deleted["op_id"]})
+    direct = client.delete(f"/api/v1/entries/{make_entry(client)['id']}")
+    assert replayed.status_code == direct.status_code == 204
+    assert replayed.headers.get("content-type") == direct.headers.get("content-type")

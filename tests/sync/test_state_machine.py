@@ -20,7 +20,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 from app.auth import service as auth_service
 from app.auth.models import ALL_SCOPES, TokenCreate, User
 from app.core.database import Database
-from app.sync.models import ChangeCounter
+from app.core.sequence import ChangeCounter
 
 API = "/api/v1"
 DEVICES = 3

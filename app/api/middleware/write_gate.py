@@ -2,7 +2,7 @@
 
 A write request holds its database lock (SQLite's ``BEGIN IMMEDIATE``; on PostgreSQL the
 user's change-counter row) from an early query to its commit, across several hops through
-the thread pool (dependencies, endpoint, idempotency store). When more writers wait for that
+the thread pool (signing in, the write, the commit). When more writers wait for that
 lock than the pool has threads, every thread sits waiting while the lock holder waits for a
 thread: on SQLite nothing moves until ``busy_timeout`` ends it with "database is locked", on
 PostgreSQL nothing moves at all. Queueing writers here, before they take a thread, keeps
@@ -24,7 +24,8 @@ import weakref
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+from app.api.methods import writes
+
 SQLITE_WRITERS = 1
 POSTGRESQL_WRITERS = 8
 # Threads of the pool that runs sync code (anyio's default is 40). More writers than threads could
@@ -33,8 +34,8 @@ POSTGRESQL_WRITERS = 8
 # answers from local files, so a few threads keep it busy; PostgreSQL's threads wait on the network.
 SQLITE_THREADS = 8
 POSTGRESQL_THREADS = 24
-# Request sessions open at once on PostgreSQL: with the keyed writers' sessions (``POSTGRESQL_WRITERS``)
-# and a request's occasional second connection, under the pool's 30 connections (``app.core.database``).
+# Request sessions open at once on PostgreSQL: with a request's occasional second connection (a read's
+# bookkeeping write, an export's snapshot), under the pool's 30 connections (``app.core.database``).
 POSTGRESQL_SESSIONS = 16
 
 
@@ -63,7 +64,7 @@ class WriteGate:
         self.gate = LoopSemaphore(writers)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] not in WRITE_METHODS:
+        if scope["type"] != "http" or not writes(scope["method"]):
             await self.app(scope, receive, send)
             return
         body: list[Message] = []

@@ -1,14 +1,26 @@
-"""The per-user change sequence every goal and entry write takes a number from."""
+"""Each user's change sequence: every goal and entry write locks the user's counter, then takes a number.
+
+The counter row is created with the account (``app.auth.service``) and deleted with it.
+"""
 
 from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import bindparam, select, update
-from sqlmodel import Session
+from sqlalchemy import BigInteger, bindparam, select, update
+from sqlmodel import Field, Session, SQLModel
 
 from app.core.database import table_of
-from app.sync.models import ChangeCounter
+
+
+class ChangeCounter(SQLModel, table=True):
+    """A user's last change number; its row is locked by every write so sequence order is commit order."""
+
+    __tablename__ = "change_counters"
+
+    user_id: uuid.UUID = Field(foreign_key="users.id", ondelete="CASCADE", primary_key=True)
+    last_seq: int = Field(default=0, sa_type=BigInteger)
+
 
 COUNTERS = table_of(ChangeCounter)
 # Built once: every goal and entry write runs both (building a statement costs more than running it).

@@ -1,0 +1,303 @@
+"""Keyed writes (SPEC §5): every goal and entry write, sent alone or in a push, is run and answered here.
+
+``keyed_write`` claims the write's ``Idempotency-Key`` (by a fingerprint of its method, path and
+canonical JSON body), locks the user's change counter, runs the write, builds the answer and
+stores it in the same transaction as the write: a retry after a lost response is answered from
+the store, and a crash leaves neither behind. A write sent without a key runs the same way.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from functools import partial
+from typing import Any
+
+from fastapi import Request, Response
+from fastapi.concurrency import run_in_threadpool
+from sqlalchemy import JSON, Column, Text, bindparam, delete, func, insert, select
+from sqlmodel import Field, Session, SQLModel
+
+from app.api.preconditions import etag
+from app.core.database import UTCDateTime, table_of, utcnow
+from app.core.errors import Conflict, IdempotencyKeyReuse, ValidationProblem
+from app.core.sequence import lock_sequence
+from app.core.synced import Written
+
+HEADER = "Idempotency-Key"
+REPLAYED_HEADER = "Idempotent-Replayed"
+RETENTION = timedelta(days=30)
+PURGE_INTERVAL_SECONDS = 3600
+_KEY = re.compile(r"[\x21-\x7e]{1,255}")
+KEY_PARAMETER: dict[str, Any] = {
+    "name": HEADER,
+    "in": "header",
+    "required": False,
+    "description": (
+        "Makes the write safe to retry: for 30 days the first successful response to this key is "
+        "replayed (with `Idempotent-Replayed: true`) instead of writing again. 1–255 visible ASCII characters."
+    ),
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"},
+}
+
+
+class IdempotencyRecord(SQLModel, table=True):
+    """The first successful response to an ``Idempotency-Key``, kept 30 days per user."""
+
+    __tablename__ = "idempotency_records"
+
+    user_id: uuid.UUID = Field(foreign_key="users.id", ondelete="CASCADE", primary_key=True)
+    key: str = Field(max_length=255, primary_key=True)
+    fingerprint: str = Field(max_length=64)
+    # Null while the first request is still in flight.
+    status_code: int | None = None
+    response_body: str | None = Field(default=None, sa_type=Text)
+    response_headers: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+
+
+RECORDS = table_of(IdempotencyRecord)
+# Built once: every keyed write runs them (building a statement costs more than running it).
+_OF_KEY = (RECORDS.c.user_id == bindparam("owner"), RECORDS.c.key == bindparam("claimed_key"))
+_STORED = select(
+    RECORDS.c.fingerprint,
+    RECORDS.c.status_code,
+    RECORDS.c.response_body,
+    RECORDS.c.response_headers,
+    RECORDS.c.created_at,
+).where(*_OF_KEY)
+_FORGET = delete(RECORDS).where(*_OF_KEY)
+_STORE = insert(RECORDS)
+_TRY_LOCK = select(func.pg_try_advisory_xact_lock(bindparam("lock_id")))
+
+
+def keyed(openapi_extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The ``openapi_extra`` of a write route, documenting its ``Idempotency-Key`` header."""
+    extra = dict(openapi_extra or {})
+    extra["parameters"] = [*extra.get("parameters", []), KEY_PARAMETER]
+    return extra
+
+
+@dataclass(frozen=True, slots=True)
+class Resource:
+    """Goals or entries, as keyed writes address them: the names of their collection and item routes."""
+
+    collection_route: str
+    item_route: str
+    id_param: str
+
+    def path(self, request: Request, object_id: uuid.UUID | None) -> str:
+        """The app's path of the collection or of one object (ids spelled canonically), as fingerprinted."""
+        if object_id is None:
+            return str(request.app.url_path_for(self.collection_route))
+        return str(request.app.url_path_for(self.item_route, **{self.id_param: str(object_id)}))
+
+    def url(self, request: Request, object_id: uuid.UUID) -> str:
+        """The URL of one object: the ``Location`` of a created one."""
+        return str(request.url_for(self.item_route, **{self.id_param: str(object_id)}))
+
+
+@dataclass(frozen=True, slots=True)
+class WriteRequest:
+    """A write as its key remembers it: method, path and canonical body ("" when none)."""
+
+    method: str
+    path: str
+    body: str
+    key: str | None
+
+    def fingerprint(self) -> str:
+        return hashlib.sha256(f"{self.method.upper()}\n{self.path}\n{self.body}".encode()).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """What a keyed write answers; ``version`` and ``seq`` are for push results (no ``seq`` when replayed)."""
+
+    status: int
+    body: bytes
+    headers: dict[str, str] = field(default_factory=dict)
+    version: int | None = None
+    seq: int | None = None
+    replayed: bool = False
+
+    def response(self) -> Response:
+        headers = {**self.headers, REPLAYED_HEADER: "true"} if self.replayed else self.headers
+        return Response(content=self.body, status_code=self.status, headers=headers)
+
+
+def canonical_json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def canonical_body(raw: bytes) -> str:
+    """A request body as fingerprinted: JSON in canonical form, anything else as it came."""
+    if not raw.strip():
+        return ""
+    try:
+        return canonical_json(json.loads(raw))
+    except ValueError:
+        return "raw:" + raw.hex()
+
+
+def check_key(key: str) -> None:
+    """A key is 1–255 visible ASCII characters; anything else is a validation error."""
+    if _KEY.fullmatch(key) is None:
+        raise ValidationProblem(
+            f"{HEADER} must be 1–255 visible ASCII characters.",
+            errors=[
+                {"loc": ["header", HEADER], "msg": "must be 1–255 visible ASCII characters", "type": "idempotency_key"}
+            ],
+        )
+
+
+def _advisory_lock_id(user_id: uuid.UUID, key: str) -> int:
+    digest = hashlib.sha256(user_id.bytes + key.encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
+def claim(session: Session, *, user_id: uuid.UUID, key: str, fingerprint: str, now: datetime) -> Answer | None:
+    """Claim ``key`` for this transaction: ``None`` to go ahead and write, or the stored answer to replay.
+
+    Raises 409 while another transaction holds the key and 422 when the key was used for another request.
+    On PostgreSQL a transaction-scoped advisory lock marks the key in flight; SQLite's ``BEGIN IMMEDIATE``
+    admits one writer at a time, so there a second request waits and then finds the stored answer.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        claimed = session.execute(_TRY_LOCK, {"lock_id": _advisory_lock_id(user_id, key)}).scalar()
+        if not claimed:
+            raise Conflict(
+                f"A request with this {HEADER} is still in progress; retry it shortly.", headers={"Retry-After": "1"}
+            )
+    of_key = {"owner": user_id, "claimed_key": key}
+    row = session.execute(_STORED, of_key).first()
+    if row is None:
+        return None
+    if row.status_code is None or row.created_at <= now - RETENTION:
+        # Expired (or never completed): forget it, so that ``keyed_write`` stores afresh.
+        session.execute(_FORGET, of_key)
+        return None
+    if row.fingerprint != fingerprint:
+        raise IdempotencyKeyReuse(
+            f"This {HEADER} was used for a different request; choose a new key for a new request."
+        )
+    body = row.response_body or ""
+    stored = json.loads(body) if body else None
+    version = stored.get("version") if isinstance(stored, dict) else None
+    return Answer(
+        status=row.status_code,
+        body=body.encode(),
+        headers=dict(row.response_headers),
+        version=version if isinstance(version, int) else None,
+        replayed=True,
+    )
+
+
+def purge_expired(session: Session, *, now: datetime) -> int:
+    """Delete every stored answer older than 30 days; returns how many were deleted."""
+    result = session.execute(delete(RECORDS).where(RECORDS.c.created_at <= now - RETENTION))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def _answer(written: Written[Any], locate: Callable[[uuid.UUID], str]) -> Answer:
+    """The one way a write is answered, sent alone or replayed: a 204 once deleted, else its public JSON."""
+    headers = {"content-type": "application/json"}
+    if written.public is None:
+        return Answer(status=204, body=b"", headers=headers, version=written.version, seq=written.seq)
+    headers["etag"] = etag(written.version)
+    if written.created:
+        headers["location"] = locate(written.id)
+    return Answer(
+        status=201 if written.created else 200,
+        body=written.public.model_dump_json().encode(),
+        headers=headers,
+        version=written.version,
+        seq=written.seq,
+    )
+
+
+def keyed_write(
+    session: Session,
+    *,
+    user_id: uuid.UUID,
+    request: WriteRequest,
+    write: Callable[[], Written[Any]],
+    locate: Callable[[uuid.UUID], str],
+    purge: bool = False,
+) -> Answer:
+    """Run ``write`` in ``session``'s transaction as ``request`` of ``user_id`` and answer it.
+
+    With a key: the stored answer when the key already holds one for this very request, else the
+    write's, stored for the key. Raises the write's problem errors (nothing of it is to be kept);
+    the caller ends the transaction.
+    """
+    if request.key is None:
+        lock_sequence(session, user_id=user_id)
+        return _answer(write(), locate)
+    fingerprint, now = request.fingerprint(), utcnow()
+    if purge:
+        purge_expired(session, now=now)
+    stored = claim(session, user_id=user_id, key=request.key, fingerprint=fingerprint, now=now)
+    if stored is not None:
+        return stored
+    lock_sequence(session, user_id=user_id)
+    answer = _answer(write(), locate)
+    session.execute(
+        _STORE,
+        {
+            "user_id": user_id,
+            "key": request.key,
+            "fingerprint": fingerprint,
+            "status_code": answer.status,
+            "response_body": answer.body.decode(),
+            "response_headers": answer.headers,
+            "created_at": now,
+        },
+    )
+    return answer
+
+
+def _purge_due(request: Request) -> bool:
+    """Whether this process last purged expired keys over an hour ago (then it purges now)."""
+    last: float | None = getattr(request.app.state, "idempotency_purged_at", None)
+    now = time.monotonic()
+    if last is not None and now - last < PURGE_INTERVAL_SECONDS:
+        return False
+    request.app.state.idempotency_purged_at = now
+    return True
+
+
+async def answer_write(
+    request: Request,
+    session: Session,
+    resource: Resource,
+    *,
+    user_id: uuid.UUID,
+    object_id: uuid.UUID | None,
+    write: Callable[[], Written[Any]],
+) -> Response:
+    """Run a route's write through ``keyed_write`` (in the thread pool, one hop) with the request's key."""
+    key = request.headers.get(HEADER)
+    if key is None:
+        # Without a key nothing is fingerprinted, so the path and body are not worked out.
+        target = WriteRequest(request.method, path="", body="", key=None)
+    else:
+        check_key(key)
+        body = canonical_body(await request.body())
+        target = WriteRequest(request.method, resource.path(request, object_id), body, key)
+    answer = await run_in_threadpool(
+        keyed_write,
+        session,
+        user_id=user_id,
+        request=target,
+        write=write,
+        locate=partial(resource.url, request),
+        purge=key is not None and _purge_due(request),
+    )
+    return answer.response()

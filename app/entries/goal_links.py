@@ -1,0 +1,100 @@
+"""Which goals each entry speaks to: the links read with an entry, checked and written with it, and
+what deleting a goal does to its entries (done here, above goals, because it changes entries)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import String, bindparam, delete, func, insert, update
+from sqlalchemy import cast as sa_cast
+from sqlalchemy import select as sa_select
+from sqlmodel import Session
+
+from app.core.database import table_of
+from app.core.errors import ValidationProblem
+from app.core.metrics import count_entry_write
+from app.core.sequence import next_seq
+from app.core.synced import ExpectedVersion, Written
+from app.entries.models import Entry, EntryGoal
+from app.goals import service as goals_service
+from app.goals.models import GoalPublic
+
+ENTRIES = table_of(Entry)
+ENTRY_GOALS = table_of(EntryGoal)
+# Each entry's goal ids in the same query as the entry, joined in one string (``group_concat`` on
+# SQLite, ``string_agg`` on PostgreSQL): a second query for a page's links cost more than this.
+GOAL_IDS = (
+    sa_select(func.aggregate_strings(sa_cast(ENTRY_GOALS.c.goal_id, String), ","))
+    .where(ENTRY_GOALS.c.entry_id == ENTRIES.c.id)
+    .scalar_subquery()
+    .label("goal_ids")
+)
+# Built once (building a statement costs more than running it).
+_LINK = insert(ENTRY_GOALS)
+_UNLINK_ENTRY = delete(ENTRY_GOALS).where(ENTRY_GOALS.c.entry_id == bindparam("entry_id"))
+_LINKED_ENTRIES = (
+    sa_select(ENTRY_GOALS.c.entry_id)
+    .where(ENTRY_GOALS.c.goal_id == bindparam("goal_id"))
+    .order_by(ENTRY_GOALS.c.entry_id)
+)
+_UNLINK_GOAL = delete(ENTRY_GOALS).where(ENTRY_GOALS.c.goal_id == bindparam("goal_id"))
+_TOUCH_ENTRY = (
+    update(ENTRIES)
+    .where(ENTRIES.c.id == bindparam("entry_id"))
+    .values(version=ENTRIES.c.version + 1, updated_at=bindparam("now"), seq=bindparam("new_seq"))
+)
+
+
+def split_goal_ids(joined: str | None) -> list[uuid.UUID]:
+    """The ids ``GOAL_IDS`` joined, in the order the API lists them."""
+    return sorted((uuid.UUID(part) for part in joined.split(",")), key=str) if joined else []
+
+
+def check_goal_ids(session: Session, *, user_id: uuid.UUID, goal_ids: Sequence[uuid.UUID]) -> list[uuid.UUID]:
+    """The distinct ids, in the order the API lists them; 422 when one names no live goal of the user."""
+    wanted = sorted(set(goal_ids), key=str)
+    if not wanted:
+        return []
+    found = goals_service.live_goal_ids(session, user_id=user_id, goal_ids=wanted)
+    unknown = [str(goal_id) for goal_id in wanted if goal_id not in found]
+    if unknown:
+        raise ValidationProblem(
+            "goal_ids names goals you do not have.",
+            errors=[
+                {"loc": ["body", "goal_ids"], "msg": f"unknown goal {goal_id}", "type": "unknown_goal"}
+                for goal_id in unknown
+            ],
+        )
+    return wanted
+
+
+def link(session: Session, *, entry_id: uuid.UUID, goal_ids: Sequence[uuid.UUID], replace: bool) -> None:
+    """Tie the entry to ``goal_ids`` (checked), after taking it off its goals when ``replace``."""
+    if replace:
+        session.execute(_UNLINK_ENTRY, {"entry_id": entry_id})
+    if goal_ids:
+        session.execute(_LINK, [{"entry_id": entry_id, "goal_id": goal_id} for goal_id in goal_ids])
+
+
+def unlink(session: Session, *, entry_id: uuid.UUID) -> None:
+    session.execute(_UNLINK_ENTRY, {"entry_id": entry_id})
+
+
+def delete_goal(
+    session: Session, *, user_id: uuid.UUID, goal_id: uuid.UUID, expected: ExpectedVersion | None = None
+) -> Written[GoalPublic]:
+    """Delete a goal: first each entry that spoke to it loses it (a new version and change number), then
+    the goal leaves its tombstone. Deleting again is a no-op; see ``goals.service.delete_goal``."""
+
+    def take_off_entries(now: datetime) -> None:
+        for entry_id in session.execute(_LINKED_ENTRIES, {"goal_id": goal_id}).scalars().all():
+            seq = next_seq(session, user_id=user_id)
+            session.execute(_TOUCH_ENTRY, {"entry_id": entry_id, "now": now, "new_seq": seq})
+            count_entry_write(session, "changed")
+        session.execute(_UNLINK_GOAL, {"goal_id": goal_id})
+
+    return goals_service.delete_goal(
+        session, user_id=user_id, goal_id=goal_id, expected=expected, detach=take_off_entries
+    )
