@@ -14,7 +14,7 @@ from app.api.docs import install_docs
 from app.api.middleware.body_limit import BodyLimitMiddleware
 from app.api.middleware.cors import CorsMiddleware
 from app.api.middleware.logs import RequestLogMiddleware
-from app.api.middleware.metrics import MetricsMiddleware, count_entry_writes
+from app.api.middleware.metrics import RATE_LIMITS_SKIPPED, MetricsMiddleware, count_entry_writes
 from app.api.middleware.security_headers import SecurityHeadersMiddleware
 from app.api.middleware.write_gate import (
     POSTGRESQL_SESSIONS,
@@ -85,7 +85,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.database = database
-    app.state.rate_limits = RateLimits.from_settings(settings)
+    app.state.rate_limits = RateLimits.from_settings(settings, on_skipped=RATE_LIMITS_SKIPPED.inc)
     # SQLite's pool never runs out; PostgreSQL's can, so there requests take turns to open a session.
     app.state.session_gate = None if sqlite else LoopSemaphore(POSTGRESQL_SESSIONS)
     install_problem_handlers(app)

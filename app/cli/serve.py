@@ -13,6 +13,9 @@ from app.core.database import open_database
 from app.core.migrations import upgrade_to_head
 from app.core.settings import load_settings
 
+# An idle kept-alive connection is closed after this long (uvicorn's default, said here).
+KEEP_ALIVE_SECONDS = 5
+
 
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
@@ -40,7 +43,12 @@ def serve(host: str, port: int, workers: int) -> None:
         host=host,
         port=port,
         workers=workers,
-        proxy_headers=True,
+        http="app.cli.http_protocol:BoundedHeadersProtocol",
+        # X-Forwarded-For/-Proto are believed only from SYNCLOG_TRUSTED_PROXIES (none by default).
+        proxy_headers=bool(settings.trusted_proxy_list),
+        forwarded_allow_ips=settings.trusted_proxy_list,
+        server_header=False,
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
         # On SIGTERM: stop accepting, let in-flight requests finish (their transactions commit), then exit.
         timeout_graceful_shutdown=30,
         log_config=log_config(settings.log_format),
