@@ -15,6 +15,7 @@ from app.core.settings import load_settings
 
 # An idle kept-alive connection is closed after this long (uvicorn's default, said here).
 KEEP_ALIVE_SECONDS = 5
+WORKER_HEALTHCHECK_SECONDS = 30
 
 
 @click.command()
@@ -49,6 +50,8 @@ def serve(host: str, port: int, workers: int) -> None:
         forwarded_allow_ips=settings.trusted_proxy_list,
         server_header=False,
         timeout_keep_alive=KEEP_ALIVE_SECONDS,
+        # A worker still importing on a busy machine answers the supervisor late; 5 s took it for dead.
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
         # On SIGTERM: stop accepting, let in-flight requests finish (their transactions commit), then exit.
         timeout_graceful_shutdown=30,
         log_config=log_config(settings.log_format),
