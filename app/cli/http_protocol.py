@@ -65,7 +65,9 @@ class BoundedHeadersProtocol(HttpToolsProtocol):
             end = seen.find(_END_OF_HEADERS)
             arrived = len(data) if end < 0 else end + len(_END_OF_HEADERS) - len(self._tail)
             if self._header_bytes + arrived > MAX_HEADER_BYTES:
-                self._refuse(HTTPStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "headers_too_large", "Request headers over 16 KiB.")
+                self._refuse(
+                    HTTPStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "headers_too_large", "Request headers over 16 KiB."
+                )
                 return
             self._header_bytes += arrived
             self._tail = seen[-(len(_END_OF_HEADERS) - 1) :]
@@ -108,5 +110,7 @@ class BoundedHeadersProtocol(HttpToolsProtocol):
             (b"connection", b"close"),
         ]
         head = f"HTTP/1.1 {status.value} {status.phrase}\r\n".encode()
-        self.transport.write(head + b"".join(name + b": " + value + b"\r\n" for name, value in headers) + b"\r\n" + body)
+        self.transport.write(
+            head + b"".join(name + b": " + value + b"\r\n" for name, value in headers) + b"\r\n" + body
+        )
         self.transport.close()

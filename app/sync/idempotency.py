@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import threading
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -24,6 +25,8 @@ from app.sync.models import IdempotencyRecord
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
 RETENTION = timedelta(days=30)
+# Expired responses are deleted at most this often per process, by whichever write stores a response next.
+PURGE_EVERY = timedelta(hours=1)
 STORED_HEADERS = ("content-type", "etag", "location")
 _KEY = re.compile(r"[\x21-\x7e]{1,255}")
 RECORDS = table_of(IdempotencyRecord)
@@ -116,6 +119,24 @@ def claim(
     return StoredResponse(status_code=row.status_code, body=row.response_body or "", headers=dict(row.response_headers))
 
 
+class _PurgeSchedule:
+    """When this process last deleted expired responses (one indexed ``DELETE``, at most once an hour)."""
+
+    def __init__(self) -> None:
+        self._due: datetime | None = None
+        self._lock = threading.Lock()
+
+    def claim(self, now: datetime) -> bool:
+        with self._lock:
+            if self._due is not None and now < self._due:
+                return False
+            self._due = now + PURGE_EVERY
+            return True
+
+
+_purges = _PurgeSchedule()
+
+
 def store(
     session: Session,
     *,
@@ -125,7 +146,12 @@ def store(
     response: StoredResponse,
     now: datetime,
 ) -> None:
-    """Keep the first successful response to ``key``, which ``claim`` found free in this transaction."""
+    """Keep the first successful response to ``key``, which ``claim`` found free in this transaction.
+
+    Every path that stores a response (keyed API writes, sync push) also purges expired ones now and then.
+    """
+    if _purges.claim(now):
+        purge_expired(session, now=now)
     session.execute(
         _STORE,
         {

@@ -7,7 +7,6 @@ is answered from the store, and a crash leaves neither behind.
 
 from __future__ import annotations
 
-import time
 import uuid
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
@@ -25,7 +24,6 @@ from app.sync import idempotency
 from app.sync.sequence import lock_sequence
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-PURGE_INTERVAL_SECONDS = 3600
 KEY_PARAMETER: dict[str, Any] = {
     "name": idempotency.HEADER,
     "in": "header",
@@ -71,20 +69,11 @@ def canonical_path(request: Request) -> str:
     return "/".join(segments)
 
 
-def _purge_now_and_then(request: Request, session: Session) -> None:
-    last: float | None = getattr(request.app.state, "idempotency_purged_at", None)
-    now = time.monotonic()
-    if last is None or now - last >= PURGE_INTERVAL_SECONDS:
-        request.app.state.idempotency_purged_at = now
-        idempotency.purge_expired(session, now=utcnow())
-
-
 def prepare_write(request: Request, principal: CurrentPrincipal, session: SessionDep) -> None:
     """Before a goal or entry write: claim its key (or replay), then lock the user's change counter."""
     keyed: KeyedWrite | None = getattr(request.state, "keyed_write", None)
     if keyed is not None:
         keyed.user_id = principal.user.id
-        _purge_now_and_then(request, session)
         stored = idempotency.claim(
             session, user_id=principal.user.id, key=keyed.key, request_fingerprint=keyed.fingerprint, now=utcnow()
         )

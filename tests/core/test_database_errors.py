@@ -58,7 +58,12 @@ def _logged(error: BaseException, caplog: pytest.LogCaptureFixture) -> str:
         logging.getLogger("uvicorn.error").error("Exception in ASGI application", exc_info=error)
     record = caplog.records[-1]
     return "\n".join(
-        [caplog.text, TextFormatter().format(record), JsonFormatter().format(record), *traceback.format_exception(error)]
+        [
+            caplog.text,
+            TextFormatter().format(record),
+            JsonFormatter().format(record),
+            *traceback.format_exception(error),
+        ]
     )
 
 
