@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging.config
+import socket
 
 import click
 import uvicorn
@@ -25,6 +26,7 @@ WORKER_HEALTHCHECK_SECONDS = 30
 def serve(host: str, port: int, workers: int) -> None:
     """Migrate the database to the newest schema, then serve the API and the PWA."""
     settings = load_settings()
+    _check_address(host, port)
     upgrade_to_head(settings.database_url)
     database = open_database(settings)
     with database.read_session() as session:
@@ -57,6 +59,17 @@ def serve(host: str, port: int, workers: int) -> None:
         log_config=log_config(settings.log_format),
         access_log=False,
     )
+
+
+def _check_address(host: str, port: int) -> None:
+    """Fail before announcing anything when the address cannot be listened on (taken, or not this machine's)."""
+    try:
+        family, kind, _, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        with socket.socket(family, kind) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(address)
+    except OSError as error:
+        raise click.ClickException(f"Cannot listen on {host}:{port}: {error.strerror or error}.") from error
 
 
 @click.command()
