@@ -30,9 +30,9 @@ def healthz() -> dict[str, str]:
     responses={503: {"description": "Not ready"}},
 )
 def readyz(database: DatabaseDep, settings: SettingsDep, rate_limits: RateLimitsDep) -> JSONResponse:
-    """``{status, detail}``, and ``redis: ok|down`` when rate limits are shared through Redis.
+    """`{status, detail}`, plus `redis: "ok"` or `"down"` when rate limits are shared through Redis.
 
-    Redis down does not make the server unready: rate limits then let requests through (SPEC §8).
+    Redis down does not make the server unready: rate limits then let requests through.
     """
     try:
         ready = is_at_head(database.read_engine, settings.database_url)
@@ -66,7 +66,7 @@ def may_read_metrics(request: Request, token: str | None) -> bool:
     responses={200: {"content": {"text/plain": {}}, "description": "Prometheus text exposition format"}},
 )
 def prometheus_metrics(request: Request, settings: SettingsDep) -> Response:
-    """Answered only to loopback clients, or with ``Authorization: Bearer`` + ``SYNCLOG_METRICS_TOKEN``; else 404."""
+    """Answered only to loopback clients, or with `Authorization: Bearer` and the server's metrics token; else 404."""
     if not may_read_metrics(request, settings.metrics_token):
         raise HTTPException(status_code=404)  # the same answer as a path that does not exist
     return Response(metrics.render(), media_type=metrics.CONTENT_TYPE)
