@@ -17,6 +17,7 @@ from app.auth.models import User
 from app.cli import main
 from app.core.database import open_database
 from app.core.settings import Settings
+from tests.servers import free_port
 
 UNREACHABLE = "postgresql://synclog@127.0.0.1:9/synclog?connect_timeout=2"
 REFUSED = 'Error: The database cannot be used: connection failed: connection to server at "127.0.0.1", port 9 failed'
@@ -150,7 +151,7 @@ def test_commands_on_an_unmigrated_database_say_so(tmp_path: Path, args: tuple[s
 )
 def test_an_unreachable_database_is_one_line(args: tuple[str, ...]) -> None:
     if args[0] == "serve":
-        args = ("serve", "--port", str(_free_port()))
+        args = ("serve", "--port", str(free_port()))
     stdin = '{"format": "synclog-export"}\n' if args[0] == "import" else "long enough\n"
     assert fails(UNREACHABLE, *args, stdin=stdin).startswith(REFUSED)
 
@@ -222,13 +223,6 @@ def test_backup_into_a_missing_folder(tmp_path: Path) -> None:
     assert CliRunner().invoke(main, ["migrate"], env={"SYNCLOG_DATABASE_URL": url}).exit_code == 0
     assert fails(url, "backup", "/no/such/dir/x.db") == "Error: No folder /no/such/dir to write the backup in."
     assert not Path("/no/such/dir").exists()
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def test_serve_on_a_taken_port(tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ from starlette.exceptions import HTTPException
 
 from app.api.deps import DatabaseDep, RateLimitsDep, SettingsDep
 from app.api.middleware import metrics
+from app.api.problems import problem_responses
 from app.core.migrations import is_at_head
 
 router = APIRouter(tags=["operations"])
@@ -63,7 +64,10 @@ def may_read_metrics(request: Request, token: str | None) -> bool:
     "/metrics",
     summary="Prometheus metrics of this process",
     response_class=Response,
-    responses={200: {"content": {"text/plain": {}}, "description": "Prometheus text exposition format"}},
+    responses={
+        200: {"content": {"text/plain": {}}, "description": "Prometheus text exposition format"},
+        **problem_responses(404),
+    },
 )
 def prometheus_metrics(request: Request, settings: SettingsDep) -> Response:
     """Answered only to loopback clients, or with `Authorization: Bearer` and the server's metrics token; else 404."""

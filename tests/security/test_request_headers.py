@@ -43,33 +43,33 @@ def _status_and_problem(answer: bytes) -> tuple[str, dict[str, object]]:
     return head.split(b"\r\n")[0].decode(), json.loads(body)
 
 
-def test_headers_up_to_16_kib_are_served(server: Server) -> None:
-    request_line_and_host = len(f"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1:{server.port}\r\n")
-    filler = MAX_HEADER_BYTES - request_line_and_host - len("X-Filler: \r\n\r\n")
+def _request_of_exactly(server: Server, size: int) -> bytes:
+    """A GET whose request line and headers take ``size`` bytes, the blank line included."""
+    head = f"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1:{server.port}\r\nX-Filler: ".encode()
+    request = head + b"a" * (size - len(head) - len(b"\r\n\r\n")) + b"\r\n\r\n"
+    assert len(request) == size
+    return request
+
+
+def test_headers_of_16_kib_are_served(server: Server) -> None:
     with socket.create_connection(("127.0.0.1", server.port)) as connection:
-        connection.sendall(
-            f"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1:{server.port}\r\n".encode()
-            + b"X-Filler: "
-            + b"a" * filler
-            + b"\r\n\r\n"
-        )
+        connection.sendall(_request_of_exactly(server, MAX_HEADER_BYTES))
         connection.settimeout(10)
         assert connection.recv(65536).startswith(b"HTTP/1.1 200 OK\r\n")
 
 
 def test_one_byte_more_is_431(server: Server) -> None:
-    request_line_and_host = len(f"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1:{server.port}\r\n")
-    filler = MAX_HEADER_BYTES - request_line_and_host - len("X-Filler: \r\n\r\n") + 1
     with socket.create_connection(("127.0.0.1", server.port)) as connection:
-        connection.sendall(
-            f"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1:{server.port}\r\n".encode()
-            + b"X-Filler: "
-            + b"a" * filler
-            + b"\r\n\r\n"
-        )
+        connection.sendall(_request_of_exactly(server, MAX_HEADER_BYTES + 1))
         status, problem = _status_and_problem(_answer(connection))
     assert status == "HTTP/1.1 431 Request Header Fields Too Large"
-    assert problem["code"] == "headers_too_large" and problem["status"] == 431
+    assert problem == {
+        "type": "https://synclog.app/problems/headers_too_large",
+        "title": "Request Header Fields Too Large",
+        "status": 431,
+        "detail": "Request headers over 16 KiB.",
+        "code": "headers_too_large",
+    }
 
 
 def test_a_64_mb_header_is_refused_long_before_it_is_read(server: Server) -> None:
