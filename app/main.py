@@ -29,6 +29,7 @@ from app.api.problems import install_problem_handlers
 from app.api.web import install_framework_answers, mount_web
 from app.auth.routes import router as auth_router
 from app.core.database import open_database
+from app.core.metrics import RATE_LIMITS_SKIPPED
 from app.core.paths import web_dir
 from app.core.rate_limits import RateLimits
 from app.core.settings import Settings, load_settings
@@ -85,7 +86,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.database = database
-    app.state.rate_limits = RateLimits.from_settings(settings)
+    app.state.rate_limits = RateLimits.from_settings(settings, on_skipped=RATE_LIMITS_SKIPPED.inc)
     # SQLite's pool never runs out; PostgreSQL's can, so there requests take turns to open a session.
     app.state.session_gate = None if sqlite else LoopSemaphore(POSTGRESQL_SESSIONS)
     install_problem_handlers(app)

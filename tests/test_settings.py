@@ -22,6 +22,10 @@ from tests.servers import SYNCLOG
         ("SYNCLOG_COOKIE_SECURE", "sometimes"),
         ("SYNCLOG_SQLITE_SYNCHRONOUS", "OFF"),
         ("SYNCLOG_LOG_FORMAT", "xml"),
+        ("SYNCLOG_TRUSTED_PROXIES", "127.0.0.1, proxy.example"),
+        ("SYNCLOG_TRUSTED_PROXIES", "*"),
+        ("SYNCLOG_METRICS_TOKEN", "too-short"),
+        ("SYNCLOG_HEADER_TIMEOUT_SECONDS", "0"),
     ],
 )
 def test_bad_setting_is_one_line_naming_it(

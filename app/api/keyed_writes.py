@@ -263,7 +263,7 @@ def keyed_write(
     return answer
 
 
-def _purge_due(request: Request) -> bool:
+def purge_due(request: Request) -> bool:
     """Whether this process last purged expired keys over an hour ago (then it purges now)."""
     last: float | None = getattr(request.app.state, "idempotency_purged_at", None)
     now = time.monotonic()
@@ -298,6 +298,6 @@ async def answer_write(
         request=target,
         write=write,
         locate=partial(resource.url, request),
-        purge=key is not None and _purge_due(request),
+        purge=key is not None and purge_due(request),
     )
     return answer.response()

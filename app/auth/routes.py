@@ -31,7 +31,7 @@ from app.auth.models import (
     UserPublic,
     UserUpdate,
 )
-from app.core.errors import Forbidden, NotFound, Unauthorized
+from app.core.errors import Forbidden, NotFound
 
 router = APIRouter(tags=["accounts"])
 
@@ -69,13 +69,8 @@ def login(
     rate_limits: RateLimitsDep,
 ) -> UserPublic:
     check_csrf(request)
-    ip = client_address(request)
-    rate_limits.check_login(email=body.email, ip=ip)
-    try:
+    with rate_limits.password_check(email=body.email, ip=client_address(request)):
         user = service.authenticate(session, email=body.email, password=body.password)
-    except Unauthorized:
-        rate_limits.record_failed_login(email=body.email, ip=ip)
-        raise
     set_session_cookie(response, request, settings, service.start_session(session, user=user))
     return UserPublic.model_validate(user, from_attributes=True)
 
@@ -113,14 +108,17 @@ def update_me(body: UserUpdate, owner: AccountOwner, session: SessionDep) -> Use
     responses=problem_responses(401, 403, 422, 429),
     summary="Change the password; every other session ends and every token is revoked",
 )
-def change_password(body: PasswordChange, owner: AccountOwner, session: SessionDep) -> None:
-    service.change_password(
-        session,
-        user=owner.user,
-        current_password=body.current_password,
-        new_password=body.new_password,
-        keep_session_id=owner.principal.session_id,
-    )
+def change_password(
+    body: PasswordChange, owner: AccountOwner, session: SessionDep, request: Request, rate_limits: RateLimitsDep
+) -> None:
+    with rate_limits.password_check(email=owner.user.email, ip=client_address(request)):
+        service.change_password(
+            session,
+            user=owner.user,
+            current_password=body.current_password,
+            new_password=body.new_password,
+            keep_session_id=owner.principal.session_id,
+        )
 
 
 @router.delete(
@@ -129,8 +127,11 @@ def change_password(body: PasswordChange, owner: AccountOwner, session: SessionD
     responses=problem_responses(401, 403, 422, 429),
     summary="Delete the account and all its data",
 )
-def delete_me(body: AccountDeletion, owner: AccountOwner, session: SessionDep) -> Response:
-    service.delete_account(session, user=owner.user, password=body.password)
+def delete_me(
+    body: AccountDeletion, owner: AccountOwner, session: SessionDep, request: Request, rate_limits: RateLimitsDep
+) -> Response:
+    with rate_limits.password_check(email=owner.user.email, ip=client_address(request)):
+        service.delete_account(session, user=owner.user, password=body.password)
     response = Response(status_code=status.HTTP_204_NO_CONTENT)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response

@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 
 from app.auth.models import AccessToken, AuthSession, Register, TokenCreate, User, UserUpdate
 from app.core.database import utcnow
-from app.core.errors import Conflict, Forbidden, Unauthorized
+from app.core.errors import Conflict, Forbidden, Unauthorized, ValidationProblem
 from app.core.passwords import hash_password, hash_token, new_access_token, new_session_token, verify_password
 from app.core.sequence import ChangeCounter
 
@@ -21,6 +21,9 @@ SESSION_REFRESH_AFTER = timedelta(days=1)
 # A token's last use is recorded at most once a minute, not on every request.
 TOKEN_USE_RESOLUTION = timedelta(minutes=1)
 TOKEN_USE_CLAIMS_KEPT = 10_000
+# SPEC §8: a user's sign-ins and tokens are bounded (the 51st session ends the oldest; the 101st token is refused).
+MAX_LIVE_SESSIONS = 50
+MAX_TOKENS = 100
 
 
 def normalize_email(email: str) -> str:
@@ -66,9 +69,22 @@ def list_users(session: Session) -> list[User]:
 
 
 def start_session(session: Session, *, user: User) -> str:
-    """Open a browser session and return its secret token (only the hash is stored)."""
+    """Open a browser session and return its secret token (only the hash is stored).
+
+    The user's expired sessions go first, and beyond ``MAX_LIVE_SESSIONS`` the oldest end, so
+    sign-ins cannot pile up rows (SPEC §8). Both by the user's index: cheap.
+    """
+    now = utcnow()
+    of_user = col(AuthSession.user_id) == user.id
+    session.execute(delete(AuthSession).where(of_user, col(AuthSession.expires_at) <= now))
+    kept = select(AuthSession.id).where(of_user).order_by(col(AuthSession.created_at).desc(), col(AuthSession.id))
+    session.execute(
+        delete(AuthSession).where(
+            of_user, col(AuthSession.id).not_in(kept.limit(MAX_LIVE_SESSIONS - 1).scalar_subquery())
+        )
+    )
     token = new_session_token()
-    session.add(AuthSession(user_id=user.id, token_hash=hash_token(token), expires_at=utcnow() + SESSION_LIFETIME))
+    session.add(AuthSession(user_id=user.id, token_hash=hash_token(token), expires_at=now + SESSION_LIFETIME))
     session.flush()
     return token
 
@@ -194,6 +210,13 @@ def delete_account(session: Session, *, user: User, password: str) -> None:
 
 
 def create_token(session: Session, *, user: User, body: TokenCreate) -> tuple[AccessToken, str]:
+    """A new token and its secret; 422 once the user holds ``MAX_TOKENS`` (expired ones are removed first)."""
+    of_user = col(AccessToken.user_id) == user.id
+    session.execute(delete(AccessToken).where(of_user, col(AccessToken.expires_at) <= utcnow()))
+    held = int(session.exec(select(func.count()).select_from(AccessToken).where(of_user)).one())
+    if held >= MAX_TOKENS:
+        detail = f"An account holds at most {MAX_TOKENS} tokens; revoke one first."
+        raise ValidationProblem(detail, errors=[{"loc": ["body"], "msg": detail, "type": "too_many_tokens"}])
     secret = new_access_token()
     expires_at = utcnow() + timedelta(days=body.expires_in_days) if body.expires_in_days else None
     token = AccessToken(

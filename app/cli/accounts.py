@@ -8,8 +8,7 @@ import click
 
 from app.auth import service as auth_service
 from app.auth.models import ALL_SCOPES, Register, TokenCreate
-from app.core.database import open_database
-from app.core.errors import Conflict
+from app.cli.failures import open_existing_database
 from app.core.settings import load_settings
 
 
@@ -30,17 +29,13 @@ def user_create(email: str, password_stdin: bool, display_name: str, timezone: s
         if password_stdin
         else click.prompt("Password", hide_input=True, confirmation_prompt=True)
     )
-    try:
-        body = Register(email=email, password=password, display_name=display_name, timezone=timezone)
-    except ValueError as exc:
-        raise click.ClickException(str(exc).splitlines()[-1] if str(exc) else "invalid account details") from exc
-    database = open_database(load_settings())
+    # Checked before the database is opened: a bad value makes nothing.
+    body = Register(email=email, password=password, display_name=display_name, timezone=timezone)
+    database = open_existing_database(load_settings())
     try:
         with database.write_transaction() as session:
             created = auth_service.register(session, body=body)
             click.echo(f"Created account {created.email} ({created.id}).")
-    except Conflict as exc:
-        raise click.ClickException(exc.detail) from exc
     finally:
         database.dispose()
 
@@ -48,11 +43,14 @@ def user_create(email: str, password_stdin: bool, display_name: str, timezone: s
 @user.command("list")
 def user_list() -> None:
     """List accounts: email, display name, time zone, creation time."""
-    database = open_database(load_settings())
-    with database.read_session() as session:
-        for account in auth_service.list_users(session):
-            click.echo(f"{account.email}\t{account.display_name}\t{account.timezone}\t{account.created_at.isoformat()}")
-    database.dispose()
+    database = open_existing_database(load_settings())
+    try:
+        with database.read_session() as session:
+            for account in auth_service.list_users(session):
+                created = account.created_at.isoformat()
+                click.echo(f"{account.email}\t{account.display_name}\t{account.timezone}\t{created}")
+    finally:
+        database.dispose()
 
 
 @click.group()
@@ -70,7 +68,7 @@ def token() -> None:
 def token_create(email: str, name: str, scopes: tuple[str, ...], expires_in_days: int | None) -> None:
     """Create a personal access token and print it once."""
     body = TokenCreate.model_validate({"name": name, "scopes": list(scopes), "expires_in_days": expires_in_days})
-    database = open_database(load_settings())
+    database = open_existing_database(load_settings())
     try:
         with database.write_transaction() as session:
             _, secret = auth_service.create_token_for_email(session, email=email, body=body)

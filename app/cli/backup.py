@@ -66,23 +66,36 @@ def backup_sqlite(database_url: str, destination: Path, *, overwrite: bool = Fal
         raise BackupError("The backup must not overwrite the live database.")
     if destination.exists() and not overwrite:
         raise BackupError(f"{destination} exists; pass --force to replace it.")
+    if not destination.parent.is_dir():
+        raise BackupError(f"No folder {destination.parent} to write the backup in.")
     partial = destination.with_name(destination.name + ".partial")
     partial.unlink(missing_ok=True)
-    source = sqlite3.connect(f"file:{source_path}?mode=ro", uri=True, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000)
-    target = sqlite3.connect(partial)
     try:
-        # pages=-1: one step over one read snapshot; stepping would restart whenever a writer commits.
-        source.backup(target, pages=-1)
-        target.execute("PRAGMA journal_mode=DELETE")
-        pages = int(target.execute("PRAGMA page_count").fetchone()[0])
+        pages = _copy(source_path, partial)
+        problems = integrity_problems(partial)
+        if problems:
+            raise BackupError(f"The copy failed PRAGMA integrity_check: {'; '.join(problems[:5])}")
+        os.replace(partial, destination)
     finally:
-        target.close()
-        source.close()
-    problems = integrity_problems(partial)
-    if problems:
-        raise BackupError(f"The copy at {partial} failed PRAGMA integrity_check: {'; '.join(problems[:5])}")
-    os.replace(partial, destination)
+        # Whatever failed, no half-made copy is left beside the destination.
+        partial.unlink(missing_ok=True)
     return BackupResult(path=destination, size_bytes=destination.stat().st_size, pages=pages)
+
+
+def _copy(source_path: Path, partial: Path) -> int:
+    """Copy the live database into ``partial``; returns its page count."""
+    source = sqlite3.connect(f"file:{source_path}?mode=ro", uri=True, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000)
+    try:
+        target = sqlite3.connect(partial)
+        try:
+            # pages=-1: one step over one read snapshot; stepping would restart whenever a writer commits.
+            source.backup(target, pages=-1)
+            target.execute("PRAGMA journal_mode=DELETE")
+            return int(target.execute("PRAGMA page_count").fetchone()[0])
+        finally:
+            target.close()
+    finally:
+        source.close()
 
 
 @click.command()

@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import click
 
 from app.auth import service as auth_service
-from app.auth.models import User
+from app.auth.models import Register, User
 from app.cli.progress import Progress
 from app.core.database import Database, open_database, utcnow
 from app.core.migrations import upgrade_to_head
@@ -163,6 +163,9 @@ def _user(user: User | None) -> User:
 @click.option("--seed", default=7, show_default=True, help="The same seed gives the same year.")
 def demo(email: str, password_stdin: bool, timezone: str, seed: int) -> None:
     """Fill an account with a realistic year of synchronicities over several goals (running it again adds nothing)."""
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else secrets.token_urlsafe(12)
+    # The account a missing one would be, checked before anything is made (a bad email or zone stops here).
+    new_account = Register(email=email, password=password, display_name="Demo", timezone=timezone)
     settings = load_settings()
     upgrade_to_head(settings.database_url)
     database = open_database(settings)
@@ -170,10 +173,7 @@ def demo(email: str, password_stdin: bool, timezone: str, seed: int) -> None:
         with database.write_transaction() as session:
             account = auth_service.find_user_by_email(session, email=email)
             if account is None:
-                password = sys.stdin.readline().rstrip("\n") if password_stdin else secrets.token_urlsafe(12)
-                account = auth_service.create_user(
-                    session, email=email, password=password, display_name="Demo", timezone=timezone
-                )
+                account = auth_service.register(session, body=new_account)
                 click.echo(
                     f"Created account {account.email}" + ("." if password_stdin else f" with password {password}")
                 )

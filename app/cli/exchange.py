@@ -5,15 +5,16 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO, TextIO
+from typing import TextIO
 
 import click
 from sqlmodel import Session
 
 from app.auth import service as auth_service
 from app.auth.models import User
+from app.cli.failures import open_existing_database
 from app.cli.progress import Progress
-from app.core.database import open_database, utcnow
+from app.core.database import utcnow
 from app.core.errors import ProblemError
 from app.core.settings import load_settings
 from app.exchange import service as exchange_service
@@ -37,7 +38,9 @@ def _account(session: Session, email: str) -> User:
 )
 def export_command(email: str, export_format: ExportFormat, output: Path | None) -> None:
     """Export one account: JSON (complete, re-importable), CSV (one row per entry) or a Markdown journal."""
-    database = open_database(load_settings())
+    if output is not None and not output.parent.is_dir():
+        raise click.ClickException(f"No folder {output.parent} to write the export in.")
+    database = open_existing_database(load_settings())
     progress = Progress("Exporting")
     try:
         with exchange_service.snapshot(database) as session:
@@ -50,8 +53,7 @@ def export_command(email: str, export_format: ExportFormat, output: Path | None)
             if output is None:
                 _write_all(sys.stdout, chunks)
             else:
-                with output.open("w", encoding="utf-8", newline="") as target:
-                    _write_all(target, chunks)
+                _write_file(output, chunks)
     finally:
         progress.close()
         database.dispose()
@@ -64,14 +66,26 @@ def _write_all(target: TextIO, chunks: Iterator[str]) -> None:
         target.write(chunk)
 
 
+def _write_file(output: Path, chunks: Iterator[str]) -> None:
+    """Written beside ``output`` and renamed when complete: a failed export leaves no partial file."""
+    partial = output.with_name(output.name + ".partial")
+    try:
+        with partial.open("w", encoding="utf-8", newline="") as target:
+            _write_all(target, chunks)
+        partial.replace(output)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
 @click.command("import")
 @click.option("--email", required=True, help="The account to import into.")
-@click.argument("file", type=click.File("rb"))
-def import_command(email: str, file: BinaryIO) -> None:
-    """Import a JSON export or a CSV into an account: idempotent by id, all or nothing."""
-    raw = file.read()
+# Read here, not by click: an unreadable file is then one line and exit status 1, like every other failure.
+@click.argument("file", type=click.Path(allow_dash=True, path_type=Path))
+def import_command(email: str, file: Path) -> None:
+    """Import a JSON export or a CSV (FILE, or - for standard input) into an account: by id, all or nothing."""
+    raw = sys.stdin.buffer.read() if str(file) == "-" else file.read_bytes()
     is_csv = file.name.lower().endswith(".csv") or exchange_service.looks_like_csv(raw)
-    database = open_database(load_settings())
+    database = open_existing_database(load_settings())
     progress = Progress("Importing")
     try:
         with database.write_transaction() as session:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging.config
+import socket
 
 import click
 import uvicorn
@@ -13,6 +14,10 @@ from app.core.database import open_database
 from app.core.migrations import upgrade_to_head
 from app.core.settings import load_settings
 
+# An idle kept-alive connection is closed after this long (uvicorn's default, said here).
+KEEP_ALIVE_SECONDS = 5
+WORKER_HEALTHCHECK_SECONDS = 30
+
 
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
@@ -21,6 +26,7 @@ from app.core.settings import load_settings
 def serve(host: str, port: int, workers: int) -> None:
     """Migrate the database to the newest schema, then serve the API and the PWA."""
     settings = load_settings()
+    _check_address(host, port)
     upgrade_to_head(settings.database_url)
     database = open_database(settings)
     with database.read_session() as session:
@@ -40,12 +46,30 @@ def serve(host: str, port: int, workers: int) -> None:
         host=host,
         port=port,
         workers=workers,
-        proxy_headers=True,
+        http="app.cli.http_protocol:BoundedHeadersProtocol",
+        # X-Forwarded-For/-Proto are believed only from SYNCLOG_TRUSTED_PROXIES (none by default).
+        proxy_headers=bool(settings.trusted_proxy_list),
+        forwarded_allow_ips=settings.trusted_proxy_list,
+        server_header=False,
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
+        # A worker still importing on a busy machine answers the supervisor late; 5 s took it for dead.
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
         # On SIGTERM: stop accepting, let in-flight requests finish (their transactions commit), then exit.
         timeout_graceful_shutdown=30,
         log_config=log_config(settings.log_format),
         access_log=False,
     )
+
+
+def _check_address(host: str, port: int) -> None:
+    """Fail before announcing anything when the address cannot be listened on (taken, or not this machine's)."""
+    try:
+        family, kind, _, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        with socket.socket(family, kind) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(address)
+    except OSError as error:
+        raise click.ClickException(f"Cannot listen on {host}:{port}: {error.strerror or error}.") from error
 
 
 @click.command()

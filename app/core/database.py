@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic_core import from_json
 from sqlalchemy import DateTime, Table, event
-from sqlalchemy.engine import Dialect, Engine, make_url
+from sqlalchemy.engine import Dialect, Engine, ExceptionContext, make_url
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, SQLModel, create_engine
 
@@ -119,6 +119,34 @@ def normalize_database_url(url: str) -> str:
     return url
 
 
+def _without_values(context: ExceptionContext) -> None:
+    """Reduce a PostgreSQL error's text to its kind and the schema names it concerns.
+
+    The server's text quotes the values it failed on (``Failing row contains (…)``, ``Key
+    (email)=(…)``, ``invalid input syntax for type uuid: "…"``), and whatever logs the error
+    would log them. SQLite's messages and psycopg's connection errors name no values.
+    """
+    original = context.original_exception
+    sqlstate = getattr(original, "sqlstate", None)
+    diag = getattr(original, "diag", None)
+    if sqlstate is None or diag is None:
+        return
+    names = (("table", diag.table_name), ("column", diag.column_name), ("constraint", diag.constraint_name))
+    named = ", ".join(f"{label} {value}" for label, value in names if value)
+    text = f"{type(original).__name__} (SQLSTATE {sqlstate})" + (f" on {named}" if named else "")
+    original.args = (text,)
+    if context.sqlalchemy_exception is not None:
+        # Its text was built from the driver's before this hook ran.
+        context.sqlalchemy_exception.args = (f"({type(original).__module__}.{type(original).__name__}) {text}",)
+
+
+def _create_engine(url: str, **options: Any) -> Engine:
+    """An engine whose errors never carry the values of a statement (SPEC §8: nothing leaks into logs)."""
+    engine = create_engine(url, hide_parameters=True, json_deserializer=JSON_DESERIALIZER, **options)
+    event.listen(engine, "handle_error", _without_values)
+    return engine
+
+
 def _sqlite_pragmas(synchronous: str, *, immediate: bool) -> Any:
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Let SQLAlchemy's "begin" event issue BEGIN itself (pysqlite would defer it).
@@ -157,11 +185,8 @@ def _make_sqlite_engine(url: str, synchronous: str, *, immediate: bool) -> Engin
         # threads wait for a connection could stall every thread while the holders wait for a thread.
         # SQLite connections are cheap, so this pool never makes anyone wait: extra ones close on return.
         pool = {"pool_size": SQLITE_POOL_SIZE, "max_overflow": -1}
-    engine = create_engine(
-        url,
-        connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
-        json_deserializer=JSON_DESERIALIZER,
-        **pool,
+    engine = _create_engine(
+        url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **pool
     )
     event.listen(engine, "connect", _sqlite_pragmas(synchronous, immediate=immediate))
     event.listen(engine, "begin", _sqlite_begin("BEGIN IMMEDIATE" if immediate else "BEGIN"))
@@ -207,5 +232,5 @@ def open_database(settings: Settings) -> Database:
             read_engine=_make_sqlite_engine(url, settings.sqlite_synchronous, immediate=False),
             write_engine=_make_sqlite_engine(url, settings.sqlite_synchronous, immediate=True),
         )
-    engine = create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True, json_deserializer=JSON_DESERIALIZER)
+    engine = _create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
     return Database(read_engine=engine.execution_options(isolation_level="REPEATABLE READ"), write_engine=engine)

@@ -35,6 +35,11 @@ ENTRIES_WRITTEN = Counter(
     ("operation",),
     registry=REGISTRY,
 )
+RATE_LIMITS_SKIPPED = Counter(
+    "synclog_rate_limits_skipped_total",
+    "Rate-limit checks skipped (the request went ahead) because the shared store (Redis) did not answer.",
+    registry=REGISTRY,
+)
 CONTENT_TYPE = CONTENT_TYPE_LATEST
 
 

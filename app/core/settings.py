@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import sys
 from typing import Literal
@@ -30,6 +31,12 @@ class Settings(BaseSettings):
     rate_limits: Literal["on", "off"] = "on"
     rate_limit_api: str = "3000/minute"
     cors_origins: str = ""
+    # Addresses or networks of reverse proxies whose X-Forwarded-For/-Proto are believed (default: none).
+    trusted_proxies: str = ""
+    # A request's line and headers must arrive within this many seconds (a slow sender is disconnected).
+    header_timeout_seconds: float = Field(default=10, gt=0, le=300)
+    # With it, ``/metrics`` also answers ``Authorization: Bearer <token>`` from any address.
+    metrics_token: str | None = Field(default=None, min_length=16)
 
     @field_validator("database_url")
     @classmethod
@@ -55,7 +62,19 @@ class Settings(BaseSettings):
                 raise ValueError(f"{origin!r} is not an origin such as https://app.example (scheme and host, no path)")
         return value
 
-    @field_validator("redis_url")
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxy_addresses(cls, value: str) -> str:
+        for address in (part.strip() for part in value.split(",")):
+            if not address:
+                continue
+            try:
+                ipaddress.ip_network(address, strict=False)
+            except ValueError:
+                raise ValueError(f"{address!r} is not an IP address or network such as 172.30.0.10") from None
+        return value
+
+    @field_validator("redis_url", "metrics_token", mode="before")
     @classmethod
     def _empty_is_none(cls, value: str | None) -> str | None:
         return value or None
@@ -63,6 +82,10 @@ class Settings(BaseSettings):
     @property
     def cors_origin_list(self) -> list[str]:
         return [origin.strip() for origin in self.cors_origins.split(",") if origin.strip()]
+
+    @property
+    def trusted_proxy_list(self) -> list[str]:
+        return [address.strip() for address in self.trusted_proxies.split(",") if address.strip()]
 
     @property
     def is_sqlite(self) -> bool:

@@ -1,5 +1,8 @@
 """Rendering an export as JSON, CSV or Markdown, and reading a CSV back: pure, chunk by chunk.
 
+The Markdown journal escapes every user text, so a renderer shows it as typed: no raw HTML,
+no link, no emphasis or heading that the user did not write as text.
+
 CSV columns, one row per live entry (lists joined with ``"; "``): ``id``, ``occurred_at``,
 ``timezone``, ``local_date``, ``kind``, ``intensity``, ``note``, ``meaning``, ``tags``,
 ``people``, ``goals`` (titles), ``goal_ids``, ``place``, ``lat``, ``lon``, ``source``,
@@ -11,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
@@ -118,9 +122,32 @@ def _day_heading(day: date) -> str:
     return f"## {day.strftime('%A')}, {day.isoformat()}"
 
 
+# Characters that make Markdown or HTML anywhere in a line: tags and autolinks (<), entities (&), links and
+# images ([ ]), code (`), emphasis (* _ ~), tables (|), headings and their closing (#), the escape itself.
+_INLINE_SIGNIFICANT = re.compile(r"([\\`*_~\[\]<>&|#])")
+# What makes a block at the start of a line: a list item or a rule (- +), a setext underline (= -).
+_LINE_START_SIGNIFICANT = re.compile(r"^([+=-])")
+_ORDERED_LIST_ITEM = re.compile(r"^(\d{1,9})([.)])")
+
+
+def _escaped(text: str) -> str:
+    """One line of user text, escaped so that any Markdown renderer shows it as typed (never as HTML or a link).
+
+    Leading blanks go: a renderer drops them in a paragraph anyway, and four would start a code block.
+    """
+    line = _INLINE_SIGNIFICANT.sub(r"\\\1", text.lstrip())
+    line = _LINE_START_SIGNIFICANT.sub(r"\\\1", line)
+    return _ORDERED_LIST_ITEM.sub(r"\1\\\2", line)
+
+
+def _inline(text: str) -> str:
+    """User text inside one line of ours (a heading, a list item): escaped, its line breaks made spaces."""
+    return _escaped(" ".join(text.splitlines()))
+
+
 def _text_block(text: str) -> str:
-    """Free text as a paragraph: a line that would start a heading or a quote is escaped."""
-    return "\n".join("\\" + line if line.lstrip().startswith(("#", ">")) else line for line in text.splitlines())
+    """Free text as a paragraph, each of its lines escaped."""
+    return "\n".join(_escaped(line) for line in text.splitlines())
 
 
 def _entry_markdown(entry: EntryPublic, titles: Mapping[Any, str], home_timezone: str) -> str:
@@ -134,10 +161,10 @@ def _entry_markdown(entry: EntryPublic, titles: Mapping[Any, str], home_timezone
     if entry.meaning:
         lines += [f"*Meaning:* {_text_block(entry.meaning)}", ""]
     details = [
-        ("Goals", ", ".join(titles.get(goal_id, str(goal_id)) for goal_id in entry.goal_ids)),
-        ("Tags", ", ".join(entry.tags)),
-        ("People", ", ".join(entry.people)),
-        ("Place", entry.place or ""),
+        ("Goals", ", ".join(_inline(titles.get(goal_id, str(goal_id))) for goal_id in entry.goal_ids)),
+        ("Tags", ", ".join(_inline(tag) for tag in entry.tags)),
+        ("People", ", ".join(_inline(person) for person in entry.people)),
+        ("Place", _inline(entry.place or "")),
     ]
     shown = [f"- {label}: {value}" for label, value in details if value]
     if shown:
@@ -150,7 +177,7 @@ def render_markdown(
 ) -> Iterator[str]:
     """A readable journal: goals first, then entries grouped by local day, oldest first."""
     titles = {goal.id: goal.title for goal in goals}
-    owner = f" of {user.display_name}" if user.display_name else ""
+    owner = f" of {_inline(user.display_name)}" if user.display_name else ""
     yield f"# Synclog journal{owner}\n\n"
     yield f"Exported {exported_at.astimezone(zone(user.timezone)).strftime('%Y-%m-%d %H:%M')} ({user.timezone}).\n\n"
     if goals:
@@ -158,8 +185,8 @@ def render_markdown(
         for goal in goals:
             rhythm = f"{goal.target} a {'day' if goal.cadence == 'daily' else 'week'}"
             archived = ", archived" if goal.status == "archived" else ""
-            description = f" — {goal.description}" if goal.description else ""
-            yield f"- **{goal.title}** ({rhythm}{archived}){description}\n"
+            description = f" — {_inline(goal.description)}" if goal.description else ""
+            yield f"- **{_inline(goal.title)}** ({rhythm}{archived}){description}\n"
         yield "\n"
     current_day: date | None = None
     for page in pages:

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from app.api.deps import RequireScope, SessionDep, SignedIn, SignedInDep
-from app.api.keyed_writes import WriteRequest, canonical_json, keyed_write
+from app.api.keyed_writes import WriteRequest, canonical_json, keyed_write, purge_due
 from app.api.preconditions import expected_version
 from app.api.problems import problem_body, problem_responses, validation_problem
 from app.auth.models import User
@@ -106,6 +106,8 @@ def _apply(request: Request, session: Session, signed_in: SignedIn, op: PushOp) 
                 # The op's data is read as its single request's body, once its key is claimed.
                 write=lambda: _write(session, op, signed_in),
                 locate=partial(resource.url, request),
+                # Pushed ops purge expired keys too, like keyed requests (at most once an hour a process).
+                purge=purge_due(request),
             )
     except ModelValidationError as error:  # a merge patch that leaves the object invalid
         return _failed(op, validation_problem(error.errors(), under=("body",)))

@@ -68,7 +68,8 @@ def test_readyz_is_503_when_the_database_is_unreachable() -> None:
 
 
 def _samples(client: TestClient) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
-    response = client.get("/metrics")
+    # Metrics are answered to loopback clients (a scraper on the same host).
+    response = TestClient(client.app, client=("127.0.0.1", 50000)).get("/metrics")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/plain")
     return {
@@ -140,3 +141,43 @@ def test_request_ids_are_echoed_or_made(client: TestClient) -> None:
     odd = client.get("/healthz", headers={"X-Request-ID": "no spaces\tor tabs"})
     assert odd.headers["X-Request-ID"] != "no spaces\tor tabs"
     assert client.get("/api/v1/me").headers["X-Request-ID"]
+
+
+METRICS_TOKEN = "a-long-metrics-token-for-tests"
+
+
+@pytest.mark.parametrize(
+    ("peer", "headers", "status"),
+    [
+        ("127.0.0.1", {}, 200),
+        ("::1", {}, 200),
+        ("127.0.0.1", {"X-Forwarded-For": "203.0.113.9"}, 404),  # a proxy on this host forwarded someone else
+        ("127.0.0.1", {"Forwarded": "for=203.0.113.9"}, 404),
+        ("203.0.113.9", {}, 404),
+        ("203.0.113.9", {"Authorization": f"Bearer {METRICS_TOKEN}"}, 200),
+        ("203.0.113.9", {"Authorization": f"Bearer {METRICS_TOKEN}x"}, 404),
+        ("203.0.113.9", {"Authorization": f"Bearer {METRICS_TOKEN[:-1]}"}, 404),
+        ("203.0.113.9", {"Authorization": f"Basic {METRICS_TOKEN}"}, 404),
+        ("127.0.0.1", {"X-Forwarded-For": "203.0.113.9", "Authorization": f"Bearer {METRICS_TOKEN}"}, 200),
+        ("testclient", {}, 404),
+    ],
+)
+def test_metrics_answer_loopback_clients_or_the_token_holder(
+    database_url: str, peer: str, headers: dict[str, str], status: int
+) -> None:
+    application = create_app(Settings(database_url=database_url, rate_limits="off", metrics_token=METRICS_TOKEN))
+    with TestClient(application, client=(peer, 50000)) as client:
+        response = client.get("/metrics", headers=headers)
+        unknown_path = client.get("/no-such-path")
+    application.state.database.dispose()
+    assert response.status_code == status
+    if status == 404:
+        assert response.json() == unknown_path.json()  # nothing tells that /metrics exists
+    else:
+        assert "synclog_http_requests_total" in response.text
+
+
+def test_without_a_token_setting_no_bearer_opens_metrics(client: TestClient) -> None:
+    remote = TestClient(client.app, client=("203.0.113.9", 50000))
+    assert remote.get("/metrics", headers={"Authorization": "Bearer "}).status_code == 404
+    assert remote.get("/metrics", headers={"Authorization": "Bearer None"}).status_code == 404

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+import threading
+import time
 import uuid
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -12,7 +15,7 @@ import pytest
 import redis
 from fastapi.testclient import TestClient
 
-from app.core.errors import RateLimited
+from app.core.errors import RateLimited, Unauthorized
 from app.core.rate_limits import RateLimits
 from app.core.settings import Settings
 from app.main import create_app
@@ -129,12 +132,85 @@ def test_rate_limits_off_turns_every_limit_off(client: TestClient) -> None:
 def test_failed_logins_per_address() -> None:
     limits = RateLimits(storage_uri="memory://", api_limit="3000/minute")
     for number in range(100):
-        limits.check_login(email=f"guess-{number}@example.org", ip="203.0.113.9")
-        limits.record_failed_login(email=f"guess-{number}@example.org", ip="203.0.113.9")
-    with pytest.raises(RateLimited) as refused:
-        limits.check_login(email="fresh@example.org", ip="203.0.113.9")
-    assert int(refused.value.headers["Retry-After"]) <= 15 * 60
-    limits.check_login(email="fresh@example.org", ip="203.0.113.10")
+        with pytest.raises(Unauthorized), limits.password_check(email=f"guess-{number}@example.org", ip="203.0.113.9"):
+            raise Unauthorized("wrong password")
+    with pytest.raises(RateLimited) as refused, limits.password_check(email="fresh@example.org", ip="203.0.113.9"):
+        pass
+    assert refused.value.detail == "Too many failed sign-ins from this address; try again later."
+    assert 1 <= int(refused.value.headers["Retry-After"]) <= 15 * 60
+    with limits.password_check(email="fresh@example.org", ip="203.0.113.10"):
+        pass
+
+
+def test_a_right_password_forgives_the_emails_failures_but_not_the_addresses() -> None:
+    limits = RateLimits(storage_uri="memory://", api_limit="3000/minute")
+    for _ in range(9):
+        with pytest.raises(Unauthorized), limits.password_check(email="ada@example.org", ip="203.0.113.9"):
+            raise Unauthorized("wrong password")
+    with limits.password_check(email="Ada@Example.org", ip="203.0.113.9"):
+        pass
+    for _ in range(10):
+        with pytest.raises(Unauthorized), limits.password_check(email="ada@example.org", ip="203.0.113.9"):
+            raise Unauthorized("wrong password")
+    with pytest.raises(RateLimited) as refused, limits.password_check(email="ada@example.org", ip="203.0.113.7"):
+        pass
+    assert refused.value.detail == "Too many failed sign-ins for this account; try again later."
+
+
+def test_parallel_guesses_cannot_pass_the_email_budget() -> None:
+    limits = RateLimits(storage_uri="memory://", api_limit="3000/minute")
+    checked: list[int] = []
+    started = threading.Barrier(20)
+
+    def guess(number: int) -> str:
+        started.wait()
+        try:
+            with limits.password_check(email="ada@example.org", ip=f"203.0.113.{number}"):
+                checked.append(number)
+                time.sleep(0.05)  # the password check takes a while; every guess is in flight at once
+                raise Unauthorized("wrong password")
+        except Unauthorized:
+            return "401"
+        except RateLimited:
+            return "429"
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        answers = list(pool.map(guess, range(20)))
+    assert sorted(answers) == ["401"] * 10 + ["429"] * 10
+    assert len(checked) == 10
+
+
+@pytest.mark.parametrize("attempt", ["change_password", "delete_account"])
+def test_wrong_current_passwords_count_as_failed_sign_ins(
+    limited_client: Callable[..., TestClient], attempt: str
+) -> None:
+    client = limited_client()
+    user = register(client)
+    for _ in range(10):
+        if attempt == "change_password":
+            body = {"current_password": "wrong password", "new_password": "a new password"}
+            wrong = client.post("/api/v1/me/password", json=body)
+        else:
+            wrong = client.request("DELETE", "/api/v1/me", json={"password": "wrong password"})
+        assert wrong.status_code == 403
+    right = client.post("/api/v1/me/password", json={"current_password": PASSWORD, "new_password": "a new password"})
+    assert right.status_code == 429
+    assert right.json()["detail"] == "Too many failed sign-ins for this account; try again later."
+    assert _login(TestClient(client.app), user["email"], PASSWORD).status_code == 429
+    assert client.get("/api/v1/me").status_code == 200  # the session itself goes on
+
+
+def test_a_right_current_password_forgives_earlier_failures(limited_client: Callable[..., TestClient]) -> None:
+    client = limited_client()
+    user = register(client)
+    other_device = TestClient(client.app)
+    for _ in range(9):
+        assert _login(other_device, user["email"], "wrong password").status_code == 401
+    changed = client.post("/api/v1/me/password", json={"current_password": PASSWORD, "new_password": "a new password"})
+    assert changed.status_code == 204
+    for _ in range(9):
+        assert _login(other_device, user["email"], "wrong password").status_code == 401
+    assert _login(other_device, user["email"], "a new password").status_code == 200
 
 
 def _redis_or_skip() -> None:
@@ -149,11 +225,11 @@ def _redis_or_skip() -> None:
 @pytest.mark.slow
 def test_two_processes_share_one_budget_through_redis(database_url: str, tmp_path: Path) -> None:
     _redis_or_skip()
-    env = {"SYNCLOG_RATE_LIMITS": "on", "SYNCLOG_REDIS_URL": REDIS_URL}
+    env = {"SYNCLOG_RATE_LIMITS": "on", "SYNCLOG_REDIS_URL": REDIS_URL, "SYNCLOG_TRUSTED_PROXIES": "127.0.0.1"}
     servers = [start_server(database_url, tmp_path, env=env) for _ in range(2)]
     try:
         email = f"shared-{uuid.uuid4().hex}@example.org"
-        # A fresh address per run (uvicorn trusts X-Forwarded-For from loopback), so runs do not share the IP budget.
+        # A fresh address per run (the test trusts X-Forwarded-For from loopback), so runs do not share the IP budget.
         address = {"X-Forwarded-For": f"198.51.100.{uuid.uuid4().int % 250 + 1}"}
         register_response = httpx.post(
             f"{servers[0].url}/api/v1/auth/register", json={"email": email, "password": PASSWORD}, headers=address

@@ -16,7 +16,7 @@ PERMISSIONS_POLICY = (
 )
 HSTS = "max-age=31536000; includeSubDomains"
 
-_EVERY_RESPONSE = {
+EVERY_RESPONSE_HEADERS = {
     "content-security-policy": CONTENT_SECURITY_POLICY,
     "x-content-type-options": "nosniff",
     "referrer-policy": "no-referrer",
@@ -46,7 +46,7 @@ class SecurityHeadersMiddleware:
             if message["type"] == "http.response.start":
                 started = True
                 headers = MutableHeaders(scope=message)
-                for name, value in _EVERY_RESPONSE.items():
+                for name, value in EVERY_RESPONSE_HEADERS.items():
                     headers.setdefault(name, value)
                 if is_api:
                     # Entries are intimate: no browser or proxy keeps a copy of an API answer.
