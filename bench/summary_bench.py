@@ -36,7 +36,7 @@ from sqlmodel import col
 from app.auth import service as auth_service
 from app.core.database import open_database, utcnow
 from app.core.settings import Settings
-from app.core.timezones import local_date
+from app.core.timezones import local_date, local_hour
 from app.entries.models import KINDS, Entry, EntryGoal
 from app.goals import service as goals_service
 from app.goals.models import GoalCreate
@@ -67,6 +67,7 @@ def _has_account(path: Path) -> bool:
 
 def seed_heavy(database_url: str, heavy: Heavy) -> None:
     """Goals through the goal service, then entries at random instants inserted as the entry service stores them."""
+    processes.synclog_cli(["migrate"], database_url=database_url)
     processes.synclog_cli(
         ["user", "create", "--email", EMAIL, "--password-stdin", "--timezone", HOME_ZONE],
         database_url=database_url,
@@ -107,6 +108,7 @@ def seed_heavy(database_url: str, heavy: Heavy) -> None:
                 "occurred_at": occurred_at,
                 "timezone": zone,
                 "local_date": local_date(occurred_at, zone, 0),
+                "local_hour": local_hour(occurred_at, zone),
                 "kind": rng.choice(KINDS),
                 "note": note,
                 "search_text": note.lower(),
@@ -178,7 +180,9 @@ class ColdDays:
         return newest, self.next + timedelta(days=1)
 
 
-def measure(dataset: str, url: str, *, seconds: float, as_of: date, out_dir: Path) -> dict[str, Any]:
+def measure(
+    dataset: str, url: str, *, seconds: float, cold_seconds: float, as_of: date, out_dir: Path
+) -> dict[str, Any]:
     token = make_token(url)
     headers = {"Authorization": f"Bearer {token}"}
     server = processes.start_synclog(url, out_dir)
@@ -191,10 +195,10 @@ def measure(dataset: str, url: str, *, seconds: float, as_of: date, out_dir: Pat
         cold = ColdDays(as_of + timedelta(days=365))
         runs: list[dict[str, Any]] = []
 
-        def load(name: str, paths: list[str], connections: int) -> None:
+        def load(name: str, paths: list[str], connections: int, duration: float) -> None:
             pid = server.pid
             result = wrk.run(
-                name, server.url, paths, headers=headers, server_pid=pid, connections=connections, seconds=seconds
+                name, server.url, paths, headers=headers, server_pid=pid, connections=connections, seconds=duration
             )
             row: dict[str, Any] = result.row()
             if len(paths) > 1:
@@ -203,9 +207,9 @@ def measure(dataset: str, url: str, *, seconds: float, as_of: date, out_dir: Pat
             runs.append(row)
             print(f"{dataset}: {json.dumps(row)}", file=sys.stderr, flush=True)
 
-        load("warm", [warm_path], 16)
-        load("cold", cold.take(20_000), 16)
-        load("cold", cold.take(20_000), 1)
+        load("warm", [warm_path], 16, seconds)
+        load("cold", cold.take(20_000), 16, cold_seconds)
+        load("cold", cold.take(20_000), 1, cold_seconds)
         problems = server.problems()
     finally:
         server.stop()
@@ -219,6 +223,9 @@ def markdown(results: list[dict[str, Any]]) -> str:
         "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for result in results:
+        lines.append(
+            f"| {result['dataset']} | first request (nothing remembered) | 1 | 1 | | {result['first_ms']} | | | |"
+        )
         for run in result["runs"]:
             lines.append(
                 f"| {result['dataset']} ({result['entries']:,} entries) | {run['name']} | {run['connections']}"
@@ -232,7 +239,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--work-dir", type=Path, default=Path(tempfile.gettempdir()) / "synclog-summary-bench")
     parser.add_argument("--data", default=",".join(DATASETS), help="comma-separated: demo, heavy")
-    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--seconds", type=float, default=10, help="each warm run")
+    parser.add_argument("--cold-seconds", type=float, default=10, help="each cold run")
     parser.add_argument("--as-of", type=date.fromisoformat, default=datetime.now(UTC).date())
     parser.add_argument("--entries", type=int, default=Heavy.entries)
     parser.add_argument("--json", type=Path)
@@ -246,7 +254,16 @@ def main(argv: list[str] | None = None) -> int:
     results = []
     for dataset in args.data.split(","):
         url = prepare(args.work_dir / f"{dataset}.db", dataset, Heavy(entries=args.entries))
-        results.append(measure(dataset, url, seconds=args.seconds, as_of=args.as_of, out_dir=args.work_dir))
+        results.append(
+            measure(
+                dataset,
+                url,
+                seconds=args.seconds,
+                cold_seconds=args.cold_seconds,
+                as_of=args.as_of,
+                out_dir=args.work_dir,
+            )
+        )
     print(markdown(results))
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n")

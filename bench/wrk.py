@@ -13,6 +13,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,6 +83,18 @@ def cpu_seconds_of_stat(stat: str) -> float:
     fields = stat.rsplit(")", 1)[1].split()
     utime, stime = int(fields[11]), int(fields[12])  # fields 14 and 15 of proc(5)
     return (utime + stime) / CLOCK_TICKS
+
+
+def wait_idle(pid: int, *, quiet: float = 0.5, timeout: float = 120) -> None:
+    """Wait until ``pid`` has used no CPU for ``quiet`` seconds: requests wrk left in flight are done."""
+    deadline = time.monotonic() + timeout
+    used = cpu_seconds(pid)
+    while time.monotonic() < deadline:
+        time.sleep(quiet)
+        now = cpu_seconds(pid)
+        if now - used < quiet * 0.05:
+            return
+        used = now
 
 
 @dataclass(frozen=True)
@@ -170,6 +183,7 @@ def run(
         base_url,
     ]
     try:
+        wait_idle(server_pid)
         cpu_before = cpu_seconds(server_pid)
         finished = subprocess.run(command, capture_output=True, text=True, check=True)
         cpu_after = cpu_seconds(server_pid)

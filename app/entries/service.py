@@ -21,7 +21,7 @@ from app.api.middleware.metrics import note_entry_created
 from app.auth.models import User
 from app.core.database import table_of, utcnow
 from app.core.errors import BadRequest, Conflict, Gone, NotFound, PreconditionFailed, ValidationProblem
-from app.core.timezones import local_date
+from app.core.timezones import local_date, local_hour
 from app.entries.models import (
     Entry,
     EntryCreate,
@@ -196,6 +196,7 @@ def _columns(body: EntryReplace, *, user: User, now: datetime, current: Entry | 
         "occurred_at": occurred_at,
         "timezone": timezone,
         "local_date": day,
+        "local_hour": local_hour(occurred_at, timezone),
         "kind": body.kind,
         "note": body.note,
         "meaning": body.meaning,

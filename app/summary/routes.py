@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 
 from app.api.deps import Principal, RequireScope, SessionDep
@@ -13,6 +13,7 @@ from app.api.problems import problem_responses
 from app.core.database import utcnow
 from app.core.dates import IsoDate
 from app.summary import service
+from app.summary.cache import SummaryCache
 from app.summary.models import ExplainPublic, HeatmapPublic, SummaryPublic
 
 router = APIRouter(prefix="/summary", tags=["summary"])
@@ -25,8 +26,13 @@ AsOf = Annotated[
 
 
 @router.get("", responses=problem_responses(401, 403, 422, 429), summary="Streaks, momentum and counts")
-async def read_summary(principal: SummaryReader, session: SessionDep, as_of: AsOf = None) -> SummaryPublic:
-    return await run_in_threadpool(service.get_summary, session, user=principal.user, as_of=as_of, now=utcnow())
+async def read_summary(
+    request: Request, principal: SummaryReader, session: SessionDep, as_of: AsOf = None
+) -> SummaryPublic:
+    cache: SummaryCache = request.app.state.summary_cache
+    return await run_in_threadpool(
+        service.get_summary, session, user=principal.user, as_of=as_of, now=utcnow(), cache=cache
+    )
 
 
 @router.get("/heatmap", responses=problem_responses(401, 403, 404, 422, 429), summary="Entries per day")
