@@ -26,15 +26,14 @@ from sqlalchemy import (
     insert,
     select,
     table,
-    text,
 )
-from sqlalchemy.engine import make_url
 from sqlalchemy.sql.expression import TableClause
 from sqlmodel import SQLModel
 
 import app.models  # noqa: F401 - registers every table
 from app.core.database import UTCDateTime, normalize_database_url
 from app.core.migrations import alembic_config, head_revision, upgrade_to_head
+from bench.postgres import temporary_database
 
 
 def test_models_and_migrations_agree(database_url: str) -> None:
@@ -62,15 +61,8 @@ def unmigrated_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[s
     server_url = os.environ.get("SYNCLOG_TEST_POSTGRES_URL", "")
     if not server_url:
         pytest.skip("SYNCLOG_TEST_POSTGRES_URL is not set")
-    server = make_url(normalize_database_url(server_url))
-    name = f"synclog_migration_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    yield server.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with temporary_database(server_url, prefix="synclog_migration") as url:
+        yield url
 
 
 def _table(name: str, **types: Any) -> TableClause:

@@ -142,18 +142,20 @@ def get_summary(
     """The summary as of ``as_of`` (default the user's today); kept in ``cache`` under the user's change number."""
     day = resolve_as_of(as_of, user=user, now=now)
     settings = summary_settings(user)
-    key = None
-    if cache is not None:
-        # Read before the counts: what is kept under a change number holds at least that number's writes.
-        key = SummaryKey(user.id, change_number(session, user_id=user.id), day, settings)
-        kept = cache.get(key)
-        if kept is not None:
-            return kept
-    counts = summary_counts(session, user_id=user.id, as_of=day)
-    summary = build_summary(counts=counts, goals=active_goals(session, user=user), settings=settings, as_of=day)
-    if cache is not None and key is not None:
+    if cache is None:
+        return _summary(session, user=user, as_of=day, settings=settings)
+    # Read before the counts: what is kept under a change number holds at least that number's writes.
+    key = SummaryKey(user.id, change_number(session, user_id=user.id), day, settings)
+    summary = cache.get(key)
+    if summary is None:
+        summary = _summary(session, user=user, as_of=day, settings=settings)
         cache.put(key, summary)
     return summary
+
+
+def _summary(session: Session, *, user: User, as_of: date, settings: SummarySettings) -> SummaryPublic:
+    counts = summary_counts(session, user_id=user.id, as_of=as_of)
+    return build_summary(counts=counts, goals=active_goals(session, user=user), settings=settings, as_of=as_of)
 
 
 def get_heatmap(
