@@ -175,8 +175,8 @@ class ColdDays:
         return [f"{SUMMARY}?as_of={day}" for day in days]
 
     def used(self, requests: int, connections: int) -> tuple[date, date]:
-        """Move past what a run of ``requests`` used (each connection may have sent one more)."""
-        newest, self.next = self.next, self.next - timedelta(days=requests + connections)
+        """Move past what a run of ``requests`` used: one more in flight per connection, one wrk asked for first."""
+        newest, self.next = self.next, self.next - timedelta(days=requests + connections + 1)
         return newest, self.next + timedelta(days=1)
 
 

@@ -99,7 +99,11 @@ def wait_idle(pid: int, *, quiet: float = 0.5, timeout: float = 120) -> None:
 
 @dataclass(frozen=True)
 class LoadResult:
-    """One wrk run against one server: throughput, latency and the server's CPU per request."""
+    """One wrk run against one server: throughput, latency and the server's CPU per request.
+
+    ``server_cpu_seconds`` runs from wrk's start until the server is idle again, so it holds the
+    requests answered and the one each connection still had in flight when wrk stopped.
+    """
 
     name: str
     connections: int
@@ -108,7 +112,8 @@ class LoadResult:
 
     @property
     def cpu_ms_per_request(self) -> float:
-        return self.server_cpu_seconds * 1000 / self.output.requests if self.output.requests else float("nan")
+        served = self.output.requests + self.connections
+        return self.server_cpu_seconds * 1000 / served
 
     @property
     def failures(self) -> int:
@@ -178,7 +183,7 @@ def run(
         f"--connections={connections}",
         f"--threads={threads}",
         f"--duration={max(1, round(seconds))}s",
-        "--timeout=30s",
+        "--timeout=60s",
         f"--script={file.name}",
         base_url,
     ]
@@ -186,6 +191,7 @@ def run(
         wait_idle(server_pid)
         cpu_before = cpu_seconds(server_pid)
         finished = subprocess.run(command, capture_output=True, text=True, check=True)
+        wait_idle(server_pid)
         cpu_after = cpu_seconds(server_pid)
     finally:
         os.unlink(file.name)

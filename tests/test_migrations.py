@@ -148,12 +148,13 @@ def test_local_hour_is_filled_for_every_entry_by_its_wall_clock(unmigrated_url: 
     now = datetime(2026, 11, 29, tzinfo=UTC)
     user_id, goal_id = uuid.uuid4(), uuid.uuid4()
     moments = [(datetime.fromisoformat(at), zone) for at, zone in MOMENTS]
-    # More than one batch of 5 000, every minute of a week around the spring change in Berlin.
+    # More than one batch of 5 000: every other minute of a week around the spring change in Berlin.
     start = datetime(2026, 3, 26, tzinfo=UTC)
     moments += [(start + timedelta(minutes=2 * index), "Europe/Berlin") for index in range(5_100)]
+    ids = [uuid.uuid4() for _ in moments]
     entries = [
         {
-            "id": uuid.uuid4(),
+            "id": entry_id,
             "user_id": user_id,
             "occurred_at": at,
             "timezone": zone,
@@ -172,7 +173,7 @@ def test_local_hour_is_filled_for_every_entry_by_its_wall_clock(unmigrated_url: 
             "created_at": now,
             "updated_at": now,
         }
-        for index, (at, zone) in enumerate(moments, start=2)
+        for index, (entry_id, (at, zone)) in enumerate(zip(ids, moments, strict=True), start=2)
     ]
     engine = create_engine(normalize_database_url(unmigrated_url))
     with engine.begin() as connection:
@@ -207,7 +208,7 @@ def test_local_hour_is_filled_for_every_entry_by_its_wall_clock(unmigrated_url: 
             )
         )
         connection.execute(insert(ENTRIES), entries)
-        connection.execute(insert(ENTRY_GOALS), [{"entry_id": entries[0]["id"], "goal_id": goal_id}])
+        connection.execute(insert(ENTRY_GOALS), [{"entry_id": ids[0], "goal_id": goal_id}])
     engine.dispose()
 
     command.upgrade(config, "head")
@@ -217,9 +218,10 @@ def test_local_hour_is_filled_for_every_entry_by_its_wall_clock(unmigrated_url: 
         stored = dict(connection.execute(select(HOURS.c.id, HOURS.c.local_hour)).all())
         links = connection.execute(select(ENTRY_GOALS.c.entry_id)).scalars().all()
     engine.dispose()
-    expected = {entry["id"]: entry["occurred_at"].astimezone(ZoneInfo(entry["timezone"])).hour for entry in entries}
-    assert stored == expected
-    assert [stored[entries[index]["id"]] for index in range(len(MOMENTS))] == [
+    assert stored == {
+        entry_id: at.astimezone(ZoneInfo(zone)).hour for entry_id, (at, zone) in zip(ids, moments, strict=True)
+    }
+    assert [stored[entry_id] for entry_id in ids[: len(MOMENTS)]] == [
         1, 3, 2, 2, 1, 1, 2, 2, 17, 17, 16, 15, 0, 20,
     ]  # fmt: skip
-    assert links == [entries[0]["id"]]
+    assert links == [ids[0]]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
 
 from app.api.deps import Principal, RequireScope, SessionDep
@@ -18,7 +18,14 @@ from app.summary.models import ExplainPublic, HeatmapPublic, SummaryPublic
 
 router = APIRouter(prefix="/summary", tags=["summary"])
 
+
+async def _summary_cache(request: Request) -> SummaryCache:
+    cache: SummaryCache = request.app.state.summary_cache
+    return cache
+
+
 SummaryReader = Annotated[Principal, RequireScope("summary:read")]
+SummaryCacheDep = Annotated[SummaryCache, Depends(_summary_cache)]
 AsOf = Annotated[
     IsoDate | None,
     Query(description="The day to summarize as of (ISO date); default today in the user's zone and day start."),
@@ -27,9 +34,8 @@ AsOf = Annotated[
 
 @router.get("", responses=problem_responses(401, 403, 422, 429), summary="Streaks, momentum and counts")
 async def read_summary(
-    request: Request, principal: SummaryReader, session: SessionDep, as_of: AsOf = None
+    principal: SummaryReader, session: SessionDep, cache: SummaryCacheDep, as_of: AsOf = None
 ) -> SummaryPublic:
-    cache: SummaryCache = request.app.state.summary_cache
     return await run_in_threadpool(
         service.get_summary, session, user=principal.user, as_of=as_of, now=utcnow(), cache=cache
     )

