@@ -37,6 +37,7 @@ from app.entries.routes import router as entries_router
 from app.exchange.routes import router as exchange_router
 from app.goals.routes import router as goals_router
 from app.health.routes import router as health_router
+from app.summary.cache import SummaryCache
 from app.summary.routes import router as summary_router
 from app.sync.routes import router as sync_router
 
@@ -87,6 +88,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.database = database
     app.state.rate_limits = RateLimits.from_settings(settings, on_skipped=RATE_LIMITS_SKIPPED.inc)
+    app.state.summary_cache = SummaryCache()
     # SQLite's pool never runs out; PostgreSQL's can, so there requests take turns to open a session.
     app.state.session_gate = None if sqlite else LoopSemaphore(POSTGRESQL_SESSIONS)
     install_problem_handlers(app)

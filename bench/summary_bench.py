@@ -1,101 +1,106 @@
-"""Benchmark of ``GET /api/v1/summary`` for a heavy user, against the naive path, on SQLite and PostgreSQL.
+"""``GET /api/v1/summary`` under wrk against a real ``synclog serve`` (SQLite, one process).
 
-A user with 100 000 entries over 10 years and 20 goals. For each engine, in one run: the
-request after a write (the summary cache is empty, so the aggregate query runs), the request
-repeated (served from the cache), and the same summary computed naively in Python over every
-row. The naive answer must equal the service's. Prints a Markdown section for
-``docs/benchmarks.md``.
+Two users' data: a demo year (``synclog demo``) and a heavy log (100 000 entries over 10 years,
+20 goals). For each: *warm*, the same ``as_of`` again and again (after the first, whatever the
+server remembers serves it); *cold*, a new ``as_of`` on every request, so nothing remembered
+can answer, at 16 connections (throughput) and at 1 (the latency of one uncached request).
+Cold ``as_of`` days run back from a year ahead (every entry counts) one day a request; the
+report gives the range each run used. Server CPU per request comes from ``/proc/<pid>/stat``.
 
-    .venv/bin/python -m bench.summary_bench [--postgres-url postgresql://…] [--entries N]
+    python -m bench.summary_bench [--work-dir DIR] [--data demo,heavy] [--seconds 10] [--json FILE]
+
+A database already in ``--work-dir`` is used as it is (``synclog serve`` migrates it), so one
+prepared pair of databases can be measured before and after a change.
 """
 
 from __future__ import annotations
 
 import argparse
-import math
-import os
-import platform
+import json
 import random
 import sqlite3
-import statistics
 import sys
 import tempfile
 import time
 import uuid
-from collections import defaultdict
-from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
+from urllib.request import Request, urlopen
 
-from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, insert, text, update
-from sqlmodel import col, select
+from sqlalchemy import insert, text, update
+from sqlmodel import col
 
-from app.auth.models import User
-from app.core.database import Database, normalize_database_url, utcnow
-from app.core.migrations import upgrade_to_head
+from app.auth import service as auth_service
+from app.core.database import open_database, utcnow
 from app.core.sequence import ChangeCounter
 from app.core.settings import Settings
-from app.core.timezones import local_date
+from app.core.timezones import local_date, local_hour
 from app.entries.models import KINDS, Entry, EntryGoal
-from app.main import create_app
-from app.summary import service
-from app.summary.cache import clear_caches
-from app.summary.hours import local_hour
-from app.summary.models import SummaryPublic
-from app.summary.report import SummaryCounts, build_summary
-from bench.postgres import temporary_database
+from app.goals import service as goals_service
+from app.goals.models import GoalCreate
+from bench import processes, wrk
 
+EMAIL = "summary-bench@example.org"
+PASSWORD = "benchmark password\n"  # noqa: S105 - a throwaway account in a throwaway database
 HOME_ZONE = "Europe/Berlin"
 TRAVEL_ZONES = ("America/New_York", "Asia/Tokyo", "Asia/Kolkata")
-PASSWORD = "benchmark password"  # noqa: S105 - a throwaway account in a throwaway database
 SUMMARY = "/api/v1/summary"
+DATASETS = ("demo", "heavy")
 
 
 @dataclass(frozen=True)
-class Timing:
-    label: str
-    runs: int
-    median_ms: float
-    p95_ms: float
+class Heavy:
+    entries: int = 100_000
+    years: int = 10
+    goals: int = 20
 
 
-@dataclass(frozen=True)
-class EngineResult:
-    engine: str
-    seed_seconds: float
-    timings: list[Timing]
-
-    def timing(self, label: str) -> Timing:
-        return next(timing for timing in self.timings if timing.label == label)
+def _has_account(path: Path) -> bool:
+    if not path.exists():
+        return False
+    with closing(sqlite3.connect(path)) as lite:
+        return lite.execute("SELECT 1 FROM users WHERE email = ?", (EMAIL,)).fetchone() is not None
 
 
-def measure(label: str, runs: int, call: Callable[[], object], prepare: Callable[[], object] | None = None) -> Timing:
-    durations = []
-    for _ in range(runs):
-        if prepare is not None:
-            prepare()
-        started = time.perf_counter()
-        call()
-        durations.append((time.perf_counter() - started) * 1000)
-    ordered = sorted(durations)
-    p95 = ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
-    return Timing(label, runs, statistics.median(ordered), p95)
-
-
-def seed(database: Database, *, user_id: uuid.UUID, goal_ids: list[uuid.UUID], entries: int, years: int) -> None:
-    """Entries at random instants over the last ``years`` years, as the core would store them."""
+def seed_heavy(database_url: str, heavy: Heavy) -> None:
+    """Goals through the goal service, then entries at random instants inserted as the entry service stores them."""
+    processes.synclog_cli(["migrate"], database_url=database_url)
+    processes.synclog_cli(
+        ["user", "create", "--email", EMAIL, "--password-stdin", "--timezone", HOME_ZONE],
+        database_url=database_url,
+        stdin=PASSWORD,
+    )
+    database = open_database(Settings(database_url=database_url))
     rng = random.Random(4)
     now = utcnow()
-    span = int(timedelta(days=365 * years).total_seconds())
-    instants = sorted(now - timedelta(seconds=rng.randrange(span)) for _ in range(entries))
+    with database.write_transaction() as session:
+        user = auth_service.find_user_by_email(session, email=EMAIL)
+        assert user is not None
+        user.grace_days = 1
+        goal_ids = [
+            goals_service.create_goal(
+                session,
+                user_id=user.id,
+                body=GoalCreate(
+                    title=f"Goal {number + 1}",
+                    cadence="daily" if number % 2 else "weekly",
+                    target=1 + number % 3,
+                ),
+            ).id
+            for number in range(heavy.goals)
+        ]
+        user_id = user.id
+    span = int(timedelta(days=365 * heavy.years).total_seconds())
+    instants = sorted(now - timedelta(seconds=rng.randrange(span)) for _ in range(heavy.entries))
     entry_rows: list[dict[str, Any]] = []
     link_rows: list[dict[str, Any]] = []
-    for seq, occurred_at in enumerate(instants, start=1):
+    note = "Thought of an old friend, then met her at the station"
+    for seq, occurred_at in enumerate(instants, start=heavy.goals + 1):
         zone = HOME_ZONE if rng.random() > 0.05 else rng.choice(TRAVEL_ZONES)
         entry_id = uuid.uuid4()
-        note = "Thought of an old friend, then met her at the station"
         entry_rows.append(
             {
                 "id": entry_id,
@@ -103,19 +108,13 @@ def seed(database: Database, *, user_id: uuid.UUID, goal_ids: list[uuid.UUID], e
                 "occurred_at": occurred_at,
                 "timezone": zone,
                 "local_date": local_date(occurred_at, zone, 0),
+                "local_hour": local_hour(occurred_at, zone),
                 "kind": rng.choice(KINDS),
                 "note": note,
-                "meaning": "",
-                "intensity": 3,
+                "search_text": note.lower(),
                 "tags": ["friends"],
                 "people": [],
-                "place": None,
-                "lat": None,
-                "lon": None,
-                "source": "web",
-                "search_text": note.lower(),
                 "tag_keys": "\x1ffriends\x1f",
-                "version": 1,
                 "seq": seq,
                 "created_at": now,
                 "updated_at": now,
@@ -135,185 +134,141 @@ def seed(database: Database, *, user_id: uuid.UUID, goal_ids: list[uuid.UUID], e
             .values(last_seq=ChangeCounter.last_seq + len(entry_rows))
         )
         session.execute(text("ANALYZE"))
-
-
-def naive_summary(database: Database, *, user_id: uuid.UUID, now: datetime) -> SummaryPublic:
-    """Every row into Python, then the same rules: what the aggregate query saves."""
-    with database.read_session() as session:
-        user = session.get(User, user_id)
-        assert user is not None
-        as_of = service.resolve_as_of(None, user=user, now=now)
-        goals = service.active_goals(session, user=user)
-        entries = session.exec(select(Entry).where(col(Entry.user_id) == user_id)).all()
-        links = session.exec(
-            select(EntryGoal).join(Entry, col(Entry.id) == col(EntryGoal.entry_id)).where(col(Entry.user_id) == user_id)
-        ).all()
-        settings = service.summary_settings(user)
-    goals_of_entry: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
-    for link in links:
-        goals_of_entry[link.entry_id].append(link.goal_id)
-    active = {goal.goal_id for goal in goals}
-    per_day: dict[date, int] = defaultdict(int)
-    per_goal_day: dict[uuid.UUID, dict[date, int]] = defaultdict(lambda: defaultdict(int))
-    by_kind: dict[str, int] = defaultdict(int)
-    by_hour = [0] * 24
-    for entry in entries:
-        if entry.deleted_at is not None or entry.local_date > as_of:
-            continue
-        per_day[entry.local_date] += 1
-        by_kind[entry.kind] += 1
-        by_hour[local_hour(entry.occurred_at, entry.timezone)] += 1
-        for goal_id in goals_of_entry[entry.id]:
-            if goal_id in active:
-                per_goal_day[goal_id][entry.local_date] += 1
-    counts = SummaryCounts(
-        per_day=dict(per_day),
-        per_goal_day={goal_id: dict(days) for goal_id, days in per_goal_day.items()},
-        by_kind=dict(by_kind),
-        by_hour=by_hour,
-    )
-    return build_summary(counts=counts, goals=goals, settings=settings, as_of=as_of)
-
-
-def run_engine(engine: str, url: str, args: argparse.Namespace) -> EngineResult:
-    upgrade_to_head(url)
-    app = create_app(Settings(database_url=url, rate_limits="off"))
-    database: Database = app.state.database
-    with TestClient(app, base_url="http://testserver") as client:
-        email = f"bench-{uuid.uuid4().hex[:8]}@example.org"
-        response = client.post("/api/v1/auth/register", json={"email": email, "password": PASSWORD})
-        response.raise_for_status()
-        user_id = uuid.UUID(response.json()["id"])
-        client.patch("/api/v1/me", json={"timezone": HOME_ZONE, "grace_days": 1}).raise_for_status()
-        goal_ids = []
-        for number in range(args.goals):
-            body = {
-                "title": f"Goal {number + 1}",
-                "cadence": "daily" if number % 2 else "weekly",
-                "target": 1 + number % 3,
-            }
-            response = client.post("/api/v1/goals", json=body)
-            response.raise_for_status()
-            goal_ids.append(uuid.UUID(response.json()["id"]))
-        started = time.perf_counter()
-        seed(database, user_id=user_id, goal_ids=goal_ids, entries=args.entries, years=args.years)
-        seed_seconds = time.perf_counter() - started
-
-        def get_summary() -> dict[str, Any]:
-            response = client.get(SUMMARY)
-            response.raise_for_status()
-            body: dict[str, Any] = response.json()
-            return body
-
-        def quick_log() -> None:
-            client.post("/api/v1/entries", json={"kind": "timing", "goal_ids": [str(goal_ids[0])]}).raise_for_status()
-
-        served = get_summary()
-        naive = naive_summary(database, user_id=user_id, now=utcnow()).model_dump(mode="json")
-        if naive != served:
-            raise SystemExit(f"{engine}: the naive summary differs from GET /summary")
-        if served["overall"]["entries"] < args.entries * 0.9:
-            raise SystemExit(f"{engine}: the summary counts too few entries")
-
-        print(f"{engine}: seeded in {seed_seconds:.0f} s; the naive answer equals the service's", file=sys.stderr)
-        timings = [
-            measure("full", args.requests, get_summary, prepare=clear_caches),
-            measure("after_log", args.requests, get_summary, prepare=quick_log),
-            measure("warm", args.requests, get_summary),
-            measure("naive", args.naive_runs, lambda: naive_summary(database, user_id=user_id, now=utcnow())),
-        ]
-        for timing in timings:
-            print(f"{engine}: {timing.label} median {timing.median_ms:.1f} ms", file=sys.stderr)
     database.dispose()
-    return EngineResult(engine, seed_seconds, timings)
 
 
-def _postgres_version(url: str) -> str:
-    engine = create_engine(normalize_database_url(url))
+def prepare(path: Path, dataset: str, heavy: Heavy) -> str:
+    """The database of ``dataset`` at ``path``, made unless it is there already; its URL."""
+    url = f"sqlite:///{path}"
+    if _has_account(path):
+        return url
+    if dataset == "demo":
+        processes.synclog_cli(["demo", "--email", EMAIL, "--password-stdin"], database_url=url, stdin=PASSWORD)
+    else:
+        seed_heavy(url, heavy)
+    return url
+
+
+def make_token(database_url: str) -> str:
+    output = processes.synclog_cli(
+        ["token", "create", "--email", EMAIL, "--name", "summary-bench", "--scope", "summary:read"],
+        database_url=database_url,
+    )
+    return next(word for word in output.split() if word.startswith("sl_pat_"))
+
+
+def fetch(url: str, token: str) -> bytes:
+    """One request outside any measurement: the body to compare across versions."""
+    with urlopen(Request(url, headers={"Authorization": f"Bearer {token}"}), timeout=120) as response:  # noqa: S310
+        body: bytes = response.read()
+        return body
+
+
+class ColdDays:
+    """``as_of`` days never asked before in this run: from a year ahead backwards, one a request."""
+
+    def __init__(self, first: date) -> None:
+        self.next = first
+
+    def take(self, count: int) -> list[str]:
+        days = [(self.next - timedelta(days=index)).isoformat() for index in range(count)]
+        return [f"{SUMMARY}?as_of={day}" for day in days]
+
+    def used(self, requests: int, connections: int) -> tuple[date, date]:
+        """Move past what a run of ``requests`` used: one more in flight per connection, one wrk asked for first."""
+        newest, self.next = self.next, self.next - timedelta(days=requests + connections + 1)
+        return newest, self.next + timedelta(days=1)
+
+
+def measure(
+    dataset: str, url: str, *, seconds: float, cold_seconds: float, as_of: date, out_dir: Path
+) -> dict[str, Any]:
+    token = make_token(url)
+    headers = {"Authorization": f"Bearer {token}"}
+    server = processes.start_synclog(url, out_dir)
     try:
-        with engine.connect() as connection:
-            return str(connection.execute(text("SHOW server_version")).scalar_one())
-    finally:
-        engine.dispose()
+        warm_path = f"{SUMMARY}?as_of={as_of.isoformat()}"
+        started = time.perf_counter()
+        body = fetch(server.url + warm_path, token)
+        first_ms = (time.perf_counter() - started) * 1000
+        (out_dir / f"{dataset}-summary.json").write_bytes(body)
+        cold = ColdDays(as_of + timedelta(days=365))
+        runs: list[dict[str, Any]] = []
 
-
-def run_postgres(url: str, args: argparse.Namespace) -> EngineResult:
-    with temporary_database(url, prefix="synclog_summary_bench") as database_url:
-        return run_engine("PostgreSQL", database_url, args)
-
-
-def markdown(results: list[EngineResult], args: argparse.Namespace, postgres: str | None) -> str:
-    lines = [
-        "## Summary: `GET /api/v1/summary` for a heavy user",
-        "",
-        f"One user with {args.entries:,} entries over {args.years} years (2 % deleted, 5 % logged while travelling),"
-        f" {args.goals} goals (half daily, half weekly, targets 1–3), each entry tied to 0–2 goals."
-        " Each request goes through the whole app (`TestClient`, cookie session)."
-        " *Nothing remembered*: the caches are emptied first (a new process, or an edit that cannot be counted"
-        " entry by entry), so the aggregate query and the rules run; *right after a quick log*: an entry is"
-        " logged (untimed), then the remembered counts move on by that entry and the rules run;"
-        " *repeated*: served from the summary remembered under the user's change number."
-        " *Naive*: every entry and goal link loaded into Python and counted there, then the same rules;"
-        " its answer is checked to equal the service's.",
-        "",
-        f"Machine: {os.cpu_count()} cores, Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}"
-        + (f", PostgreSQL {postgres}" if postgres else "")
-        + f"; load average {os.getloadavg()[0]:.1f} at the end"
-        + f"; run {datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')}.",
-        "",
-        "| engine | path | runs | median ms | p95 ms | naive ÷ this (median) |",
-        "| --- | --- | ---: | ---: | ---: | ---: |",
-    ]
-    names = {
-        "full": "`GET /summary`, nothing remembered (aggregate query)",
-        "after_log": "`GET /summary` right after a quick log",
-        "warm": "`GET /summary` repeated",
-        "naive": "naive, in Python",
-    }
-    for result in results:
-        naive = result.timing("naive").median_ms
-        for timing in result.timings:
-            ratio = f"{naive / timing.median_ms:.1f}×" if timing.label != "naive" else "1×"
-            lines.append(
-                f"| {result.engine} | {names[timing.label]} | {timing.runs} | {timing.median_ms:.1f}"
-                f" | {timing.p95_ms:.1f} | {ratio} |"
+        def load(name: str, paths: list[str], connections: int, duration: float) -> None:
+            pid = server.pid
+            result = wrk.run(
+                name, server.url, paths, headers=headers, server_pid=pid, connections=connections, seconds=duration
             )
-    lines += [
-        "",
-        "Targets: at least 10× faster than the naive path and under 100 ms median.",
-        "",
-        "Reproduce: `.venv/bin/python -m bench.summary_bench --postgres-url postgresql://USER@HOST/DB`"
-        " (creates and drops its own databases).",
+            row: dict[str, Any] = result.row()
+            if len(paths) > 1:
+                newest, oldest = cold.used(result.output.requests, connections)
+                row["as_of"] = f"{oldest}..{newest}"
+            runs.append(row)
+            print(f"{dataset}: {json.dumps(row)}", file=sys.stderr, flush=True)
+
+        load("warm", [warm_path], 16, seconds)
+        load("cold", cold.take(20_000), 16, cold_seconds)
+        load("cold", cold.take(20_000), 1, cold_seconds)
+        problems = server.problems()
+    finally:
+        server.stop()
+    entries = json.loads(body)["overall"]["entries"]
+    return {"dataset": dataset, "entries": entries, "first_ms": round(first_ms, 1), "runs": runs, "log": problems}
+
+
+def markdown(results: list[dict[str, Any]]) -> str:
+    lines = [
+        "| data | run | connections | requests | req/s | p50 ms | p99 ms | server CPU ms/request | as_of range |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
+    for result in results:
+        lines.append(
+            f"| {result['dataset']} | first request (nothing remembered) | 1 | 1 | | {result['first_ms']} | | | |"
+        )
+        for run in result["runs"]:
+            lines.append(
+                f"| {result['dataset']} ({result['entries']:,} entries) | {run['name']} | {run['connections']}"
+                f" | {run['requests']} | {run['rate']} | {run['p50_ms']:.1f} | {run['p99_ms']:.1f}"
+                f" | {run['cpu_ms_per_request']:.2f} | {run.get('as_of', '')} |"
+            )
     return "\n".join(lines)
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--entries", type=int, default=100_000)
-    parser.add_argument("--years", type=int, default=10)
-    parser.add_argument("--goals", type=int, default=20)
-    parser.add_argument("--requests", type=int, default=30, help="requests per measured path")
-    parser.add_argument("--naive-runs", type=int, default=5)
-    parser.add_argument(
-        "--postgres-url",
-        default=os.environ.get("SYNCLOG_TEST_POSTGRES_URL", ""),
-        help="a PostgreSQL server to create (and drop) a database on; empty skips PostgreSQL",
-    )
+    parser.add_argument("--work-dir", type=Path, default=Path(tempfile.gettempdir()) / "synclog-summary-bench")
+    parser.add_argument("--data", default=",".join(DATASETS), help="comma-separated: demo, heavy")
+    parser.add_argument("--seconds", type=float, default=10, help="each warm run")
+    parser.add_argument("--cold-seconds", type=float, default=10, help="each cold run")
+    parser.add_argument("--as-of", type=date.fromisoformat, default=datetime.now(UTC).date())
+    parser.add_argument("--entries", type=int, default=Heavy.entries)
+    parser.add_argument("--json", type=Path)
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    wrk.wrk_path()
+    args.work_dir.mkdir(parents=True, exist_ok=True)
     results = []
-    with tempfile.TemporaryDirectory() as directory:
-        results.append(run_engine("SQLite", f"sqlite:///{directory}/summary_bench.db", args))
-    postgres = None
-    if args.postgres_url:
-        postgres = _postgres_version(args.postgres_url)
-        results.append(run_postgres(args.postgres_url, args))
-    print(markdown(results, args, postgres))
-    return 0
+    for dataset in args.data.split(","):
+        url = prepare(args.work_dir / f"{dataset}.db", dataset, Heavy(entries=args.entries))
+        results.append(
+            measure(
+                dataset,
+                url,
+                seconds=args.seconds,
+                cold_seconds=args.cold_seconds,
+                as_of=args.as_of,
+                out_dir=args.work_dir,
+            )
+        )
+    print(markdown(results))
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2) + "\n")
+    failed = any(run["failures"] for result in results for run in result["runs"])
+    return 1 if failed or any(any(result["log"].values()) for result in results) else 0
 
 
 if __name__ == "__main__":

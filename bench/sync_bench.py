@@ -37,7 +37,7 @@ from app.core.database import open_database
 from app.core.migrations import upgrade_to_head
 from app.core.sequence import ChangeCounter
 from app.core.settings import Settings
-from app.core.timezones import local_date
+from app.core.timezones import local_date, local_hour
 from app.entries.models import KINDS, Entry, EntryGoal
 from app.goals.models import Goal
 from bench import machine
@@ -87,6 +87,7 @@ def seed(database_url: str, *, user_id: uuid.UUID, rng: random.Random) -> list[u
                 occurred_at=occurred_at,
                 timezone="Europe/Berlin",
                 local_date=local_date(occurred_at, "Europe/Berlin", 0),
+                local_hour=local_hour(occurred_at, "Europe/Berlin"),
                 kind=rng.choice(KINDS),
                 note="" if deleted else f"Thought of friend {seq}, then met them at the station",
                 tags=[] if deleted else rng.sample(["sea", "ann", "numbers", "dreams"], k=rng.randint(0, 2)),

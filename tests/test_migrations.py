@@ -2,16 +2,38 @@
 
 from __future__ import annotations
 
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
 
+import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import create_engine
+from sqlalchemy import (
+    JSON,
+    Date,
+    Integer,
+    SmallInteger,
+    String,
+    Uuid,
+    column,
+    create_engine,
+    insert,
+    select,
+    table,
+)
+from sqlalchemy.sql.expression import TableClause
 from sqlmodel import SQLModel
 
 import app.models  # noqa: F401 - registers every table
-from app.core.database import normalize_database_url
-from app.core.migrations import head_revision, upgrade_to_head
+from app.core.database import UTCDateTime, normalize_database_url
+from app.core.migrations import alembic_config, head_revision, upgrade_to_head
+from bench.postgres import temporary_database
 
 
 def test_models_and_migrations_agree(database_url: str) -> None:
@@ -28,3 +50,178 @@ def test_migrating_creates_the_sqlite_folder(tmp_path: Path) -> None:
     path = tmp_path / "data" / "synclog.db"
     upgrade_to_head(f"sqlite:///{path}")
     assert path.is_file()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def unmigrated_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty database of this test's own, on each engine (PostgreSQL when a server is named)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'synclog.db'}"
+        return
+    server_url = os.environ.get("SYNCLOG_TEST_POSTGRES_URL", "")
+    if not server_url:
+        pytest.skip("SYNCLOG_TEST_POSTGRES_URL is not set")
+    with temporary_database(server_url, prefix="synclog_migration") as url:
+        yield url
+
+
+def _table(name: str, **types: Any) -> TableClause:
+    return table(name, *(column(key, type_) for key, type_ in types.items()))
+
+
+UTC_TIME = UTCDateTime(timezone=True)
+USERS = _table(
+    "users",
+    id=Uuid(),
+    email=String(),
+    display_name=String(),
+    timezone=String(),
+    day_start_hour=Integer(),
+    week_start=String(),
+    grace_days=Integer(),
+    password_hash=String(),
+    created_at=UTC_TIME,
+    updated_at=UTC_TIME,
+)
+GOALS = _table(
+    "goals",
+    id=Uuid(),
+    user_id=Uuid(),
+    title=String(),
+    description=String(),
+    color=String(),
+    cadence=String(),
+    target=Integer(),
+    status=String(),
+    version=Integer(),
+    seq=Integer(),
+    created_at=UTC_TIME,
+    updated_at=UTC_TIME,
+)
+# Entries as revision 0001 stores them, and the hour 0002 adds.
+ENTRIES = _table(
+    "entries",
+    id=Uuid(),
+    user_id=Uuid(),
+    occurred_at=UTC_TIME,
+    timezone=String(),
+    local_date=Date(),
+    kind=String(),
+    note=String(),
+    meaning=String(),
+    intensity=Integer(),
+    tags=JSON(),
+    people=JSON(),
+    source=String(),
+    search_text=String(),
+    tag_keys=String(),
+    version=Integer(),
+    seq=Integer(),
+    created_at=UTC_TIME,
+    updated_at=UTC_TIME,
+)
+HOURS = _table("entries", id=Uuid(), local_hour=SmallInteger())
+ENTRY_GOALS = _table("entry_goals", entry_id=Uuid(), goal_id=Uuid())
+# DST nights of both hemispheres, half-hour and 45-minute zones, changed standard offsets, before 1970.
+MOMENTS = [
+    ("2026-03-29T00:59:59+00:00", "Europe/Berlin"),
+    ("2026-03-29T01:00:00+00:00", "Europe/Berlin"),
+    ("2026-10-25T00:30:00+00:00", "Europe/Berlin"),
+    ("2026-10-25T01:30:00+00:00", "Europe/Berlin"),
+    ("2026-11-01T05:30:00+00:00", "America/New_York"),
+    ("2026-11-01T06:30:00+00:00", "America/New_York"),
+    ("2026-04-04T15:30:00+00:00", "Australia/Lord_Howe"),
+    ("2026-10-03T15:30:00+00:00", "Australia/Lord_Howe"),
+    ("2026-06-01T12:00:00+00:00", "Asia/Kathmandu"),
+    ("1985-06-01T12:00:00+00:00", "Asia/Kathmandu"),
+    ("2012-06-01T12:00:00+00:00", "Europe/Moscow"),
+    ("2016-06-01T12:00:00+00:00", "Europe/Moscow"),
+    ("2011-12-30T10:00:00+00:00", "Pacific/Apia"),
+    ("1969-12-31T23:30:00+00:00", "America/St_Johns"),
+]
+
+
+def test_local_hour_is_filled_for_every_entry_by_its_wall_clock(unmigrated_url: str) -> None:
+    """Migration 0002 gives each stored entry its wall-clock hour, in batches, and keeps its goal links."""
+    config = alembic_config(unmigrated_url)
+    command.upgrade(config, "0001")
+    now = datetime(2026, 11, 29, tzinfo=UTC)
+    user_id, goal_id = uuid.uuid4(), uuid.uuid4()
+    moments = [(datetime.fromisoformat(at), zone) for at, zone in MOMENTS]
+    # More than one batch of 5 000: every other minute of a week around the spring change in Berlin.
+    start = datetime(2026, 3, 26, tzinfo=UTC)
+    moments += [(start + timedelta(minutes=2 * index), "Europe/Berlin") for index in range(5_100)]
+    ids = [uuid.uuid4() for _ in moments]
+    entries = [
+        {
+            "id": entry_id,
+            "user_id": user_id,
+            "occurred_at": at,
+            "timezone": zone,
+            "local_date": at.date(),
+            "kind": "other",
+            "note": "",
+            "meaning": "",
+            "intensity": 3,
+            "tags": [],
+            "people": [],
+            "source": "web",
+            "search_text": "",
+            "tag_keys": "",
+            "version": 1,
+            "seq": index,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for index, (entry_id, (at, zone)) in enumerate(zip(ids, moments, strict=True), start=2)
+    ]
+    engine = create_engine(normalize_database_url(unmigrated_url))
+    with engine.begin() as connection:
+        connection.execute(
+            insert(USERS).values(
+                id=user_id,
+                email="old@example.org",
+                display_name="",
+                timezone="UTC",
+                day_start_hour=0,
+                week_start="monday",
+                grace_days=0,
+                password_hash="unused",
+                created_at=now,
+                updated_at=now,
+            )
+        )
+        connection.execute(
+            insert(GOALS).values(
+                id=goal_id,
+                user_id=user_id,
+                title="Walk",
+                description="",
+                color="#000000",
+                cadence="daily",
+                target=1,
+                status="active",
+                version=1,
+                seq=1,
+                created_at=now,
+                updated_at=now,
+            )
+        )
+        connection.execute(insert(ENTRIES), entries)
+        connection.execute(insert(ENTRY_GOALS), [{"entry_id": ids[0], "goal_id": goal_id}])
+    engine.dispose()
+
+    command.upgrade(config, "head")
+
+    engine = create_engine(normalize_database_url(unmigrated_url))
+    with engine.connect() as connection:
+        stored = dict(connection.execute(select(HOURS.c.id, HOURS.c.local_hour)).all())
+        links = connection.execute(select(ENTRY_GOALS.c.entry_id)).scalars().all()
+    engine.dispose()
+    assert stored == {
+        entry_id: at.astimezone(ZoneInfo(zone)).hour for entry_id, (at, zone) in zip(ids, moments, strict=True)
+    }
+    assert [stored[entry_id] for entry_id in ids[: len(MOMENTS)]] == [
+        1, 3, 2, 2, 1, 1, 2, 2, 17, 17, 16, 15, 0, 20,
+    ]  # fmt: skip
+    assert links == [ids[0]]

@@ -34,6 +34,11 @@ def local_date(occurred_at: datetime, timezone: str, day_start_hour: int) -> dat
     return (wall_clock - timedelta(hours=day_start_hour)).date()
 
 
+def local_hour(occurred_at: datetime, timezone: str) -> int:
+    """The hour (0-23) on the wall clock where an entry happened; stored at write, like ``local_date``."""
+    return occurred_at.astimezone(zone(timezone)).hour
+
+
 def today(now: datetime, timezone: str, day_start_hour: int) -> date:
     """The user's current day: now in their zone, minus the day-start hours."""
     return local_date(now, timezone, day_start_hour)

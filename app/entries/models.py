@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Annotated, Literal, get_args
 
 from pydantic import AwareDatetime, BaseModel, Field, StringConstraints, field_validator
-from sqlalchemy import JSON, BigInteger, Column, Date, Index, Text
+from sqlalchemy import JSON, BigInteger, Column, Date, Index, SmallInteger, Text
 from sqlmodel import Field as SQLField
 from sqlmodel import SQLModel
 
@@ -44,6 +44,8 @@ class Entry(SQLModel, table=True):
     occurred_at: datetime = SQLField(sa_type=UTCDateTime)
     timezone: str = SQLField(max_length=64)
     local_date: date = SQLField(sa_type=Date)
+    # The hour on the wall clock of ``timezone`` at ``occurred_at``, for the summary's ``by_hour``; not public.
+    local_hour: int = SQLField(sa_type=SmallInteger)
     kind: str = SQLField(default="other", max_length=20)
     note: str = SQLField(default="", sa_type=Text)
     meaning: str = SQLField(default="", sa_type=Text)

@@ -26,7 +26,7 @@ from app.core.errors import BadRequest, Conflict, ValidationProblem
 from app.core.metrics import count_entry_write
 from app.core.sequence import next_seq
 from app.core.synced import ExpectedVersion, Stored, Written, check_version, live, owned, replaceable
-from app.core.timezones import local_date
+from app.core.timezones import local_date, local_hour
 from app.entries import goal_links
 from app.entries.models import Entry, EntryCreate, EntryGoal, EntryPage, EntryPatch, EntryPublic, EntryReplace
 
@@ -131,6 +131,7 @@ def _columns(body: EntryReplace, *, user: User, now: datetime, current: EntryPub
         "occurred_at": occurred_at,
         "timezone": timezone,
         "local_date": day,
+        "local_hour": local_hour(occurred_at, timezone),
         "kind": body.kind,
         "note": body.note,
         "meaning": body.meaning,

@@ -40,55 +40,14 @@ class GoalRule:
     target: int
 
 
-@dataclass(frozen=True)
-class EntryCount:
-    """What one live entry adds to the counts."""
-
-    local_date: date
-    kind: str
-    hour: int
-    goal_ids: tuple[uuid.UUID, ...]
-
-
 @dataclass
 class SummaryCounts:
-    """The result of the summary's aggregate query: live entries with ``local_date`` ≤ ``as_of``."""
+    """Live entries with ``local_date`` ≤ ``as_of``: per day, per goal and day, per kind and per wall-clock hour."""
 
     per_day: dict[date, int] = field(default_factory=dict)
     per_goal_day: dict[uuid.UUID, dict[date, int]] = field(default_factory=dict)
     by_kind: dict[str, int] = field(default_factory=dict)
     by_hour: list[int] = field(default_factory=lambda: [0] * 24)
-
-    # Goals whose counts per day this object may change: the others' are shared with the original.
-    _owned_goals: set[uuid.UUID] = field(default_factory=set, repr=False, compare=False)
-
-    def copy(self) -> SummaryCounts:
-        """A copy whose goal counts are copied when first changed, so unchanged ones stay the same objects."""
-        return SummaryCounts(
-            per_day=dict(self.per_day),
-            per_goal_day=dict(self.per_goal_day),
-            by_kind=dict(self.by_kind),
-            by_hour=list(self.by_hour),
-        )
-
-    def add(self, entry: EntryCount, times: int = 1) -> None:
-        """Count ``entry`` in (``times`` 1) or out again (``times`` −1)."""
-        _add_to(self.per_day, entry.local_date, times)
-        for goal_id in entry.goal_ids:
-            if goal_id not in self._owned_goals:
-                self.per_goal_day[goal_id] = dict(self.per_goal_day.get(goal_id, {}))
-                self._owned_goals.add(goal_id)
-            _add_to(self.per_goal_day[goal_id], entry.local_date, times)
-        self.by_kind[entry.kind] = self.by_kind.get(entry.kind, 0) + times
-        self.by_hour[entry.hour] += times
-
-
-def _add_to(counts: dict[date, int], day: date, times: int) -> None:
-    count = counts.get(day, 0) + times
-    if count:
-        counts[day] = count
-    else:
-        del counts[day]
 
 
 def streak_public(streak: Streak) -> StreakPublic:
@@ -109,49 +68,14 @@ def goal_rule(goal: GoalRule, settings: SummarySettings) -> StreakRule:
     return StreakRule(goal.cadence, goal.target, settings.grace_days, settings.week_start)
 
 
-@dataclass(frozen=True)
-class GoalSeries:
-    """A goal's streaks, momentum and entry count: what its counts per day give under its rule."""
-
-    current: StreakPublic
-    longest: StreakPublic
-    momentum: float
-    entries: int
-
-
-# Per goal: the counts per day (the very object), the rule and as_of a series was worked out for.
-SeriesMemo = dict[uuid.UUID, tuple[Mapping[date, int], StreakRule, date, GoalSeries]]
-_NO_DAYS: Mapping[date, int] = {}
-
-
-def _goal_series(
-    goal_days: Mapping[date, int], rule: StreakRule, as_of: date, memo: SeriesMemo | None, goal_id: uuid.UUID
-) -> GoalSeries:
-    remembered = memo.get(goal_id) if memo is not None else None
-    # Counts are copied on write, so the same object means the same counts.
-    if remembered is not None and remembered[0] is goal_days and remembered[1:3] == (rule, as_of):
-        return remembered[3]
-    streaks = compute_streaks(goal_days, rule, as_of)
-    series = GoalSeries(
-        current=streak_public(streaks.current),
-        longest=streak_public(streaks.longest),
-        momentum=momentum(goal_days, cadence=rule.cadence, target=rule.target, as_of=as_of),
-        entries=sum(count for day, count in goal_days.items() if day <= as_of),
-    )
-    if memo is not None:
-        memo[goal_id] = (goal_days, rule, as_of, series)
-    return series
-
-
 def build_summary(
     *,
     counts: SummaryCounts,
     goals: Sequence[GoalRule],
     settings: SummarySettings,
     as_of: date,
-    memo: SeriesMemo | None = None,
 ) -> SummaryPublic:
-    """The summary of ``counts``; ``memo`` keeps goal series to reuse while their counts stay the same."""
+    """The summary of ``counts`` as of ``as_of`` under the user's ``settings``, with ``goals`` in their order."""
     per_day = {day: count for day, count in counts.per_day.items() if day <= as_of and count > 0}
     overall_streaks = compute_streaks(per_day, overall_rule(settings), as_of)
     by_weekday = [0] * 7
@@ -166,22 +90,7 @@ def build_summary(
         last_7_days=_entries_within(per_day, as_of, 7),
         last_30_days=_entries_within(per_day, as_of, 30),
     )
-    goal_summaries = []
-    for goal in goals:
-        goal_days = counts.per_goal_day.get(goal.goal_id, _NO_DAYS)
-        series = _goal_series(goal_days, goal_rule(goal, settings), as_of, memo, goal.goal_id)
-        goal_summaries.append(
-            GoalSummary(
-                goal_id=goal.goal_id,
-                title=goal.title,
-                cadence=goal.cadence,
-                target=goal.target,
-                current=series.current,
-                longest=series.longest,
-                momentum=series.momentum,
-                entries=series.entries,
-            )
-        )
+    goal_summaries = [_goal_summary(goal, counts.per_goal_day.get(goal.goal_id, {}), settings, as_of) for goal in goals]
     return SummaryPublic(
         as_of=as_of,
         timezone=settings.timezone,
@@ -191,6 +100,20 @@ def build_summary(
         by_kind={kind: counts.by_kind.get(kind, 0) for kind in KINDS},
         by_weekday=by_weekday,
         by_hour=list(counts.by_hour),
+    )
+
+
+def _goal_summary(goal: GoalRule, goal_days: Mapping[date, int], settings: SummarySettings, as_of: date) -> GoalSummary:
+    streaks = compute_streaks(goal_days, goal_rule(goal, settings), as_of)
+    return GoalSummary(
+        goal_id=goal.goal_id,
+        title=goal.title,
+        cadence=goal.cadence,
+        target=goal.target,
+        current=streak_public(streaks.current),
+        longest=streak_public(streaks.longest),
+        momentum=momentum(goal_days, cadence=goal.cadence, target=goal.target, as_of=as_of),
+        entries=sum(count for day, count in goal_days.items() if day <= as_of),
     )
 
 

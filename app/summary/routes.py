@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
 
 from app.api.deps import RequireScope, SessionDep
@@ -14,11 +14,20 @@ from app.auth.models import User
 from app.core.database import utcnow
 from app.core.dates import IsoDate
 from app.summary import service
+from app.summary.cache import SummaryCache
 from app.summary.models import ExplainPublic, HeatmapPublic, SummaryPublic
 
 router = APIRouter(prefix="/summary", tags=["summary"])
 
 SummaryReader = Annotated[User, RequireScope("summary:read")]
+
+
+async def _summary_cache(request: Request) -> SummaryCache:
+    cache: SummaryCache = request.app.state.summary_cache
+    return cache
+
+
+SummaryCacheDep = Annotated[SummaryCache, Depends(_summary_cache)]
 AsOf = Annotated[
     IsoDate | None,
     Query(description="The day to summarize as of (ISO date); default today in the user's zone and day start."),
@@ -26,8 +35,10 @@ AsOf = Annotated[
 
 
 @router.get("", responses=problem_responses(401, 403, 422, 429), summary="Streaks, momentum and counts")
-async def read_summary(user: SummaryReader, session: SessionDep, as_of: AsOf = None) -> SummaryPublic:
-    return await run_in_threadpool(service.get_summary, session, user=user, as_of=as_of, now=utcnow())
+async def read_summary(
+    user: SummaryReader, session: SessionDep, cache: SummaryCacheDep, as_of: AsOf = None
+) -> SummaryPublic:
+    return await run_in_threadpool(service.get_summary, session, user=user, as_of=as_of, now=utcnow(), cache=cache)
 
 
 @router.get("/heatmap", responses=problem_responses(401, 403, 404, 422, 429), summary="Entries per day")

@@ -156,6 +156,25 @@ def test_dst_nights_of_new_york_keep_days_and_wall_clock_hours(client: TestClien
     assert heatmap["days"] == [{"date": "2026-03-08", "count": 3}, {"date": "2026-11-01", "count": 3}]
 
 
+def test_wall_clock_hours_follow_historical_offsets_and_edits(client: TestClient) -> None:
+    register(client, timezone="Europe/Moscow")
+    # Moscow kept UTC+4 all year from 2011 to 2014, then UTC+3: the same UTC noon, two wall-clock hours.
+    log(client, "2012-06-01T12:00:00Z", "Europe/Moscow")  # 16:00 MSK (+4)
+    log(client, "2016-06-01T12:00:00Z", "Europe/Moscow")  # 15:00 MSK (+3)
+    log(client, "1985-01-15T12:00:00Z", "Asia/Kathmandu")  # 17:30 (+5:30 until 1986)
+    moved = log(client, "2016-06-02T12:00:00Z", "Europe/Moscow")  # 15:00
+    hours = summary(client, as_of="2026-11-25")["by_hour"]
+    assert (hours[15], hours[16], hours[17]) == (2, 1, 1) and sum(hours) == 4
+    # Moved to Tokyo (21:00), then to another time (04:00 there): the hour follows every edit.
+    response = client.patch(f"/api/v1/entries/{moved['id']}", json={"timezone": "Asia/Tokyo"})
+    assert response.status_code == 200, response.text
+    assert summary(client, as_of="2026-11-25")["by_hour"][21] == 1
+    response = client.patch(f"/api/v1/entries/{moved['id']}", json={"occurred_at": "2016-06-02T19:00:00Z"})
+    assert response.status_code == 200, response.text
+    hours = summary(client, as_of="2026-11-25")["by_hour"]
+    assert (hours[4], hours[15], hours[21]) == (1, 1, 0)
+
+
 def test_day_start_hour_four_puts_01_30_on_the_day_before(client: TestClient) -> None:
     register(client, timezone="UTC")
     settle(client, day_start_hour=4)

@@ -14,11 +14,10 @@ from hypothesis import strategies as st
 
 from app.auth.models import User
 from app.core.database import Database
-from app.core.timezones import local_date
+from app.core.timezones import local_date, local_hour
 from app.entries.models import KINDS, Entry, EntryGoal
 from app.goals.models import Goal
 from app.summary import service
-from app.summary.hours import offset_eras
 from tests.factories import make_entry, make_goal, register
 from tests.summary.naive import NaiveEntry, NaiveGoal, naive_summary
 
@@ -101,6 +100,7 @@ def store_history(
                 occurred_at=entry.occurred_at,
                 timezone=entry.timezone,
                 local_date=entry.local_date,
+                local_hour=local_hour(entry.occurred_at, entry.timezone),
                 kind=entry.kind,
                 deleted_at=NOW if entry.deleted else None,
             )
@@ -160,7 +160,7 @@ def test_summary_equals_the_naive_reference(
     with database.read_session() as session:
         user = session.get(User, user_id)
         assert user is not None
-        answer = service.get_summary(session, user=user, as_of=as_of, now=NOW, use_cache=False)
+        answer = service.get_summary(session, user=user, as_of=as_of, now=NOW)
 
     expected = naive_summary(
         timezone=timezone,
@@ -182,16 +182,9 @@ def test_entries_before_1970_still_count_by_their_wall_clock_hour(app: FastAPI) 
     with database.read_session() as session:
         user = session.get(User, user_id)
         assert user is not None
-        answer = service.get_summary(session, user=user, as_of=date(1970, 1, 1), now=NOW, use_cache=False)
+        answer = service.get_summary(session, user=user, as_of=date(1970, 1, 1), now=NOW)
     assert answer.by_hour[23] == 1
     assert answer.overall.current.status == "at_risk"
-
-
-def test_offset_eras_follow_the_transitions_of_the_zone() -> None:
-    eras = dict(offset_eras("Europe/Berlin", 2026))
-    assert eras[datetime(2026, 3, 29, 1, 0, tzinfo=UTC)] == 7200
-    assert eras[datetime(2026, 10, 25, 1, 0, tzinfo=UTC)] == 3600
-    assert offset_eras("Asia/Kolkata", 2026) == ((datetime(1970, 1, 2, tzinfo=UTC), 19800),)
 
 
 def test_as_of_defaults_to_today_after_the_day_start_hour() -> None:
@@ -237,7 +230,7 @@ operations = st.lists(
 def test_remembered_summaries_follow_every_write(
     client: TestClient, app: FastAPI, steps: list[tuple[Any, ...]]
 ) -> None:
-    """After any sequence of writes, GET /summary (counts remembered and moved on) equals a fresh count."""
+    """After any sequence of writes, GET /summary (kept by change number) equals a fresh count."""
     as_of = date(2026, 11, 20)
     user_id = uuid.UUID(register(client, timezone="Europe/Berlin")["id"])
     goals = [make_goal(client, cadence="daily")["id"], make_goal(client, cadence="weekly", target=2)["id"]]
@@ -257,7 +250,7 @@ def test_remembered_summaries_follow_every_write(
         with app.state.database.read_session() as session:
             user = session.get(User, user_id)
             assert user is not None
-            fresh = service.get_summary(session, user=user, as_of=as_of, now=NOW, use_cache=False)
+            fresh = service.get_summary(session, user=user, as_of=as_of, now=NOW)
         assert answer.json() == fresh.model_dump(mode="json")
 
     check()
