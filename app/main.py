@@ -14,6 +14,7 @@ from app.api.docs import install_docs
 from app.api.middleware.body_limit import BodyLimitMiddleware
 from app.api.middleware.cors import CorsMiddleware
 from app.api.middleware.logs import RequestLogMiddleware
+from app.api.middleware.media_type import MediaTypeMiddleware
 from app.api.middleware.metrics import MetricsMiddleware
 from app.api.middleware.security_headers import SecurityHeadersMiddleware
 from app.api.middleware.write_gate import (
@@ -94,6 +95,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_problem_handlers(app)
     # Innermost: writers queue after their body is read and the limits above have passed.
     app.add_middleware(WriteGate, writers=SQLITE_WRITERS if sqlite else POSTGRESQL_WRITERS)
+    # A body of a type no route reads is refused before it is read.
+    app.add_middleware(MediaTypeMiddleware)
     # The last added runs first: security headers wrap every answer, CORS answers preflights, then the body limit.
     app.add_middleware(
         BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes, max_import_bytes=settings.max_import_bytes

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, SerializeAsAny
 
@@ -40,7 +40,11 @@ class PushOp(StrictBody):
     method: Literal["PUT", "PATCH", "DELETE"]
     type: Literal["goal", "entry"]
     id: uuid.UUID
-    if_match: str | None = Field(default=None, max_length=200, description="As the If-Match header.")
+    if_match: Annotated[int, Field(ge=0)] | Annotated[str, Field(max_length=200)] | None = Field(
+        default=None,
+        description='As the If-Match header (`"3"`, `"1", "2"` or `*`; a weak tag never matches), or the version'
+        " as an integer. Any other string fails the op with 400 `bad_request`.",
+    )
     data: dict[str, Any] | None = Field(
         default=None, description="The request body: full for PUT, a merge patch for PATCH."
     )

@@ -19,7 +19,7 @@ from app.api.problems import problem_body, problem_responses, validation_problem
 from app.auth.models import User
 from app.core.database import commit, transaction
 from app.core.errors import Conflict, ProblemError
-from app.core.synced import Written
+from app.core.synced import ExpectedVersion, Written
 from app.entries import goal_links
 from app.entries import service as entries_service
 from app.entries.models import EntryPatch, EntryReplace
@@ -63,9 +63,9 @@ def _body(model: type[Body], data: dict[str, Any] | None) -> Body:
         raise validation_problem(error.errors(), under=("body",)) from error
 
 
-def _write(session: Session, op: PushOp, signed_in: SignedIn) -> Written[Any]:
+def _write(session: Session, op: PushOp, signed_in: SignedIn, expected: ExpectedVersion | None) -> Written[Any]:
     """Write what the op's single request would: the same service call with the same values."""
-    user, expected = signed_in.user, expected_version(op.if_match)
+    user = signed_in.user
     if op.type == "entry":
         if op.method == "PUT":
             body = _body(EntryReplace, op.data)
@@ -98,13 +98,14 @@ def _apply(request: Request, session: Session, signed_in: SignedIn, op: PushOp) 
     keyed = WriteRequest(op.method, resource.path(request, op.id), body, op.op_id)
     try:
         signed_in.principal.require(WRITE_SCOPES[op.type])
+        expected = expected_version(op.if_match, "if_match")
         with transaction(session):
             answer = keyed_write(
                 session,
                 user_id=signed_in.user.id,
                 request=keyed,
                 # The op's data is read as its single request's body, once its key is claimed.
-                write=lambda: _write(session, op, signed_in),
+                write=lambda: _write(session, op, signed_in, expected),
                 locate=partial(resource.url, request),
                 # Pushed ops purge expired keys too, like keyed requests (at most once an hour a process).
                 purge=purge_due(request),
