@@ -16,6 +16,7 @@ from app.cli.progress import Progress
 from app.core.database import open_database, utcnow
 from app.core.errors import ProblemError
 from app.core.settings import load_settings
+from app.exchange import importing
 from app.exchange import service as exchange_service
 from app.exchange.models import ExportFormat
 
@@ -70,13 +71,13 @@ def _write_all(target: TextIO, chunks: Iterator[str]) -> None:
 def import_command(email: str, file: BinaryIO) -> None:
     """Import a JSON export or a CSV into an account: idempotent by id, all or nothing."""
     raw = file.read()
-    is_csv = file.name.lower().endswith(".csv") or exchange_service.looks_like_csv(raw)
+    is_csv = file.name.lower().endswith(".csv") or importing.looks_like_csv(raw)
     database = open_database(load_settings())
     progress = Progress("Importing")
     try:
         with database.write_transaction() as session:
             account = _account(session, email)
-            report = exchange_service.import_file(
+            report = importing.import_file(
                 session, user=account, source="import", raw=raw, is_csv=is_csv, progress=progress.report
             )
     except ProblemError as exc:

@@ -14,7 +14,7 @@ from app.auth.models import User
 from app.core.database import utcnow
 from app.core.errors import PayloadTooLarge
 from app.core.timezones import zone
-from app.exchange import formats, service
+from app.exchange import formats, importing, service
 from app.exchange.models import ExportFormat, ImportReport
 
 router = APIRouter(tags=["export and import"])
@@ -66,7 +66,8 @@ def export(
       entries (live ones) exactly as the API returns them; `POST /import` reads it back.
     - ``csv``: one row per entry; columns ``id, occurred_at, timezone, local_date, kind, intensity, note,
       meaning, tags, people, goals, goal_ids, place, lat, lon, source, version, created_at, updated_at``,
-      lists joined with ``"; "`` (``goals`` holds titles).
+      list cells are JSON arrays (``goals`` holds titles), text cells that start with ``=``, ``+``, ``-``,
+      ``@``, tab, carriage return or ``'`` get a leading ``'`` (import removes it), an empty ``place`` is ``'``.
     - ``markdown``: a journal grouped by local day, oldest first, goals named.
 
     Tokens need the ``export`` scope.
@@ -111,12 +112,22 @@ def import_(
 
     Idempotent by id: an id that is free or already yours is kept; one another account owns becomes
     UUIDv5(your user id, that id). Objects equal to what is stored are skipped, changed ones updated,
-    deleted ones stay deleted. A CSV needs ``occurred_at``; rows without ``id`` get one derived from
-    their content, and goals are matched by ``goal_ids`` or by title. All or nothing: a bad row answers
+    deleted ones stay deleted (links to deleted goals are dropped). Each entry keeps the file's
+    ``local_date`` (the date of ``occurred_at`` in its zone or the day before). With a token the file's
+    ``user`` block is ignored (``settings: "skipped"``). A CSV needs ``occurred_at``; rows without ``id``
+    get one derived from their content, and goals are matched by ``goal_ids`` or by title. All or nothing:
+    a bad row answers
     422 ``validation_error`` naming it (``entries[3]``, ``row 5``) and nothing is imported.
     Tokens need ``export``, ``entries:write`` and ``goals:write``.
     """
     for scope in IMPORT_SCOPES:
         principal.require(scope, detail=f"Importing also needs the {scope} scope.")
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    return service.import_file(session, user=user, source=principal.source, raw=body, is_csv=content_type in CSV_TYPES)
+    return importing.import_file(
+        session,
+        user=user,
+        source=principal.source,
+        raw=body,
+        is_csv=content_type in CSV_TYPES,
+        settings_allowed=principal.token_id is None,
+    )
