@@ -21,6 +21,8 @@ from app.core.settings import Settings
 FAILED_LOGINS_PER_EMAIL = parse("10 per 15 minutes")
 FAILED_LOGINS_PER_IP = parse("100 per 15 minutes")
 REGISTRATIONS_PER_IP = parse("30 per hour")
+# An import holds the write slot while it writes; a few a day is what people need.
+IMPORTS_PER_USER = parse("10 per hour")
 
 
 class RateLimits:
@@ -51,6 +53,9 @@ class RateLimits:
 
     def hit_registration(self, *, ip: str) -> None:
         self._hit(REGISTRATIONS_PER_IP, "register-ip", ip, what="sign-ups from this address")
+
+    def hit_import(self, *, user_id: uuid.UUID) -> None:
+        self._hit(IMPORTS_PER_USER, "import-user", str(user_id), what="imports for this account")
 
     def hit_api(self, *, user_id: uuid.UUID) -> None:
         self._hit(self.api_limit, "api-user", str(user_id), what="API requests for this account")

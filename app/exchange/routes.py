@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
 
-from app.api.deps import CurrentPrincipal, DatabaseDep, RequireScope, SessionDep, SettingsDep
+from app.api.deps import CurrentPrincipal, DatabaseDep, RateLimitsDep, RequireScope, SessionDep, SettingsDep
 from app.api.problems import problem_responses
 from app.auth.models import User
 from app.core.database import utcnow
@@ -106,7 +106,12 @@ def export(
     summary="Import a JSON export or a CSV: idempotent by id, all or nothing",
 )
 def import_(
-    request: Request, body: ImportBody, user: Exporter, principal: CurrentPrincipal, session: SessionDep
+    request: Request,
+    body: ImportBody,
+    user: Exporter,
+    principal: CurrentPrincipal,
+    session: SessionDep,
+    rate_limits: RateLimitsDep,
 ) -> ImportReport:
     """Import a JSON export (``application/json``) or a CSV (``text/csv``) into the signed-in account.
 
@@ -118,10 +123,12 @@ def import_(
     get one derived from their content, and goals are matched by ``goal_ids`` or by title. All or nothing:
     a bad row answers
     422 ``validation_error`` naming it (``entries[3]``, ``row 5``) and nothing is imported.
-    Tokens need ``export``, ``entries:write`` and ``goals:write``.
+    Tokens need ``export``, ``entries:write`` and ``goals:write``. At most 10 imports per account an
+    hour (429 ``rate_limited`` with ``Retry-After``); every row is checked before the first write.
     """
     for scope in IMPORT_SCOPES:
         principal.require(scope, detail=f"Importing also needs the {scope} scope.")
+    rate_limits.hit_import(user_id=user.id)
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     return importing.import_file(
         session,

@@ -16,6 +16,8 @@ from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
 from app.cli import main
+from app.core.settings import Settings
+from app.main import create_app
 from tests.factories import bearer, make_entry, make_goal, make_token, register
 
 FORMATS = ("json", "csv")
@@ -202,4 +204,28 @@ def test_a_source_over_60_characters_is_a_bad_row(client: TestClient, export_for
     assert response.status_code == 422
     named = "entries[0]: source" if export_format == "json" else "row 2: source"
     assert response.json()["detail"].startswith(named)
+    assert stored(client)["entries"] == []
+
+
+def test_eleven_imports_in_an_hour_are_rate_limited(database_url: str) -> None:
+    application = create_app(Settings(database_url=database_url, rate_limits="on"))
+    with TestClient(application) as client:
+        register(client)
+        empty = json.dumps({"format": "synclog-export", "version": 1, "goals": [], "entries": []}).encode()
+        for _ in range(10):
+            assert import_(client, empty, "json").status_code == 200
+        refused = import_(client, empty, "json")
+        assert refused.status_code == 429
+        assert refused.json()["code"] == "rate_limited"
+        assert int(refused.headers["retry-after"]) > 0
+    application.state.database.dispose()
+
+
+def test_a_bad_last_row_fails_before_anything_is_written(client: TestClient) -> None:
+    register(client)
+    rows = [f"2026-11-{day:02}T09:00:00Z,fine" for day in range(1, 21)]
+    table = "occurred_at,note\r\n" + "\r\n".join([*rows, "2026-11-21T09:00:00Z,'" + "x" * 10_001]) + "\r\n"
+    response = import_(client, table.encode(), "csv")
+    assert response.status_code == 422
+    assert response.json()["detail"].startswith("row 22: note")
     assert stored(client)["entries"] == []

@@ -14,7 +14,7 @@ from tests.exchange.test_import_fidelity import CONTENT_TYPES, export
 from tests.factories import make_entry, register
 
 # Any Unicode a text column can store: no NUL (refused with 422) and no lone surrogates (not UTF-8).
-text = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=40)
+text = st.text(st.characters(codec="utf-8", exclude_characters="\x00"), max_size=40)
 label = text.filter(lambda value: len(value) >= 1)
 labels = st.lists(label, max_size=4, unique_by=str.casefold)
 entry_values = st.fixed_dictionaries(
