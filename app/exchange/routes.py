@@ -66,8 +66,9 @@ def export(
       entries (live ones) exactly as the API returns them; `POST /import` reads it back.
     - ``csv``: one row per entry; columns ``id, occurred_at, timezone, local_date, kind, intensity, note,
       meaning, tags, people, goals, goal_ids, place, lat, lon, source, version, created_at, updated_at``,
-      list cells are JSON arrays (``goals`` holds titles), text cells that start with ``=``, ``+``, ``-``,
-      ``@``, tab, carriage return or ``'`` get a leading ``'`` (import removes it), an empty ``place`` is ``'``.
+      list items joined with ``"; "`` (``\\``, ``;`` and edge spaces escaped with ``\\``; ``goals`` holds titles),
+      cells that start with ``=``, ``+``, ``-``, ``@``, tab, carriage return or ``'`` get a leading ``'``
+      (import removes it), an empty-string ``place`` is ``'``.
     - ``markdown``: a journal grouped by local day, oldest first, goals named.
 
     Tokens need the ``export`` scope.
@@ -121,8 +122,7 @@ def import_(
     ``local_date`` (the date of ``occurred_at`` in its zone or the day before). With a token the file's
     ``user`` block is ignored (``settings: "skipped"``). A CSV needs ``occurred_at``; rows without ``id``
     get one derived from their content, and goals are matched by ``goal_ids`` or by title. All or nothing:
-    a bad row answers
-    422 ``validation_error`` naming it (``entries[3]``, ``row 5``) and nothing is imported.
+    a bad row answers 422 ``validation_error`` naming it (``entries[3]``, ``row 5``) and nothing is imported.
     Tokens need ``export``, ``entries:write`` and ``goals:write``. At most 10 imports per account an
     hour (429 ``rate_limited`` with ``Retry-After``); every row is checked before the first write.
     """
