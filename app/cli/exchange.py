@@ -17,6 +17,7 @@ from app.cli.progress import Progress
 from app.core.database import utcnow
 from app.core.errors import ProblemError
 from app.core.settings import load_settings
+from app.exchange import importing
 from app.exchange import service as exchange_service
 from app.exchange.models import ExportFormat
 
@@ -82,15 +83,15 @@ def _write_file(output: Path, chunks: Iterator[str]) -> None:
 # Read here, not by click: an unreadable file is then one line and exit status 1, like every other failure.
 @click.argument("file", type=click.Path(allow_dash=True, path_type=Path))
 def import_command(email: str, file: Path) -> None:
-    """Import a JSON export or a CSV (FILE, or - for standard input) into an account: by id, all or nothing."""
+    """Import a JSON export or a CSV (FILE, or - for standard input) into an account: idempotent by id, all or nothing."""
     raw = sys.stdin.buffer.read() if str(file) == "-" else file.read_bytes()
-    is_csv = file.name.lower().endswith(".csv") or exchange_service.looks_like_csv(raw)
+    is_csv = file.name.lower().endswith(".csv") or importing.looks_like_csv(raw)
     database = open_existing_database(load_settings())
     progress = Progress("Importing")
     try:
         with database.write_transaction() as session:
             account = _account(session, email)
-            report = exchange_service.import_file(
+            report = importing.import_file(
                 session, user=account, source="import", raw=raw, is_csv=is_csv, progress=progress.report
             )
     except ProblemError as exc:

@@ -34,6 +34,8 @@ WARN_EVERY_SECONDS = 60.0
 # Redis answers in a millisecond; a store that takes longer than this is treated as down.
 STORE_TIMEOUT_SECONDS = 0.5
 logger = logging.getLogger("synclog.rate_limits")
+# An import holds the write slot while it writes; a few a day is what people need.
+IMPORTS_PER_USER = parse("10 per hour")
 
 
 class RateLimits:
@@ -84,6 +86,9 @@ class RateLimits:
 
     def hit_registration(self, *, ip: str) -> None:
         self._hit(REGISTRATIONS_PER_IP, "register-ip", ip, detail="Too many sign-ups from this address")
+
+    def hit_import(self, *, user_id: uuid.UUID) -> None:
+        self._hit(IMPORTS_PER_USER, "import-user", str(user_id), detail="Too many imports for this account")
 
     def hit_api(self, *, user_id: uuid.UUID) -> None:
         self._hit(self.api_limit, "api-user", str(user_id), detail="Too many API requests for this account")

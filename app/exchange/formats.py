@@ -3,10 +3,15 @@
 The Markdown journal escapes every user text, so a renderer shows it as typed: no raw HTML,
 no link, no emphasis or heading that the user did not write as text.
 
-CSV columns, one row per live entry (lists joined with ``"; "``): ``id``, ``occurred_at``,
-``timezone``, ``local_date``, ``kind``, ``intensity``, ``note``, ``meaning``, ``tags``,
-``people``, ``goals`` (titles), ``goal_ids``, ``place``, ``lat``, ``lon``, ``source``,
-``version``, ``created_at``, ``updated_at``.
+CSV columns, one row per live entry: ``id``, ``occurred_at``, ``timezone``, ``local_date``,
+``kind``, ``intensity``, ``note``, ``meaning``, ``tags``, ``people``, ``goals`` (titles),
+``goal_ids``, ``place``, ``lat``, ``lon``, ``source``, ``version``, ``created_at``, ``updated_at``.
+
+So that the CSV round-trips exactly: a list cell joins its items with ``"; "``, escaping
+``\\``, ``;`` and spaces at an item's edges with ``\\`` (``rock\\; roll; \\ x``); a cell that
+starts with ``'`` or with a character a spreadsheet would run as a formula (``=``, ``+``,
+``-``, ``@``, tab, carriage return) gets a leading ``'``, which reading removes again;
+``place`` is an empty cell when absent and a lone ``'`` when it is the empty string.
 """
 
 from __future__ import annotations
@@ -47,6 +52,9 @@ CSV_COLUMNS = (
     "updated_at",
 )
 LIST_SEPARATOR = "; "
+# Cells a spreadsheet would evaluate, and the quote that both neutralises them and is itself escaped.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+TEXT_QUOTE = "'"
 MEDIA_TYPES = {"json": "application/json", "csv": "text/csv; charset=utf-8", "markdown": "text/markdown; charset=utf-8"}
 EXTENSIONS = {"json": "json", "csv": "csv", "markdown": "md"}
 
@@ -87,6 +95,36 @@ def _number(value: float | None) -> str:
     return "" if value is None else repr(value)
 
 
+def text_cell(value: str | None, *, nullable: bool = False) -> str:
+    """A text value as a safe cell: ``None`` is empty, and so is ``""`` unless ``nullable`` (then ``'``)."""
+    if value is None or (value == "" and not nullable):
+        return ""
+    if value == "" or value.startswith((*FORMULA_STARTS, TEXT_QUOTE)):
+        return TEXT_QUOTE + value
+    return value
+
+
+def read_text_cell(cell: str | None) -> str | None:
+    """The value ``text_cell`` wrote: ``None`` for an empty cell, one leading ``'`` removed."""
+    if not cell:
+        return None
+    return cell[1:] if cell.startswith(TEXT_QUOTE) else cell
+
+
+def _escaped_item(item: str) -> str:
+    text = item.replace("\\", "\\\\").replace(";", "\\;")
+    if item[:1].isspace():
+        text = "\\" + text
+    if len(item) > 1 and item[-1].isspace():
+        text = text[:-1] + "\\" + text[-1]
+    return text
+
+
+def list_cell(items: Sequence[str]) -> str:
+    """A list as one cell: items joined with ``"; "``; ``\\``, ``;`` and edge spaces escaped with ``\\``."""
+    return text_cell(LIST_SEPARATOR.join(_escaped_item(item) for item in items)) if items else ""
+
+
 def render_csv(*, goals: Sequence[GoalPublic], pages: EntryPages) -> Iterator[str]:
     titles = {goal.id: goal.title for goal in goals}
     yield _csv_line(CSV_COLUMNS)
@@ -101,16 +139,16 @@ def render_csv(*, goals: Sequence[GoalPublic], pages: EntryPages) -> Iterator[st
                     row["local_date"],
                     row["kind"],
                     row["intensity"],
-                    row["note"],
-                    row["meaning"],
-                    LIST_SEPARATOR.join(entry.tags),
-                    LIST_SEPARATOR.join(entry.people),
-                    LIST_SEPARATOR.join(titles.get(goal_id, str(goal_id)) for goal_id in entry.goal_ids),
-                    LIST_SEPARATOR.join(str(goal_id) for goal_id in entry.goal_ids),
-                    entry.place or "",
+                    text_cell(entry.note),
+                    text_cell(entry.meaning),
+                    list_cell(entry.tags),
+                    list_cell(entry.people),
+                    list_cell([titles.get(goal_id, str(goal_id)) for goal_id in entry.goal_ids]),
+                    list_cell([str(goal_id) for goal_id in entry.goal_ids]),
+                    text_cell(entry.place, nullable=True),
                     _number(entry.lat),
                     _number(entry.lon),
-                    entry.source,
+                    text_cell(entry.source),
                     entry.version,
                     row["created_at"],
                     row["updated_at"],
@@ -198,8 +236,25 @@ def render_markdown(
 
 
 def split_list(cell: str | None) -> list[str]:
-    """A joined CSV cell back into its items (``;`` separates, blanks are dropped)."""
-    return [item.strip() for item in (cell or "").split(";") if item.strip()]
+    """A list cell back into its items (``list_cell`` reversed; unescaped edge spaces and blank items dropped)."""
+    items: list[list[tuple[str, bool]]] = [[]]
+    characters = iter(read_text_cell(cell) or "")
+    for character in characters:
+        if character == "\\":
+            items[-1].append((next(characters, "\\"), True))
+        elif character == ";":
+            items.append([])
+        else:
+            items[-1].append((character, False))
+    result = []
+    for item in items:
+        while item and item[0][0].isspace() and not item[0][1]:
+            item.pop(0)
+        while item and item[-1][0].isspace() and not item[-1][1]:
+            item.pop()
+        if item:
+            result.append("".join(character for character, _ in item))
+    return result
 
 
 def read_csv(text: str) -> tuple[list[str], Iterator[dict[str, str]]]:

@@ -32,8 +32,11 @@ class ImportCounts(BaseModel):
 
 
 class ImportReport(BaseModel):
-    """What an import did, per type; importing the same file again only skips."""
+    """What an import did, per type; importing the same file again only skips.
 
-    settings: Literal["updated", "unchanged"] = "unchanged"
+    ``settings`` is ``skipped`` when a token imports: tokens never change the account.
+    """
+
+    settings: Literal["updated", "unchanged", "skipped"] = "unchanged"
     goals: ImportCounts = Field(default_factory=ImportCounts)
     entries: ImportCounts = Field(default_factory=ImportCounts)

@@ -8,13 +8,13 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
 
-from app.api.deps import CurrentPrincipal, DatabaseDep, RequireScope, SessionDep, SettingsDep
+from app.api.deps import CurrentPrincipal, DatabaseDep, RateLimitsDep, RequireScope, SessionDep, SettingsDep
 from app.api.problems import problem_responses
 from app.auth.models import User
 from app.core.database import utcnow
 from app.core.errors import PayloadTooLarge
 from app.core.timezones import zone
-from app.exchange import formats, service
+from app.exchange import formats, importing, service
 from app.exchange.models import ExportFormat, ImportReport
 
 router = APIRouter(tags=["export and import"])
@@ -66,7 +66,9 @@ def export(
       entries (live ones) exactly as the API returns them; `POST /import` reads it back.
     - ``csv``: one row per entry; columns ``id, occurred_at, timezone, local_date, kind, intensity, note,
       meaning, tags, people, goals, goal_ids, place, lat, lon, source, version, created_at, updated_at``,
-      lists joined with ``"; "`` (``goals`` holds titles).
+      list items joined with ``"; "`` (``\\``, ``;`` and edge spaces escaped with ``\\``; ``goals`` holds titles),
+      cells that start with ``=``, ``+``, ``-``, ``@``, tab, carriage return or ``'`` get a leading ``'``
+      (import removes it), an empty-string ``place`` is ``'``.
     - ``markdown``: a journal grouped by local day, oldest first, goals named.
 
     Tokens need the ``export`` scope.
@@ -105,18 +107,34 @@ def export(
     summary="Import a JSON export or a CSV: idempotent by id, all or nothing",
 )
 def import_(
-    request: Request, body: ImportBody, user: Exporter, principal: CurrentPrincipal, session: SessionDep
+    request: Request,
+    body: ImportBody,
+    user: Exporter,
+    principal: CurrentPrincipal,
+    session: SessionDep,
+    rate_limits: RateLimitsDep,
 ) -> ImportReport:
     """Import a JSON export (``application/json``) or a CSV (``text/csv``) into the signed-in account.
 
     Idempotent by id: an id that is free or already yours is kept; one another account owns becomes
     UUIDv5(your user id, that id). Objects equal to what is stored are skipped, changed ones updated,
-    deleted ones stay deleted. A CSV needs ``occurred_at``; rows without ``id`` get one derived from
-    their content, and goals are matched by ``goal_ids`` or by title. All or nothing: a bad row answers
-    422 ``validation_error`` naming it (``entries[3]``, ``row 5``) and nothing is imported.
-    Tokens need ``export``, ``entries:write`` and ``goals:write``.
+    deleted ones stay deleted (links to deleted goals are dropped). Each entry keeps the file's
+    ``local_date`` (the date of ``occurred_at`` in its zone or the day before). With a token the file's
+    ``user`` block is ignored (``settings: "skipped"``). A CSV needs ``occurred_at``; rows without ``id``
+    get one derived from their content, and goals are matched by ``goal_ids`` or by title. All or nothing:
+    a bad row answers 422 ``validation_error`` naming it (``entries[3]``, ``row 5``) and nothing is imported.
+    Tokens need ``export``, ``entries:write`` and ``goals:write``. At most 10 imports per account an
+    hour (429 ``rate_limited`` with ``Retry-After``); every row is checked before the first write.
     """
     for scope in IMPORT_SCOPES:
         principal.require(scope, detail=f"Importing also needs the {scope} scope.")
+    rate_limits.hit_import(user_id=user.id)
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    return service.import_file(session, user=user, source=principal.source, raw=body, is_csv=content_type in CSV_TYPES)
+    return importing.import_file(
+        session,
+        user=user,
+        source=principal.source,
+        raw=body,
+        is_csv=content_type in CSV_TYPES,
+        settings_allowed=principal.token_id is None,
+    )
