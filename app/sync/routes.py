@@ -17,6 +17,7 @@ from app.api.keyed_writes import WriteRequest, canonical_json, keyed_write
 from app.api.preconditions import expected_version
 from app.api.problems import problem_body, problem_responses, validation_problem
 from app.auth.models import User
+from app.core.bodies import QueryText
 from app.core.database import commit, transaction
 from app.core.errors import Conflict, ProblemError
 from app.core.synced import Written
@@ -47,7 +48,9 @@ async def list_changes(
     user: EntriesReader,
     _goals: GoalsReader,
     session: SessionDep,
-    cursor: Annotated[str | None, Query(description="`next_cursor` of the previous page; none to start over.")] = None,
+    cursor: Annotated[
+        QueryText | None, Query(description="`next_cursor` of the previous page; none to start over.")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> ChangesPage:
     return await run_in_threadpool(service.list_changes, session, user_id=user.id, cursor=cursor, limit=limit)
@@ -106,6 +109,7 @@ def _apply(request: Request, session: Session, signed_in: SignedIn, op: PushOp) 
                 # The op's data is read as its single request's body, once its key is claimed.
                 write=lambda: _write(session, op, signed_in),
                 locate=partial(resource.url, request),
+                may_read=resource.read_scope in signed_in.principal.scopes,
             )
     except ModelValidationError as error:  # a merge patch that leaves the object invalid
         return _failed(op, validation_problem(error.errors(), under=("body",)))
