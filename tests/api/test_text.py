@@ -77,7 +77,12 @@ QUERY_PARAMETERS = _query_parameters()
 
 def test_the_document_lists_the_text_fields_people_type_into() -> None:
     fields = {(schema, name) for _, _, schema, name, _ in BODY_FIELDS}
-    assert {("EntryCreate", "note"), ("EntryCreate", "tags"), ("Login", "email"), ("Register", "display_name")} <= fields
+    assert {
+        ("EntryCreate", "note"),
+        ("EntryCreate", "tags"),
+        ("Login", "email"),
+        ("Register", "display_name"),
+    } <= fields
     assert {("TokenCreate", "name"), ("UserUpdate", "display_name"), ("PasswordChange", "new_password")} <= fields
     assert {("/api/v1/entries", "q"), ("/api/v1/entries", "tag"), ("/api/v1/changes", "cursor")} <= set(
         QUERY_PARAMETERS
