@@ -46,7 +46,7 @@ def _body_schema(operation: dict[str, Any]) -> str | None:
 
 
 def _body_fields() -> list[tuple[str, str, str, str, Any]]:
-    cases = []
+    cases: list[tuple[str, str, str, str, Any]] = []
     for path, methods in DOCUMENT["paths"].items():
         for method, operation in methods.items():
             schema_name = _body_schema(operation)
