@@ -26,7 +26,8 @@ from sqlmodel import Field, Session, SQLModel
 
 from app.api.preconditions import etag
 from app.core.database import UTCDateTime, table_of, utcnow
-from app.core.errors import Conflict, IdempotencyKeyReuse, ValidationProblem
+from app.core.errors import Conflict, IdempotencyKeyReuse, PreconditionFailed, ValidationProblem
+from app.core.principal import Principal
 from app.core.sequence import lock_sequence
 from app.core.synced import Written
 
@@ -91,6 +92,8 @@ class Resource:
     collection_route: str
     item_route: str
     id_param: str
+    # The scope that may see an object's fields (a 412 shows others only its id and version).
+    read_scope: str
 
     def path(self, request: Request, object_id: uuid.UUID | None) -> str:
         """The app's path of the collection or of one object (ids spelled canonically), as fingerprinted."""
@@ -222,6 +225,17 @@ def _answer(written: Written[Any], locate: Callable[[uuid.UUID], str]) -> Answer
     )
 
 
+def _run(write: Callable[[], Written[Any]], *, may_read: bool) -> Written[Any]:
+    """``write()``; a 412 it raises shows a caller who may not read the object only its id and version."""
+    try:
+        return write()
+    except PreconditionFailed as error:
+        current = error.extra.get("current")
+        if not may_read and isinstance(current, dict):
+            error.extra["current"] = {name: current.get(name) for name in ("id", "version")}
+        raise
+
+
 def keyed_write(
     session: Session,
     *,
@@ -229,17 +243,18 @@ def keyed_write(
     request: WriteRequest,
     write: Callable[[], Written[Any]],
     locate: Callable[[uuid.UUID], str],
+    may_read: bool,
     purge: bool = False,
 ) -> Answer:
     """Run ``write`` in ``session``'s transaction as ``request`` of ``user_id`` and answer it.
 
     With a key: the stored answer when the key already holds one for this very request, else the
-    write's, stored for the key. Raises the write's problem errors (nothing of it is to be kept);
-    the caller ends the transaction.
+    write's, stored for the key. Raises the write's problem errors (nothing of it is to be kept;
+    a 412's ``current`` is ``{"id", "version"}`` unless ``may_read``); the caller ends the transaction.
     """
     if request.key is None:
         lock_sequence(session, user_id=user_id)
-        return _answer(write(), locate)
+        return _answer(_run(write, may_read=may_read), locate)
     fingerprint, now = request.fingerprint(), utcnow()
     if purge:
         purge_expired(session, now=now)
@@ -247,7 +262,7 @@ def keyed_write(
     if stored is not None:
         return stored
     lock_sequence(session, user_id=user_id)
-    answer = _answer(write(), locate)
+    answer = _answer(_run(write, may_read=may_read), locate)
     session.execute(
         _STORE,
         {
@@ -278,11 +293,11 @@ async def answer_write(
     session: Session,
     resource: Resource,
     *,
-    user_id: uuid.UUID,
+    principal: Principal,
     object_id: uuid.UUID | None,
     write: Callable[[], Written[Any]],
 ) -> Response:
-    """Run a route's write through ``keyed_write`` (in the thread pool, one hop) with the request's key."""
+    """Run ``principal``'s write through ``keyed_write`` (in the thread pool, one hop) with the request's key."""
     key = request.headers.get(HEADER)
     if key is None:
         # Without a key nothing is fingerprinted, so the path and body are not worked out.
@@ -294,10 +309,11 @@ async def answer_write(
     answer = await run_in_threadpool(
         keyed_write,
         session,
-        user_id=user_id,
+        user_id=principal.user_id,
         request=target,
         write=write,
         locate=partial(resource.url, request),
+        may_read=resource.read_scope in principal.scopes,
         purge=key is not None and purge_due(request),
     )
     return answer.response()

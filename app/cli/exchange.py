@@ -83,7 +83,7 @@ def _write_file(output: Path, chunks: Iterator[str]) -> None:
 # Read here, not by click: an unreadable file is then one line and exit status 1, like every other failure.
 @click.argument("file", type=click.Path(allow_dash=True, path_type=Path))
 def import_command(email: str, file: Path) -> None:
-    """Import a JSON export or a CSV (FILE, or - for standard input) into an account: idempotent by id, all or nothing."""
+    """Import a JSON export or a CSV (FILE, or - for stdin) into an account: idempotent by id, all or nothing."""
     raw = sys.stdin.buffer.read() if str(file) == "-" else file.read_bytes()
     is_csv = file.name.lower().endswith(".csv") or importing.looks_like_csv(raw)
     database = open_existing_database(load_settings())

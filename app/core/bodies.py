@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, TypeVar
+from typing import Annotated, Any, ClassVar, TypeVar
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, field_validator, model_validator
 
 from app.core.json_numbers import reject_booleans_as_numbers
 
+NUL = "\x00"
 READ_ONLY_FIELDS = ("id", "local_date", "source", "version", "created_at", "updated_at", "deleted_at", "seq")
 Replace = TypeVar("Replace", bound=BaseModel)
 
@@ -29,11 +30,37 @@ class StrictBody(BaseModel):
                     raise ValueError(f"{name} is read-only")
         return data
 
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        # PostgreSQL cannot store U+0000: refused on both engines, in the field that carries it.
+        return refuse_nul(value)
+
 
 class WriteBody(StrictBody):
     """The body of a goal or entry write."""
 
     read_only_fields = READ_ONLY_FIELDS
+
+
+def contains_nul(value: Any) -> bool:
+    """Whether a text, or a list of texts, contains U+0000 (a dict is an op's body, checked as that body)."""
+    if isinstance(value, str):
+        return NUL in value
+    if isinstance(value, list | tuple):
+        return any(contains_nul(item) for item in value)
+    return False
+
+
+def refuse_nul(value: Any) -> Any:
+    """``value`` unchanged; ``ValueError`` (a 422 naming the field or parameter) when it contains U+0000."""
+    if contains_nul(value):
+        raise ValueError("must not contain U+0000 (NUL)")
+    return value
+
+
+# A text query parameter: refused, like every body's text, when it contains U+0000.
+QueryText = Annotated[str, AfterValidator(refuse_nul)]
 
 
 def merge_patch(target: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:

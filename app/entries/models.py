@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Literal, get_args
 
-from pydantic import AwareDatetime, BaseModel, Field, StringConstraints, field_validator
+from pydantic import AfterValidator, AwareDatetime, BaseModel, Field, StringConstraints, field_validator
 from sqlalchemy import JSON, BigInteger, Column, Date, Index, SmallInteger, Text
 from sqlmodel import Field as SQLField
 from sqlmodel import SQLModel
@@ -29,6 +29,23 @@ Kind = Literal[
 ]
 KINDS: tuple[str, ...] = get_args(Kind)
 Label = Annotated[str, StringConstraints(min_length=1, max_length=60)]
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MAX_GOAL_IDS = 20
+
+
+def _from_1970(value: datetime) -> datetime:
+    """``value`` when it is on or after 1970-01-01T00:00:00Z and has a UTC instant; else ``ValueError`` (422)."""
+    try:
+        instant = value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("out of range") from None
+    if instant < EPOCH:
+        raise ValueError("before 1970-01-01T00:00:00Z")
+    return value
+
+
+# When an entry happened: RFC 3339 with offset, from 1970 on (SPEC §3).
+OccurredAt = Annotated[AwareDatetime, AfterValidator(_from_1970)]
 
 
 class Entry(SQLModel, table=True):
@@ -83,7 +100,9 @@ class EntryReplace(WriteBody):
     their stored values when an entry is replaced (and default to now and the user's zone).
     """
 
-    occurred_at: AwareDatetime | None = Field(default=None, description="RFC 3339 with offset; at most 24 h ahead.")
+    occurred_at: OccurredAt | None = Field(
+        default=None, description="RFC 3339 with offset; from 1970-01-01T00:00:00Z, at most 24 h ahead."
+    )
     timezone: str | None = Field(default=None, max_length=64, description="IANA zone where it happened.")
     kind: Kind = "other"
     note: str = Field(default="", max_length=10_000)
@@ -91,7 +110,7 @@ class EntryReplace(WriteBody):
     intensity: int = Field(default=3, ge=1, le=5)
     tags: list[Label] = Field(default_factory=list, max_length=20)
     people: list[Label] = Field(default_factory=list, max_length=20)
-    goal_ids: list[uuid.UUID] = Field(default_factory=list, max_length=50)
+    goal_ids: list[uuid.UUID] = Field(default_factory=list, max_length=MAX_GOAL_IDS)
     place: str | None = Field(default=None, max_length=200)
     lat: float | None = Field(default=None, ge=-90, le=90)
     lon: float | None = Field(default=None, ge=-180, le=180)
@@ -105,7 +124,7 @@ class EntryReplace(WriteBody):
 class EntryPatch(WriteBody):
     """The body of ``PATCH``: a JSON merge patch (RFC 7396) of the writable fields."""
 
-    occurred_at: AwareDatetime | None = None
+    occurred_at: OccurredAt | None = None
     timezone: str | None = None
     kind: Kind | None = None
     note: str | None = None

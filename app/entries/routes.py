@@ -14,13 +14,16 @@ from app.api.keyed_writes import Resource, answer_write, keyed
 from app.api.preconditions import conditional_read, expected_version, merge_patch_body, only_if_new
 from app.api.problems import problem_responses
 from app.auth.models import User
+from app.core.bodies import QueryText
 from app.core.dates import IsoDate
 from app.entries import service
 from app.entries.models import EntryCreate, EntryPage, EntryPatch, EntryPublic, EntryReplace, Kind
 
 router = APIRouter(prefix="/entries", tags=["entries"])
 
-ENTRY = Resource(collection_route="create_entry", item_route="read_entry", id_param="entry_id")
+ENTRY = Resource(
+    collection_route="create_entry", item_route="read_entry", id_param="entry_id", read_scope="entries:read"
+)
 EntriesReader = Annotated[User, RequireScope("entries:read")]
 EntriesWriter = Annotated[User, RequireScope("entries:write")]
 IfMatch = Annotated[str | None, Header(description="Write only if the entry is at this ETag.")]
@@ -39,7 +42,7 @@ async def create_entry(
     body: EntryCreate, request: Request, user: EntriesWriter, principal: CurrentPrincipal, session: SessionDep
 ) -> Response:
     write = partial(service.create_entry, session, user=user, source=principal.source, body=body)
-    return await answer_write(request, session, ENTRY, user_id=user.id, object_id=None, write=write)
+    return await answer_write(request, session, ENTRY, principal=principal, object_id=None, write=write)
 
 
 @router.get("", responses=problem_responses(400, 401, 403, 422, 429), summary="The timeline, newest first")
@@ -47,12 +50,12 @@ async def list_entries(
     user: EntriesReader,
     session: SessionDep,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    cursor: Annotated[QueryText | None, Query(max_length=200)] = None,
     goal_id: uuid.UUID | None = None,
     kind: Kind | None = None,
-    tag: Annotated[str | None, Query(min_length=1, max_length=60)] = None,
+    tag: Annotated[QueryText | None, Query(min_length=1, max_length=60)] = None,
     q: Annotated[
-        str | None, Query(max_length=200, description="Searches note, meaning, tags, people and place.")
+        QueryText | None, Query(max_length=200, description="Searches note, meaning, tags, people and place.")
     ] = None,
     from_: Annotated[IsoDate | None, Query(alias="from", description="First local date, inclusive.")] = None,
     to: Annotated[IsoDate | None, Query(description="Last local date, inclusive.")] = None,
@@ -111,7 +114,7 @@ async def replace_entry(
         expected=expected_version(if_match),
         only_if_new=only_if_new(if_none_match),
     )
-    return await answer_write(request, session, ENTRY, user_id=user.id, object_id=entry_id, write=write)
+    return await answer_write(request, session, ENTRY, principal=principal, object_id=entry_id, write=write)
 
 
 @router.patch(
@@ -126,13 +129,14 @@ async def patch_entry(
     body: Annotated[EntryPatch, Body()],
     request: Request,
     user: EntriesWriter,
+    principal: CurrentPrincipal,
     session: SessionDep,
     if_match: IfMatch = None,
 ) -> Response:
     write = partial(
         service.patch_entry, session, user=user, entry_id=entry_id, patch=body, expected=expected_version(if_match)
     )
-    return await answer_write(request, session, ENTRY, user_id=user.id, object_id=entry_id, write=write)
+    return await answer_write(request, session, ENTRY, principal=principal, object_id=entry_id, write=write)
 
 
 @router.delete(
@@ -143,9 +147,14 @@ async def patch_entry(
     summary="Delete an entry (a tombstone stays in the changes feed)",
 )
 async def delete_entry(
-    entry_id: uuid.UUID, request: Request, user: EntriesWriter, session: SessionDep, if_match: IfMatch = None
+    entry_id: uuid.UUID,
+    request: Request,
+    user: EntriesWriter,
+    principal: CurrentPrincipal,
+    session: SessionDep,
+    if_match: IfMatch = None,
 ) -> Response:
     write = partial(
         service.delete_entry, session, user_id=user.id, entry_id=entry_id, expected=expected_version(if_match)
     )
-    return await answer_write(request, session, ENTRY, user_id=user.id, object_id=entry_id, write=write)
+    return await answer_write(request, session, ENTRY, principal=principal, object_id=entry_id, write=write)

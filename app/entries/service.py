@@ -228,10 +228,16 @@ def encode_cursor(occurred_at: datetime, entry_id: uuid.UUID) -> str:
 
 
 def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
+    """The (``occurred_at`` in UTC, id) a page resumes after; anything but a cursor this API made is 400."""
     try:
-        occurred_at, entry_id = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        return datetime.fromisoformat(occurred_at), uuid.UUID(hex=entry_id)
-    except (ValueError, TypeError, binascii.Error) as exc:
+        decoded = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        if not (isinstance(decoded, list) and len(decoded) == 2 and all(isinstance(part, str) for part in decoded)):
+            raise ValueError("not a cursor")
+        occurred_at = datetime.fromisoformat(decoded[0])
+        if occurred_at.utcoffset() is None:
+            raise ValueError("no offset")
+        return occurred_at.astimezone(UTC), uuid.UUID(hex=decoded[1])
+    except (ValueError, TypeError, OverflowError, binascii.Error) as exc:
         raise BadRequest("The cursor is malformed; pass next_cursor back unchanged.") from exc
 
 

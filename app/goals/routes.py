@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Body, Header, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
 
-from app.api.deps import RequireScope, SessionDep
+from app.api.deps import CurrentPrincipal, RequireScope, SessionDep
 from app.api.keyed_writes import Resource, answer_write, keyed
 from app.api.preconditions import conditional_read, expected_version, merge_patch_body, only_if_new
 from app.api.problems import problem_responses
@@ -20,7 +20,7 @@ from app.goals.models import GoalCreate, GoalList, GoalPatch, GoalPublic, GoalRe
 
 router = APIRouter(prefix="/goals", tags=["goals"])
 
-GOAL = Resource(collection_route="create_goal", item_route="read_goal", id_param="goal_id")
+GOAL = Resource(collection_route="create_goal", item_route="read_goal", id_param="goal_id", read_scope="goals:read")
 GoalsReader = Annotated[User, RequireScope("goals:read")]
 GoalsWriter = Annotated[User, RequireScope("goals:write")]
 IfMatch = Annotated[str | None, Header(description="Write only if the goal is at this ETag.")]
@@ -42,9 +42,11 @@ async def list_goals(
     openapi_extra=keyed(),
     summary="Add a goal",
 )
-async def create_goal(body: GoalCreate, request: Request, user: GoalsWriter, session: SessionDep) -> Response:
+async def create_goal(
+    body: GoalCreate, request: Request, user: GoalsWriter, principal: CurrentPrincipal, session: SessionDep
+) -> Response:
     write = partial(service.create_goal, session, user_id=user.id, body=body)
-    return await answer_write(request, session, GOAL, user_id=user.id, object_id=None, write=write)
+    return await answer_write(request, session, GOAL, principal=principal, object_id=None, write=write)
 
 
 @router.get(
@@ -80,6 +82,7 @@ async def replace_goal(
     body: GoalReplace,
     request: Request,
     user: GoalsWriter,
+    principal: CurrentPrincipal,
     session: SessionDep,
     if_match: IfMatch = None,
     if_none_match: IfNoneMatch = None,
@@ -93,7 +96,7 @@ async def replace_goal(
         expected=expected_version(if_match),
         only_if_new=only_if_new(if_none_match),
     )
-    return await answer_write(request, session, GOAL, user_id=user.id, object_id=goal_id, write=write)
+    return await answer_write(request, session, GOAL, principal=principal, object_id=goal_id, write=write)
 
 
 @router.patch(
@@ -108,13 +111,14 @@ async def patch_goal(
     body: Annotated[GoalPatch, Body()],
     request: Request,
     user: GoalsWriter,
+    principal: CurrentPrincipal,
     session: SessionDep,
     if_match: IfMatch = None,
 ) -> Response:
     write = partial(
         service.patch_goal, session, user_id=user.id, goal_id=goal_id, patch=body, expected=expected_version(if_match)
     )
-    return await answer_write(request, session, GOAL, user_id=user.id, object_id=goal_id, write=write)
+    return await answer_write(request, session, GOAL, principal=principal, object_id=goal_id, write=write)
 
 
 @router.delete(
@@ -125,9 +129,14 @@ async def patch_goal(
     summary="Delete a goal; it is taken off its entries",
 )
 async def delete_goal(
-    goal_id: uuid.UUID, request: Request, user: GoalsWriter, session: SessionDep, if_match: IfMatch = None
+    goal_id: uuid.UUID,
+    request: Request,
+    user: GoalsWriter,
+    principal: CurrentPrincipal,
+    session: SessionDep,
+    if_match: IfMatch = None,
 ) -> Response:
     write = partial(
         goal_links.delete_goal, session, user_id=user.id, goal_id=goal_id, expected=expected_version(if_match)
     )
-    return await answer_write(request, session, GOAL, user_id=user.id, object_id=goal_id, write=write)
+    return await answer_write(request, session, GOAL, principal=principal, object_id=goal_id, write=write)

@@ -11,13 +11,13 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import Row, bindparam, insert, update
+from sqlalchemy import Row, bindparam, func, insert, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session
 
 from app.core.bodies import patched
 from app.core.database import table_of, utcnow
-from app.core.errors import Conflict
+from app.core.errors import Conflict, ValidationProblem
 from app.core.sequence import next_seq
 from app.core.synced import ExpectedVersion, Stored, Written, check_version, live, owned, replaceable
 from app.goals.models import Goal, GoalCreate, GoalPatch, GoalPublic, GoalReplace
@@ -78,12 +78,31 @@ def live_goal_ids(session: Session, *, user_id: uuid.UUID, goal_ids: Sequence[uu
     return set(session.execute(_LIVE_IDS, {"goal_ids": list(goal_ids), "user_id": user_id}).scalars())
 
 
+MAX_GOALS = 200
+_LIVE_COUNT = (
+    sa_select(func.count())
+    .select_from(GOALS)
+    .where(GOALS.c.user_id == bindparam("user_id"), GOALS.c.deleted_at.is_(None))
+)
+
+
+def _check_room(session: Session, *, user_id: uuid.UUID) -> None:
+    """422 when the user already has ``MAX_GOALS`` goals, active or archived (deleted ones do not count)."""
+    if session.execute(_LIVE_COUNT, {"user_id": user_id}).scalar_one() >= MAX_GOALS:
+        raise ValidationProblem(
+            f"You have {MAX_GOALS} goals, the most an account keeps; delete one to add another.",
+            errors=[{"loc": ["body"], "msg": f"at most {MAX_GOALS} goals", "type": "too_many_goals"}],
+        )
+
+
 def _write(
     session: Session, *, user_id: uuid.UUID, goal_id: uuid.UUID, body: GoalReplace, current: GoalPublic | None
 ) -> Written[GoalPublic]:
     """The one write of a goal's fields: a new goal (``current`` is None) or a new version of it."""
     now = utcnow()
     seq = next_seq(session, user_id=user_id)
+    if current is None:
+        _check_room(session, user_id=user_id)
     version = 1 if current is None else current.version + 1
     changes = {**body.model_dump(include=set(GoalReplace.model_fields)), "version": version, "updated_at": now}
     if current is None:

@@ -17,6 +17,7 @@ from app.api.keyed_writes import WriteRequest, canonical_json, keyed_write, purg
 from app.api.preconditions import expected_version
 from app.api.problems import problem_body, problem_responses, validation_problem
 from app.auth.models import User
+from app.core.bodies import QueryText
 from app.core.database import commit, transaction
 from app.core.errors import Conflict, ProblemError
 from app.core.synced import ExpectedVersion, Written
@@ -47,7 +48,9 @@ async def list_changes(
     user: EntriesReader,
     _goals: GoalsReader,
     session: SessionDep,
-    cursor: Annotated[str | None, Query(description="`next_cursor` of the previous page; none to start over.")] = None,
+    cursor: Annotated[
+        QueryText | None, Query(description="`next_cursor` of the previous page; none to start over.")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> ChangesPage:
     return await run_in_threadpool(service.list_changes, session, user_id=user.id, cursor=cursor, limit=limit)
@@ -107,6 +110,7 @@ def _apply(request: Request, session: Session, signed_in: SignedIn, op: PushOp) 
                 # The op's data is read as its single request's body, once its key is claimed.
                 write=lambda: _write(session, op, signed_in, expected),
                 locate=partial(resource.url, request),
+                may_read=resource.read_scope in signed_in.principal.scopes,
                 # Pushed ops purge expired keys too, like keyed requests (at most once an hour a process).
                 purge=purge_due(request),
             )

@@ -21,6 +21,8 @@ from app.goals import service as goals_service
 from app.goals.models import GoalPublic
 from app.sync.models import Change, ChangesPage
 
+# The largest change number a BIGINT column holds; a larger cursor names no change.
+MAX_SEQ = 2**63 - 1
 _CURSOR = re.compile(r"v1:(0|[1-9][0-9]{0,18})")
 
 
@@ -37,7 +39,7 @@ def decode_cursor(cursor: str | None) -> int:
     except (binascii.Error, UnicodeDecodeError, ValueError):
         raw = ""
     match = _CURSOR.fullmatch(raw)
-    if match is None:
+    if match is None or int(match.group(1)) > MAX_SEQ:
         raise BadRequest("The cursor is malformed; pass next_cursor back unchanged, or leave it out to start over.")
     return int(match.group(1))
 
