@@ -1,8 +1,11 @@
 """Shared fixtures: every test gets a clean database built by the migrations, on SQLite and PostgreSQL.
 
 SQLite always; PostgreSQL when ``SYNCLOG_TEST_POSTGRES_URL`` names a server (CI sets it and,
-with ``SYNCLOG_REQUIRE_POSTGRES=1``, requires it). Each test run creates its own PostgreSQL
-database, so runs on one machine do not share data.
+with ``SYNCLOG_REQUIRE_POSTGRES=1``, requires it). Each test run (each xdist worker) creates its
+own PostgreSQL database, so runs and workers on one machine do not share data.
+
+Password hashing is cheap in every test (``tests/cheap_hashing.py``) except those marked
+``real_password_hashing``; servers started with ``start_server`` hash cheaply too.
 """
 
 from __future__ import annotations
@@ -10,10 +13,11 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import pytest
+import redis
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
@@ -23,8 +27,12 @@ from app.core.database import normalize_database_url
 from app.core.migrations import upgrade_to_head
 from app.core.settings import Settings
 from app.main import create_app
+from bench.processes import ServerProcess, start_synclog
+from tests.cheap_hashing import SYNCLOG_WITH_CHEAP_HASHING, use_cheap_hashing
 
 POSTGRES_URL = os.environ.get("SYNCLOG_TEST_POSTGRES_URL", "")
+# CI names a Redis (and so requires it); elsewhere tests that need one skip when none answers here.
+REDIS_URL = os.environ.get("SYNCLOG_TEST_REDIS_URL", "")
 ENGINES = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
 TABLES = (
     "idempotency_records",
@@ -41,6 +49,42 @@ TABLES = (
 def pytest_configure(config: pytest.Config) -> None:
     if os.environ.get("SYNCLOG_REQUIRE_POSTGRES") == "1" and not POSTGRES_URL:
         raise pytest.UsageError("SYNCLOG_REQUIRE_POSTGRES=1 but SYNCLOG_TEST_POSTGRES_URL is not set")
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashing(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Argon2 at its lowest cost, unless the test is marked ``real_password_hashing``."""
+    if request.node.get_closest_marker("real_password_hashing") is None:
+        use_cheap_hashing(monkeypatch.setattr)
+
+
+@pytest.fixture
+def start_server(tmp_path: Path) -> Iterator[Callable[..., ServerProcess]]:
+    """Start ``synclog serve`` against a database URL (keyword ``env`` adds variables); stopped after the test."""
+    started: list[ServerProcess] = []
+
+    def start(database_url: str, *, env: Mapping[str, str] | None = None) -> ServerProcess:
+        server = start_synclog(database_url, tmp_path, env=env, synclog=SYNCLOG_WITH_CHEAP_HASHING)
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """A Redis that answers: the one ``SYNCLOG_TEST_REDIS_URL`` names (failing when it does not), else a local one."""
+    url = REDIS_URL or "redis://127.0.0.1:6379/0"
+    try:
+        with redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2) as connection:
+            connection.ping()
+    except redis.RedisError as exc:
+        if REDIS_URL:
+            pytest.fail(f"SYNCLOG_TEST_REDIS_URL={REDIS_URL} does not answer: {exc}")
+        pytest.skip(f"no Redis at {url} (set SYNCLOG_TEST_REDIS_URL to require one): {exc}")
+    return url
 
 
 @pytest.fixture(scope="session")

@@ -3,28 +3,26 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
 import pytest
 from playwright.sync_api import ConsoleMessage, sync_playwright
 
-from tests.servers import Server, start_server
+from bench.processes import ServerProcess
 
 CHROMIUM = Path(os.environ.get("SYNCLOG_CHROMIUM", "/usr/bin/chromium"))
 
 
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[Server]:
-    running = start_server(f"sqlite:///{tmp_path / 'synclog.db'}", tmp_path)
-    yield running
-    running.stop()
+def server(tmp_path: Path, start_server: Callable[..., ServerProcess]) -> ServerProcess:
+    return start_server(f"sqlite:///{tmp_path / 'synclog.db'}")
 
 
 @pytest.mark.browser
 @pytest.mark.slow
-def test_docs_render_every_operation_without_csp_violations(server: Server) -> None:
+def test_docs_render_every_operation_without_csp_violations(server: ServerProcess) -> None:
     if not CHROMIUM.exists():
         if os.environ.get("SYNCLOG_REQUIRE_BROWSER") == "1":
             pytest.fail(f"SYNCLOG_REQUIRE_BROWSER=1 but no Chromium at {CHROMIUM}")

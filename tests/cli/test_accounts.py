@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -11,79 +10,39 @@ import pytest
 from click.testing import CliRunner
 
 from app.cli import main
-from tests.servers import SYNCLOG, start_server
+from bench.processes import ServerProcess
+from tests.cli.commands import run, run_installed
 
 
-def _synclog(database_url: str, cwd: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "SYNCLOG_DATABASE_URL": database_url}
-    return subprocess.run(  # noqa: S603 - our own console script
-        [SYNCLOG, *args], env=env, cwd=cwd, input=stdin, capture_output=True, text=True, timeout=120, check=False
-    )
-
-
-def test_user_and_token_commands(database_url: str, tmp_path: Path) -> None:
-    created = _synclog(
-        database_url,
-        tmp_path,
-        "user",
-        "create",
-        "--email",
-        "Ada@Example.org",
-        "--password-stdin",
-        stdin="long enough\n",
-    )
+def test_user_and_token_commands(database_url: str, tmp_path: Path, start_server: Callable[..., ServerProcess]) -> None:
+    ada = ("--email", "Ada@Example.org", "--password-stdin")
+    created = run_installed(database_url, tmp_path, "user", "create", *ada, stdin="long enough\n")
     assert created.returncode == 0, created.stderr
-    again = _synclog(
-        database_url,
-        tmp_path,
-        "user",
-        "create",
-        "--email",
-        "ada@example.org",
-        "--password-stdin",
-        stdin="long enough\n",
+    code, _, err = run(
+        database_url, "user", "create", "--email", "ada@example.org", "--password-stdin", stdin="long enough\n"
     )
-    assert again.returncode != 0 and "already exists" in again.stderr
-    short = _synclog(
-        database_url, tmp_path, "user", "create", "--email", "b@example.org", "--password-stdin", stdin="short\n"
-    )
-    assert short.returncode != 0
-    listed = _synclog(database_url, tmp_path, "user", "list")
-    assert listed.stdout.count("@") == 1 and "ada@example.org" in listed.stdout
+    assert code == 1 and "already exists" in err
+    code, _, err = run(database_url, "user", "create", "--email", "b@example.org", "--password-stdin", stdin="short\n")
+    assert code == 1 and err.startswith("Error: ")
+    code, out, _ = run(database_url, "user", "list")
+    assert code == 0 and out.count("@") == 1 and "ada@example.org" in out
 
-    token = _synclog(
-        database_url,
-        tmp_path,
-        "token",
-        "create",
-        "--email",
-        "ada@example.org",
-        "--name",
-        "Shortcuts",
-        "--scope",
-        "entries:write",
-        "--scope",
-        "entries:read",
-    )
-    assert token.returncode == 0, token.stderr
-    secret = token.stdout.strip()
+    scopes = ("--scope", "entries:write", "--scope", "entries:read")
+    code, out, err = run(database_url, "token", "create", "--email", "ada@example.org", "--name", "Shortcuts", *scopes)
+    assert code == 0, err
+    secret = out.strip()
     assert secret.startswith("sl_pat_")
-    unknown = _synclog(
-        database_url, tmp_path, "token", "create", "--email", "no@example.org", "--name", "x", "--scope", "export"
-    )
-    assert unknown.returncode != 0 and "no account" in unknown.stderr
+    code, _, err = run(database_url, "token", "create", "--email", "no@example.org", "--name", "x", "--scope", "export")
+    assert code == 1 and "no account" in err
 
-    server = start_server(database_url, tmp_path)
-    try:
-        headers = {"Authorization": f"Bearer {secret}"}
-        response = httpx.post(f"{server.url}/api/v1/entries", json={"note": "from the CLI token"}, headers=headers)
-        assert response.status_code == 201 and response.json()["source"] == "Shortcuts"
-        assert httpx.get(f"{server.url}/api/v1/goals", headers=headers).status_code == 403
-        assert httpx.get(f"{server.url}/docs").status_code == 200
-        assert "swagger-ui" in httpx.get(f"{server.url}/docs").text
-        assert httpx.get(f"{server.url}/docs/static/swagger-ui-bundle.js").status_code == 200
-    finally:
-        server.stop()
+    server = start_server(database_url)
+    headers = {"Authorization": f"Bearer {secret}"}
+    response = httpx.post(f"{server.url}/api/v1/entries", json={"note": "from the CLI token"}, headers=headers)
+    assert response.status_code == 201 and response.json()["source"] == "Shortcuts"
+    assert httpx.get(f"{server.url}/api/v1/goals", headers=headers).status_code == 403
+    docs = httpx.get(f"{server.url}/docs")
+    assert docs.status_code == 200 and "swagger-ui" in docs.text
+    assert httpx.get(f"{server.url}/docs/static/swagger-ui-bundle.js").status_code == 200
 
 
 @pytest.mark.parametrize(
