@@ -10,12 +10,14 @@ Password hashing is cheap in every test (``tests/cheap_hashing.py``) except thos
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import uuid
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
+import hypothesis
 import pytest
 import redis
 from fastapi import FastAPI
@@ -44,6 +46,15 @@ TABLES = (
     "auth_sessions",
     "users",
 )
+
+
+# Hypothesis, chosen with HYPOTHESIS_PROFILE: "default" (100 examples, new ones each run) while working;
+# "ci" (.ci/run) 300 examples, the same ones every run (derandomized, no example database), so CI never
+# fails on an example nobody can replay. Tests that pay a request per step keep a smaller budget of their own.
+hypothesis.settings.register_profile(
+    "ci", max_examples=300, derandomize=True, database=None, print_blob=True, deadline=None
+)
+hypothesis.settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -95,9 +106,9 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture(scope="session")
-def postgres_database() -> Iterator[str]:
-    """A PostgreSQL database of this test run's own, migrated to head once."""
+@contextlib.contextmanager
+def _own_postgres_database() -> Iterator[str]:
+    """A PostgreSQL database no other run or worker uses, migrated to head; dropped afterwards."""
     if not POSTGRES_URL:
         pytest.skip("SYNCLOG_TEST_POSTGRES_URL is not set")
     server = make_url(normalize_database_url(POSTGRES_URL))
@@ -106,11 +117,38 @@ def postgres_database() -> Iterator[str]:
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     url = server.set(database=name).render_as_string(hide_password=False)
-    upgrade_to_head(url)
-    yield url
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    try:
+        upgrade_to_head(url)
+        yield url
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_database() -> Iterator[str]:
+    """The PostgreSQL database of this run (of this xdist worker), emptied before each test that uses it."""
+    with _own_postgres_database() as url:
+        yield url
+
+
+@pytest.fixture(scope="session", params=ENGINES)
+def shared_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    """One ``synclog serve`` per engine for the whole run, over a database of its own.
+
+    For tests over real HTTP that each sign up their own account and need no setting of their own:
+    starting a server costs seconds, and these tests share nothing but the process.
+    """
+    directory = tmp_path_factory.mktemp(f"shared-server-{request.param}")
+    with contextlib.ExitStack() as stack:
+        if request.param == "sqlite":
+            url = f"sqlite:///{directory / 'synclog.db'}"
+        else:
+            url = stack.enter_context(_own_postgres_database())
+        server = start_synclog(url, directory, synclog=SYNCLOG_WITH_CHEAP_HASHING)
+        yield server
+        server.stop()
 
 
 def _truncate_postgres(url: str) -> None:

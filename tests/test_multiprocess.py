@@ -11,6 +11,7 @@ import os
 import signal
 import subprocess
 import sys
+import sysconfig
 import threading
 import time
 import uuid
@@ -25,22 +26,35 @@ from bench.processes import ServerProcess, free_port, start
 from tests.conftest import POSTGRES_URL, _truncate_postgres
 from tests.factories import another_address, bearer, sign_up
 
-pytestmark = pytest.mark.slow
+# One xdist worker runs both, so the wheel is built and installed once.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("installed-wheel")]
 ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="session")
 def installed_synclog(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """``synclog`` from a wheel of this checkout, installed in a virtual environment of its own."""
+    """``synclog`` from a wheel of this checkout, installed in a virtual environment of its own.
+
+    Synclog comes only from the wheel; its dependencies are this environment's (a ``.pth`` line names
+    them), so the test downloads and unpacks nothing. That line does not run this environment's
+    ``.pth`` files, so an editable install of the checkout stays out of sight.
+    """
     if not POSTGRES_URL:
         pytest.skip("SYNCLOG_TEST_POSTGRES_URL is not set: several processes share PostgreSQL")
     work = tmp_path_factory.mktemp("installed")
     wheels, venv = work / "wheels", work / "venv"
     pip = [sys.executable, "-m", "pip"]
     subprocess.run([*pip, "wheel", "--no-deps", "-q", "-w", str(wheels), str(ROOT)], check=True, cwd=work)  # noqa: S603
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)  # noqa: S603
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)  # noqa: S603
+    python = venv / "bin" / "python"
+    site_packages = Path(sysconfig.get_path("purelib", vars={"base": str(venv), "platbase": str(venv)}))
     wheel = next(wheels.glob("synclog-*.whl"))
-    subprocess.run([str(venv / "bin" / "pip"), "install", "-q", str(wheel)], check=True, cwd=work)  # noqa: S603
+    # Without PYTHONPATH, which may name the checkout: pip would take its egg-info for an installed Synclog.
+    clean = {name: value for name, value in os.environ.items() if name != "PYTHONPATH"}
+    install = [*pip, "--python", str(python), "install", "-q", "--no-deps", str(wheel)]
+    subprocess.run(install, check=True, cwd=work, env=clean)  # noqa: S603
+    # Written after the install, or pip would take this environment's editable Synclog for the wheel's.
+    (site_packages / "dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
     return venv / "bin" / "synclog"
 
 

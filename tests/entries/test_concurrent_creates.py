@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
@@ -12,8 +11,8 @@ from bench.processes import ServerProcess
 from tests.factories import bearer, sign_up
 
 
-def test_racing_puts_create_once(database_url: str, start_server: Callable[..., ServerProcess]) -> None:
-    server = start_server(database_url)
+def test_racing_puts_create_once(shared_server: ServerProcess) -> None:
+    server = shared_server
     headers = bearer(sign_up(server.url, scopes=("entries:write",)))
     ids = [str(uuid.uuid4()) for _ in range(8)]
 

@@ -69,7 +69,7 @@ def test_target_must_be_positive() -> None:
         momentum({}, cadence="daily", target=0, as_of=TODAY)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(deadline=None)  # examples: the profile's (tests/conftest.py)
 @given(
     offsets=st.lists(st.integers(min_value=-400, max_value=5), max_size=60),
     as_of=st.dates(min_value=date(2020, 1, 1), max_value=date(2030, 12, 31)),

@@ -213,7 +213,7 @@ def test_invalid_rules_are_rejected(rule_args: dict[str, object]) -> None:
 histories = st.lists(st.integers(min_value=-70, max_value=10), max_size=40)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(deadline=None)  # examples: the profile's (tests/conftest.py)
 @given(
     offsets=histories,
     as_of=st.dates(min_value=date(2020, 1, 1), max_value=date(2030, 12, 31)),

@@ -8,7 +8,6 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -25,8 +24,9 @@ STEPS_PER_WRITER = 40
 
 
 @pytest.fixture
-def server(database_url: str, start_server: Callable[..., ServerProcess]) -> ServerProcess:
-    return start_server(database_url)
+def server(shared_server: ServerProcess) -> ServerProcess:
+    """The run's server for this engine: each test signs up an account of its own."""
+    return shared_server
 
 
 def api_client(server: ServerProcess, token: str) -> httpx.Client:
