@@ -62,6 +62,12 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError("SYNCLOG_REQUIRE_POSTGRES=1 but SYNCLOG_TEST_POSTGRES_URL is not set")
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Slow and browser tests first (longest first): the xdist workers then finish at about the same time."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None and item.get_closest_marker("browser") is None)
+
+
 @pytest.fixture(autouse=True)
 def cheap_password_hashing(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
     """Argon2 at its lowest cost, unless the test is marked ``real_password_hashing``."""

@@ -21,6 +21,8 @@ from tests.factories import make_entry, make_goal, make_token, register
 
 # Modest by default (two cores, the whole suite in minutes); raise it for a deeper run.
 MAX_EXAMPLES = int(os.environ.get("SYNCLOG_FUZZ_EXAMPLES", "8"))
+# The count is given to Hypothesis too: a profile's count (tests/conftest.py) would otherwise win over the schema's.
+FUZZING = settings(max_examples=MAX_EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 
 
 @pytest.fixture
@@ -84,13 +86,15 @@ account = schemathesis.pytest.from_fixture("account_schema").include(path_regex=
 
 
 @api.parametrize()
-@settings(deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+@pytest.mark.slow
+@FUZZING
 def test_api_conforms_to_its_openapi(case: schemathesis.Case[Any]) -> None:
     case.call_and_validate()
 
 
 @account.parametrize()
-@settings(deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+@pytest.mark.slow
+@FUZZING
 def test_account_routes_conform_to_the_openapi(case: schemathesis.Case[Any]) -> None:
     case.call_and_validate()
 
@@ -117,6 +121,34 @@ def test_dates_at_the_ends_of_the_calendar_are_answered(client: TestClient, path
     assert response.status_code == status, response.text
     if status == 422:
         assert response.json()["code"] == "validation_error"
+
+
+NUL = "\u0000"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="SPEC §3 Text: U+0000 is refused with 422 naming the field on both engines; today SQLite stores it "
+    "and PostgreSQL answers 500 (found by fuzzing with 300 examples an operation)",
+)
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("POST", "/api/v1/entries", {"note": NUL}),
+        ("POST", "/api/v1/entries", {"people": [NUL]}),
+        ("POST", "/api/v1/goals", {"title": NUL}),
+        ("PATCH", "/api/v1/me", {"display_name": NUL}),
+        ("POST", "/api/v1/tokens", {"name": NUL, "scopes": ["export"]}),
+        ("POST", "/api/v1/auth/login", {"email": NUL, "password": "correct horse battery"}),
+        ("GET", f"/api/v1/entries?q={NUL}", None),
+    ],
+)
+def test_nul_is_refused_naming_the_field(client: TestClient, method: str, path: str, body: Any) -> None:
+    register(client)
+    response = client.request(method, path, json=body)
+    assert (response.status_code, response.json()["code"]) == (422, "validation_error"), response.text
+    field = next(iter(body)) if body else "q"
+    assert field in response.json()["detail"]
 
 
 def test_booleans_are_not_numbers(client: TestClient) -> None:

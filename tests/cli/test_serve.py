@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
+
 from bench.processes import ServerProcess
 from tests.cli.commands import run
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # what it prints does not depend on the engine
 def test_serve_prints_the_address_and_how_to_create_an_account(
     database_url: str, start_server: Callable[..., ServerProcess]
 ) -> None:

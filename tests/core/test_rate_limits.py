@@ -131,6 +131,7 @@ def test_failed_logins_per_address() -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # the budget lives in Redis, whatever the engine
 def test_two_processes_share_one_budget_through_redis(
     database_url: str, redis_url: str, start_server: Callable[..., ServerProcess]
 ) -> None:

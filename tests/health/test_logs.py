@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable
 
 import httpx
+import pytest
 
 from bench.processes import ServerProcess
 from tests.factories import PASSWORD, make_token, register
@@ -13,6 +14,7 @@ from tests.factories import PASSWORD, make_token, register
 SECRET_NOTE = "my-private-synchronicity-text"
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # the log lines do not depend on the engine
 def test_json_logs_carry_request_ids_and_no_secrets(
     database_url: str, start_server: Callable[..., ServerProcess]
 ) -> None:
