@@ -32,7 +32,7 @@ lint: $(VENV)/.dev
 		echo "pip-audit: the vulnerability service is unreachable; dependencies were not audited"; \
 	elif [ $$status -ne 0 ]; then exit $$status; fi
 
-# Two processes (pytest-xdist) on a two-core machine: each has its own databases and servers (tests/conftest.py).
+# A test process per core (pytest-xdist), each with its own databases and servers (tests/conftest.py).
 test: $(VENV)/.dev lint
 	$(BIN)/python -m pytest -n auto --dist loadgroup
 

@@ -23,8 +23,10 @@ import redis
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Engine, make_url
+from sqlmodel import SQLModel
 
+from app import models as every_table  # noqa: F401 - registers every table, for emptying them
 from app.core.database import normalize_database_url
 from app.core.migrations import upgrade_to_head
 from app.core.settings import Settings
@@ -36,16 +38,8 @@ POSTGRES_URL = os.environ.get("SYNCLOG_TEST_POSTGRES_URL", "")
 # CI names a Redis (and so requires it); elsewhere tests that need one skip when none answers here.
 REDIS_URL = os.environ.get("SYNCLOG_TEST_REDIS_URL", "")
 ENGINES = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
-TABLES = (
-    "idempotency_records",
-    "entry_goals",
-    "entries",
-    "goals",
-    "change_counters",
-    "access_tokens",
-    "auth_sessions",
-    "users",
-)
+# One engine per PostgreSQL database a run empties between tests (created on first use).
+_emptying: dict[str, Engine] = {}
 
 
 # Hypothesis, chosen with HYPOTHESIS_PROFILE: "default" (100 examples, new ones each run) while working;
@@ -127,6 +121,8 @@ def _own_postgres_database() -> Iterator[str]:
         upgrade_to_head(url)
         yield url
     finally:
+        if url in _emptying:
+            _emptying.pop(url).dispose()
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
@@ -157,11 +153,12 @@ def shared_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempP
         server.stop()
 
 
-def _truncate_postgres(url: str) -> None:
-    engine = create_engine(url)
+def empty_postgres(url: str) -> None:
+    """Delete every row, children first: ~10 ms, where TRUNCATE (new files for every table) takes ~300 ms."""
+    engine = _emptying.get(url) or _emptying.setdefault(url, create_engine(url))
     with engine.begin() as connection:
-        connection.execute(text(f"TRUNCATE {', '.join(TABLES)} CASCADE"))
-    engine.dispose()
+        for table in reversed(SQLModel.metadata.sorted_tables):
+            connection.execute(table.delete())
 
 
 @pytest.fixture(params=ENGINES)
@@ -173,7 +170,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         yield f"sqlite:///{path}"
     else:
         url = request.getfixturevalue("postgres_database")
-        _truncate_postgres(url)
+        empty_postgres(url)
         yield url
 
 
