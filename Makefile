@@ -43,8 +43,9 @@ typecheck: $(NODE_TOOLS)
 	node_modules/.bin/tsc -p web/jsconfig.json
 	node_modules/.bin/tsc -p web/jsconfig.sw.json
 
+# A test process per core (pytest-xdist), each with its own databases and servers (tests/conftest.py).
 test: $(VENV)/.dev $(NODE_TOOLS) lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadgroup
 
 bench: $(VENV)/.dev
 	$(BIN)/python -m bench

@@ -1,4 +1,8 @@
-"""Server processes under test: ``synclog serve`` and the baselines, each on a free loopback port."""
+"""Server processes on free loopback ports: ``synclog serve`` and the baselines, for the benchmarks and the tests.
+
+``start`` runs a command and polls a path until it answers 200; ``start_synclog`` is ``synclog serve``
+(the tests run it with cheap password hashing through ``synclog=``).
+"""
 
 from __future__ import annotations
 
@@ -66,14 +70,16 @@ class ServerProcess:
             "tracebacks": text.count("Traceback (most recent call last)"),
         }
 
-    def stop(self, timeout: float = 30) -> None:
+    def stop(self, sig: int = signal.SIGTERM, timeout: float = 30) -> int:
+        """Send ``sig`` (SIGTERM: a graceful exit), kill after ``timeout`` seconds; the exit status."""
         if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
+            self.process.send_signal(sig)
             try:
                 self.process.wait(timeout=timeout)
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        return self.process.returncode
 
 
 def start(
@@ -84,14 +90,16 @@ def start(
     log_dir: Path,
     env: Mapping[str, str],
     ready_path: str,
+    cwd: Path = REPO,
     timeout: float = 60,
 ) -> ServerProcess:
-    """Start ``command`` (already bound to ``port``) and wait until ``ready_path`` answers 200."""
+    """Start ``command`` (already bound to ``port``) with exactly ``env``; wait until ``ready_path`` answers 200.
+
+    Raises ``RuntimeError`` with the process's output if it exits or is not ready within ``timeout`` seconds.
+    """
     log_path = log_dir / f"{name}-{port}.log"
     with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            list(command), stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **env}, cwd=REPO
-        )
+        process = subprocess.Popen(list(command), stdout=log, stderr=subprocess.STDOUT, env=dict(env), cwd=cwd)
     server = ServerProcess(name=name, process=process, port=port, log_path=log_path)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -102,17 +110,32 @@ def start(
                 return server
         except httpx.HTTPError:
             pass
-        time.sleep(0.1)
+        time.sleep(0.05)
     server.stop()
     raise RuntimeError(f"{name} did not become ready in {timeout} s:\n{server.log()}")
 
 
-def start_synclog(database_url: str, log_dir: Path, *, extra_env: Mapping[str, str] | None = None) -> ServerProcess:
-    """``synclog serve`` with one worker; rate limits off, as they would cap one user at 50 requests/s."""
+def start_synclog(
+    database_url: str,
+    log_dir: Path,
+    *,
+    env: Mapping[str, str] | None = None,
+    workers: int = 1,
+    synclog: Sequence[str] = (SYNCLOG,),
+) -> ServerProcess:
+    """``synclog serve`` on a free port once ``/healthz`` answers; rate limits off unless ``env`` turns them on.
+
+    Off by default, as they would cap one user at 50 requests/s. ``synclog`` is the command that runs the CLI.
+    """
     port = free_port()
-    env = {"SYNCLOG_DATABASE_URL": database_url, "SYNCLOG_RATE_LIMITS": "off", **(extra_env or {})}
-    command = [SYNCLOG, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "1"]
-    return start("synclog", command, port=port, log_dir=log_dir, env=env, ready_path="/healthz")
+    full_env = {
+        **os.environ,
+        "SYNCLOG_DATABASE_URL": database_url,
+        "SYNCLOG_RATE_LIMITS": "off",
+        **(env or {}),
+    }
+    command = [*synclog, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
+    return start("synclog", command, port=port, log_dir=log_dir, env=full_env, ready_path="/healthz")
 
 
 def start_baseline(app: str, database_path: Path, log_dir: Path) -> ServerProcess:
@@ -133,7 +156,7 @@ def start_baseline(app: str, database_path: Path, log_dir: Path) -> ServerProces
         "info",
         "--proxy-headers",
     ]
-    env = {"BENCH_BASELINE_DB": str(database_path)}
+    env = {**os.environ, "BENCH_BASELINE_DB": str(database_path)}
     return start(app, command, port=port, log_dir=log_dir, env=env, ready_path="/healthz")
 
 

@@ -1,46 +1,101 @@
 """Shared fixtures: every test gets a clean database built by the migrations, on SQLite and PostgreSQL.
 
 SQLite always; PostgreSQL when ``SYNCLOG_TEST_POSTGRES_URL`` names a server (CI sets it and,
-with ``SYNCLOG_REQUIRE_POSTGRES=1``, requires it). Each test run creates its own PostgreSQL
-database, so runs on one machine do not share data.
+with ``SYNCLOG_REQUIRE_POSTGRES=1``, requires it). Each test run (each xdist worker) creates its
+own PostgreSQL database, so runs and workers on one machine do not share data.
+
+Password hashing is cheap in every test (``tests/cheap_hashing.py``) except those marked
+``real_password_hashing``; servers started with ``start_server`` hash cheaply too.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
+import hypothesis
 import pytest
+import redis
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Engine, make_url
+from sqlmodel import SQLModel
 
+from app import models as every_table  # noqa: F401 - registers every table, for emptying them
 from app.core.database import normalize_database_url
 from app.core.migrations import upgrade_to_head
 from app.core.settings import Settings
 from app.main import create_app
+from bench.processes import ServerProcess, start_synclog
+from tests.cheap_hashing import SYNCLOG_WITH_CHEAP_HASHING, use_cheap_hashing
 
 POSTGRES_URL = os.environ.get("SYNCLOG_TEST_POSTGRES_URL", "")
+# CI names a Redis (and so requires it); elsewhere tests that need one skip when none answers here.
+REDIS_URL = os.environ.get("SYNCLOG_TEST_REDIS_URL", "")
 ENGINES = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
-TABLES = (
-    "idempotency_records",
-    "entry_goals",
-    "entries",
-    "goals",
-    "change_counters",
-    "access_tokens",
-    "auth_sessions",
-    "users",
+# One engine per PostgreSQL database a run empties between tests (created on first use).
+_emptying: dict[str, Engine] = {}
+
+
+# Hypothesis, chosen with HYPOTHESIS_PROFILE: "default" (100 examples, new ones each run) while working;
+# "ci" (.ci/run) 300 examples, the same ones every run (derandomized, no example database), so CI never
+# fails on an example nobody can replay. Tests that pay a request per step keep a smaller budget of their own.
+hypothesis.settings.register_profile(
+    "ci", max_examples=300, derandomize=True, database=None, print_blob=True, deadline=None
 )
+hypothesis.settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 def pytest_configure(config: pytest.Config) -> None:
     if os.environ.get("SYNCLOG_REQUIRE_POSTGRES") == "1" and not POSTGRES_URL:
         raise pytest.UsageError("SYNCLOG_REQUIRE_POSTGRES=1 but SYNCLOG_TEST_POSTGRES_URL is not set")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Slow and browser tests first (longest first): the xdist workers then finish at about the same time."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None and item.get_closest_marker("browser") is None)
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashing(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Argon2 at its lowest cost, unless the test is marked ``real_password_hashing``."""
+    if request.node.get_closest_marker("real_password_hashing") is None:
+        use_cheap_hashing(monkeypatch.setattr)
+
+
+@pytest.fixture
+def start_server(tmp_path: Path) -> Iterator[Callable[..., ServerProcess]]:
+    """Start ``synclog serve`` against a database URL (keyword ``env`` adds variables); stopped after the test."""
+    started: list[ServerProcess] = []
+
+    def start(database_url: str, *, env: Mapping[str, str] | None = None) -> ServerProcess:
+        server = start_synclog(database_url, tmp_path, env=env, synclog=SYNCLOG_WITH_CHEAP_HASHING)
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """A Redis that answers: the one ``SYNCLOG_TEST_REDIS_URL`` names (failing when it does not), else a local one."""
+    url = REDIS_URL or "redis://127.0.0.1:6379/0"
+    try:
+        with redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2) as connection:
+            connection.ping()
+    except redis.RedisError as exc:
+        if REDIS_URL:
+            pytest.fail(f"SYNCLOG_TEST_REDIS_URL={REDIS_URL} does not answer: {exc}")
+        pytest.skip(f"no Redis at {url} (set SYNCLOG_TEST_REDIS_URL to require one): {exc}")
+    return url
 
 
 @pytest.fixture(scope="session")
@@ -51,9 +106,9 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture(scope="session")
-def postgres_database() -> Iterator[str]:
-    """A PostgreSQL database of this test run's own, migrated to head once."""
+@contextlib.contextmanager
+def _own_postgres_database() -> Iterator[str]:
+    """A PostgreSQL database no other run or worker uses, migrated to head; dropped afterwards."""
     if not POSTGRES_URL:
         pytest.skip("SYNCLOG_TEST_POSTGRES_URL is not set")
     server = make_url(normalize_database_url(POSTGRES_URL))
@@ -62,18 +117,48 @@ def postgres_database() -> Iterator[str]:
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     url = server.set(database=name).render_as_string(hide_password=False)
-    upgrade_to_head(url)
-    yield url
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    try:
+        upgrade_to_head(url)
+        yield url
+    finally:
+        if url in _emptying:
+            _emptying.pop(url).dispose()
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
-def _truncate_postgres(url: str) -> None:
-    engine = create_engine(url)
+@pytest.fixture(scope="session")
+def postgres_database() -> Iterator[str]:
+    """The PostgreSQL database of this run (of this xdist worker), emptied before each test that uses it."""
+    with _own_postgres_database() as url:
+        yield url
+
+
+@pytest.fixture(scope="session", params=ENGINES)
+def shared_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    """One ``synclog serve`` per engine for the whole run, over a database of its own.
+
+    For tests over real HTTP that each sign up their own account and need no setting of their own:
+    starting a server costs seconds, and these tests share nothing but the process.
+    """
+    directory = tmp_path_factory.mktemp(f"shared-server-{request.param}")
+    with contextlib.ExitStack() as stack:
+        if request.param == "sqlite":
+            url = f"sqlite:///{directory / 'synclog.db'}"
+        else:
+            url = stack.enter_context(_own_postgres_database())
+        server = start_synclog(url, directory, synclog=SYNCLOG_WITH_CHEAP_HASHING)
+        yield server
+        server.stop()
+
+
+def empty_postgres(url: str) -> None:
+    """Delete every row, children first: ~10 ms, where TRUNCATE (new files for every table) takes ~300 ms."""
+    engine = _emptying.get(url) or _emptying.setdefault(url, create_engine(url))
     with engine.begin() as connection:
-        connection.execute(text(f"TRUNCATE {', '.join(TABLES)} CASCADE"))
-    engine.dispose()
+        for table in reversed(SQLModel.metadata.sorted_tables):
+            connection.execute(table.delete())
 
 
 @pytest.fixture(params=ENGINES)
@@ -85,7 +170,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         yield f"sqlite:///{path}"
     else:
         url = request.getfixturevalue("postgres_database")
-        _truncate_postgres(url)
+        empty_postgres(url)
         yield url
 
 

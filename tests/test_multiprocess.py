@@ -11,6 +11,7 @@ import os
 import signal
 import subprocess
 import sys
+import sysconfig
 import threading
 import time
 import uuid
@@ -20,91 +21,76 @@ from typing import Any
 
 import httpx
 import pytest
-import redis
 
-from tests.conftest import POSTGRES_URL, _truncate_postgres
-from tests.servers import Server, free_port
+from bench.processes import ServerProcess, free_port, start
+from tests.conftest import POSTGRES_URL, empty_postgres
+from tests.factories import another_address, bearer, sign_up
 
-pytestmark = pytest.mark.slow
+# One xdist worker runs both, so the wheel is built and installed once.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("installed-wheel")]
 ROOT = Path(__file__).resolve().parent.parent
-REDIS_URL = os.environ.get("SYNCLOG_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
 @pytest.fixture(scope="session")
 def installed_synclog(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """``synclog`` from a wheel of this checkout, installed in a virtual environment of its own."""
+    """``synclog`` from a wheel of this checkout, installed in a virtual environment of its own.
+
+    Synclog comes only from the wheel; its dependencies are this environment's (a ``.pth`` line names
+    them), so the test downloads and unpacks nothing. That line does not run this environment's
+    ``.pth`` files, so an editable install of the checkout stays out of sight.
+    """
     if not POSTGRES_URL:
         pytest.skip("SYNCLOG_TEST_POSTGRES_URL is not set: several processes share PostgreSQL")
     work = tmp_path_factory.mktemp("installed")
     wheels, venv = work / "wheels", work / "venv"
     pip = [sys.executable, "-m", "pip"]
     subprocess.run([*pip, "wheel", "--no-deps", "-q", "-w", str(wheels), str(ROOT)], check=True, cwd=work)  # noqa: S603
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)  # noqa: S603
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)  # noqa: S603
+    python = venv / "bin" / "python"
+    site_packages = Path(sysconfig.get_path("purelib", vars={"base": str(venv), "platbase": str(venv)}))
     wheel = next(wheels.glob("synclog-*.whl"))
-    subprocess.run([str(venv / "bin" / "pip"), "install", "-q", str(wheel)], check=True, cwd=work)  # noqa: S603
+    # Without PYTHONPATH, which may name the checkout: pip would take its egg-info for an installed Synclog.
+    clean = {name: value for name, value in os.environ.items() if name != "PYTHONPATH"}
+    install = [*pip, "--python", str(python), "install", "-q", "--no-deps", str(wheel)]
+    subprocess.run(install, check=True, cwd=work, env=clean)  # noqa: S603
+    # Written after the install, or pip would take this environment's editable Synclog for the wheel's.
+    (site_packages / "dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
     return venv / "bin" / "synclog"
 
 
 @pytest.fixture
 def shared_database(postgres_database: str) -> str:
-    try:
-        redis.Redis.from_url(REDIS_URL).ping()
-    except redis.RedisError as exc:
-        pytest.skip(f"no Redis at {REDIS_URL}: {exc}")
-    _truncate_postgres(postgres_database)
+    empty_postgres(postgres_database)
     return postgres_database
 
 
-def start_installed(synclog: Path, database_url: str, run_dir: Path) -> Server:
-    """``synclog serve`` of the installed package, run from a directory outside the checkout."""
+def start_installed(synclog: Path, database_url: str, redis_url: str, run_dir: Path) -> ServerProcess:
+    """``synclog serve`` of the installed package, run from outside the checkout, once ``/readyz`` answers."""
     port = free_port()
-    log_path = run_dir / f"synclog-{port}.log"
     env = {
         "PATH": os.environ.get("PATH", ""),
         "HOME": str(run_dir),
         "SYNCLOG_DATABASE_URL": database_url,
-        "SYNCLOG_REDIS_URL": REDIS_URL,
+        "SYNCLOG_REDIS_URL": redis_url,
     }
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(  # noqa: S603 - the installed console script
-            [str(synclog), "serve", "--host", "127.0.0.1", "--port", str(port)],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            env=env,
-            cwd=run_dir,
-        )
-    server = Server(process=process, port=port, log_path=log_path)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"synclog serve exited early:\n{server.log()}")
-        try:
-            if httpx.get(f"{server.url}/readyz", timeout=1).status_code == 200:
-                return server
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    server.stop()
-    raise RuntimeError(f"synclog serve did not become ready:\n{server.log()}")
+    command = [str(synclog), "serve", "--host", "127.0.0.1", "--port", str(port)]
+    return start("synclog", command, port=port, log_dir=run_dir, env=env, ready_path="/readyz", cwd=run_dir)
 
 
 @pytest.fixture
-def two_servers(installed_synclog: Path, shared_database: str, tmp_path: Path) -> Iterator[tuple[Server, Server]]:
-    first = start_installed(installed_synclog, shared_database, tmp_path)
-    second = start_installed(installed_synclog, shared_database, tmp_path)
+def two_servers(
+    redis_url: str, installed_synclog: Path, shared_database: str, tmp_path: Path
+) -> Iterator[tuple[ServerProcess, ServerProcess]]:
+    first = start_installed(installed_synclog, shared_database, redis_url, tmp_path)
+    second = start_installed(installed_synclog, shared_database, redis_url, tmp_path)
     yield first, second
     for server in (first, second):
         server.stop()
 
 
-def sign_up(server: Server) -> dict[str, str]:
-    with httpx.Client(base_url=server.url) as client:
-        client.post(
-            "/api/v1/auth/register", json={"email": f"{uuid.uuid4().hex[:8]}@example.org", "password": "long enough"}
-        ).raise_for_status()
-        scopes = ["entries:read", "entries:write", "goals:read", "goals:write", "export"]
-        token = client.post("/api/v1/tokens", json={"name": "replicas", "scopes": scopes}).json()["token"]
-    return {"Authorization": f"Bearer {token}"}
+def sign_up_on(server: ServerProcess) -> dict[str, str]:
+    """A new account's token headers; signed up from a fresh address, as rate limits here are shared through Redis."""
+    return bearer(sign_up(server.url, headers=another_address()))
 
 
 def follow_changes(client: httpx.Client) -> dict[str, dict[str, Any]]:
@@ -123,9 +109,9 @@ def follow_changes(client: httpx.Client) -> dict[str, dict[str, Any]]:
             return latest
 
 
-def test_two_replicas_share_one_history(two_servers: tuple[Server, Server]) -> None:
+def test_two_replicas_share_one_history(two_servers: tuple[ServerProcess, ServerProcess]) -> None:
     first, second = two_servers
-    headers = sign_up(first)
+    headers = sign_up_on(first)
     clients = [httpx.Client(base_url=server.url, headers=headers, timeout=30) for server in (first, second)]
     try:
         goal = clients[1].post("/api/v1/goals", json={"title": "Live near the sea"}).json()
@@ -167,9 +153,9 @@ def test_two_replicas_share_one_history(two_servers: tuple[Server, Server]) -> N
             client.close()
 
 
-def test_sigterm_during_load_loses_no_acknowledged_write(two_servers: tuple[Server, Server]) -> None:
+def test_sigterm_during_load_loses_no_acknowledged_write(two_servers: tuple[ServerProcess, ServerProcess]) -> None:
     survivor, stopping = two_servers
-    headers = sign_up(survivor)
+    headers = sign_up_on(survivor)
     acknowledged: list[str] = []
     refused = 0
     lock = threading.Lock()
@@ -199,7 +185,7 @@ def test_sigterm_during_load_loses_no_acknowledged_write(two_servers: tuple[Serv
             time.sleep(0.01)
         stopping.process.send_signal(signal.SIGTERM)
         # uvicorn re-raises SIGTERM once it has shut down gracefully, so the exit status names the signal.
-        assert stopping.process.wait(timeout=40) in (0, -signal.SIGTERM)
+        assert stopping.process.wait(timeout=40) == -signal.SIGTERM
     finally:
         stop.set()
         for writer in writers:

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from app.core.settings import Settings
 from app.main import create_app
-from tests.conftest import POSTGRES_URL, _truncate_postgres
+from tests.conftest import POSTGRES_URL, empty_postgres
 
 
 @pytest.fixture
@@ -19,7 +19,7 @@ def other_client(request: pytest.FixtureRequest, database_url: str, tmp_path: Pa
     """A client of another Synclog on the other engine (SQLite ↔ PostgreSQL; a second SQLite without PostgreSQL)."""
     if database_url.startswith("sqlite") and POSTGRES_URL:
         url = request.getfixturevalue("postgres_database")
-        _truncate_postgres(url)
+        empty_postgres(url)
     else:
         path = tmp_path / "other.db"
         shutil.copyfile(request.getfixturevalue("sqlite_template"), path)

@@ -3,40 +3,40 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
+from collections.abc import Callable
 
 import httpx
+import pytest
 
-from tests.servers import start_server
+from bench.processes import ServerProcess
+from tests.factories import PASSWORD, make_token, register
 
 SECRET_NOTE = "my-private-synchronicity-text"
-PASSWORD = "correct horse battery staple"
 
 
-def test_json_logs_carry_request_ids_and_no_secrets(database_url: str, tmp_path: Path) -> None:
-    server = start_server(database_url, tmp_path, env={"SYNCLOG_LOG_FORMAT": "json"})
-    try:
-        with httpx.Client(base_url=server.url) as client:
-            client.post(
-                "/api/v1/auth/register", json={"email": "ada@example.org", "password": PASSWORD}
-            ).raise_for_status()
-            cookie = client.cookies["synclog_session"]
-            token = client.post("/api/v1/tokens", json={"name": "logs", "scopes": ["entries:write"]}).json()["token"]
-            response = client.post(
-                "/api/v1/entries",
-                json={"note": SECRET_NOTE},
-                headers={"Authorization": f"Bearer {token}", "X-Request-ID": "trace-42"},
-            )
-            assert response.status_code == 201
-            assert response.headers["X-Request-ID"] == "trace-42"
-            client.get("/api/v1/entries", params={"q": SECRET_NOTE})
-    finally:
-        server.stop()
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # the log lines do not depend on the engine
+def test_json_logs_carry_request_ids_and_no_secrets(
+    database_url: str, start_server: Callable[..., ServerProcess]
+) -> None:
+    server = start_server(database_url, env={"SYNCLOG_LOG_FORMAT": "json"})
+    with httpx.Client(base_url=server.url) as client:
+        register(client)
+        cookie = client.cookies["synclog_session"]
+        token = make_token(client, scopes=("entries:write",), name="logs")
+        response = client.post(
+            "/api/v1/entries",
+            json={"note": SECRET_NOTE},
+            headers={"Authorization": f"Bearer {token}", "X-Request-ID": "trace-42"},
+        )
+        assert response.status_code == 201
+        assert response.headers["X-Request-ID"] == "trace-42"
+        client.get("/api/v1/entries", params={"q": SECRET_NOTE})
+    server.stop()  # every line written
     lines = [line for line in server.log().splitlines() if line.strip()]
     records = [json.loads(line) for line in lines]  # every line is one JSON object
     requests = [record for record in records if record["logger"] == "synclog.request"]
     created = [record for record in requests if record.get("request_id") == "trace-42"]
-    assert created and created[0]["status"] == 201 and created[0]["route"] == "/api/v1/entries"
+    assert [(record["status"], record["route"]) for record in created] == [(201, "/api/v1/entries")]
     assert all(record.get("request_id") for record in requests)
     assert any("Synclog is serving on" in record["message"] for record in records)
     text = server.log()

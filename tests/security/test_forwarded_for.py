@@ -10,9 +10,10 @@ from pathlib import Path
 import httpx
 import pytest
 
+from bench.processes import ServerProcess as Server
+from bench.processes import start_synclog as start_server
+from tests.core.test_rate_limits import REDIS_URL, _redis_or_skip
 from tests.factories import PASSWORD
-from tests.security.test_ratelimit import REDIS_URL, _redis_or_skip
-from tests.servers import Server, start_server
 
 
 def _register(server: Server, number: int, forwarded_for: str) -> int:

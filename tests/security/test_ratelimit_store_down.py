@@ -15,9 +15,9 @@ from prometheus_client.parser import text_string_to_metric_families
 from app.core.rate_limits import RateLimits
 from app.core.settings import Settings
 from app.main import create_app
+from bench.processes import free_port
+from tests.core.test_rate_limits import REDIS_URL, _redis_or_skip
 from tests.factories import PASSWORD, make_entry, register
-from tests.security.test_ratelimit import REDIS_URL, _redis_or_skip
-from tests.servers import free_port
 
 
 def _closed_port_url() -> str:

@@ -12,7 +12,8 @@ import httpx
 import pytest
 
 from app.cli.http_protocol import MAX_HEADER_BYTES
-from tests.servers import Server, start_server
+from bench.processes import ServerProcess as Server
+from bench.processes import start_synclog as start_server
 
 HEADER_TIMEOUT_SECONDS = 1.5
 

@@ -167,7 +167,7 @@ def counts_of(days: list[date]) -> dict[date, int]:
     return counts
 
 
-@settings(max_examples=300, deadline=None)
+@settings(deadline=None)  # examples: the profile's (tests/conftest.py)
 @given(
     offsets=offsets,
     ranges=pause_ranges,

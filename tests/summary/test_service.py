@@ -240,6 +240,11 @@ def test_remembered_summaries_follow_every_write(
         return f"{as_of - timedelta(days=days_before)}T{hour:02d}:30:00Z"
 
     deleted_goals: set[str] = set()
+    deleted_entries: set[str] = set()
+
+    def edited(entry_id: str) -> int:
+        """The status a write to the entry answers: 410 once it is deleted (SPEC §5)."""
+        return 410 if entry_id in deleted_entries else 200
 
     def goal_ids(mask: int) -> list[str]:
         return [goal for index, goal in enumerate(goals) if mask & (1 << index) and goal not in deleted_goals]
@@ -262,13 +267,17 @@ def test_remembered_summaries_follow_every_write(
         elif step[0] == "patch" and entries:
             _, index, days_before, hour, kind, mask = step
             body = {"occurred_at": moment(days_before, hour), "kind": kind, "goal_ids": goal_ids(mask)}
-            response = client.patch(f"/api/v1/entries/{entries[index % len(entries)]}", json=body)
-            assert response.status_code in (200, 410)  # 410: already deleted
+            entry_id = entries[index % len(entries)]
+            assert client.patch(f"/api/v1/entries/{entry_id}", json=body).status_code == edited(entry_id)
         elif step[0] == "note" and entries:
-            response = client.patch(f"/api/v1/entries/{entries[step[1] % len(entries)]}", json={"meaning": "later"})
-            assert response.status_code in (200, 410)
+            entry_id = entries[step[1] % len(entries)]
+            assert client.patch(f"/api/v1/entries/{entry_id}", json={"meaning": "later"}).status_code == edited(
+                entry_id
+            )
         elif step[0] == "delete" and entries:
-            assert client.delete(f"/api/v1/entries/{entries[step[1] % len(entries)]}").status_code == 204
+            entry_id = entries[step[1] % len(entries)]
+            assert client.delete(f"/api/v1/entries/{entry_id}").status_code == 204
+            deleted_entries.add(entry_id)
         elif step[0] == "delete_goal":
             assert client.delete(f"/api/v1/goals/{goals[step[1]]}").status_code == 204
             deleted_goals.add(goals[step[1]])

@@ -331,7 +331,7 @@ pause_ranges = st.lists(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(deadline=None)  # examples: the profile's (tests/conftest.py)
 @given(
     offsets=histories,
     ranges=pause_ranges,

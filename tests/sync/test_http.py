@@ -8,15 +8,13 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from tests.factories import PASSWORD
-from tests.servers import Server, start_server
+from bench.processes import ServerProcess
+from tests.factories import sign_up
 
 pytestmark = pytest.mark.slow
 
@@ -26,25 +24,12 @@ STEPS_PER_WRITER = 40
 
 
 @pytest.fixture
-def server(database_url: str, tmp_path: Path) -> Iterator[Server]:
-    running = start_server(database_url, tmp_path)
-    yield running
-    running.stop()
+def server(shared_server: ServerProcess) -> ServerProcess:
+    """The run's server for this engine: each test signs up an account of its own."""
+    return shared_server
 
 
-def sign_up(server: Server) -> str:
-    """A new account and a token with every scope; returns the token."""
-    with httpx.Client(base_url=server.url, timeout=30) as browser:
-        email = f"{uuid.uuid4().hex[:10]}@example.org"
-        assert browser.post(f"{API}/auth/register", json={"email": email, "password": PASSWORD}).status_code == 201
-        scopes = ["entries:read", "entries:write", "goals:read", "goals:write"]
-        created = browser.post(f"{API}/tokens", json={"name": "sync test", "scopes": scopes})
-        assert created.status_code == 201, created.text
-        token: str = created.json()["token"]
-        return token
-
-
-def api_client(server: Server, token: str) -> httpx.Client:
+def api_client(server: ServerProcess, token: str) -> httpx.Client:
     return httpx.Client(base_url=server.url + API, headers={"Authorization": f"Bearer {token}"}, timeout=60)
 
 
@@ -95,7 +80,7 @@ class Mirror:
                 return
 
 
-def write_randomly(server: Server, token: str, seed: int, failures: list[str]) -> None:
+def write_randomly(server: ServerProcess, token: str, seed: int, failures: list[str]) -> None:
     """One device: creates, edits and deletes goals and entries, sometimes through /sync/push."""
     rng = random.Random(seed)
     goals: list[str] = []
@@ -137,8 +122,8 @@ def write_randomly(server: Server, token: str, seed: int, failures: list[str]) -
                 )
 
 
-def test_a_poller_following_changes_during_concurrent_writes_ends_with_the_server_state(server: Server) -> None:
-    token = sign_up(server)
+def test_a_poller_following_changes_during_concurrent_writes_ends_with_the_server_state(server: ServerProcess) -> None:
+    token = sign_up(server.url)
     failures: list[str] = []
     done = threading.Event()
     poll_errors: list[BaseException] = []
@@ -173,7 +158,7 @@ def test_a_poller_following_changes_during_concurrent_writes_ends_with_the_serve
 
 
 def send_and_lose_the_response(
-    server: Server, token: str, method: str, path: str, body: dict[str, Any] | None, key: str
+    server: ServerProcess, token: str, method: str, path: str, body: dict[str, Any] | None, key: str
 ) -> socket.socket:
     """Send a request on a raw connection whose response the caller never reads."""
     payload = b"" if body is None else json.dumps(body).encode()
@@ -208,8 +193,8 @@ def wait_for_change(api: httpx.Client, entry_id: str, version: int) -> None:
     raise AssertionError("the lost request was never applied")
 
 
-def test_writes_retried_after_a_lost_response_are_applied_once(server: Server) -> None:
-    token = sign_up(server)
+def test_writes_retried_after_a_lost_response_are_applied_once(server: ServerProcess) -> None:
+    token = sign_up(server.url)
     with api_client(server, token) as api:
         # POST without a client id: only the key can tell the retry from a new entry.
         lost = send_and_lose_the_response(server, token, "POST", "/entries", {"note": "lost"}, "post-1")
@@ -238,8 +223,8 @@ def test_writes_retried_after_a_lost_response_are_applied_once(server: Server) -
         assert [(change["id"], change["version"], change["deleted"]) for change in changes] == [(entry_id, 3, True)]
 
 
-def test_two_devices_editing_one_entry_get_412_and_rebase(server: Server) -> None:
-    token = sign_up(server)
+def test_two_devices_editing_one_entry_get_412_and_rebase(server: ServerProcess) -> None:
+    token = sign_up(server.url)
     with api_client(server, token) as phone, api_client(server, token) as desktop:
         entry = phone.post("/entries", json={"note": "Met Ann at the station"}).json()
         path = f"/entries/{entry['id']}"
@@ -256,9 +241,9 @@ def test_two_devices_editing_one_entry_get_412_and_rebase(server: Server) -> Non
         assert rebased.json()["meaning"] == "Trust the timing" and rebased.json()["tags"] == ["ann"]
 
 
-def test_concurrent_read_modify_write_loses_no_update(server: Server) -> None:
+def test_concurrent_read_modify_write_loses_no_update(server: ServerProcess) -> None:
     """Several devices each add a tag by PUT with If-Match, rebasing on 412: every tag survives."""
-    token = sign_up(server)
+    token = sign_up(server.url)
     with api_client(server, token) as api:
         entry = api.post("/entries", json={"note": "shared"}).json()
     path = f"/entries/{entry['id']}"
@@ -288,8 +273,8 @@ def test_concurrent_read_modify_write_loses_no_update(server: Server) -> None:
     assert final["version"] == 6
 
 
-def test_concurrent_requests_with_one_key_write_once(server: Server) -> None:
-    token = sign_up(server)
+def test_concurrent_requests_with_one_key_write_once(server: ServerProcess) -> None:
+    token = sign_up(server.url)
     entry_id = str(uuid.uuid4())
     answers: list[tuple[int, str | None]] = []
     lock = threading.Lock()
@@ -315,9 +300,9 @@ def test_concurrent_requests_with_one_key_write_once(server: Server) -> None:
         assert len(api.get("/changes").json()["changes"]) == 1
 
 
-def test_deleting_a_goal_while_its_entries_are_edited_never_deadlocks(server: Server) -> None:
+def test_deleting_a_goal_while_its_entries_are_edited_never_deadlocks(server: ServerProcess) -> None:
     """A goal deletion changes its entries; edits of those entries at the same moment must all get an answer."""
-    token = sign_up(server)
+    token = sign_up(server.url)
     failures: list[str] = []
     with api_client(server, token) as api:
         for _ in range(3):

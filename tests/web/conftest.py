@@ -19,7 +19,8 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect, sync_playwright
 
-from tests.servers import Server, start_server
+from bench.processes import ServerProcess, start_synclog
+from tests.cheap_hashing import SYNCLOG_WITH_CHEAP_HASHING
 
 REPO = Path(__file__).resolve().parents[2]
 WEB = REPO / "web"
@@ -77,16 +78,16 @@ def browser(playwright_driver: Playwright, chromium_path: Path) -> Iterator[Brow
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     """One server for the browser tests; each test signs up its own account, so none share data."""
     directory = tmp_path_factory.mktemp("web-server")
-    running = start_server(f"sqlite:///{directory / 'synclog.db'}", directory)
+    running = start_synclog(f"sqlite:///{directory / 'synclog.db'}", directory, synclog=SYNCLOG_WITH_CHEAP_HASHING)
     yield running
     running.stop()
 
 
 @pytest.fixture
-def base_url(server: Server) -> str:
+def base_url(server: ServerProcess) -> str:
     return server.url
 
 

@@ -3,28 +3,22 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 from playwright.sync_api import ConsoleMessage, sync_playwright
 
-from tests.servers import Server, start_server
+from bench.processes import ServerProcess
 
 CHROMIUM = Path(os.environ.get("SYNCLOG_CHROMIUM", "/usr/bin/chromium"))
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[Server]:
-    running = start_server(f"sqlite:///{tmp_path / 'synclog.db'}", tmp_path)
-    yield running
-    running.stop()
-
-
 @pytest.mark.browser
 @pytest.mark.slow
-def test_docs_render_every_operation_without_csp_violations(server: Server) -> None:
+@pytest.mark.parametrize("shared_server", ["sqlite"], indirect=True)  # the page, whatever the engine
+def test_docs_render_every_operation_without_csp_violations(shared_server: ServerProcess) -> None:
+    server = shared_server
     if not CHROMIUM.exists():
         if os.environ.get("SYNCLOG_REQUIRE_BROWSER") == "1":
             pytest.fail(f"SYNCLOG_REQUIRE_BROWSER=1 but no Chromium at {CHROMIUM}")

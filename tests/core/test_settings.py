@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from app.core.settings import load_settings
-from tests.servers import SYNCLOG
+from bench.processes import SYNCLOG
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,7 @@ from app.auth.models import User
 from app.cli import main
 from app.core.database import open_database
 from app.core.settings import Settings
-from tests.servers import free_port
+from bench.processes import free_port
 
 UNREACHABLE = "postgresql://synclog@127.0.0.1:9/synclog?connect_timeout=2"
 REFUSED = 'Error: The database cannot be used: connection failed: connection to server at "127.0.0.1", port 9 failed'

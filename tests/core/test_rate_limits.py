@@ -19,8 +19,8 @@ from app.core.errors import RateLimited, Unauthorized
 from app.core.rate_limits import RateLimits
 from app.core.settings import Settings
 from app.main import create_app
+from bench.processes import start_synclog as start_server
 from tests.factories import PASSWORD, bearer, make_token, register
-from tests.servers import start_server
 
 # CI names the server (and so requires it); elsewhere the test skips when no Redis answers.
 REDIS_URL = os.environ.get("SYNCLOG_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
