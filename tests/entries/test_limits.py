@@ -91,9 +91,9 @@ def _encoded(raw: bytes) -> str:
 
 FORGED_ENTRY_CURSORS = [
     _encoded(b'["2026-01-01T00:00:00+00:00", 5]'),
-    _encoded(b'["2026-01-01T00:00:00", "' + uuid.uuid4().hex.encode() + b'"]'),
-    _encoded(b'[5, "' + uuid.uuid4().hex.encode() + b'"]'),
-    _encoded(b'["0001-01-01T00:00:00+14:00", "' + uuid.uuid4().hex.encode() + b'"]'),
+    _encoded(b'["2026-01-01T00:00:00", "' + b"95b8794f5c444afdae1806c1ea574be9" + b'"]'),
+    _encoded(b'[5, "' + b"95b8794f5c444afdae1806c1ea574be9" + b'"]'),
+    _encoded(b'["0001-01-01T00:00:00+14:00", "' + b"95b8794f5c444afdae1806c1ea574be9" + b'"]'),
     _encoded(b'{"a": 1}'),
     _encoded(b"7"),
     "%%%",
