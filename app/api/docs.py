@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from swagger_ui_bundle import swagger_ui_path
 
 from app.api.deps import SECURITY_SCHEMES, sign_in
+from app.api.problems import PROBLEM_JSON
 
 router = APIRouter(include_in_schema=False)
 
@@ -57,6 +58,28 @@ def document_security(app: FastAPI, schema: dict[str, Any]) -> None:
                 schema["paths"][route.path_format][method.lower()]["security"] = either
 
 
+PRECONDITION_HEADERS = ("if-match", "if-none-match")
+
+
+def document_precondition_errors(schema: dict[str, Any]) -> None:
+    """Every operation that reads ``If-Match`` or ``If-None-Match`` can answer 400 for a malformed one."""
+    for path_item in schema["paths"].values():
+        for operation in path_item.values():
+            headers = {
+                parameter["name"].lower()
+                for parameter in operation.get("parameters", [])
+                if parameter.get("in") == "header"
+            }
+            if headers.intersection(PRECONDITION_HEADERS):
+                operation["responses"].setdefault(
+                    "400",
+                    {
+                        "description": "Bad Request",
+                        "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+                    },
+                )
+
+
 def install_docs(app: FastAPI) -> None:
     app.include_router(router)
     app.mount("/docs/static", StaticFiles(directory=swagger_ui_path), name="docs-static")
@@ -66,6 +89,7 @@ def install_docs(app: FastAPI) -> None:
         schema = FastAPI.openapi(app)  # made once, then kept in app.openapi_schema
         if not documented:
             document_security(app, schema)
+            document_precondition_errors(schema)
         return schema
 
     app.openapi = openapi  # type: ignore[method-assign]

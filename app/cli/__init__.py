@@ -9,12 +9,8 @@ from typing import Any
 
 import click
 
-from app.cli.accounts import token, user
-from app.cli.backup import backup
-from app.cli.demo import demo
-from app.cli.exchange import export_command, import_command
+from app.cli import accounts, backup, demo, exchange, serve
 from app.cli.failures import KNOWN_FAILURES, describe_failure
-from app.cli.serve import migrate, serve
 
 
 class SynclogGroup(click.Group):
@@ -32,5 +28,15 @@ def main() -> None:
     """Synclog: a synchronicity logger. Settings come from SYNCLOG_* environment variables."""
 
 
-for command in (serve, migrate, user, token, export_command, import_command, backup, demo):
+# Modules, not their commands, are imported here, so ``app.cli.demo`` stays the module (tests patch its clock).
+for command in (
+    serve.serve,
+    serve.migrate,
+    accounts.user,
+    accounts.token,
+    exchange.export_command,
+    exchange.import_command,
+    backup.backup,
+    demo.demo,
+):
     main.add_command(command)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, SerializeAsAny
+from pydantic import BaseModel, Field, SerializeAsAny, StrictInt
 
 from app.core.bodies import StrictBody
 from app.entries.models import EntryPublic
@@ -40,7 +40,7 @@ class PushOp(StrictBody):
     method: Literal["PUT", "PATCH", "DELETE"]
     type: Literal["goal", "entry"]
     id: uuid.UUID
-    if_match: Annotated[int, Field(ge=0)] | Annotated[str, Field(max_length=200)] | None = Field(
+    if_match: Annotated[StrictInt, Field(ge=0)] | Annotated[str, Field(max_length=200)] | None = Field(
         default=None,
         description='As the If-Match header (`"3"`, `"1", "2"` or `*`; a weak tag never matches), or the version'
         " as an integer. Any other string fails the op with 400 `bad_request`.",

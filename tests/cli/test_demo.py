@@ -16,7 +16,7 @@ TRIPS = {"America/New_York", "Asia/Tokyo", "Europe/Rome"}
 def test_demo_creates_the_account_and_a_year_once(
     database_url: str, client: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("app.cli.utcnow", lambda: NOW)
+    monkeypatch.setattr("app.cli.demo.utcnow", lambda: NOW)
     code, out, err = run(
         database_url, "demo", "--email", "demo@example.org", "--password-stdin", stdin="demo-password\n"
     )
