@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from bench.pwa_budget import SHELL_BUDGET_BYTES, measure_shell, precached_files, shell_files
 
-SCREENS = {"timeline.js", "goals.js", "currents.js", "settings.js"}
+# Screens load when opened; the sign-in screen, the details form and the pull load on first use.
+LAZY = {"timeline.js", "goals.js", "currents.js", "settings.js", "signin.js", "entryform.js", "pull.js"}
 
 
 def test_shell_is_under_100_kb_and_loads_no_screen_it_does_not_need() -> None:
     raw, _compressed, _count, _everything = measure_shell()
     assert raw < SHELL_BUDGET_BYTES, f"the shell is {raw / 1024:.1f} KB"
     shell = {path.name for path in shell_files()}
-    # Every file of the PWA is in the shell except the screens, which load when opened.
-    assert {path.name for path in precached_files()} - shell == SCREENS
+    # Every file of the PWA is in the shell except those loaded later.
+    assert {path.name for path in precached_files()} - shell == LAZY
