@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic.json_schema import SkipJsonSchema
 
 from app.auth.models import WeekStart
+from app.core.bodies import optional_member
+from app.entries.models import EntryPublic
+from app.goals.models import GoalPublic
 
 ExportFormat = Literal["json", "csv", "markdown"]
 EXPORT_FORMAT_NAME = "synclog-export"
@@ -23,6 +28,34 @@ class ExportUser(BaseModel):
     day_start_hour: int = Field(default=0, ge=0, le=23)
     week_start: WeekStart = "monday"
     grace_days: int = Field(default=0, ge=0, le=3)
+
+
+class ExportDocument(BaseModel):
+    """The JSON export (SPEC §4): goals and live entries exactly as the API returns them; ``POST /import`` reads it.
+
+    Documents the download; the export is written as a stream (``app.exchange.formats``), not through this model.
+    """
+
+    format: Literal["synclog-export"]
+    version: Literal[1]
+    exported_at: datetime
+    user: ExportUser
+    goals: list[GoalPublic]
+    entries: list[EntryPublic]
+
+
+class ImportDocument(BaseModel):
+    """The JSON body of ``POST /import``: an ``ExportDocument``; only ``format`` and ``version`` are required.
+
+    Documents the body; the import reads it row by row (``app.exchange.importing``), naming a bad row.
+    """
+
+    format: Literal["synclog-export"]
+    version: Literal[1]
+    exported_at: datetime | SkipJsonSchema[None] = optional_member("Ignored by the import.")
+    user: ExportUser | SkipJsonSchema[None] = optional_member("Settings to apply; ignored when a token imports.")
+    goals: list[GoalPublic] = Field(default_factory=list)
+    entries: list[EntryPublic] = Field(default_factory=list)
 
 
 class ImportCounts(BaseModel):

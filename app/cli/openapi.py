@@ -1,0 +1,28 @@
+"""``synclog openapi``: the OpenAPI document of this version, as ``/openapi.json`` serves it, for client generators."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from app.core.settings import Settings
+
+
+@click.command("openapi")
+@click.option(
+    "--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file (default: stdout)."
+)
+def openapi_command(output: Path | None) -> None:
+    """Print the OpenAPI document of the API (no server or database needed)."""
+    from app.main import create_app  # the whole app, only for this command
+
+    # An in-memory database: the document depends on no setting, and nothing is opened or written.
+    document = create_app(Settings(database_url="sqlite://")).openapi()
+    text = json.dumps(document, indent=1, sort_keys=True) + "\n"
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(text)
