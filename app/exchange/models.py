@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
 from pydantic.json_schema import SkipJsonSchema
 
 from app.auth.models import WeekStart
@@ -25,9 +25,10 @@ class ExportUser(BaseModel):
 
     display_name: str = Field(default="", max_length=120)
     timezone: str = Field(default="UTC", max_length=64)
-    day_start_hour: int = Field(default=0, ge=0, le=23)
+    # Strict: a file's ``false`` is no 0 (as in every request body, ``app.core.json_numbers``).
+    day_start_hour: StrictInt = Field(default=0, ge=0, le=23)
     week_start: WeekStart = "monday"
-    grace_days: int = Field(default=0, ge=0, le=3)
+    grace_days: StrictInt = Field(default=0, ge=0, le=3)
 
 
 class ExportDocument(BaseModel):
@@ -45,17 +46,18 @@ class ExportDocument(BaseModel):
 
 
 class ImportDocument(BaseModel):
-    """The JSON body of ``POST /import``: an ``ExportDocument``; only ``format`` and ``version`` are required.
+    """The JSON body of ``POST /import``: an ``ExportDocument`` (only ``format`` and ``version`` are required).
 
-    Documents the body; the import reads it row by row (``app.exchange.importing``), naming a bad row.
+    Documents the body; the import reads it part by part (``app.exchange.importing``), naming a bad one. Goals
+    and entries are the export's (``GoalPublic``, ``EntryPublic``), read leniently: missing fields take defaults.
     """
 
     format: Literal["synclog-export"]
     version: Literal[1]
-    exported_at: datetime | SkipJsonSchema[None] = optional_member("Ignored by the import.")
+    exported_at: Any = optional_member("Ignored by the import.")
     user: ExportUser | SkipJsonSchema[None] = optional_member("Settings to apply; ignored when a token imports.")
-    goals: list[GoalPublic] = Field(default_factory=list)
-    entries: list[EntryPublic] = Field(default_factory=list)
+    goals: list[dict[str, Any]] = Field(default_factory=list, description="Goals as `GoalPublic`.")
+    entries: list[dict[str, Any]] = Field(default_factory=list, description="Entries as `EntryPublic`.")
 
 
 class ImportCounts(BaseModel):
