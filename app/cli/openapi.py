@@ -10,13 +10,9 @@ import click
 from app.core.settings import Settings
 
 
-@click.command("openapi")
-@click.option(
-    "--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file (default: stdout)."
-)
-def openapi_command(output: Path | None) -> None:
-    """Print the OpenAPI document of the API (no server or database needed)."""
-    from app.main import create_app  # the whole app, only for this command
+def write_document(output: Path | None) -> None:
+    """Write the document to ``output`` (its folders made), or to stdout when ``None``."""
+    from app.main import create_app  # the whole app, only for this
 
     # An in-memory database: the document depends on no setting, and nothing is opened or written.
     document = create_app(Settings(database_url="sqlite://")).openapi()
@@ -26,3 +22,12 @@ def openapi_command(output: Path | None) -> None:
     else:
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(text)
+
+
+@click.command("openapi")
+@click.option(
+    "--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file (default: stdout)."
+)
+def openapi_command(output: Path | None) -> None:
+    """Print the OpenAPI document of the API (no server or database needed)."""
+    write_document(output)
