@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, RootModel, SerializeAsAny, StrictInt
+from pydantic import BaseModel, Field, RootModel, SerializeAsAny, StrictInt, WithJsonSchema
 
 from app.core.bodies import StrictBody
 from app.entries.models import EntryPublic
@@ -48,21 +48,47 @@ class ChangesPage(BaseModel):
     has_more: bool = Field(description="Whether more changes follow `next_cursor` right now.")
 
 
-class PushOp(StrictBody):
-    """One queued write, applied as ``METHOD /{type}s/{id}`` with ``Idempotency-Key: op_id`` would be."""
+def _data_schema(kind: str) -> dict[str, Any]:
+    bodies = [{"$ref": f"#/components/schemas/{kind}{body}"} for body in ("Replace", "Patch")]
+    return {
+        "anyOf": [*bodies, {"type": "null"}],
+        "description": f"The request body: `{kind}Replace` for PUT, a merge patch (`{kind}Patch`) for PATCH.",
+    }
 
+
+class _PushOpFields(StrictBody):
     op_id: str = Field(pattern=OP_ID_PATTERN, description="The op's Idempotency-Key: 1–255 visible ASCII.")
     method: Literal["PUT", "PATCH", "DELETE"]
-    type: Literal["goal", "entry"]
     id: uuid.UUID
     if_match: Annotated[StrictInt, Field(ge=0)] | Annotated[str, Field(max_length=200)] | None = Field(
         default=None,
         description='As the If-Match header (`"3"`, `"1", "2"` or `*`; a weak tag never matches), or the version'
         " as an integer. Any other string fails the op with 400 `bad_request`.",
     )
-    data: dict[str, Any] | None = Field(
-        default=None, description="The request body: full for PUT, a merge patch for PATCH."
-    )
+
+
+# An op's ``data`` is any object at validation (a bad one fails its op alone, as its single request would
+# fail), documented as the body of the single request the op stands for.
+GoalData = Annotated[dict[str, Any] | None, WithJsonSchema(_data_schema("Goal"))]
+EntryData = Annotated[dict[str, Any] | None, WithJsonSchema(_data_schema("Entry"))]
+
+
+class GoalOp(_PushOpFields):
+    """A queued write of a goal: ``METHOD /goals/{id}``."""
+
+    type: Literal["goal"]
+    data: GoalData = None
+
+
+class EntryOp(_PushOpFields):
+    """A queued write of an entry: ``METHOD /entries/{id}``."""
+
+    type: Literal["entry"]
+    data: EntryData = None
+
+
+class PushOp(RootModel[Annotated[GoalOp | EntryOp, Field(discriminator="type")]]):
+    """One queued write, applied as ``METHOD /{type}s/{id}`` with ``Idempotency-Key: op_id`` would be."""
 
 
 class PushRequest(StrictBody):

@@ -207,3 +207,18 @@ def test_request_defaults_are_described_not_declared(document: dict[str, Any]) -
     assert "default" not in goal["properties"]["cadence"]
     assert goal["properties"]["cadence"]["description"].endswith('Default: `"weekly"`.')
     assert document["servers"] == [{"url": "/", "description": "The server that publishes this document"}]
+
+
+def test_push_ops_are_a_union_tagged_by_type(document: dict[str, Any]) -> None:
+    schemas = document["components"]["schemas"]
+    assert schemas["PushOp"]["discriminator"] == {
+        "propertyName": "type",
+        "mapping": {"goal": "#/components/schemas/GoalOp", "entry": "#/components/schemas/EntryOp"},
+    }
+    assert schemas["PushRequest"]["properties"]["ops"]["items"] == {"$ref": "#/components/schemas/PushOp"}
+    for kind in ("Goal", "Entry"):
+        assert schemas[f"{kind}Op"]["properties"]["data"]["anyOf"] == [
+            {"$ref": f"#/components/schemas/{kind}Replace"},
+            {"$ref": f"#/components/schemas/{kind}Patch"},
+            {"type": "null"},
+        ]

@@ -170,13 +170,13 @@ def test_removed_operations_enum_values_types_and_new_requirements_are_breaking(
     del changed["paths"]["/api/v1/entries/{entry_id}"]["delete"]
     schemas = changed["components"]["schemas"]
     schemas["GoalCreate"]["required"] = [*schemas["GoalCreate"].get("required", []), "description"]
-    schemas["PushOp"]["properties"]["method"]["enum"] = ["PUT", "PATCH"]
-    schemas["PushOp"]["properties"]["op_id"]["type"] = "integer"
+    schemas["EntryOp"]["properties"]["method"]["enum"] = ["PUT", "PATCH"]
+    schemas["EntryOp"]["properties"]["op_id"]["type"] = "integer"
     found = breaking_changes(published, changed)
     assert "DELETE /api/v1/entries/{entry_id}: operation removed" in found
     assert any("newly required request field" in change and "description" in change for change in found)
-    assert "PushOp.method: enum values ['DELETE'] removed" in found
-    assert "PushOp.op_id: type ['string'] became ['integer']" in found
+    assert "EntryOp.method: enum values ['DELETE'] removed" in found
+    assert "EntryOp.op_id: type ['string'] became ['integer']" in found
 
 
 def test_additions_are_not_breaking() -> None:
@@ -184,5 +184,5 @@ def test_additions_are_not_breaking() -> None:
     changed = copy.deepcopy(published)
     changed["components"]["schemas"]["EntryPublic"]["properties"]["mood"] = {"type": "string"}
     changed["paths"]["/api/v1/moods"] = {"get": {"responses": {"200": {"description": "OK"}}}}
-    changed["components"]["schemas"]["PushOp"]["properties"]["method"]["enum"].append("POST")
+    changed["components"]["schemas"]["EntryOp"]["properties"]["method"]["enum"].append("POST")
     assert breaking_changes(published, changed) == []

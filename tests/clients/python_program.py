@@ -21,17 +21,16 @@ from synclog_client.models import (
     ChangesPage,
     EntryChange,
     EntryCreate,
+    EntryOp,
+    EntryOpMethod,
     EntryPage,
     EntryPatch,
     EntryPublic,
+    EntryReplace,
     GoalChange,
     GoalCreate,
     GoalPublic,
     PreconditionFailedProblem,
-    PushOp,
-    PushOpDataType0,
-    PushOpMethod,
-    PushOpType,
     PushRequest,
     PushResponse,
 )
@@ -81,28 +80,21 @@ def main(base_url: str, token: str) -> dict[str, Any]:
         seen["changes"] = kinds
 
         offline_id = uuid.uuid4()
-        put = PushOp(
+        put = EntryOp(
             op_id="op-1",
-            method=PushOpMethod.PUT,
-            type_=PushOpType.ENTRY,
+            method=EntryOpMethod.PUT,
+            type_="entry",
             id=offline_id,
-            data=PushOpData.from_dict({"note": "logged offline"}),
+            data=EntryReplace(note="logged offline"),
         )
-        stale_op = PushOp(
-            op_id="op-2",
-            method=PushOpMethod.PATCH,
-            type_=PushOpType.ENTRY,
-            id=first.id,
-            if_match=1,
-            data=PushOpData.from_dict({"note": "y"}),
+        stale_op = EntryOp(
+            op_id="op-2", method=EntryOpMethod.PATCH, type_="entry", id=first.id, if_match=1, data=EntryPatch(note="y")
         )
         pushed = push.sync(client=client, body=PushRequest(ops=[put, stale_op]))
         assert isinstance(pushed, PushResponse)
         seen["push"] = [[result.op_id, result.status] for result in pushed.results]
     return seen
 
-
-PushOpData = PushOpDataType0
 
 if __name__ == "__main__":
     print(json.dumps(main(sys.argv[1], sys.argv[2])))
