@@ -95,6 +95,13 @@ class PushRequest(StrictBody):
     ops: list[PushOp] = Field(max_length=MAX_PUSH_OPS, description=f"At most {MAX_PUSH_OPS} ops, applied in order.")
 
 
+# Built by the route as the single request's problem body would be (``app.api.problems``), documented as it.
+ProblemData = Annotated[
+    dict[str, Any] | None,
+    WithJsonSchema({"anyOf": [{"$ref": "#/components/schemas/Problem"}, {"type": "null"}]}),
+]
+
+
 class PushResult(BaseModel):
     """What one op got: its status, and the object's new version and change number or the problem body.
 
@@ -105,7 +112,7 @@ class PushResult(BaseModel):
     status: int = Field(description="The status the single request would have answered.")
     version: int | None = Field(default=None, description="The object's version after a successful op.")
     seq: int | None = Field(default=None, description="The change number this op took; absent when replayed.")
-    error: dict[str, Any] | None = Field(default=None, description="The problem body of a failed op.")
+    error: ProblemData = Field(default=None, description="The problem body of a failed op.")
 
 
 class PushResponse(BaseModel):

@@ -31,6 +31,7 @@ from synclog_client.models import (
     GoalCreate,
     GoalPublic,
     PreconditionFailedProblem,
+    Problem,
     PushRequest,
     PushResponse,
 )
@@ -92,7 +93,10 @@ def main(base_url: str, token: str) -> dict[str, Any]:
         )
         pushed = push.sync(client=client, body=PushRequest(ops=[put, stale_op]))
         assert isinstance(pushed, PushResponse)
-        seen["push"] = [[result.op_id, result.status] for result in pushed.results]
+        seen["push"] = [
+            [result.op_id, result.status, result.error.code.value if isinstance(result.error, Problem) else None]
+            for result in pushed.results
+        ]
     return seen
 
 

@@ -106,7 +106,7 @@ EXPECTED = {
     "etag": '"2"',
     "stale": [412, "precondition_failed", 2, "keep going"],
     "changes": ["goal", "entry", "entry"],
-    "push": [["op-1", 201], ["op-2", 412]],
+    "push": [["op-1", 201, None], ["op-2", 412, "precondition_failed"]],
 }
 
 

@@ -73,7 +73,7 @@ async function main(): Promise<Record<string, unknown>> {
     etag: changed.headers.get("ETag"),
     stale: [stale.status, code, problem.current.version, problem.current["meaning"]],
     changes,
-    push: pushed.results.map((result: Schemas["PushResult"]) => [result.op_id, result.status]),
+    push: pushed.results.map((result: Schemas["PushResult"]) => [result.op_id, result.status, result.error?.code ?? null]),
   };
 }
 
