@@ -18,10 +18,10 @@ from sqlmodel import Session
 from app.api.methods import writes
 from app.api.middleware.write_gate import LoopSemaphore
 from app.auth import service as auth_service
-from app.auth.models import ALL_SCOPES, User
+from app.auth.models import User
 from app.core.database import Database, commit, utcnow
 from app.core.errors import CsrfRejected, Forbidden, Unauthorized
-from app.core.principal import Principal
+from app.core.principal import ALL_SCOPES, Principal
 from app.core.rate_limits import RateLimits
 from app.core.settings import Settings
 

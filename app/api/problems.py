@@ -16,9 +16,9 @@ from pydantic.json_schema import SkipJsonSchema
 from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app.auth.models import Scope
 from app.core.bodies import optional_member
 from app.core.errors import ProblemCode, ProblemError, ValidationProblem
+from app.core.principal import Scope
 
 PROBLEM_JSON = "application/problem+json"
 
