@@ -4,19 +4,24 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import click
 
 from app.core.settings import Settings
 
 
-def write_document(output: Path | None) -> None:
-    """Write the document to ``output`` (its folders made), or to stdout when ``None``."""
+def openapi_document() -> dict[str, Any]:
+    """The OpenAPI document, as ``/openapi.json`` serves it."""
     from app.main import create_app  # the whole app, only for this
 
     # An in-memory database: the document depends on no setting, and nothing is opened or written.
-    document = create_app(Settings(database_url="sqlite://")).openapi()
-    text = json.dumps(document, indent=1, sort_keys=True) + "\n"
+    return create_app(Settings(database_url="sqlite://")).openapi()
+
+
+def write_document(output: Path | None) -> None:
+    """Write the document to ``output`` (its folders made), or to stdout when ``None``."""
+    text = json.dumps(openapi_document(), indent=1, sort_keys=True) + "\n"
     if output is None:
         click.echo(text, nl=False)
     else:
