@@ -16,7 +16,8 @@ $(VENV)/.dev: $(BIN)/synclog
 	touch $@
 
 # The JavaScript dev tools pinned in package-lock.json (TypeScript for the PWA's type-check, idb
-# behind web/vendor/idb); npm writes node_modules/.package-lock.json on every install.
+# behind web/vendor/idb, Redocly CLI and openapi-typescript for the OpenAPI document's tests);
+# npm writes node_modules/.package-lock.json on every install.
 NODE_TOOLS := node_modules/.package-lock.json
 
 $(NODE_TOOLS): package.json package-lock.json

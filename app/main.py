@@ -26,6 +26,7 @@ from app.api.middleware.write_gate import (
     LoopSemaphore,
     WriteGate,
 )
+from app.api.openapi import operation_id
 from app.api.problems import install_problem_handlers
 from app.api.web import install_framework_answers, mount_web
 from app.auth.routes import router as auth_router
@@ -85,6 +86,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url=None,
         redoc_url=None,
         openapi_tags=OPENAPI_TAGS,
+        generate_unique_id_function=operation_id,
     )
     app.state.settings = settings
     app.state.database = database

@@ -4,13 +4,23 @@ from __future__ import annotations
 
 from typing import Annotated, Any, ClassVar, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from app.core.json_numbers import reject_booleans_as_numbers
 
 NUL = "\x00"
 READ_ONLY_FIELDS = ("id", "local_date", "source", "version", "created_at", "updated_at", "deleted_at", "seq")
 Replace = TypeVar("Replace", bound=BaseModel)
+
+
+def _without_default(schema: dict[str, Any]) -> None:
+    schema.pop("default", None)
+
+
+def optional_member(description: str) -> Any:
+    """The ``Field`` of a member that may be absent (typed ``X | SkipJsonSchema[None]``): the JSON schema
+    shows it as optional, never as null."""
+    return Field(default=None, description=description, json_schema_extra=_without_default)
 
 
 class StrictBody(BaseModel):

@@ -122,10 +122,13 @@ class EntryReplace(WriteBody):
 
 
 class EntryPatch(WriteBody):
-    """The body of ``PATCH``: a JSON merge patch (RFC 7396) of the writable fields."""
+    """The body of ``PATCH``: a JSON merge patch (RFC 7396) of the writable fields.
 
-    occurred_at: OccurredAt | None = None
-    timezone: str | None = None
+    ``null`` resets a field to its default; ``occurred_at`` and ``timezone`` have none, so ``null`` there is a 422.
+    """
+
+    occurred_at: OccurredAt | None = Field(default=None, description="`null` is refused: an entry always has a time.")
+    timezone: str | None = Field(default=None, description="`null` is refused: an entry always has a zone.")
     kind: Kind | None = None
     note: str | None = None
     meaning: str | None = None
@@ -136,6 +139,13 @@ class EntryPatch(WriteBody):
     place: str | None = None
     lat: float | None = None
     lon: float | None = None
+
+    @field_validator("occurred_at", "timezone", mode="before")
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        if value is None:
+            raise ValueError("cannot be null: it has no default to reset to")
+        return value
 
 
 class EntryCreate(EntryReplace):

@@ -173,7 +173,9 @@ def _write(
 def create_entry(session: Session, *, user: User, source: str, body: EntryCreate) -> Written[EntryPublic]:
     # Only a client-chosen id can already exist; a fresh UUIDv4 cannot.
     if body.id is not None and session.execute(_EXISTS, {"entry_id": body.id}).first() is not None:
-        raise Conflict("An entry with this id already exists; use PUT to replace it.")
+        raise Conflict(
+            "An entry with this id exists: PUT replaces it if it is yours and live; a deleted one's id is not reused."
+        )
     return _write(session, user=user, entry_id=body.id or uuid.uuid4(), body=body, source=source, current=None)
 
 

@@ -99,15 +99,15 @@ class _Importer:
         return [goal for goal in mapped if not self.is_deleted_goal(goal)]
 
     def check_settings(self, raw: Any, *, allowed: bool) -> UserUpdate | None:
-        """The settings to apply, or None (a token's import: reported as skipped)."""
-        if not allowed:
-            self.report.settings = "skipped"
-            return None
+        """The settings to apply, or None (a token's import: reported as skipped, though checked like any part)."""
         try:
             settings = ExportUser.model_validate(raw)
             changes = UserUpdate.model_validate(settings.model_dump())
         except ValidationError as error:
             raise row_problem("user", ["user"], error) from error
+        if not allowed:
+            self.report.settings = "skipped"
+            return None
         return None if export_user(self.user) == settings else changes
 
     def apply_settings(self, changes: UserUpdate | None) -> None:

@@ -29,7 +29,7 @@ from app.goals import service as goals_service
 from app.goals.models import GoalPatch, GoalReplace
 from app.goals.routes import GOAL
 from app.sync import service
-from app.sync.models import ChangesPage, PushOp, PushRequest, PushResponse, PushResult
+from app.sync.models import ChangesPage, EntryOp, GoalOp, PushRequest, PushResponse, PushResult
 
 router = APIRouter(tags=["sync"])
 
@@ -37,6 +37,7 @@ EntriesReader = Annotated[User, RequireScope("entries:read")]
 GoalsReader = Annotated[User, RequireScope("goals:read")]
 WRITE_SCOPES = {"goal": "goals:write", "entry": "entries:write"}
 Body = TypeVar("Body", bound=BaseModel)
+Op = GoalOp | EntryOp
 
 
 @router.get(
@@ -66,7 +67,7 @@ def _body(model: type[Body], data: dict[str, Any] | None) -> Body:
         raise validation_problem(error.errors(), under=("body",)) from error
 
 
-def _write(session: Session, op: PushOp, signed_in: SignedIn, expected: ExpectedVersion | None) -> Written[Any]:
+def _write(session: Session, op: Op, signed_in: SignedIn, expected: ExpectedVersion | None) -> Written[Any]:
     """Write what the op's single request would: the same service call with the same values."""
     user = signed_in.user
     if op.type == "entry":
@@ -88,13 +89,13 @@ def _write(session: Session, op: PushOp, signed_in: SignedIn, expected: Expected
     return goal_links.delete_goal(session, user_id=user.id, goal_id=op.id, expected=expected)
 
 
-def _failed(op: PushOp, error: ProblemError) -> PushResult:
+def _failed(op: Op, error: ProblemError) -> PushResult:
     return PushResult(
         op_id=op.op_id, status=error.status, error=problem_body(error.status, error.code, error.detail, error.extra)
     )
 
 
-def _apply(request: Request, session: Session, signed_in: SignedIn, op: PushOp) -> PushResult:
+def _apply(request: Request, session: Session, signed_in: SignedIn, op: Op) -> PushResult:
     """Apply one op in a transaction of its own, exactly as ``op.method`` with ``Idempotency-Key: op.op_id``."""
     resource = ENTRY if op.type == "entry" else GOAL
     body = "" if op.data is None else canonical_json(op.data)
@@ -133,4 +134,4 @@ def _apply(request: Request, session: Session, signed_in: SignedIn, op: PushOp) 
 def push(body: PushRequest, request: Request, signed_in: SignedInDep, session: SessionDep) -> PushResponse:
     # Each op is a transaction of its own: the one signing in began ends first, keeping what it recorded.
     commit(session)
-    return PushResponse(results=[_apply(request, session, signed_in, op) for op in body.ops])
+    return PushResponse(results=[_apply(request, session, signed_in, op.root) for op in body.ops])

@@ -7,7 +7,6 @@ import binascii
 import re
 import uuid
 from collections.abc import Iterator, Sequence
-from operator import attrgetter
 from typing import Any, Literal
 
 from sqlalchemy import Row, bindparam
@@ -66,9 +65,14 @@ def _changes(
 ) -> Iterator[Change]:
     for row, data in zip(rows, public, strict=True):
         deleted = row.deleted_at is not None
-        yield Change(
-            type=kind, id=data.id, seq=row.seq, version=data.version, deleted=deleted, data=None if deleted else data
+        yield Change.model_validate(
+            {"type": kind, "id": data.id, "seq": row.seq, "version": data.version, "deleted": deleted}
+            | {"data": None if deleted else data}
         )
+
+
+def _seq(change: Change) -> int:
+    return change.root.seq
 
 
 def list_changes(session: Session, *, user_id: uuid.UUID, cursor: str | None, limit: int) -> ChangesPage:
@@ -87,8 +91,8 @@ def list_changes(session: Session, *, user_id: uuid.UUID, cursor: str | None, li
             *_changes("goal", goals, goals_service.public_goals(goals)),
             *_changes("entry", entries, entries_service.public_entries(entries)),
         ],
-        key=attrgetter("seq"),
+        key=_seq,
     )
     page = merged[:limit]
-    last = page[-1].seq if page else after
+    last = page[-1].root.seq if page else after
     return ChangesPage(changes=page, next_cursor=encode_cursor(last), has_more=len(merged) > limit)

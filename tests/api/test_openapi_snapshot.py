@@ -40,6 +40,31 @@ def _types(schema: Any) -> set[str]:
     return {declared} if isinstance(declared, str) else set(declared)
 
 
+def _variants(document: Document, schema: Any) -> list[dict[str, Any]]:
+    """The alternatives a schema admits, resolved and flattened (the schema itself when it is no union)."""
+    schema = _resolve(document, schema)
+    if not isinstance(schema, dict):
+        return []
+    union = schema.get("anyOf") or schema.get("oneOf")
+    if not union:
+        return [schema]
+    return [variant for member in union for variant in _variants(document, member)]
+
+
+def _field_breaks(old: Document, new: Document, before: dict[str, Any], after: Any, where: str) -> list[str]:
+    """A field is kept when every object the new schema admits has it (each variant of a union)."""
+    objects = [variant for variant in _variants(new, after) if "properties" in variant]
+    breaks: list[str] = []
+    for name, field in before.get("properties", {}).items():
+        holders = [variant["properties"][name] for variant in objects if name in variant["properties"]]
+        if not objects or len(holders) < len(objects):
+            breaks.append(f"{where}.{name}: field removed")
+        else:
+            kept = holders[0] if len(holders) == 1 else {"anyOf": holders}
+            breaks += _schema_breaks(old, new, field, kept, f"{where}.{name}")
+    return breaks
+
+
 def _schema_breaks(old: Document, new: Document, before: Any, after: Any, where: str) -> list[str]:
     """What ``after`` breaks of ``before``: removed fields, enum values or variants, changed types."""
     if isinstance(before, dict) and isinstance(after, dict) and "$ref" in before and before == after:
@@ -56,16 +81,14 @@ def _schema_breaks(old: Document, new: Document, before: Any, after: Any, where:
     removed = set(old_values) - set(new_values)
     if removed:
         breaks.append(f"{where}: enum values {sorted(removed)} removed")
-    for name, field in before.get("properties", {}).items():
-        if name not in after.get("properties", {}):
-            breaks.append(f"{where}.{name}: field removed")
-        else:
-            breaks += _schema_breaks(old, new, field, after["properties"][name], f"{where}.{name}")
+    breaks += _field_breaks(old, new, before, after, where) if "properties" in before else []
     if "items" in before and "items" in after:
         breaks += _schema_breaks(old, new, before["items"], after["items"], f"{where}[]")
     # A variant is kept when some variant of the new schema (or the new schema itself) takes it unbroken.
-    candidates = after.get("anyOf") or after.get("oneOf") or [after]
+    candidates, named = _variants(new, after), after.get("anyOf") or after.get("oneOf") or []
     for index, variant in enumerate(before.get("anyOf") or before.get("oneOf") or []):
+        if variant in named:
+            continue  # the same named schema, compared once under components
         if all(_schema_breaks(old, new, variant, candidate, where) for candidate in candidates):
             breaks.append(f"{where}: variant {index} removed or changed")
     return breaks
@@ -147,13 +170,13 @@ def test_removed_operations_enum_values_types_and_new_requirements_are_breaking(
     del changed["paths"]["/api/v1/entries/{entry_id}"]["delete"]
     schemas = changed["components"]["schemas"]
     schemas["GoalCreate"]["required"] = [*schemas["GoalCreate"].get("required", []), "description"]
-    schemas["PushOp"]["properties"]["method"]["enum"] = ["PUT", "PATCH"]
-    schemas["PushOp"]["properties"]["op_id"]["type"] = "integer"
+    schemas["EntryOp"]["properties"]["method"]["enum"] = ["PUT", "PATCH"]
+    schemas["EntryOp"]["properties"]["op_id"]["type"] = "integer"
     found = breaking_changes(published, changed)
     assert "DELETE /api/v1/entries/{entry_id}: operation removed" in found
     assert any("newly required request field" in change and "description" in change for change in found)
-    assert "PushOp.method: enum values ['DELETE'] removed" in found
-    assert "PushOp.op_id: type ['string'] became ['integer']" in found
+    assert "EntryOp.method: enum values ['DELETE'] removed" in found
+    assert "EntryOp.op_id: type ['string'] became ['integer']" in found
 
 
 def test_additions_are_not_breaking() -> None:
@@ -161,5 +184,5 @@ def test_additions_are_not_breaking() -> None:
     changed = copy.deepcopy(published)
     changed["components"]["schemas"]["EntryPublic"]["properties"]["mood"] = {"type": "string"}
     changed["paths"]["/api/v1/moods"] = {"get": {"responses": {"200": {"description": "OK"}}}}
-    changed["components"]["schemas"]["PushOp"]["properties"]["method"]["enum"].append("POST")
+    changed["components"]["schemas"]["EntryOp"]["properties"]["method"]["enum"].append("POST")
     assert breaking_changes(published, changed) == []
