@@ -20,6 +20,7 @@ from app.core.synced import ExpectedVersion, Written
 from app.entries.models import Entry, EntryGoal
 from app.goals import service as goals_service
 from app.goals.models import GoalPublic
+from app.pauses import service as pauses_service
 
 ENTRIES = table_of(Entry)
 ENTRY_GOALS = table_of(EntryGoal)
@@ -85,8 +86,9 @@ def unlink(session: Session, *, entry_id: uuid.UUID) -> None:
 def delete_goal(
     session: Session, *, user_id: uuid.UUID, goal_id: uuid.UUID, expected: ExpectedVersion | None = None
 ) -> Written[GoalPublic]:
-    """Delete a goal: first each entry that spoke to it loses it (a new version and change number), then
-    the goal leaves its tombstone. Deleting again is a no-op; see ``goals.service.delete_goal``."""
+    """Delete a goal: first each entry that spoke to it loses it (a new version and change number) and each
+    of its pauses is deleted, then the goal leaves its tombstone. Deleting again is a no-op; see
+    ``goals.service.delete_goal``."""
 
     def take_off_entries(now: datetime) -> None:
         for entry_id in session.execute(_LINKED_ENTRIES, {"goal_id": goal_id}).scalars().all():
@@ -94,6 +96,7 @@ def delete_goal(
             session.execute(_TOUCH_ENTRY, {"entry_id": entry_id, "now": now, "new_seq": seq})
             count_entry_write(session, "changed")
         session.execute(_UNLINK_GOAL, {"goal_id": goal_id})
+        pauses_service.delete_goal_pauses(session, user_id=user_id, goal_id=goal_id, now=now)
 
     return goals_service.delete_goal(
         session, user_id=user_id, goal_id=goal_id, expected=expected, detach=take_off_entries

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field, SerializeAsAny, StrictInt
 from app.core.bodies import StrictBody
 from app.entries.models import EntryPublic
 from app.goals.models import GoalPublic
+from app.pauses.models import PausePublic
 
 OP_ID_PATTERN = r"^[!-~]{1,255}$"
 MAX_PUSH_OPS = 200
@@ -18,13 +19,13 @@ MAX_PUSH_OPS = 200
 class Change(BaseModel):
     """One object's latest state in the changes feed; ``data`` is null for a tombstone."""
 
-    type: Literal["goal", "entry"]
+    type: Literal["goal", "entry", "pause"]
     id: uuid.UUID
     seq: int
     version: int
     deleted: bool
     # Written as the model it holds: pydantic's choosing among the union's models cost 1.1 ms a page of 500.
-    data: SerializeAsAny[GoalPublic | EntryPublic | None]
+    data: SerializeAsAny[GoalPublic | EntryPublic | PausePublic | None]
 
 
 class ChangesPage(BaseModel):
@@ -38,7 +39,7 @@ class PushOp(StrictBody):
 
     op_id: str = Field(pattern=OP_ID_PATTERN, description="The op's Idempotency-Key: 1–255 visible ASCII.")
     method: Literal["PUT", "PATCH", "DELETE"]
-    type: Literal["goal", "entry"]
+    type: Literal["goal", "entry", "pause"]
     id: uuid.UUID
     if_match: Annotated[StrictInt, Field(ge=0)] | Annotated[str, Field(max_length=200)] | None = Field(
         default=None,

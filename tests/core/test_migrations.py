@@ -24,6 +24,7 @@ from sqlalchemy import (
     column,
     create_engine,
     insert,
+    inspect,
     select,
     table,
 )
@@ -225,3 +226,22 @@ def test_local_hour_is_filled_for_every_entry_by_its_wall_clock(unmigrated_url: 
         1, 3, 2, 2, 1, 1, 2, 2, 17, 17, 16, 15, 0, 20,
     ]  # fmt: skip
     assert links == [ids[0]]
+
+
+def test_pauses_come_with_0003_and_go_with_its_downgrade(unmigrated_url: str) -> None:
+    """Revision 0003 adds the pauses table; downgrading to 0002 removes it and upgrading adds it again."""
+    config = alembic_config(unmigrated_url)
+
+    def tables() -> set[str]:
+        engine = create_engine(normalize_database_url(unmigrated_url))
+        with engine.connect() as connection:
+            names = set(inspect(connection).get_table_names())
+        engine.dispose()
+        return names
+
+    command.upgrade(config, "head")
+    assert "pauses" in tables()
+    command.downgrade(config, "0002")
+    assert "pauses" not in tables() and {"goals", "entries"} <= tables()
+    command.upgrade(config, "head")
+    assert "pauses" in tables()
