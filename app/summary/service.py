@@ -15,8 +15,17 @@ from app.core.sequence import ChangeCounter
 from app.core.timezones import today
 from app.entries.models import Entry, EntryGoal
 from app.goals.models import Goal
+from app.pauses import service as pauses_service
 from app.summary.cache import SummaryCache, SummaryKey
-from app.summary.models import ExplainPublic, HeatmapDay, HeatmapPublic, SummaryPublic
+from app.summary.history import Bucket, momentum_history
+from app.summary.models import (
+    ExplainPublic,
+    HeatmapDay,
+    HeatmapPublic,
+    HistoryPoint,
+    HistoryPublic,
+    SummaryPublic,
+)
 from app.summary.report import (
     GoalRule,
     SummaryCounts,
@@ -26,6 +35,7 @@ from app.summary.report import (
     explanation,
     goal_rule,
     overall_rule,
+    paused_days_of,
     rule_public,
     streak_public,
 )
@@ -35,6 +45,8 @@ EARLIEST_AS_OF = date(1970, 1, 1)
 AS_OF_MAX_AHEAD = timedelta(days=366)
 HEATMAP_DEFAULT_DAYS = 365
 HEATMAP_MAX_DAYS = 3660
+HISTORY_DEFAULT_DAYS = 365
+HISTORY_MAX_DAYS = 3660
 
 
 def summary_settings(user: User) -> SummarySettings:
@@ -155,7 +167,27 @@ def get_summary(
 
 def _summary(session: Session, *, user: User, as_of: date, settings: SummarySettings) -> SummaryPublic:
     counts = summary_counts(session, user_id=user.id, as_of=as_of)
-    return build_summary(counts=counts, goals=active_goals(session, user=user), settings=settings, as_of=as_of)
+    goals = active_goals(session, user=user)
+    pauses = pauses_service.pause_spans(session, user_id=user.id)
+    return build_summary(counts=counts, goals=goals, settings=settings, as_of=as_of, pauses=pauses)
+
+
+def _date_range(
+    first: date | None, last: date | None, *, user: User, now: datetime, default_days: int, max_days: int
+) -> tuple[date, date]:
+    """``from``..``to`` of a range query: by default the ``default_days`` ending today; 422 when ``from`` is
+    after ``to`` or the range spans more than ``max_days``."""
+    if last is None:
+        current = today(now, user.timezone, user.day_start_hour)
+        last = max(current, first) if first is not None else current
+    if first is None:
+        # Days back, but never before the first representable day (``to`` may be in year 1).
+        first = last - min(timedelta(days=default_days - 1), last - date.min)
+    if first > last:
+        raise _invalid("from", "must not be after to")
+    if (last - first).days + 1 > max_days:
+        raise _invalid("from", f"the range from..to spans at most {max_days} days")
+    return first, last
 
 
 def get_heatmap(
@@ -168,16 +200,9 @@ def get_heatmap(
     now: datetime,
 ) -> HeatmapPublic:
     """Entries per day over a range of at most 3660 days, by default the 365 days ending today."""
-    if last is None:
-        current = today(now, user.timezone, user.day_start_hour)
-        last = max(current, first) if first is not None else current
-    if first is None:
-        # A year back, but never before the first representable day (``to`` may be in year 1).
-        first = last - min(timedelta(days=HEATMAP_DEFAULT_DAYS - 1), last - date.min)
-    if first > last:
-        raise _invalid("from", "must not be after to")
-    if (last - first).days + 1 > HEATMAP_MAX_DAYS:
-        raise _invalid("from", f"the range from..to spans at most {HEATMAP_MAX_DAYS} days")
+    first, last = _date_range(
+        first, last, user=user, now=now, default_days=HEATMAP_DEFAULT_DAYS, max_days=HEATMAP_MAX_DAYS
+    )
     if goal_id is not None:
         _goal_of_user(session, user=user, goal_id=goal_id)
     counts = day_counts(session, user_id=user.id, first=first, last=last, goal_id=goal_id)
@@ -200,12 +225,58 @@ def explain(
     goal = _goal_rule(_goal_of_user(session, user=user, goal_id=goal_id)) if goal_id is not None else None
     rule = goal_rule(goal, settings) if goal is not None else overall_rule(settings)
     counts = day_counts(session, user_id=user.id, first=None, last=day, goal_id=goal_id)
-    streaks = compute_streaks(counts, rule, day)
+    paused = paused_days_of(pauses_service.pause_spans(session, user_id=user.id), goal_id)
+    streaks = compute_streaks(counts, rule, day, paused=paused)
     return ExplainPublic(
         goal_id=goal.goal_id if goal is not None else None,
         title=goal.title if goal is not None else None,
         rule=rule_public(rule, settings, day),
-        explanation=explanation(rule, settings, streaks.current, day),
+        explanation=explanation(rule, settings, streaks.current, day, period=streaks.period),
         current=streak_public(streaks.current),
         periods=explain_periods(streaks.current_periods, rule),
+    )
+
+
+def get_history(
+    session: Session,
+    *,
+    user: User,
+    goal_id: uuid.UUID | None,
+    first: date | None,
+    last: date | None,
+    bucket: Bucket,
+    now: datetime,
+) -> HistoryPublic:
+    """Momentum over time of the overall log or one goal: the mean daily score per day, week or month.
+
+    By default the 365 days ending today; 422 when ``from`` is after ``to`` or the range spans more than
+    3660 days, 404 for a goal the user does not have (deleted included).
+    """
+    first, last = _date_range(
+        first, last, user=user, now=now, default_days=HISTORY_DEFAULT_DAYS, max_days=HISTORY_MAX_DAYS
+    )
+    settings = summary_settings(user)
+    goal = _goal_rule(_goal_of_user(session, user=user, goal_id=goal_id)) if goal_id is not None else None
+    rule = goal_rule(goal, settings) if goal is not None else overall_rule(settings)
+    counts = day_counts(session, user_id=user.id, first=None, last=last, goal_id=goal_id)
+    paused = paused_days_of(pauses_service.pause_spans(session, user_id=user.id), goal_id)
+    points = momentum_history(
+        counts,
+        cadence=rule.cadence,
+        target=rule.target,
+        first=first,
+        last=last,
+        bucket=bucket,
+        week_start=settings.week_start,
+        paused=paused,
+    )
+    return HistoryPublic(
+        goal_id=goal_id,
+        bucket=bucket,
+        from_=first,
+        to=last,
+        points=[
+            HistoryPoint(start=point.start, end=point.end, momentum=point.momentum, entries=point.entries)
+            for point in points
+        ],
     )
