@@ -238,10 +238,9 @@ def explanation(
 def _pause_lines(rule: StreakRule, streak: Streak, period: CurrentPeriod | None) -> list[str]:
     lines = []
     if streak.paused_days:
-        days = _plural(streak.paused_days, "day", "days")
         lines.append(
-            f"{days} of this streak {'was' if streak.paused_days == 1 else 'were'} paused (a pause covered them "
-            "and they had no entry): they neither counted nor broke it."
+            f"Paused days in this streak: {streak.paused_days} (a pause covered them and they had no entry); "
+            "they neither count nor break it."
         )
     if period is not None and rule.cadence == "weekly" and 0 < period.required < rule.target:
         lines.append(f"Pauses this week lower its requirement to {_plural(period.required, 'entry', 'entries')}.")

@@ -56,7 +56,10 @@ def test_a_pause_bridges_a_missed_day_and_counts_as_paused(client: TestClient) -
         ("2026-11-03", 0, "paused"),
         ("2026-11-04", 1, "met"),
     ]
-    assert any("1 day of this streak was paused" in line for line in explain(client, as_of="2026-11-04")["explanation"])
+    assert explain(client, as_of="2026-11-04")["explanation"][-2:] == [
+        "Paused days in this streak: 1 (a pause covered them and they had no entry); they neither count nor break it.",
+        "As of 2026-11-04 the streak is 4 days, from 2026-11-01 to 2026-11-04.",
+    ]
 
 
 def test_a_pause_over_today_keeps_the_streak_active_and_asks_nothing(client: TestClient) -> None:
