@@ -136,8 +136,17 @@ def seed_heavy(database_url: str, heavy: Heavy) -> None:
                 "deleted_at": now if rng.random() < 0.02 else None,
             }
         )
-        for goal_id in rng.sample(goal_ids, rng.choice((0, 1, 1, 2))):
-            link_rows.append({"entry_id": entry_id, "goal_id": goal_id})
+        linked = rng.sample(goal_ids, rng.choice((0, 1, 1, 2)))
+        # As the entry service stores them: a deleted entry keeps no goal links.
+        for goal_id in [] if entry_rows[-1]["deleted_at"] else linked:
+            link_rows.append(
+                {
+                    "entry_id": entry_id,
+                    "goal_id": goal_id,
+                    "user_id": user_id,
+                    "local_date": entry_rows[-1]["local_date"],
+                }
+            )
     with database.write_transaction() as session:
         for first in range(0, len(entry_rows), 5000):
             session.execute(insert(Entry), entry_rows[first : first + 5000])

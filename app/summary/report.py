@@ -65,10 +65,11 @@ def paused_days_of(pauses: Sequence[PauseSpan], goal_id: uuid.UUID | None) -> Pa
 
 @dataclass
 class SummaryCounts:
-    """Live entries with ``local_date`` ≤ ``as_of``: per day, per goal and day, per kind and per wall-clock hour."""
+    """Live entries with ``local_date`` ≤ ``as_of``: per day, per goal and day (days as ordinals,
+    ``date.toordinal()``), per kind and per wall-clock hour."""
 
-    per_day: dict[date, int] = field(default_factory=dict)
-    per_goal_day: dict[uuid.UUID, dict[date, int]] = field(default_factory=dict)
+    per_day: dict[int, int] = field(default_factory=dict)
+    per_goal_day: dict[uuid.UUID, dict[int, int]] = field(default_factory=dict)
     by_kind: dict[str, int] = field(default_factory=dict)
     by_hour: list[int] = field(default_factory=lambda: [0] * 24)
 
@@ -89,12 +90,13 @@ def period_public(period: CurrentPeriod) -> PeriodPublic:
 
 
 def series_streaks(
-    counts: Mapping[date, int], rule: StreakRule, as_of: date, paused: PausedDays
-) -> tuple[Streaks, float]:
-    """Streaks and momentum of one series, over its days prepared once for both rules."""
-    days = SeriesDays.of(counts, as_of, paused)
+    counts: Mapping[int, int], rule: StreakRule, as_of: date, paused: PausedDays
+) -> tuple[Streaks, float, int]:
+    """Streaks, momentum and entries up to ``as_of`` of one series (entries per day ordinal), over its days
+    prepared once for every rule."""
+    days = SeriesDays.from_ordinals(counts, as_of, paused)
     streaks = compute_streaks(days, rule, as_of)
-    return streaks, momentum(days, cadence=rule.cadence, target=rule.target, as_of=as_of)
+    return streaks, momentum(days, cadence=rule.cadence, target=rule.target, as_of=as_of), sum(days.counts)
 
 
 def overall_rule(settings: SummarySettings) -> StreakRule:
@@ -115,13 +117,14 @@ def build_summary(
 ) -> SummaryPublic:
     """The summary of ``counts`` as of ``as_of`` under the user's ``settings``, with ``goals`` in their order
     and the days ``pauses`` cover paused (SPEC §6)."""
-    per_day = {day: count for day, count in counts.per_day.items() if day <= as_of and count > 0}
-    overall_streaks, overall_momentum = series_streaks(
+    last = as_of.toordinal()
+    per_day = {day: count for day, count in counts.per_day.items() if day <= last and count > 0}
+    overall_streaks, overall_momentum, _ = series_streaks(
         per_day, overall_rule(settings), as_of, paused_days_of(pauses, None)
     )
     by_weekday = [0] * 7
     for day, count in per_day.items():
-        by_weekday[day.weekday()] += count
+        by_weekday[(day - 1) % 7] += count  # day ordinal 1 (1 January of year 1) is a Monday
     overall = OverallSummary(
         current=streak_public(overall_streaks.current),
         longest=streak_public(overall_streaks.longest),
@@ -129,8 +132,8 @@ def build_summary(
         momentum=overall_momentum,
         entries=sum(per_day.values()),
         active_days=len(per_day),
-        last_7_days=_entries_within(per_day, as_of, 7),
-        last_30_days=_entries_within(per_day, as_of, 30),
+        last_7_days=_entries_within(per_day, last, 7),
+        last_30_days=_entries_within(per_day, last, 30),
     )
     goal_summaries = [
         _goal_summary(goal, counts.per_goal_day.get(goal.goal_id, {}), settings, as_of, pauses) for goal in goals
@@ -149,13 +152,13 @@ def build_summary(
 
 def _goal_summary(
     goal: GoalRule,
-    goal_days: Mapping[date, int],
+    goal_days: Mapping[int, int],
     settings: SummarySettings,
     as_of: date,
     pauses: Sequence[PauseSpan],
 ) -> GoalSummary:
     rule = goal_rule(goal, settings)
-    streaks, goal_momentum = series_streaks(goal_days, rule, as_of, paused_days_of(pauses, goal.goal_id))
+    streaks, goal_momentum, entries = series_streaks(goal_days, rule, as_of, paused_days_of(pauses, goal.goal_id))
     return GoalSummary(
         goal_id=goal.goal_id,
         title=goal.title,
@@ -165,14 +168,14 @@ def _goal_summary(
         longest=streak_public(streaks.longest),
         best=[streak_public(streak) for streak in streaks.best],
         momentum=goal_momentum,
-        entries=sum(count for day, count in goal_days.items() if day <= as_of),
+        entries=entries,
         period=period_public(streaks.period),
     )
 
 
-def _entries_within(per_day: Mapping[date, int], as_of: date, days: int) -> int:
-    first = as_of - timedelta(days=days - 1)
-    return sum(count for day, count in per_day.items() if first <= day <= as_of)
+def _entries_within(per_day: Mapping[int, int], last: int, days: int) -> int:
+    """Entries on the ``days`` days ending on the day ordinal ``last``."""
+    return sum(count for day, count in per_day.items() if last - days < day <= last)
 
 
 def rule_public(rule: StreakRule, settings: SummarySettings, as_of: date) -> StreakRulePublic:

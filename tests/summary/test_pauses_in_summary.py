@@ -191,3 +191,24 @@ def test_a_deleted_pause_no_longer_counts(client: TestClient) -> None:
     assert summary(client, as_of="2026-11-03")["overall"]["current"]["length"] == 3
     assert client.delete(f"{PAUSES}/{made['id']}").status_code == 204
     assert summary(client, as_of="2026-11-03")["overall"]["current"] == streak(1, "2026-11-03", "2026-11-03", "active")
+
+
+def test_a_goals_days_follow_its_entries_when_they_move_or_go(client: TestClient) -> None:
+    """A goal's entries per day come from its links, which carry the entry's day: moved and deleted with it."""
+    register(client, timezone="UTC")
+    goal = make_goal(client, cadence="daily")
+    entry = client.post(
+        "/api/v1/entries", json={"occurred_at": "2026-11-01T12:00:00Z", "timezone": "UTC", "goal_ids": [goal["id"]]}
+    ).json()
+    log_on(client, "2026-11-02", goal_ids=[goal["id"]])
+    heatmap = {"from": "2026-11-01", "to": "2026-11-30", "goal_id": goal["id"]}
+    assert summary(client, as_of="2026-11-03")["goals"][0]["best"] == [streak(2, "2026-11-01", "2026-11-02", "at_risk")]
+    moved = client.patch(f"/api/v1/entries/{entry['id']}", json={"occurred_at": "2026-11-03T12:00:00Z"})
+    assert moved.status_code == 200 and moved.json()["local_date"] == "2026-11-03"
+    (goal_summary,) = summary(client, as_of="2026-11-03")["goals"]
+    assert (goal_summary["current"], goal_summary["entries"]) == (streak(2, "2026-11-02", "2026-11-03", "active"), 2)
+    days = client.get("/api/v1/summary/heatmap", params=heatmap).json()["days"]
+    assert days == [{"date": "2026-11-02", "count": 1}, {"date": "2026-11-03", "count": 1}]
+    assert client.delete(f"/api/v1/entries/{entry['id']}").status_code == 204
+    (goal_summary,) = summary(client, as_of="2026-11-03")["goals"]
+    assert (goal_summary["current"], goal_summary["entries"]) == (streak(1, "2026-11-02", "2026-11-02", "at_risk"), 1)

@@ -120,9 +120,12 @@ def store_history(
             session.add(row)
             session.flush()
             for index in entry.goal_indexes:
-                # Deleting a goal removes it from its entries.
-                if index < len(goals) and not goals[index].deleted:
-                    session.add(EntryGoal(entry_id=row.id, goal_id=goal_rows[index].id))
+                # Deleting a goal removes it from its entries, deleting an entry takes it off its goals.
+                if index < len(goals) and not goals[index].deleted and not entry.deleted:
+                    link = EntryGoal(
+                        entry_id=row.id, goal_id=goal_rows[index].id, user_id=user.id, local_date=row.local_date
+                    )
+                    session.add(link)
         for start, end, paused_goal in pauses:
             goal_id = None if paused_goal is None else goal_rows[paused_goal].id
             session.add(Pause(user_id=user.id, start_date=start, end_date=end, goal_id=goal_id))
