@@ -15,7 +15,7 @@ Replace = TypeVar("Replace", bound=BaseModel)
 
 class StrictBody(BaseModel):
     """A request body that rejects unknown fields, ``true``/``false`` where a number is due, and names
-    the read-only fields it lists (a stored object's, for the bodies of goal and entry writes)."""
+    the read-only fields it lists (a stored object's, for the bodies of goal, entry and pause writes)."""
 
     model_config = ConfigDict(extra="forbid")
     read_only_fields: ClassVar[tuple[str, ...]] = ()
@@ -38,7 +38,7 @@ class StrictBody(BaseModel):
 
 
 class WriteBody(StrictBody):
-    """The body of a goal or entry write."""
+    """The body of a goal, entry or pause write."""
 
     read_only_fields = READ_ONLY_FIELDS
 

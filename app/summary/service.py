@@ -187,7 +187,7 @@ def day_counts(
 
 
 def change_number(session: Session, *, user_id: uuid.UUID) -> int:
-    """The user's last change number: any write to their goals or entries moves it."""
+    """The user's last change number: any write to their goals, entries or pauses moves it."""
     counter = session.get(ChangeCounter, user_id)
     return counter.last_seq if counter is not None else 0
 
