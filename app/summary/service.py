@@ -6,9 +6,13 @@ import uuid
 from collections import Counter
 from datetime import date, datetime, timedelta
 from operator import itemgetter
+from typing import Any
 
 from sqlalchemy import String, bindparam, cast, func
 from sqlalchemy import select as sa_select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import Session, col, select
 
 from app.auth.models import User
@@ -117,14 +121,32 @@ _LIVE_UP_TO = (
     ENTRIES.c.deleted_at.is_(None),
     ENTRIES.c.local_date <= bindparam("as_of"),
 )
-_PER_DAY = (
-    sa_select(cast(ENTRIES.c.local_date, String), func.count()).where(*_LIVE_UP_TO).group_by(ENTRIES.c.local_date)
-)
+
+
+class iso_day(FunctionElement[str]):  # noqa: N801 - named as the SQL function it stands for
+    """A date column as ``YYYY-MM-DD`` text on both engines (SQLite stores it so; PostgreSQL's ``to_char``
+    does not depend on the server's ``DateStyle``, as a cast to text would)."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(iso_day)
+def _iso_day_as_stored(element: iso_day, compiler: SQLCompiler, **kw: Any) -> str:
+    return compiler.process(element.clauses, **kw)
+
+
+@compiles(iso_day, "postgresql")
+def _iso_day_postgresql(element: iso_day, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"to_char({compiler.process(element.clauses, **kw)}, 'YYYY-MM-DD')"
+
+
+_PER_DAY = sa_select(iso_day(ENTRIES.c.local_date), func.count()).where(*_LIVE_UP_TO).group_by(ENTRIES.c.local_date)
 # One row per goal with the day of each of its links joined in one string (``group_concat`` on SQLite,
 # ``string_agg`` on PostgreSQL), counted per day in Python at C speed: a row per goal and day cost more to
 # hand over than the counting itself.
 _GOAL_DAYS = (
-    sa_select(cast(LINKS.c.goal_id, String), func.aggregate_strings(cast(LINKS.c.local_date, String), ","))
+    sa_select(cast(LINKS.c.goal_id, String), func.aggregate_strings(iso_day(LINKS.c.local_date), ","))
     .where(LINKS.c.user_id == bindparam("user_id"), LINKS.c.local_date <= bindparam("as_of"))
     .group_by(LINKS.c.goal_id)
 )
