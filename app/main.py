@@ -39,6 +39,7 @@ from app.entries.routes import router as entries_router
 from app.exchange.routes import router as exchange_router
 from app.goals.routes import router as goals_router
 from app.health.routes import router as health_router
+from app.pauses.routes import router as pauses_router
 from app.summary.cache import SummaryCache
 from app.summary.routes import router as summary_router
 from app.sync.routes import router as sync_router
@@ -112,7 +113,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     # Included one by one (not under one /api/v1 router, whose every request walked the nested
     # routers), the most used first: a request is matched against the routes in this order.
-    for router in (entries_router, summary_router, sync_router, goals_router, auth_router, exchange_router):
+    for router in (
+        entries_router,
+        summary_router,
+        sync_router,
+        goals_router,
+        pauses_router,
+        auth_router,
+        exchange_router,
+    ):
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(health_router)
     install_docs(app)

@@ -5,5 +5,16 @@ from app.auth.models import AccessToken, AuthSession, User
 from app.core.sequence import ChangeCounter
 from app.entries.models import Entry, EntryGoal
 from app.goals.models import Goal
+from app.pauses.models import Pause
 
-__all__ = ["AccessToken", "AuthSession", "ChangeCounter", "Entry", "EntryGoal", "Goal", "IdempotencyRecord", "User"]
+__all__ = [
+    "AccessToken",
+    "AuthSession",
+    "ChangeCounter",
+    "Entry",
+    "EntryGoal",
+    "Goal",
+    "IdempotencyRecord",
+    "Pause",
+    "User",
+]

@@ -1,4 +1,4 @@
-"""Keyed writes (SPEC §5): every goal and entry write, sent alone or in a push, is run and answered here.
+"""Keyed writes (SPEC §5): every goal, entry and pause write, sent alone or in a push, is run and answered here.
 
 ``keyed_write`` claims the write's ``Idempotency-Key`` (by a fingerprint of its method, path and
 canonical JSON body), locks the user's change counter, runs the write, builds the answer and
@@ -87,7 +87,7 @@ def keyed(openapi_extra: dict[str, Any] | None = None) -> dict[str, Any]:
 
 @dataclass(frozen=True, slots=True)
 class Resource:
-    """Goals or entries, as keyed writes address them: the names of their collection and item routes."""
+    """Goals, entries or pauses, as keyed writes address them: the names of their collection and item routes."""
 
     collection_route: str
     item_route: str

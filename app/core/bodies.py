@@ -25,7 +25,7 @@ def optional_member(description: str) -> Any:
 
 class StrictBody(BaseModel):
     """A request body that rejects unknown fields, ``true``/``false`` where a number is due, and names
-    the read-only fields it lists (a stored object's, for the bodies of goal and entry writes)."""
+    the read-only fields it lists (a stored object's, for the bodies of goal, entry and pause writes)."""
 
     model_config = ConfigDict(extra="forbid")
     read_only_fields: ClassVar[tuple[str, ...]] = ()
@@ -48,7 +48,7 @@ class StrictBody(BaseModel):
 
 
 class WriteBody(StrictBody):
-    """The body of a goal or entry write."""
+    """The body of a goal, entry or pause write."""
 
     read_only_fields = READ_ONLY_FIELDS
 

@@ -52,7 +52,9 @@ class Entry(SQLModel, table=True):
     __tablename__ = "entries"
     __table_args__ = (
         Index("ix_entries_user_id_occurred_at_id", "user_id", "occurred_at", "id"),
-        Index("ix_entries_user_id_local_date", "user_id", "local_date"),
+        # Cover the summary's counts per day and per kind and hour: read from the index alone, in its order.
+        Index("ix_entries_user_id_local_date_deleted_at", "user_id", "local_date", "deleted_at"),
+        Index("ix_entries_user_id_kind_local_hour", "user_id", "kind", "local_hour", "local_date", "deleted_at"),
         Index("ix_entries_user_id_seq", "user_id", "seq"),
     )
 
@@ -85,12 +87,16 @@ class Entry(SQLModel, table=True):
 
 
 class EntryGoal(SQLModel, table=True):
-    """Which goals an entry speaks to."""
+    """Which goals a live entry speaks to, with the entry's owner and ``local_date`` (written with the link),
+    so the summary counts each goal's entries per day from this table's index alone."""
 
     __tablename__ = "entry_goals"
+    __table_args__ = (Index("ix_entry_goals_user_id_goal_id_local_date", "user_id", "goal_id", "local_date"),)
 
     entry_id: uuid.UUID = SQLField(foreign_key="entries.id", ondelete="CASCADE", primary_key=True)
     goal_id: uuid.UUID = SQLField(foreign_key="goals.id", ondelete="CASCADE", primary_key=True, index=True)
+    user_id: uuid.UUID
+    local_date: date = SQLField(sa_type=Date)
 
 
 class EntryReplace(WriteBody):

@@ -164,7 +164,14 @@ def _write(
     else:
         values = {**current.model_dump(), **changes}
         session.execute(_UPDATE, {**changes, "entry_id": entry_id})
-    goal_links.link(session, entry_id=entry_id, goal_ids=goal_ids, replace=current is not None)
+    goal_links.link(
+        session,
+        entry_id=entry_id,
+        user_id=user.id,
+        local_date=values["local_date"],
+        goal_ids=goal_ids,
+        replace=current is not None,
+    )
     count_entry_write(session, "created" if current is None else "changed")
     public = EntryPublic.model_validate({**values, "goal_ids": goal_ids})
     return Written(entry_id, version, seq, public, created=current is None)

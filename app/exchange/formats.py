@@ -29,6 +29,7 @@ from app.entries.kinds import kind_label
 from app.entries.models import EntryPublic
 from app.exchange.models import EXPORT_FORMAT_NAME, EXPORT_VERSION, ExportUser
 from app.goals.models import GoalPublic
+from app.pauses.models import PausePublic
 
 CSV_COLUMNS = (
     "id",
@@ -66,7 +67,12 @@ def _json(value: Any) -> str:
 
 
 def render_json(
-    *, user: ExportUser, goals: Sequence[GoalPublic], pages: EntryPages, exported_at: datetime
+    *,
+    user: ExportUser,
+    goals: Sequence[GoalPublic],
+    pauses: Sequence[PausePublic],
+    pages: EntryPages,
+    exported_at: datetime,
 ) -> Iterator[str]:
     """The JSON export, one entry a line, without holding every entry in memory."""
     head = {
@@ -75,6 +81,7 @@ def render_json(
         "exported_at": exported_at.isoformat().replace("+00:00", "Z"),
         "user": user.model_dump(mode="json"),
         "goals": [goal.model_dump(mode="json") for goal in goals],
+        "pauses": [pause.model_dump(mode="json") for pause in pauses],
     }
     yield _json(head)[:-1] + ',"entries":['
     first = True

@@ -74,4 +74,5 @@ class ImportReport(BaseModel):
 
     settings: Literal["updated", "unchanged", "skipped"] = "unchanged"
     goals: ImportCounts = Field(default_factory=ImportCounts)
+    pauses: ImportCounts = Field(default_factory=ImportCounts)
     entries: ImportCounts = Field(default_factory=ImportCounts)

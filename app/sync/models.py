@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field, RootModel, SerializeAsAny, StrictInt, Wit
 from app.core.bodies import StrictBody
 from app.entries.models import EntryPublic
 from app.goals.models import GoalPublic
+from app.pauses.models import PausePublic
 
 OP_ID_PATTERN = r"^[!-~]{1,255}$"
 MAX_PUSH_OPS = 200
@@ -37,8 +38,19 @@ class EntryChange(BaseModel):
     data: EntryPublic | None
 
 
+class PauseChange(BaseModel):
+    """A pause's latest state in the changes feed; ``data`` is null for a tombstone."""
+
+    type: Literal["pause"]
+    id: uuid.UUID
+    seq: int
+    version: int
+    deleted: bool
+    data: PausePublic | None
+
+
 # Written as the model it holds: pydantic's serializer of a union, even a tagged one, took twice as long.
-class Change(RootModel[SerializeAsAny[Annotated[GoalChange | EntryChange, Field(discriminator="type")]]]):
+class Change(RootModel[SerializeAsAny[Annotated[GoalChange | EntryChange | PauseChange, Field(discriminator="type")]]]):
     """One object's latest state in the changes feed: ``type`` says which kind of object ``data`` holds."""
 
 
@@ -71,6 +83,7 @@ class _PushOpFields(StrictBody):
 # fail), documented as the body of the single request the op stands for.
 GoalData = Annotated[dict[str, Any] | None, WithJsonSchema(_data_schema("Goal"))]
 EntryData = Annotated[dict[str, Any] | None, WithJsonSchema(_data_schema("Entry"))]
+PauseData = Annotated[dict[str, Any] | None, WithJsonSchema(_data_schema("Pause"))]
 
 
 class GoalOp(_PushOpFields):
@@ -87,7 +100,14 @@ class EntryOp(_PushOpFields):
     data: EntryData = None
 
 
-class PushOp(RootModel[Annotated[GoalOp | EntryOp, Field(discriminator="type")]]):
+class PauseOp(_PushOpFields):
+    """A queued write of a pause: ``METHOD /pauses/{id}``."""
+
+    type: Literal["pause"]
+    data: PauseData = None
+
+
+class PushOp(RootModel[Annotated[GoalOp | EntryOp | PauseOp, Field(discriminator="type")]]):
     """One queued write, applied as ``METHOD /{type}s/{id}`` with ``Idempotency-Key: op_id`` would be."""
 
 

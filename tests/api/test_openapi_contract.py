@@ -38,6 +38,12 @@ OPERATIONS = [
     ("getGoal", "GET /api/v1/goals/{goal_id}", "200 304 400 401 403 404 410 422 429"),
     ("patchGoal", "PATCH /api/v1/goals/{goal_id}", "200 400 401 403 404 409 410 412 413 415 422 429"),
     ("replaceGoal", "PUT /api/v1/goals/{goal_id}", "200 201 400 401 403 404 409 410 412 413 415 422 429"),
+    ("listPauses", "GET /api/v1/pauses", "200 401 403 422 429"),
+    ("createPause", "POST /api/v1/pauses", "201 401 403 409 413 415 422 429"),
+    ("deletePause", "DELETE /api/v1/pauses/{pause_id}", "204 400 401 403 404 409 412 422 429"),
+    ("getPause", "GET /api/v1/pauses/{pause_id}", "200 304 400 401 403 404 410 422 429"),
+    ("patchPause", "PATCH /api/v1/pauses/{pause_id}", "200 400 401 403 404 409 410 412 413 415 422 429"),
+    ("replacePause", "PUT /api/v1/pauses/{pause_id}", "200 201 400 401 403 404 409 410 412 413 415 422 429"),
     ("import", "POST /api/v1/import", "200 400 401 403 413 415 422 429"),
     ("deleteMe", "DELETE /api/v1/me", "204 401 403 413 415 422 429"),
     ("getMe", "GET /api/v1/me", "200 401 429"),
@@ -46,6 +52,7 @@ OPERATIONS = [
     ("getSummary", "GET /api/v1/summary", "200 401 403 422 429"),
     ("getExplanation", "GET /api/v1/summary/explain", "200 401 403 404 422 429"),
     ("getHeatmap", "GET /api/v1/summary/heatmap", "200 401 403 404 422 429"),
+    ("getHistory", "GET /api/v1/summary/history", "200 401 403 404 422 429"),
     ("push", "POST /api/v1/sync/push", "200 401 403 413 415 422 429"),
     ("listTokens", "GET /api/v1/tokens", "200 401 403 429"),
     ("createToken", "POST /api/v1/tokens", "201 401 403 413 415 422 429"),
@@ -74,10 +81,17 @@ SCOPES = {
     "replaceGoal": ["goals:write"],
     "patchGoal": ["goals:write"],
     "deleteGoal": ["goals:write"],
+    "listPauses": ["goals:read"],
+    "getPause": ["goals:read"],
+    "createPause": ["goals:write"],
+    "replacePause": ["goals:write"],
+    "patchPause": ["goals:write"],
+    "deletePause": ["goals:write"],
     "listChanges": ["entries:read", "goals:read"],
     "getSummary": ["summary:read"],
     "getHeatmap": ["summary:read"],
     "getExplanation": ["summary:read"],
+    "getHistory": ["summary:read"],
     "export": ["export"],
     "import": ["export", "entries:write", "goals:write"],
     "push": [],  # each op is checked against its type's write scope
@@ -187,7 +201,11 @@ def test_changes_are_a_union_tagged_by_type(document: dict[str, Any]) -> None:
     change = document["components"]["schemas"]["Change"]
     assert change["discriminator"] == {
         "propertyName": "type",
-        "mapping": {"goal": "#/components/schemas/GoalChange", "entry": "#/components/schemas/EntryChange"},
+        "mapping": {
+            "goal": "#/components/schemas/GoalChange",
+            "entry": "#/components/schemas/EntryChange",
+            "pause": "#/components/schemas/PauseChange",
+        },
     }
     schemas = document["components"]["schemas"]
     assert schemas["GoalChange"]["properties"]["data"]["anyOf"] == [
@@ -196,6 +214,10 @@ def test_changes_are_a_union_tagged_by_type(document: dict[str, Any]) -> None:
     ]
     assert schemas["EntryChange"]["properties"]["data"]["anyOf"] == [
         {"$ref": "#/components/schemas/EntryPublic"},
+        {"type": "null"},
+    ]
+    assert schemas["PauseChange"]["properties"]["data"]["anyOf"] == [
+        {"$ref": "#/components/schemas/PausePublic"},
         {"type": "null"},
     ]
 
@@ -213,10 +235,14 @@ def test_push_ops_are_a_union_tagged_by_type(document: dict[str, Any]) -> None:
     schemas = document["components"]["schemas"]
     assert schemas["PushOp"]["discriminator"] == {
         "propertyName": "type",
-        "mapping": {"goal": "#/components/schemas/GoalOp", "entry": "#/components/schemas/EntryOp"},
+        "mapping": {
+            "goal": "#/components/schemas/GoalOp",
+            "entry": "#/components/schemas/EntryOp",
+            "pause": "#/components/schemas/PauseOp",
+        },
     }
     assert schemas["PushRequest"]["properties"]["ops"]["items"] == {"$ref": "#/components/schemas/PushOp"}
-    for kind in ("Goal", "Entry"):
+    for kind in ("Goal", "Entry", "Pause"):
         assert schemas[f"{kind}Op"]["properties"]["data"]["anyOf"] == [
             {"$ref": f"#/components/schemas/{kind}Replace"},
             {"$ref": f"#/components/schemas/{kind}Patch"},

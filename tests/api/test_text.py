@@ -91,7 +91,9 @@ def test_the_document_lists_the_text_fields_people_type_into() -> None:
 
 
 def _path(path: str) -> str:
-    return path.replace("{entry_id}", str(uuid.uuid4())).replace("{goal_id}", str(uuid.uuid4()))
+    for name in ("{entry_id}", "{goal_id}", "{pause_id}"):
+        path = path.replace(name, str(uuid.uuid4()))
+    return path
 
 
 @pytest.mark.parametrize(
