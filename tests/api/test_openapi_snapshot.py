@@ -186,3 +186,34 @@ def test_additions_are_not_breaking() -> None:
     changed["paths"]["/api/v1/moods"] = {"get": {"responses": {"200": {"description": "OK"}}}}
     changed["components"]["schemas"]["EntryOp"]["properties"]["method"]["enum"].append("POST")
     assert breaking_changes(published, changed) == []
+
+
+def test_a_union_keeps_its_variants_and_a_field_each_variant_had() -> None:
+    published = json.loads(SNAPSHOT.read_text())
+    changed = copy.deepcopy(published)
+    schemas = changed["components"]["schemas"]
+    schemas["PushOp"]["oneOf"] = [{"$ref": "#/components/schemas/GoalOp"}]
+    del schemas["GoalChange"]["properties"]["deleted"]
+    assert breaking_changes(published, changed) == [
+        "GoalChange.deleted: field removed",
+        "PushOp: variant 1 removed or changed",
+    ]
+
+
+def test_an_object_that_became_a_union_keeps_the_fields_of_all_its_variants() -> None:
+    """``Change`` was one object; a tagged union whose every variant has its fields breaks nothing."""
+    old: Document = {"paths": {}, "components": {"schemas": {}}}
+    new: Document = copy.deepcopy(old)
+    fields = {"type": {"type": "string", "enum": ["goal", "entry"]}, "seq": {"type": "integer"}}
+    old["components"]["schemas"]["Change"] = {"type": "object", "properties": fields}
+    new["components"]["schemas"] |= {
+        "Change": {"oneOf": [{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/B"}]},
+        "A": {
+            "type": "object",
+            "properties": {"type": {"const": "goal", "type": "string"}, "seq": {"type": "integer"}},
+        },
+        "B": {"type": "object", "properties": {"type": {"const": "entry", "type": "string"}}},
+    }
+    assert breaking_changes(old, new) == ["Change.seq: field removed"]
+    new["components"]["schemas"]["B"]["properties"]["seq"] = {"type": "integer"}
+    assert breaking_changes(old, new) == []
