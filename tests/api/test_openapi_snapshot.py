@@ -1,8 +1,8 @@
 """The published OpenAPI document only grows: third-party clients are generated from it.
 
 ``tests/api/openapi-v1.json`` is the document as published. The test fails on a breaking change
-(a removed path, method, parameter, field, response status or enum value; a changed type; a
-newly required request field or parameter) and passes on additive ones. To accept an intended
+(a removed path, method, parameter, field, response status or enum value; a changed type or
+operation id; a newly required request field or parameter) and passes on additive ones. To accept an intended
 change, rewrite the snapshot: ``SYNCLOG_UPDATE_OPENAPI=1 pytest tests/api/test_openapi_snapshot.py``.
 """
 
@@ -113,6 +113,8 @@ def breaking_changes(old: Document, new: Document) -> list[str]:
                 breaks.append(f"{where}: operation removed")
                 continue
             then = item[method]
+            if then.get("operationId") != now.get("operationId"):  # a generated client's method name
+                breaks.append(f"{where}: operationId {then.get('operationId')} became {now.get('operationId')}")
             params_then = {(p["in"], p["name"]): p for p in then.get("parameters", [])}
             params_now = {(p["in"], p["name"]): p for p in now.get("parameters", [])}
             for key, param in params_then.items():
@@ -172,11 +174,13 @@ def test_removed_operations_enum_values_types_and_new_requirements_are_breaking(
     schemas["GoalCreate"]["required"] = [*schemas["GoalCreate"].get("required", []), "description"]
     schemas["EntryOp"]["properties"]["method"]["enum"] = ["PUT", "PATCH"]
     schemas["EntryOp"]["properties"]["op_id"]["type"] = "integer"
+    changed["paths"]["/api/v1/entries"]["get"]["operationId"] = "getEntries"
     found = breaking_changes(published, changed)
     assert "DELETE /api/v1/entries/{entry_id}: operation removed" in found
     assert any("newly required request field" in change and "description" in change for change in found)
     assert "EntryOp.method: enum values ['DELETE'] removed" in found
     assert "EntryOp.op_id: type ['string'] became ['integer']" in found
+    assert "GET /api/v1/entries: operationId listEntries became getEntries" in found
 
 
 def test_additions_are_not_breaking() -> None:
@@ -186,3 +190,34 @@ def test_additions_are_not_breaking() -> None:
     changed["paths"]["/api/v1/moods"] = {"get": {"responses": {"200": {"description": "OK"}}}}
     changed["components"]["schemas"]["EntryOp"]["properties"]["method"]["enum"].append("POST")
     assert breaking_changes(published, changed) == []
+
+
+def test_a_union_keeps_its_variants_and_a_field_each_variant_had() -> None:
+    published = json.loads(SNAPSHOT.read_text())
+    changed = copy.deepcopy(published)
+    schemas = changed["components"]["schemas"]
+    schemas["PushOp"]["oneOf"] = [{"$ref": "#/components/schemas/GoalOp"}]
+    del schemas["GoalChange"]["properties"]["deleted"]
+    assert breaking_changes(published, changed) == [
+        "GoalChange.deleted: field removed",
+        "PushOp: variant 1 removed or changed",
+    ]
+
+
+def test_an_object_that_became_a_union_keeps_the_fields_of_all_its_variants() -> None:
+    """``Change`` was one object; a tagged union whose every variant has its fields breaks nothing."""
+    old: Document = {"paths": {}, "components": {"schemas": {}}}
+    new: Document = copy.deepcopy(old)
+    fields = {"type": {"type": "string", "enum": ["goal", "entry"]}, "seq": {"type": "integer"}}
+    old["components"]["schemas"]["Change"] = {"type": "object", "properties": fields}
+    new["components"]["schemas"] |= {
+        "Change": {"oneOf": [{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/B"}]},
+        "A": {
+            "type": "object",
+            "properties": {"type": {"const": "goal", "type": "string"}, "seq": {"type": "integer"}},
+        },
+        "B": {"type": "object", "properties": {"type": {"const": "entry", "type": "string"}}},
+    }
+    assert breaking_changes(old, new) == ["Change.seq: field removed"]
+    new["components"]["schemas"]["B"]["properties"]["seq"] = {"type": "integer"}
+    assert breaking_changes(old, new) == []

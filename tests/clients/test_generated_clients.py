@@ -21,6 +21,8 @@ from app.cli.openapi import write_document
 from bench.processes import ServerProcess
 from tests.factories import sign_up
 
+# One test process generates and type-checks each client once, then runs it on every engine.
+pytestmark = pytest.mark.xdist_group("generated-clients")
 HERE = Path(__file__).parent
 ROOT = HERE.parents[1]
 BIN = Path(sys.executable).parent
