@@ -55,7 +55,10 @@ async def list_entries(
     kind: Kind | None = None,
     tag: Annotated[QueryText | None, Query(min_length=1, max_length=60)] = None,
     q: Annotated[
-        QueryText | None, Query(max_length=200, description="Searches note, meaning, tags, people and place.")
+        QueryText | None,
+        Query(
+            max_length=200, description="Searches inner, note, meaning, tags, people and place (case-insensitively)."
+        ),
     ] = None,
     from_: Annotated[IsoDate | None, Query(alias="from", description="First local date, inclusive.")] = None,
     to: Annotated[IsoDate | None, Query(description="Last local date, inclusive.")] = None,

@@ -54,6 +54,7 @@ _INSERT = insert(ENTRIES)
 _UPDATE = update(ENTRIES).where(ENTRIES.c.id == bindparam("entry_id"))
 # What a tombstone keeps of an entry: its time, zone, kind, intensity and source; its text is erased.
 _ERASED: dict[str, Any] = {
+    "inner": "",
     "note": "",
     "meaning": "",
     "search_text": "",
@@ -125,7 +126,7 @@ def _columns(body: EntryReplace, *, user: User, now: datetime, current: EntryPub
     else:
         day = current.local_date
     tags, people = list(body.tags), list(body.people)
-    searched = [body.note, body.meaning, *tags, *people, body.place or ""]
+    searched = [body.inner, body.note, body.meaning, *tags, *people, body.place or ""]
     keys = [tag.lower() for tag in tags]
     return {
         "occurred_at": occurred_at,
@@ -133,6 +134,7 @@ def _columns(body: EntryReplace, *, user: User, now: datetime, current: EntryPub
         "local_date": day,
         "local_hour": local_hour(occurred_at, timezone),
         "kind": body.kind,
+        "inner": body.inner,
         "note": body.note,
         "meaning": body.meaning,
         "intensity": body.intensity,
