@@ -38,6 +38,7 @@ from app.entries.routes import router as entries_router
 from app.exchange.routes import router as exchange_router
 from app.goals.routes import router as goals_router
 from app.health.routes import router as health_router
+from app.people.routes import router as people_router
 from app.summary.cache import SummaryCache
 from app.summary.routes import router as summary_router
 from app.sync.routes import router as sync_router
@@ -56,6 +57,7 @@ OPENAPI_TAGS = [
     {"name": "goals", "description": "The personal values and intentions entries are tied to."},
     {"name": "entries", "description": "Synchronicities: log, read, change, delete, and the timeline."},
     {"name": "summary", "description": "Streaks, momentum and counts of moving with the current."},
+    {"name": "people and tags", "description": "The names used across entries: autocomplete, rename and merge."},
     {"name": "sync", "description": "The changes feed and batch push of offline clients."},
     {"name": "export and import", "description": "The whole account as JSON, CSV or Markdown, and back."},
     {"name": "operations", "description": "Health, readiness and metrics."},
@@ -110,7 +112,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     # Included one by one (not under one /api/v1 router, whose every request walked the nested
     # routers), the most used first: a request is matched against the routes in this order.
-    for router in (entries_router, summary_router, sync_router, goals_router, auth_router, exchange_router):
+    for router in (
+        entries_router,
+        summary_router,
+        sync_router,
+        goals_router,
+        people_router,
+        auth_router,
+        exchange_router,
+    ):
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(health_router)
     install_docs(app)

@@ -27,7 +27,7 @@ from app.core.metrics import count_entry_write
 from app.core.sequence import next_seq
 from app.core.synced import ExpectedVersion, Stored, Written, check_version, live, owned, replaceable
 from app.core.timezones import local_date, local_hour
-from app.entries import goal_links
+from app.entries import goal_links, marks
 from app.entries.models import Entry, EntryCreate, EntryGoal, EntryPage, EntryPatch, EntryPublic, EntryReplace
 
 MAX_FUTURE = timedelta(hours=24)
@@ -167,6 +167,9 @@ def _write(
         values = {**current.model_dump(), **changes}
         session.execute(_UPDATE, {**changes, "entry_id": entry_id})
     goal_links.link(session, entry_id=entry_id, goal_ids=goal_ids, replace=current is not None)
+    marks.record(
+        session, user_id=user.id, entry_id=entry_id, people=body.people, tags=body.tags, replace=current is not None
+    )
     count_entry_write(session, "created" if current is None else "changed")
     public = EntryPublic.model_validate({**values, "goal_ids": goal_ids})
     return Written(entry_id, version, seq, public, created=current is None)
@@ -220,6 +223,7 @@ def delete_entry(
     tombstone = {**_ERASED, "deleted_at": now, "updated_at": now, "version": version + 1, "seq": seq}
     session.execute(_UPDATE, {**tombstone, "entry_id": entry_id})
     goal_links.unlink(session, entry_id=entry_id)
+    marks.erase(session, entry_id=entry_id)
     count_entry_write(session, "deleted")
     return Written(entry_id, version + 1, seq, None)
 
