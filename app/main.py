@@ -38,6 +38,7 @@ from app.entries.routes import router as entries_router
 from app.exchange.routes import router as exchange_router
 from app.goals.routes import router as goals_router
 from app.health.routes import router as health_router
+from app.insights.routes import router as insights_router
 from app.people.routes import router as people_router
 from app.summary.cache import SummaryCache
 from app.summary.routes import router as summary_router
@@ -57,6 +58,7 @@ OPENAPI_TAGS = [
     {"name": "goals", "description": "The personal values and intentions entries are tied to."},
     {"name": "entries", "description": "Synchronicities: log, read, change, delete, and the timeline."},
     {"name": "summary", "description": "Streaks, momentum and counts of moving with the current."},
+    {"name": "insights", "description": "Echoes, on this day and the person's own patterns over a range."},
     {"name": "people and tags", "description": "The names used across entries: autocomplete, rename and merge."},
     {"name": "sync", "description": "The changes feed and batch push of offline clients."},
     {"name": "export and import", "description": "The whole account as JSON, CSV or Markdown, and back."},
@@ -112,7 +114,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     # Included one by one (not under one /api/v1 router, whose every request walked the nested
     # routers), the most used first: a request is matched against the routes in this order.
+    # Insights first: its /entries/on-this-day would otherwise be read as an entry's id.
     for router in (
+        insights_router,
         entries_router,
         summary_router,
         sync_router,

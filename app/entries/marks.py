@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import unicodedata
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Literal
 
 from sqlalchemy import Index, String, bindparam, delete, insert
 from sqlmodel import Field, Session, SQLModel
 
 from app.core.database import table_of
+from app.entries.motifs import find_motifs
 
 Mark = Literal["person", "tag", "motif"]
 MARKS: tuple[Mark, ...] = ("person", "tag", "motif")
@@ -32,7 +33,7 @@ class EntryMark(SQLModel, table=True):
     # case-insensitively, as the ``tag`` filter does), a motif's digits.
     key: str = Field(sa_type=String(FOLDED_LENGTH), primary_key=True)
     user_id: uuid.UUID = Field(foreign_key="users.id", ondelete="CASCADE")
-    # The name as the entry spells it (a clock-time motif as it was written, ``11:11``).
+    # The name as the entry spells it (a motif as written: ``11:11`` is a clock time, ``1111`` a number).
     name: str = Field(max_length=60)
     # The name case- and accent-folded, for autocomplete by prefix.
     fold: str = Field(sa_type=String(FOLDED_LENGTH))
@@ -55,12 +56,15 @@ def mark_key(mark: Mark, name: str) -> str:
     return name.lower() if mark == "tag" else name
 
 
-def marks_of(*, people: Iterable[str], tags: Iterable[str]) -> list[tuple[Mark, str, str]]:
-    """An entry's marks as ``(mark, key, name)``, each key once (the first spelling wins)."""
+def marks_of(*, people: Iterable[str], tags: Sequence[str], texts: Iterable[str]) -> list[tuple[Mark, str, str]]:
+    """An entry's marks as ``(mark, key, name)``, each key once (the first spelling wins): its people, its
+    tags, and the motifs in ``texts`` (its inner and note) and its tags."""
     found: dict[tuple[Mark, str], str] = {}
     for mark, names in (("person", people), ("tag", tags)):
         for name in names:
             found.setdefault((mark, mark_key(mark, name)), name)  # type: ignore[arg-type]
+    for motif in find_motifs([*texts, *tags]):
+        found[("motif", motif.digits)] = motif.written
     return [(mark, key, name) for (mark, key), name in found.items()]
 
 
@@ -70,7 +74,8 @@ def record(
     user_id: uuid.UUID,
     entry_id: uuid.UUID,
     people: Iterable[str],
-    tags: Iterable[str],
+    tags: Sequence[str],
+    texts: Iterable[str],
     replace: bool,
 ) -> None:
     """Store the entry's marks, after removing those of its previous version when ``replace``."""
@@ -78,7 +83,7 @@ def record(
         session.execute(_ERASE, {"entry_id": entry_id})
     rows = [
         {"entry_id": entry_id, "user_id": user_id, "mark": mark, "key": key, "name": name, "fold": fold(name)}
-        for mark, key, name in marks_of(people=people, tags=tags)
+        for mark, key, name in marks_of(people=people, tags=tags, texts=texts)
     ]
     if rows:
         session.execute(_INSERT, rows)

@@ -167,8 +167,15 @@ def _write(
         values = {**current.model_dump(), **changes}
         session.execute(_UPDATE, {**changes, "entry_id": entry_id})
     goal_links.link(session, entry_id=entry_id, goal_ids=goal_ids, replace=current is not None)
+    texts = (body.inner, body.note)
     marks.record(
-        session, user_id=user.id, entry_id=entry_id, people=body.people, tags=body.tags, replace=current is not None
+        session,
+        user_id=user.id,
+        entry_id=entry_id,
+        people=body.people,
+        tags=body.tags,
+        texts=texts,
+        replace=current is not None,
     )
     count_entry_write(session, "created" if current is None else "changed")
     public = EntryPublic.model_validate({**values, "goal_ids": goal_ids})

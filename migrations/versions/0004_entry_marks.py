@@ -49,7 +49,7 @@ def backfill(connection: sa.Connection, table: sa.Table) -> None:
         found: list[dict[str, Any]] = [
             {"entry_id": entry_id, "user_id": user_id, "mark": mark, "key": key, "name": name, "fold": marks.fold(name)}
             for entry_id, user_id, inner, note, tags, people in rows
-            for mark, key, name in marks.marks_of(people=people, tags=tags)
+            for mark, key, name in marks.marks_of(people=people, tags=tags, texts=(inner, note))
         ]
         if found:
             connection.execute(sa.insert(table), found)

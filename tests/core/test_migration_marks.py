@@ -1,4 +1,4 @@
-"""Migration 0004 marks every live entry stored before it: its people and tags, as the write path would."""
+"""Migration 0004 marks every live entry stored before it: its people, tags and motifs, as the write path would."""
 
 from __future__ import annotations
 
@@ -68,7 +68,14 @@ def test_existing_live_entries_are_marked(unmigrated_url: str) -> None:
         connection.execute(
             insert(STORED),
             [
-                {**base, "id": marked, "note": "", "tags": ["Sea", "sea"], "people": ["Zoë"], "seq": 1},
+                {
+                    **base,
+                    "id": marked,
+                    "note": "11:11 on the oven",
+                    "tags": ["Sea", "sea"],
+                    "people": ["Zoë"],
+                    "seq": 1,
+                },
                 {**base, "id": deleted, "note": "", "tags": ["gone"], "people": [], "seq": 2},
             ],
         )
@@ -84,6 +91,7 @@ def test_existing_live_entries_are_marked(unmigrated_url: str) -> None:
         ).all()
     engine.dispose()
     assert sorted(tuple(row) for row in rows) == [
+        (marked, user_id, "motif", "1111", "11:11", "11:11"),
         (marked, user_id, "person", "Zoë", "Zoë", "zoe"),
         (marked, user_id, "tag", "sea", "Sea", "sea"),
     ]

@@ -1,0 +1,53 @@
+"""HTTP routes of noticing: ``GET /entries/{id}/echoes``, ``GET /entries/on-this-day`` and ``GET /insights``.
+
+Included before the entries' router, so that ``/entries/on-this-day`` is not read as an entry's id.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from fastapi.concurrency import run_in_threadpool
+
+from app.api.deps import RequireScope, SessionDep
+from app.api.problems import problem_responses
+from app.auth.models import User
+from app.core.database import utcnow
+from app.core.dates import IsoDate
+from app.insights import echoes
+from app.insights.models import EchoList, OnThisDay
+
+router = APIRouter(tags=["insights"])
+
+EntriesReader = Annotated[User, RequireScope("entries:read")]
+
+
+@router.get(
+    "/entries/on-this-day",
+    responses=problem_responses(401, 403, 422, 429),
+    summary="Entries of this month and day in earlier years",
+)
+async def list_on_this_day(
+    user: EntriesReader,
+    session: SessionDep,
+    day: Annotated[
+        IsoDate | None, Query(alias="date", description="Default today in the user's zone and day start.")
+    ] = None,
+) -> OnThisDay:
+    """Newest year first; entries of 29 February show on 28 February in other years."""
+    return await run_in_threadpool(echoes.on_this_day, session, user=user, day=day, now=utcnow())
+
+
+@router.get(
+    "/entries/{entry_id}/echoes",
+    responses=problem_responses(401, 403, 404, 410, 422, 429),
+    summary="Earlier and later entries that share a person, tag or motif with this one",
+)
+async def list_echoes(
+    entry_id: uuid.UUID, user: EntriesReader, session: SessionDep, limit: Annotated[int, Query(ge=1, le=200)] = 20
+) -> EchoList:
+    """Each echo with its reasons; entries of kind number, name_or_word or symbol that share a motif
+    and their kind also echo by the kind. Most reasons first, then the nearest in time."""
+    return await run_in_threadpool(echoes.echoes, session, user_id=user.id, entry_id=entry_id, limit=limit)
