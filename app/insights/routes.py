@@ -16,8 +16,8 @@ from app.api.problems import problem_responses
 from app.auth.models import User
 from app.core.database import utcnow
 from app.core.dates import IsoDate
-from app.insights import echoes
-from app.insights.models import EchoList, OnThisDay
+from app.insights import echoes, service
+from app.insights.models import EchoList, InsightsPublic, OnThisDay
 
 router = APIRouter(tags=["insights"])
 
@@ -51,3 +51,23 @@ async def list_echoes(
     """Each echo with its reasons; entries of kind number, name_or_word or symbol that share a motif
     and their kind also echo by the kind. Most reasons first, then the nearest in time."""
     return await run_in_threadpool(echoes.echoes, session, user_id=user.id, entry_id=entry_id, limit=limit)
+
+
+@router.get(
+    "/insights",
+    response_model=InsightsPublic,
+    response_model_by_alias=True,
+    responses=problem_responses(401, 403, 422, 429),
+    summary="The person's own patterns over a range: people, tags, motifs, goals, kinds, times and bursts",
+)
+async def read_insights(
+    user: EntriesReader,
+    session: SessionDep,
+    first: Annotated[
+        IsoDate | None, Query(alias="from", description="First local date; default 364 days before to.")
+    ] = None,
+    last: Annotated[IsoDate | None, Query(alias="to", description="Last local date; default today.")] = None,
+) -> InsightsPublic:
+    """At most 3660 days, from 1970 on. ``enough_data`` is false below 10 entries: then no bursts are
+    named. Patterns of the person's own log, with base rates beside clock-time motifs."""
+    return await run_in_threadpool(service.get_insights, session, user=user, first=first, last=last, now=utcnow())

@@ -4,7 +4,8 @@ their marks), and renamed or merged, each changed entry through the entries' one
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from datetime import date
 
 from sqlalchemy import func, select
 from sqlmodel import Session
@@ -29,17 +30,21 @@ def list_names(session: Session, *, user_id: uuid.UUID, mark: Mark, prefix: str 
     )
     if prefix:
         query = query.where(marks.fold.startswith(fold(prefix), autoescape=True))
+    return NameList(data=ranked_uses(session.execute(query).all())[:limit])
+
+
+def ranked_uses(rows: Iterable[tuple[str, str, int, date]]) -> list[NameUse]:
+    """Uses of names from ``(key, name, count, last)`` rows, one per key, most used first (then the
+    latest used, then by name): a name spelled several ways is counted once, shown as last spelled."""
     uses: dict[str, NameUse] = {}
-    for key, name, count, last in session.execute(query):
+    for key, name, count, last in rows:
         known = uses.get(key)
         if known is None:
             uses[key] = NameUse(name=name, count=count, last=last)
             continue
-        # One tag spelled several ways: counted together, shown as most recently spelled.
         spelling = name if (last, name) > (known.last, known.name) else known.name
         uses[key] = NameUse(name=spelling, count=known.count + count, last=max(last, known.last))
-    ranked = sorted(uses.values(), key=lambda use: (-use.count, -use.last.toordinal(), use.name))
-    return NameList(data=ranked[:limit])
+    return sorted(uses.values(), key=lambda use: (-use.count, -use.last.toordinal(), use.name))
 
 
 def renamed(names: Sequence[str], *, mark: Mark, old: str, new: str) -> list[str]:
