@@ -114,14 +114,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     # Included one by one (not under one /api/v1 router, whose every request walked the nested
     # routers), the most used first: a request is matched against the routes in this order.
-    # Insights first: its /entries/on-this-day would otherwise be read as an entry's id.
     for router in (
-        insights_router,
         entries_router,
         summary_router,
         sync_router,
         goals_router,
         people_router,
+        insights_router,
         auth_router,
         exchange_router,
     ):

@@ -86,14 +86,14 @@ def _is_leap(year: int) -> bool:
     return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
 
 
-def same_day_in_earlier_years(day: date) -> list[date]:
-    """The dates of ``day``'s month and day in every earlier year from 1970, newest first.
+def same_day_in_earlier_years(day: date, *, latest_year: int) -> list[date]:
+    """The dates of ``day``'s month and day in every earlier year from 1970 (up to ``latest_year``), newest first.
 
     29 February falls on 28 February in other years: a 28 February of a common year also
     gathers the 29 Februaries before it, and a 29 February finds only earlier ones.
     """
     days: list[date] = []
-    for year in range(day.year - 1, EARLIEST_YEAR - 1, -1):
+    for year in range(min(day.year - 1, latest_year), EARLIEST_YEAR - 1, -1):
         if (day.month, day.day) == (2, 29):
             if _is_leap(year):
                 days.append(date(year, 2, 29))
@@ -106,8 +106,10 @@ def same_day_in_earlier_years(day: date) -> list[date]:
 
 def on_this_day(session: Session, *, user: User, day: date | None, now: datetime) -> OnThisDay:
     """Live entries whose ``local_date`` is ``day``'s month and day in an earlier year (see above)."""
-    day = day or today(now, user.timezone, user.day_start_hour)
-    days = same_day_in_earlier_years(day)
+    current = today(now, user.timezone, user.day_start_hour)
+    day = day or current
+    # No entry lies more than a day ahead: later years hold none.
+    days = same_day_in_earlier_years(day, latest_year=current.year + 1)
     if not days:
         return OnThisDay(date=day, data=[])
     entries = ENTRIES.c

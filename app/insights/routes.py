@@ -1,6 +1,6 @@
 """HTTP routes of noticing: ``GET /entries/{id}/echoes``, ``GET /entries/on-this-day`` and ``GET /insights``.
 
-Included before the entries' router, so that ``/entries/on-this-day`` is not read as an entry's id.
+``/entries/on-this-day`` is never taken for an entry's id: ``app.entries.routes`` keeps that name out of its paths.
 """
 
 from __future__ import annotations

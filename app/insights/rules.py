@@ -21,16 +21,21 @@ BURST_TIMES_USUAL = 2
 def weeks(per_day: Mapping[date, int], first: date, last: date, week_start: WeekStart) -> list[tuple[date, date, int]]:
     """Every week touching ``first``..``last`` (beginning on ``week_start``), clipped to it, with its count."""
     result = []
-    start = week_of(first, week_start)
-    while start <= last:
-        end = start + timedelta(days=6)
-        clipped_start, clipped_end = max(start, first), min(end, last)
-        count = sum(
-            per_day.get(clipped_start + timedelta(days=offset), 0)
-            for offset in range((clipped_end - clipped_start).days + 1)
+    start = first
+    while True:
+        # Never a day past ``last``: a range may end on the calendar's last day.
+        to_week_end = 6 - (start - week_of(start, week_start)).days
+        end = last if (last - start).days <= to_week_end else start + timedelta(days=to_week_end)
+        result.append(
+            (
+                start,
+                end,
+                sum(per_day.get(start + timedelta(days=offset), 0) for offset in range((end - start).days + 1)),
+            )
         )
-        result.append((clipped_start, clipped_end, count))
-        start += timedelta(days=7)
+        if end == last:
+            break
+        start = end + timedelta(days=1)
     return result
 
 

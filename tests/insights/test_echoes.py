@@ -123,3 +123,11 @@ def test_years_and_short_numbers_are_no_motifs(client: TestClient) -> None:
     make_entry(client, note="2026 again, and 12 more")
     clock = make_entry(client, note="woke at 10:01")
     assert echoes(client, entry) == [(clock["id"], [("motif", "1001")])]
+
+
+def test_on_this_day_is_read_only(client: TestClient) -> None:
+    register(client)
+    for method in ("POST", "PUT", "PATCH", "DELETE"):
+        response = client.request(method, "/api/v1/entries/on-this-day", json={})
+        assert response.status_code == 405 and response.json()["code"] == "method_not_allowed"
+        assert response.headers["allow"] == "GET"

@@ -132,3 +132,19 @@ def test_insights_are_the_users_own_and_need_entries_read(new_client: Callable[[
     denied = owner.get(INSIGHTS, headers=bearer(token))
     assert denied.status_code == 403 and denied.json()["code"] == "insufficient_scope"
     assert TestClient(owner.app).get(INSIGHTS).status_code == 401
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/insights?from=9999-12-31",
+        "/api/v1/insights?to=9999-12-31",
+        "/api/v1/insights?from=1970-01-01&to=1970-01-01",
+        "/api/v1/entries/on-this-day?date=9999-12-31",
+        "/api/v1/entries/on-this-day?date=0001-01-01",
+    ],
+)
+def test_dates_at_the_ends_of_the_calendar_are_answered(client: TestClient, path: str) -> None:
+    register(client)
+    make_entry(client)
+    assert client.get(path).status_code == 200
