@@ -3,6 +3,7 @@
 from app.api.keyed_writes import IdempotencyRecord
 from app.auth.models import AccessToken, AuthSession, User
 from app.core.sequence import ChangeCounter
+from app.entries.marks import EntryMark
 from app.entries.models import Entry, EntryGoal
 from app.goals.models import Goal
 from app.pauses.models import Pause
@@ -13,6 +14,7 @@ __all__ = [
     "ChangeCounter",
     "Entry",
     "EntryGoal",
+    "EntryMark",
     "Goal",
     "IdempotencyRecord",
     "Pause",

@@ -15,6 +15,7 @@ ROUTES: list[tuple[str, str, dict[str, Any] | None]] = [
     ("PUT", "/api/v1/entries/{entry}", {"note": "mine now"}),
     ("PATCH", "/api/v1/entries/{entry}", {"note": "mine now"}),
     ("DELETE", "/api/v1/entries/{entry}", None),
+    ("GET", "/api/v1/entries/{entry}/echoes", None),
     ("GET", "/api/v1/goals/{goal}", None),
     ("PUT", "/api/v1/goals/{goal}", {"title": "mine now"}),
     ("PATCH", "/api/v1/goals/{goal}", {"title": "mine now"}),

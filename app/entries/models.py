@@ -66,6 +66,7 @@ class Entry(SQLModel, table=True):
     # The hour on the wall clock of ``timezone`` at ``occurred_at``, for the summary's ``by_hour``; not public.
     local_hour: int = SQLField(sa_type=SmallInteger)
     kind: str = SQLField(default="other", max_length=20)
+    inner: str = SQLField(default="", sa_type=Text)
     note: str = SQLField(default="", sa_type=Text)
     meaning: str = SQLField(default="", sa_type=Text)
     intensity: int = SQLField(default=3)
@@ -75,7 +76,7 @@ class Entry(SQLModel, table=True):
     lat: float | None = None
     lon: float | None = None
     source: str = SQLField(default="web", max_length=60)
-    # Lower-cased text of note, meaning, tags, people and place, for ``q`` and ``tag`` filters.
+    # Lower-cased text of inner, note, meaning, tags, people and place, for ``q`` and ``tag`` filters.
     search_text: str = SQLField(default="", sa_type=Text)
     # Lower-cased tags between separators, so a ``tag`` filter matches whole tags only.
     tag_keys: str = SQLField(default="", sa_type=Text)
@@ -111,7 +112,10 @@ class EntryReplace(WriteBody):
     )
     timezone: str | None = Field(default=None, max_length=64, description="IANA zone where it happened.")
     kind: Kind = "other"
-    note: str = Field(default="", max_length=10_000)
+    inner: str = Field(
+        default="", max_length=2_000, description="What was on your mind just before: the inner half of it."
+    )
+    note: str = Field(default="", max_length=10_000, description="The outer event.")
     meaning: str = Field(default="", max_length=10_000)
     intensity: int = Field(default=3, ge=1, le=5)
     tags: list[Label] = Field(default_factory=list, max_length=20)
@@ -136,6 +140,7 @@ class EntryPatch(WriteBody):
     occurred_at: OccurredAt | None = Field(default=None, description="`null` is refused: an entry always has a time.")
     timezone: str | None = Field(default=None, description="`null` is refused: an entry always has a zone.")
     kind: Kind | None = None
+    inner: str | None = None
     note: str | None = None
     meaning: str | None = None
     intensity: int | None = None
@@ -166,6 +171,7 @@ class EntryPublic(BaseModel):
     timezone: str
     local_date: date
     kind: Kind
+    inner: str
     note: str
     meaning: str
     intensity: int

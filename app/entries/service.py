@@ -27,7 +27,7 @@ from app.core.metrics import count_entry_write
 from app.core.sequence import next_seq
 from app.core.synced import ExpectedVersion, Stored, Written, check_version, live, owned, replaceable
 from app.core.timezones import local_date, local_hour
-from app.entries import goal_links
+from app.entries import goal_links, marks
 from app.entries.models import Entry, EntryCreate, EntryGoal, EntryPage, EntryPatch, EntryPublic, EntryReplace
 
 MAX_FUTURE = timedelta(hours=24)
@@ -54,6 +54,7 @@ _INSERT = insert(ENTRIES)
 _UPDATE = update(ENTRIES).where(ENTRIES.c.id == bindparam("entry_id"))
 # What a tombstone keeps of an entry: its time, zone, kind, intensity and source; its text is erased.
 _ERASED: dict[str, Any] = {
+    "inner": "",
     "note": "",
     "meaning": "",
     "search_text": "",
@@ -125,7 +126,7 @@ def _columns(body: EntryReplace, *, user: User, now: datetime, current: EntryPub
     else:
         day = current.local_date
     tags, people = list(body.tags), list(body.people)
-    searched = [body.note, body.meaning, *tags, *people, body.place or ""]
+    searched = [body.inner, body.note, body.meaning, *tags, *people, body.place or ""]
     keys = [tag.lower() for tag in tags]
     return {
         "occurred_at": occurred_at,
@@ -133,6 +134,7 @@ def _columns(body: EntryReplace, *, user: User, now: datetime, current: EntryPub
         "local_date": day,
         "local_hour": local_hour(occurred_at, timezone),
         "kind": body.kind,
+        "inner": body.inner,
         "note": body.note,
         "meaning": body.meaning,
         "intensity": body.intensity,
@@ -170,6 +172,16 @@ def _write(
         user_id=user.id,
         local_date=values["local_date"],
         goal_ids=goal_ids,
+        replace=current is not None,
+    )
+    texts = (body.inner, body.note)
+    marks.record(
+        session,
+        user_id=user.id,
+        entry_id=entry_id,
+        people=body.people,
+        tags=body.tags,
+        texts=texts,
         replace=current is not None,
     )
     count_entry_write(session, "created" if current is None else "changed")
@@ -227,6 +239,7 @@ def delete_entry(
     tombstone = {**_ERASED, "deleted_at": now, "updated_at": now, "version": version + 1, "seq": seq}
     session.execute(_UPDATE, {**tombstone, "entry_id": entry_id})
     goal_links.unlink(session, entry_id=entry_id)
+    marks.erase(session, entry_id=entry_id)
     count_entry_write(session, "deleted")
     return Written(entry_id, version + 1, seq, None)
 

@@ -4,7 +4,7 @@ The Markdown journal escapes every user text, so a renderer shows it as typed: n
 no link, no emphasis or heading that the user did not write as text.
 
 CSV columns, one row per live entry: ``id``, ``occurred_at``, ``timezone``, ``local_date``,
-``kind``, ``intensity``, ``note``, ``meaning``, ``tags``, ``people``, ``goals`` (titles),
+``kind``, ``intensity``, ``inner``, ``note``, ``meaning``, ``tags``, ``people``, ``goals`` (titles),
 ``goal_ids``, ``place``, ``lat``, ``lon``, ``source``, ``version``, ``created_at``, ``updated_at``.
 
 So that the CSV round-trips exactly: a list cell joins its items with ``"; "``, escaping
@@ -38,6 +38,7 @@ CSV_COLUMNS = (
     "local_date",
     "kind",
     "intensity",
+    "inner",
     "note",
     "meaning",
     "tags",
@@ -146,6 +147,7 @@ def render_csv(*, goals: Sequence[GoalPublic], pages: EntryPages) -> Iterator[st
                     row["local_date"],
                     row["kind"],
                     row["intensity"],
+                    text_cell(entry.inner),
                     text_cell(entry.note),
                     text_cell(entry.meaning),
                     list_cell(entry.tags),
@@ -201,6 +203,8 @@ def _entry_markdown(entry: EntryPublic, titles: Mapping[Any, str], home_timezone
     if entry.timezone != home_timezone:
         when += f" ({entry.timezone})"
     lines = [f"### {when} · {kind_label(entry.kind)} · intensity {entry.intensity}/5", ""]
+    if entry.inner:
+        lines += [f"*On my mind:* {_text_block(entry.inner)}", ""]
     if entry.note:
         lines += [_text_block(entry.note), ""]
     if entry.meaning:

@@ -287,7 +287,7 @@ def _put_entries(importer: _Importer, checked: Sequence[CheckedEntry], progress:
 
 
 _CSV_WRITABLE = ("occurred_at", "timezone", "kind", "intensity", "lat", "lon")
-_CSV_TEXT = ("note", "meaning", "place")
+_CSV_TEXT = ("inner", "note", "meaning", "place")
 
 
 def import_csv(

@@ -78,8 +78,8 @@ def export(
 
     - ``json``: ``{format: "synclog-export", version: 1, exported_at, user, goals, pauses, entries}``, goals,
       pauses and entries (live ones) exactly as the API returns them; `POST /import` reads it back.
-    - ``csv``: one row per entry; columns ``id, occurred_at, timezone, local_date, kind, intensity, note,
-      meaning, tags, people, goals, goal_ids, place, lat, lon, source, version, created_at, updated_at``,
+    - ``csv``: one row per entry; columns ``id, occurred_at, timezone, local_date, kind, intensity, inner,
+      note, meaning, tags, people, goals, goal_ids, place, lat, lon, source, version, created_at, updated_at``,
       list items joined with ``"; "`` (``\\``, ``;`` and edge spaces escaped with ``\\``; ``goals`` holds titles),
       cells that start with ``=``, ``+``, ``-``, ``@``, tab, carriage return or ``'`` get a leading ``'``
       (import removes it), an empty-string ``place`` is ``'``.

@@ -201,6 +201,7 @@ def test_a_union_keeps_its_variants_and_a_field_each_variant_had() -> None:
     assert breaking_changes(published, changed) == [
         "GoalChange.deleted: field removed",
         "PushOp: variant 1 removed or changed",
+        "PushOp: variant 2 removed or changed",
     ]
 
 

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
@@ -34,7 +31,6 @@ from sqlmodel import SQLModel
 import app.models  # noqa: F401 - registers every table
 from app.core.database import UTCDateTime, normalize_database_url
 from app.core.migrations import alembic_config, head_revision, upgrade_to_head
-from bench.postgres import temporary_database
 
 
 def test_models_and_migrations_agree(database_url: str) -> None:
@@ -51,19 +47,6 @@ def test_migrating_creates_the_sqlite_folder(tmp_path: Path) -> None:
     path = tmp_path / "data" / "synclog.db"
     upgrade_to_head(f"sqlite:///{path}")
     assert path.is_file()
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def unmigrated_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """An empty database of this test's own, on each engine (PostgreSQL when a server is named)."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'synclog.db'}"
-        return
-    server_url = os.environ.get("SYNCLOG_TEST_POSTGRES_URL", "")
-    if not server_url:
-        pytest.skip("SYNCLOG_TEST_POSTGRES_URL is not set")
-    with temporary_database(server_url, prefix="synclog_migration") as url:
-        yield url
 
 
 def _table(name: str, **types: Any) -> TableClause:

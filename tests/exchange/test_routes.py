@@ -65,7 +65,19 @@ def seed(client: TestClient) -> dict[str, Any]:
 
 
 def writable(entry: dict[str, Any]) -> dict[str, Any]:
-    keep = ("occurred_at", "timezone", "kind", "note", "meaning", "intensity", "tags", "people", "goal_ids", "place")
+    keep = (
+        "occurred_at",
+        "timezone",
+        "kind",
+        "inner",
+        "note",
+        "meaning",
+        "intensity",
+        "tags",
+        "people",
+        "goal_ids",
+        "place",
+    )
     return {name: entry[name] for name in (*keep, "lat", "lon")}
 
 
