@@ -6,7 +6,7 @@
  * VERSION is a digest of the SHELL files; tests/web/test_install.py says the new value.
  */
 
-const VERSION = 'synclog-shell-8005c76fd1ab';
+const VERSION = 'synclog-shell-a4f2564d97fc';
 const SHELL = [
   '/',
   '/manifest.webmanifest',
@@ -21,6 +21,7 @@ const SHELL = [
   '/js/outbox.js',
   '/js/pull.js',
   '/js/store.js',
+  '/js/summary.js',
   '/js/time.js',
   '/js/views/currents.js',
   '/js/views/entryform.js',

@@ -3,7 +3,7 @@
 Each case holds the inputs as the PWA keeps them (tests/golden/cases.py) and, under ``expected``,
 the answers of the Python rules (tests/golden/expected.py). pytest checks the file against the
 rules and the server (tests/golden/test_summary_cases.py); ``node --test`` checks the PWA's module
-against it (tests/web/currents_rules.test.mjs).
+against it (tests/web/summary_rules.test.mjs).
 """
 
 from __future__ import annotations
