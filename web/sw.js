@@ -6,7 +6,7 @@
  * VERSION is a digest of the SHELL files; tests/web/test_install.py says the new value.
  */
 
-const VERSION = 'synclog-shell-a4f2564d97fc';
+const VERSION = 'synclog-shell-705f10294fe0';
 const SHELL = [
   '/',
   '/manifest.webmanifest',
@@ -23,9 +23,11 @@ const SHELL = [
   '/js/store.js',
   '/js/summary.js',
   '/js/time.js',
+  '/js/words.js',
   '/js/views/currents.js',
   '/js/views/entryform.js',
   '/js/views/goals.js',
+  '/js/views/logcurrents.js',
   '/js/views/quicklog.js',
   '/js/views/settings.js',
   '/js/views/signin.js',

@@ -132,6 +132,7 @@ def test_goals_created_offline_and_chosen_in_quick_log(
 
     go(page, "Log")
     page.get_by_role("button", name="Log a synchronicity").click()
+    page.get_by_role("button", name="Add details").click()
     page.get_by_role("group", name="Goals it speaks to").get_by_text("Move closer to the sea").click()
     page.get_by_role("group", name="Kind").get_by_text("Symbol").click()
     page.get_by_label("Place").fill("Harbour")
