@@ -60,6 +60,12 @@ def test_streak_counts_offline_days_and_undo_without_asking_the_server(
     expect(page.get_by_test_id("current-streak")).to_contain_text("Log today to keep it.")
     pending(page).to_have_text("2")  # the unsent entry left the outbox with it
     expect(page.get_by_role("button", name="Undo")).to_be_hidden()
+
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Currents").click()
+    current = page.locator(".stat").filter(has=page.get_by_text("Current streak", exact=True)).locator("dd")
+    expect(current).to_have_attribute("data-value", "2")
+    expect(current).to_have_attribute("data-status", "at_risk")
+    expect(page.get_by_role("img", name="Entries per day over the last year")).to_be_visible()
     assert asked == []
 
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import BrowserContext, Locator, Page, expect
 
 from tests.web.conftest import (
     DESKTOP,
@@ -157,16 +157,48 @@ def test_currents_show_streaks_momentum_and_a_year_heatmap(
     email = sign_up(page)
     desk = other_device(email)
     seed_year(desk, days=20, every=1)
+    page.reload()  # pulls what the other device wrote
+    expect(page.locator("html")).to_have_attribute("data-sync", "idle")
     go(page, "Currents")
     stats = page.locator(".stats")
     expect(stats).to_contain_text("Current streak")
     expect(stats).to_contain_text("21 days")
-    expect(stats).to_contain_text("active")
+    expect(stats).to_contain_text("Today counts.")
     expect(stats).to_contain_text("Momentum")
+    expect(page.get_by_role("img", name="Momentum by week over the last year")).to_be_visible()
+    expect(page.get_by_role("list").filter(has_text="21 days · ").first).to_contain_text("the current one")
     heatmap = page.get_by_role("img", name="Entries per day over the last year")
     expect(heatmap).to_be_visible()
     assert page.locator(".heatmap rect").count() >= 365
-    expect(page.locator("table")).to_contain_text("Write every day")
+    expect(page.get_by_role("table", name="Streaks per goal")).to_contain_text("Write every day")
+    same_as_the_server(page, desk)
+
+
+def figure(page: Page, label: str) -> Locator:
+    return page.locator(".stat").filter(has=page.get_by_text(label, exact=True)).locator("dd")
+
+
+def same_as_the_server(page: Page, desk: httpx.Client) -> None:
+    """Currents, worked out on the device, show the numbers of the server's /summary, field by field."""
+    response = desk.get("/summary")
+    assert response.status_code == 200, response.text
+    overall = response.json()["overall"]
+    expect(figure(page, "Current streak")).to_have_attribute("data-value", str(overall["current"]["length"]))
+    expect(figure(page, "Current streak")).to_have_attribute("data-status", overall["current"]["status"])
+    expect(figure(page, "Longest streak")).to_have_attribute("data-value", str(overall["longest"]["length"]))
+    assert float(figure(page, "Momentum").get_attribute("data-value") or "nan") == overall["momentum"]
+    for label, field in [("Entries", "entries"), ("Last 7 days", "last_7_days"), ("Last 30 days", "last_30_days")]:
+        expect(figure(page, label)).to_have_attribute("data-value", str(overall[field]))
+    expect(figure(page, "Entries")).to_contain_text(f"{overall['active_days']} active days")
+    rows = page.get_by_role("table", name="Streaks per goal").locator("tbody tr")
+    goals = response.json()["goals"]
+    expect(rows).to_have_count(len(goals))
+    for row, goal in zip(rows.all(), goals, strict=True):
+        expect(row.get_by_role("rowheader")).to_have_text(goal["title"])
+        current = row.locator("td[data-status]")
+        expect(current).to_have_attribute("data-length", str(goal["current"]["length"]))
+        expect(current).to_have_attribute("data-status", goal["current"]["status"])
+        assert float(row.locator("td[data-value]").get_attribute("data-value") or "nan") == goal["momentum"]
 
 
 def test_settings_change_the_day_rules_and_issue_tokens(

@@ -117,15 +117,6 @@ export function changes(cursor, limit = 500) {
   return request(`/changes?${query}`).then((r) => r.body);
 }
 
-export function summary() {
-  return request('/summary').then((r) => r.body);
-}
-
-/** @param {string} from @param {string} to */
-export function heatmap(from, to) {
-  return request(`/summary/heatmap?${new URLSearchParams({ from, to })}`).then((r) => r.body);
-}
-
 export function listTokens() {
   return request('/tokens').then((r) => r.body);
 }

@@ -346,10 +346,3 @@ export function clearAll() {
     for (const name of ALL_STORES) track(tx.objectStore(name).clear());
   });
 }
-
-/** The last /summary and heatmap answers, for offline viewing. @param {any} currents */
-export function cacheCurrents(currents) {
-  return write(['meta'], async (tx, track) => {
-    track(tx.objectStore('meta').put(currents, 'currents'));
-  });
-}
