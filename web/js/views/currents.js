@@ -16,7 +16,7 @@ const CELL = 12;
 const GAP = 2;
 const TOP = 14;
 const LEFT = 24;
-const CHART = { width: 640, height: 180, left: 36, top: 8, bottom: 24 };
+const CHART = { width: 400, height: 160, left: 34, top: 8, bottom: 8 };
 
 /** @typedef {import('../types.js').AppContext} AppContext */
 /** @typedef {import('../types.js').User} User */
@@ -182,7 +182,7 @@ function momentumWords(points) {
   const last = points[points.length - 1];
   const peak = points.reduce((high, point) => (point.momentum > high.momentum ? point : high), first);
   const percent = (/** @type {number} */ value) => `${Math.round(value * 100)}%`;
-  return `From ${percent(first.momentum)} in the week of ${longDate(first.start)} to ${percent(last.momentum)} this week; highest ${percent(peak.momentum)} in the week of ${longDate(peak.start)}.`;
+  return `Weekly averages from ${percent(first.momentum)} in the week of ${longDate(first.start)} to ${percent(last.momentum)} this week; highest ${percent(peak.momentum)} in the week of ${longDate(peak.start)}.`;
 }
 
 /** The Goals section: a table of streaks per goal, its rows by goal. */

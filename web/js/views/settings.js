@@ -216,7 +216,7 @@ function tokenForm(created) {
     { 'aria-labelledby': 'token-form-title' },
     h('h3', { id: 'token-form-title' }, 'New token'),
     field('token-name', 'Name', tokenName, 'The app or script that will use it; entries it creates show this name.'),
-    h('fieldset', null, h('legend', null, 'Scopes'), scopeBoxes.map((box) => h('div', { class: 'field-check' }, box, h('label', { for: box.id }, box.value)))),
+    h('fieldset', null, h('legend', null, 'Scopes'), scopeBoxes.map((box) => h('label', { class: 'field-check' }, box, box.value))),
     field('token-expiry', 'Expires', expiry),
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Create token')),
     message,
@@ -240,7 +240,7 @@ function tokenForm(created) {
 /** Export links and the import form. */
 function exchangeCard() {
   /** @param {string} format @param {string} file @param {string} label */
-  const exportLink = (format, file, label) => h('li', null, h('a', { href: `/api/v1/export?format=${format}`, download: file }, label));
+  const exportLink = (format, file, label) => h('li', null, h('a', { class: 'target', href: `/api/v1/export?format=${format}`, download: file }, label));
   return card(
     'Export and import',
     h('p', null, 'Your data is yours: take all of it with you at any time.'),
