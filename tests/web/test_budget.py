@@ -15,6 +15,7 @@ LAZY = {
     "pull.js",
     "logcurrents.js",
     "summary.js",
+    "words.js",
 }
 
 

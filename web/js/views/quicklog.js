@@ -11,7 +11,6 @@ import { notify, on } from '../events.js';
 import { kindLabel } from '../kinds.js';
 import { logEntry, undoEntry } from '../store.js';
 import { clockTime, today } from '../time.js';
-import { number } from '../words.js';
 
 /** @typedef {import('../types.js').AppContext} AppContext */
 /** @typedef {{entry: any, isNew: boolean}} TodayItem */
@@ -124,7 +123,7 @@ function loggedToday() {
       if (!user) return;
       const entries = await entriesOn(today(user));
       entries.sort((a, b) => (a.occurred_at < b.occurred_at ? 1 : -1));
-      heading.textContent = entries.length ? `Logged today (${number(entries.length)})` : 'Logged today';
+      heading.textContent = entries.length ? `Logged today (${entries.length.toLocaleString()})` : 'Logged today';
       const items = entries.slice(0, 20).map((entry) => ({ entry, isNew: entry.id === lastId }));
       renderList(list, items, todayRows, h('li', { class: 'empty' }, 'Nothing yet today.'));
     },

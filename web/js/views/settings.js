@@ -10,6 +10,7 @@ import { field, h, renderList, replace } from '../dom.js';
 import { notify, on } from '../events.js';
 import { discardHeld, retryHeld, sync } from '../outbox.js';
 import { ensureTimeZoneList } from './entryform.js';
+import { count } from '../words.js';
 
 const SCOPES = ['entries:read', 'entries:write', 'goals:read', 'goals:write', 'summary:read', 'export'];
 
@@ -297,7 +298,7 @@ function accountCard(ctx) {
   signOutButton.addEventListener('click', async () => {
     const waiting = (await allOps()).length;
     if (!waiting) return ctx.signOut();
-    const sure = h('button', { type: 'button', class: 'danger', onclick: () => ctx.signOut() }, `Sign out and lose ${waiting} unsent change${waiting === 1 ? '' : 's'}`);
+    const sure = h('button', { type: 'button', class: 'danger', onclick: () => ctx.signOut() }, `Sign out and lose ${count(waiting, 'unsent change', 'unsent changes')}`);
     const stay = h('button', { type: 'button', onclick: () => replace(area, signOutButton) }, 'Stay signed in');
     replace(area, sure, stay);
     sure.focus();
