@@ -6,7 +6,7 @@
  * VERSION is a digest of the SHELL files; tests/web/test_install.py says the new value.
  */
 
-const VERSION = 'synclog-shell-a38213622c1d';
+const VERSION = 'synclog-shell-a45bec06474a';
 const SHELL = [
   '/',
   '/manifest.webmanifest',

@@ -95,17 +95,37 @@ export function pausedDays(ranges, logged) {
 }
 
 /**
+ * Entries per local date, of the whole log (key null) and of each of `goalIds`, in one pass.
+ * @param {Iterable<Entry>} entries @param {string[]} goalIds
+ * @returns {Map<string | null, Map<string, number>>}
+ */
+function entriesPerDate(entries, goalIds) {
+  /** @type {Map<string | null, Map<string, number>>} */
+  const perSeries = new Map([[null, new Map()], ...goalIds.map((id) => /** @type {[string, Map<string, number>]} */ ([id, new Map()]))]);
+  const overall = /** @type {Map<string, number>} */ (perSeries.get(null));
+  for (const entry of entries) {
+    const date = entry.local_date;
+    overall.set(date, (overall.get(date) || 0) + 1);
+    for (const goalId of entry.goal_ids || []) {
+      const dates = perSeries.get(goalId);
+      if (dates) dates.set(date, (dates.get(date) || 0) + 1);
+    }
+  }
+  return perSeries;
+}
+
+/**
  * One series (the whole log, or one goal's entries) up to `asOf`, with the pauses that cover it.
- * @param {Iterable<Entry>} entries @param {Pause[]} pauses @param {string | null} goalId @param {number} asOf
+ * @param {Map<string, number>} perDate entries per local date @param {Pause[]} pauses
+ * @param {string | null} goalId @param {number} asOf
  * @returns {Series}
  */
-export function seriesOf(entries, pauses, goalId, asOf) {
+export function seriesOf(perDate, pauses, goalId, asOf) {
   /** @type {Map<number, number>} */
   const counts = new Map();
-  for (const entry of entries) {
-    if (goalId !== null && !(entry.goal_ids || []).includes(goalId)) continue;
-    const day = dayNumber(entry.local_date);
-    if (day <= asOf) counts.set(day, (counts.get(day) || 0) + 1);
+  for (const [date, count] of perDate) {
+    const day = dayNumber(date);
+    if (day <= asOf) counts.set(day, count);
   }
   const days = [...counts.keys()].sort((a, b) => a - b);
   /** @type {[number, number][]} */
@@ -288,8 +308,9 @@ function entriesWithin({ asOf, counts }, days) {
  */
 export function summarize({ entries, goals, pauses, settings, asOf }) {
   const day = dayNumber(asOf);
-  const list = [...entries];
-  const overall = seriesOf(list, pauses, null, day);
+  const active = goals.filter((goal) => goal.status !== 'archived');
+  const perSeries = entriesPerDate(entries, active.map((goal) => goal.id));
+  const overall = seriesOf(/** @type {Map<string, number>} */ (perSeries.get(null)), pauses, null, day);
   const byWeekday = [0, 0, 0, 0, 0, 0, 0];
   for (const [logged, count] of overall.counts) byWeekday[weekday(logged)] += count;
   const { period: _today, ...overallStreaks } = streaksOf(overall, ruleOf(settings, null));
@@ -305,14 +326,14 @@ export function summarize({ entries, goals, pauses, settings, asOf }) {
       last_7_days: entriesWithin(overall, 7),
       last_30_days: entriesWithin(overall, 30),
     },
-    goals: goals.filter((goal) => goal.status !== 'archived').map((goal) => goalSummary(list, pauses, settings, goal, day)),
+    goals: active.map((goal) => goalSummary(/** @type {Map<string, number>} */ (perSeries.get(goal.id)), pauses, settings, goal, day)),
     by_weekday: byWeekday,
   };
 }
 
-/** @param {Entry[]} entries @param {Pause[]} pauses @param {Settings} settings @param {Goal} goal @param {number} day */
-function goalSummary(entries, pauses, settings, goal, day) {
-  const series = seriesOf(entries, pauses, goal.id, day);
+/** @param {Map<string, number>} perDate @param {Pause[]} pauses @param {Settings} settings @param {Goal} goal @param {number} day */
+function goalSummary(perDate, pauses, settings, goal, day) {
+  const series = seriesOf(perDate, pauses, goal.id, day);
   const { current, longest, best, period } = streaksOf(series, ruleOf(settings, goal));
   return {
     goal_id: goal.id,
@@ -358,7 +379,8 @@ export function heatmap(entries, from, to) {
 export function momentumHistory({ entries, pauses, settings, goal, from, to, bucket }) {
   const [first, last] = [dayNumber(from), dayNumber(to)];
   const rule = ruleOf(settings, goal);
-  const series = seriesOf(entries, pauses, goal ? goal.id : null, last);
+  const perDate = /** @type {Map<string, number>} */ (entriesPerDate(entries, goal ? [goal.id] : []).get(goal ? goal.id : null));
+  const series = seriesOf(perDate, pauses, goal ? goal.id : null, last);
   const scores = dailyScores(series, rule.cadence, rule.target, first, last);
   const points = [];
   for (let start = first; start <= last; ) {
