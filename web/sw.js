@@ -6,7 +6,7 @@
  * VERSION is a digest of the SHELL files; tests/web/test_install.py says the new value.
  */
 
-const VERSION = 'synclog-shell-a45bec06474a';
+const VERSION = 'synclog-shell-38e03d324139';
 const SHELL = [
   '/',
   '/manifest.webmanifest',

@@ -280,3 +280,21 @@ def test_import_a_json_export_and_see_it_in_the_timeline(
     assert len(server_entries(desk)) == expected
     go(page, "Timeline")
     expect(page.get_by_test_id("timeline-entry")).to_have_count(expected)
+
+
+def test_the_edit_dialog_keeps_save_in_view_and_names_the_ends_of_intensity(
+    new_context: Callable[..., BrowserContext],
+) -> None:
+    page = new_context(viewport={"width": 360, "height": 740}).new_page()
+    sign_up(page)
+    page.get_by_role("button", name="Log a synchronicity").click()
+    go(page, "Timeline")
+    page.get_by_test_id("timeline-entry").first.get_by_role("button", name="Edit").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog.get_by_role("button", name="Save")).to_be_in_viewport()
+    expect(dialog.get_by_role("radio", name="1 faint")).to_be_attached()
+    expect(dialog.get_by_role("radio", name="5 striking")).to_be_attached()
+    dialog.get_by_role("radio", name="5 striking").check()
+    expect(dialog.get_by_role("button", name="Save")).to_be_in_viewport()
+    dialog.get_by_role("button", name="Save").click()
+    expect(dialog).to_be_hidden()
