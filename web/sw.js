@@ -6,7 +6,7 @@
  * VERSION is a digest of the SHELL files; tests/web/test_install.py says the new value.
  */
 
-const VERSION = 'synclog-shell-38e03d324139';
+const VERSION = 'synclog-shell-36f5119e9dc8';
 const SHELL = [
   '/',
   '/manifest.webmanifest',
@@ -24,6 +24,7 @@ const SHELL = [
   '/js/summary.js',
   '/js/time.js',
   '/js/words.js',
+  '/js/views/account.js',
   '/js/views/currents.js',
   '/js/views/entryform.js',
   '/js/views/goals.js',

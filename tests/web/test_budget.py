@@ -16,6 +16,7 @@ LAZY = {
     "logcurrents.js",
     "summary.js",
     "words.js",
+    "account.js",
 }
 
 

@@ -298,3 +298,36 @@ def test_the_edit_dialog_keeps_save_in_view_and_names_the_ends_of_intensity(
     expect(dialog.get_by_role("button", name="Save")).to_be_in_viewport()
     dialog.get_by_role("button", name="Save").click()
     expect(dialog).to_be_hidden()
+
+
+def test_settings_copy_a_token_change_the_password_and_delete_the_account(
+    new_context: Callable[..., BrowserContext], base_url: str
+) -> None:
+    page = new_context(permissions=["clipboard-read", "clipboard-write"]).new_page()
+    email = sign_up(page)
+    go(page, "Settings")
+    page.get_by_label("Name", exact=True).fill("Copied")
+    page.get_by_role("button", name="Create token").click()
+    secret = page.locator(".token-secret")
+    expect(secret).to_contain_text("sl_pat_")
+    page.get_by_role("button", name="Copy token").click()
+    expect(page.get_by_text("Copied.")).to_be_visible()
+    assert page.evaluate("navigator.clipboard.readText()") == secret.inner_text().strip()
+
+    new_password = "a longer password of mine"
+    page.get_by_label("Current password").fill("not my password")
+    page.get_by_label("New password").fill(new_password)
+    page.get_by_role("button", name="Change password").click()
+    expect(page.get_by_text("That password is not right.")).to_be_visible()
+    page.get_by_label("Current password").fill(PASSWORD)
+    page.get_by_label("New password").fill(new_password)
+    page.get_by_role("button", name="Change password").click()
+    expect(page.get_by_text("Password changed.")).to_be_visible()
+    with httpx.Client(base_url=f"{base_url}/api/v1") as client:
+        assert client.post("/auth/login", json={"email": email, "password": new_password}).status_code == 200
+
+    page.get_by_label("Your password, to confirm").fill(new_password)
+    page.get_by_role("button", name="Delete account and all data").click()
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+    with httpx.Client(base_url=f"{base_url}/api/v1") as client:
+        assert client.post("/auth/login", json={"email": email, "password": new_password}).status_code == 401

@@ -117,6 +117,16 @@ export function changes(cursor, limit = 500) {
   return request(`/changes?${query}`).then((r) => r.body);
 }
 
+/** Every other session ends and every token is revoked (204). @param {string} current @param {string} next */
+export function changePassword(current, next) {
+  return request('/me/password', { method: 'POST', body: { current_password: current, new_password: next } });
+}
+
+/** The account and all its data, for good (204). @param {string} password */
+export function deleteAccount(password) {
+  return request('/me', { method: 'DELETE', body: { password } });
+}
+
 export function listTokens() {
   return request('/tokens').then((r) => r.body);
 }

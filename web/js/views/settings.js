@@ -9,6 +9,7 @@ import { allOps } from '../db.js';
 import { field, h, renderList, replace } from '../dom.js';
 import { notify, on } from '../events.js';
 import { discardHeld, retryHeld, sync } from '../outbox.js';
+import { deleteAccountForm, passwordForm } from './account.js';
 import { ensureTimeZoneList } from './entryform.js';
 import { count } from '../words.js';
 
@@ -206,6 +207,21 @@ function tokensCard() {
   return { element, render };
 }
 
+/** A button that puts `secret` on the clipboard and says so. @param {string} secret */
+function copyButton(secret) {
+  const said = h('span', { role: 'status' });
+  const button = h('button', { type: 'button' }, 'Copy token');
+  button.addEventListener('click', async () => {
+    try {
+      await navigator.clipboard.writeText(secret);
+      said.textContent = 'Copied.';
+    } catch {
+      said.textContent = 'Copying is not allowed here; select the token and copy it.';
+    }
+  });
+  return h('div', { class: 'actions' }, button, said);
+}
+
 /** @param {() => Promise<void>} created runs after a token was made */
 function tokenForm(created) {
   const tokenName = h('input', { type: 'text', autocomplete: 'off', maxLength: 100 });
@@ -228,7 +244,7 @@ function tokenForm(created) {
     try {
       if (!tokenName.value.trim() || !scopes.length) throw new Error('Give the token a name and at least one scope.');
       const token = await createToken(tokenName.value.trim(), scopes, Number(expiry.value) || null);
-      replace(message, h('p', null, 'Copy the token now; it is shown only once:'), h('code', { class: 'token-secret' }, token.token));
+      replace(message, h('p', null, 'Copy the token now; it is shown only once:'), h('code', { class: 'token-secret' }, token.token), copyButton(token.token));
       tokenName.value = '';
       await created();
     } catch (error) {
@@ -304,7 +320,7 @@ function accountCard(ctx) {
     sure.focus();
   });
   return {
-    element: card('Account', text, area),
+    element: card('Account', text, area, passwordForm(), deleteAccountForm(ctx)),
     /** @param {import('../types.js').User} user */
     fill(user) {
       text.textContent = `Signed in as ${user.email || user.display_name || 'you'}.`;
