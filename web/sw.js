@@ -6,7 +6,7 @@
  * VERSION is a digest of the SHELL files; tests/web/test_install.py says the new value.
  */
 
-const VERSION = 'synclog-shell-36f5119e9dc8';
+const VERSION = 'synclog-shell-233ba21ee311';
 const SHELL = [
   '/',
   '/manifest.webmanifest',

@@ -267,6 +267,7 @@ def test_import_a_json_export_and_see_it_in_the_timeline(
         registered = elsewhere.post("/auth/register", json={"email": unique_email(), "password": PASSWORD})
         assert registered.status_code == 201, registered.text
         seed_year(elsewhere, days=6, every=2)
+        assert elsewhere.patch("/me", json={"grace_days": 2, "week_start": "sunday"}).status_code == 200
         exported = elsewhere.get("/export", params={"format": "json"})
         assert exported.status_code == 200, exported.text
     export_file = tmp_path / "synclog-export.json"
@@ -278,6 +279,9 @@ def test_import_a_json_export_and_see_it_in_the_timeline(
     expected = len(json.loads(exported.content)["entries"])
     expect(page.get_by_text("Imported.")).to_contain_text(f"entries: {expected} created")
     assert len(server_entries(desk)) == expected
+    # The form shows the imported settings, so saving it keeps them.
+    expect(page.get_by_label("Grace days")).to_have_value("2")
+    expect(page.get_by_label("Week starts on")).to_have_value("sunday")
     go(page, "Timeline")
     expect(page.get_by_test_id("timeline-entry")).to_have_count(expected)
 

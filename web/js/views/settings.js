@@ -4,7 +4,7 @@
  * access tokens, export and import, changes that need attention, and sign out.
  */
 
-import { ApiError, NetworkError, createToken, importData, listTokens, revokeToken, updateMe } from '../api.js';
+import { ApiError, NetworkError, createToken, importData, listTokens, me, revokeToken, updateMe } from '../api.js';
 import { allOps } from '../db.js';
 import { field, h, renderList, replace } from '../dom.js';
 import { notify, on } from '../events.js';
@@ -45,7 +45,7 @@ export function mount(section, ctx) {
   const profile = profileForm(ctx);
   const tokens = tokensCard();
   const account = accountCard(ctx);
-  replace(section, title, h('div', { class: 'settings-grid' }, held.element, profile.element, tokens.element, exchangeCard(), account.element));
+  replace(section, title, h('div', { class: 'settings-grid' }, held.element, profile.element, tokens.element, exchangeCard(ctx), account.element));
 
   on('outbox', () => !section.hidden && held.render());
   on('user', () => !section.hidden && fill());
@@ -254,8 +254,8 @@ function tokenForm(created) {
   return form;
 }
 
-/** Export links and the import form. */
-function exchangeCard() {
+/** Export links and the import form. @param {AppContext} ctx */
+function exchangeCard(ctx) {
   /** @param {string} format @param {string} file @param {string} label */
   const exportLink = (format, file, label) => h('li', null, h('a', { class: 'target', href: `/api/v1/export?format=${format}`, download: file }, label));
   return card(
@@ -268,11 +268,12 @@ function exchangeCard() {
       exportLink('csv', 'synclog-entries.csv', 'Export entries as CSV'),
       exportLink('markdown', 'synclog-journal.md', 'Export as Markdown journal'),
     ),
-    importForm(),
+    importForm(ctx),
   );
 }
 
-function importForm() {
+/** An import; the settings it brings show at once, so saving the form never undoes them. @param {AppContext} ctx */
+function importForm(ctx) {
   const file = h('input', { type: 'file', accept: '.json,.csv,application/json,text/csv' });
   const message = h('p', { role: 'status' });
   const form = h(
@@ -291,6 +292,7 @@ function importForm() {
       const csv = chosen.name.toLowerCase().endsWith('.csv') || chosen.type === 'text/csv';
       message.textContent = importReport(await importData(await chosen.text(), csv ? 'text/csv' : 'application/json'));
       void sync();
+      await ctx.setUser(await me());
     } catch (error) {
       message.textContent = explain(error);
     }
