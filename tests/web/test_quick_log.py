@@ -145,3 +145,19 @@ def test_undo_while_the_entry_is_on_its_way_deletes_it_once_it_arrives(
     assert server_entries(desk) == []
     expect(page.locator(".today-item")).to_have_count(0)
     streak(page, 0, "none")
+
+
+def test_an_earlier_entry_of_today_gets_its_details(new_context: Callable[..., BrowserContext]) -> None:
+    context = new_context(timezone_id="Europe/Berlin")
+    page = context.new_page()
+    offline_at(context, page, datetime(2026, 3, 11, 9, 0, tzinfo=BERLIN))
+    button = page.get_by_role("button", name="Log a synchronicity")
+    button.click()
+    page.clock.set_fixed_time(datetime(2026, 3, 11, 9, 5, tzinfo=BERLIN))
+    button.click()
+    expect(page.locator(".today-item")).to_have_count(2)
+    page.get_by_role("button", name="Details of 9:00 AM").click()
+    page.get_by_label("Note").fill("The first one, remembered later")
+    page.get_by_role("button", name="Save details").click()
+    expect(page.locator(".today-item").last).to_contain_text("The first one, remembered later")
+    expect(page.locator(".today-item").first).not_to_contain_text("remembered")

@@ -15,21 +15,27 @@ import { clockTime, today } from '../time.js';
 /** @typedef {import('../types.js').AppContext} AppContext */
 /** @typedef {{entry: any, isNew: boolean}} TodayItem */
 
-/** Today's entries by id, newest first. @type {import('../types.js').Keyed<TodayItem>} */
-const todayRows = {
-  key: (item) => item.entry.id,
-  version: (item) => JSON.stringify([item.entry.occurred_at, item.entry.timezone, item.entry.note, item.entry.kind, item.isNew]),
-  create: () => h('li'),
-  update(element, { entry, isNew }) {
-    element.className = isNew ? 'today-item is-new' : 'today-item';
-    replace(
-      element,
-      h('time', { datetime: entry.occurred_at }, clockTime(entry.occurred_at, entry.timezone)),
-      ' ',
-      h('span', null, entry.note ? entry.note.slice(0, 80) : kindLabel(entry.kind)),
-    );
-  },
-};
+/**
+ * Today's entries by id, newest first, each with a button that opens its details.
+ * @param {(entry: any) => void} details
+ * @returns {import('../types.js').Keyed<TodayItem>}
+ */
+function todayRows(details) {
+  return {
+    key: (item) => item.entry.id,
+    version: (item) => JSON.stringify([item.entry.occurred_at, item.entry.timezone, item.entry.note, item.entry.kind, item.isNew]),
+    create: () => h('li'),
+    update(element, { entry, isNew }) {
+      element.className = isNew ? 'today-item is-new' : 'today-item';
+      const time = clockTime(entry.occurred_at, entry.timezone);
+      replace(
+        element,
+        h('span', { class: 'today-text' }, h('time', { datetime: entry.occurred_at }, time), ' ', entry.note ? entry.note.slice(0, 80) : kindLabel(entry.kind)),
+        h('button', { type: 'button', 'aria-label': `Details of ${time}`, onclick: () => details(entry) }, 'Details'),
+      );
+    },
+  };
+}
 
 /**
  * @param {HTMLElement} section
@@ -40,7 +46,7 @@ export function mountQuickLog(section, ctx) {
   const shareNote = $('#share-note', section);
   const currents = lazyCurrents();
   const detailsSlot = h('div', { class: 'details-slot' });
-  const todayLog = loggedToday();
+  const todayLog = loggedToday((entry) => void openDetails(detailsSlot, entry, ctx, detailsSaved));
   currents.mount($('#log-currents', section));
   replace($('#log-details', section), detailsSlot, todayLog.element);
   const message = logMessage($('#log-message', section), {
@@ -112,8 +118,9 @@ export function mountQuickLog(section, ctx) {
   };
 }
 
-/** "Logged today": today's entries, newest first, the one just logged marked. */
-function loggedToday() {
+/** "Logged today": today's entries, newest first, the one just logged marked. @param {(entry: any) => void} details */
+function loggedToday(details) {
+  const rows = todayRows(details);
   const list = h('ol', { class: 'today-list' });
   const heading = h('h2', { id: 'today-title' }, 'Logged today');
   return {
@@ -125,7 +132,7 @@ function loggedToday() {
       entries.sort((a, b) => (a.occurred_at < b.occurred_at ? 1 : -1));
       heading.textContent = entries.length ? `Logged today (${entries.length.toLocaleString()})` : 'Logged today';
       const items = entries.slice(0, 20).map((entry) => ({ entry, isNew: entry.id === lastId }));
-      renderList(list, items, todayRows, h('li', { class: 'empty' }, 'Nothing yet today.'));
+      renderList(list, items, rows, h('li', { class: 'empty' }, 'Nothing yet today.'));
     },
   };
 }
