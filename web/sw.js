@@ -6,7 +6,7 @@
  * VERSION is a digest of the SHELL files; tests/web/test_install.py says the new value.
  */
 
-const VERSION = 'synclog-shell-66337d6b3578';
+const VERSION = 'synclog-shell-e3d84cbeb7f4';
 const SHELL = [
   '/',
   '/manifest.webmanifest',

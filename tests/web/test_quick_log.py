@@ -4,7 +4,7 @@ as entries are logged and undone; Undo and Add details in view after each tap; n
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -161,3 +161,21 @@ def test_an_earlier_entry_of_today_gets_its_details(new_context: Callable[..., B
     page.get_by_role("button", name="Save details").click()
     expect(page.locator(".today-item").last).to_contain_text("The first one, remembered later")
     expect(page.locator(".today-item").first).not_to_contain_text("remembered")
+
+
+def test_on_this_day_shows_the_same_date_in_earlier_years(
+    new_context: Callable[..., BrowserContext], other_device: Callable[[str], httpx.Client]
+) -> None:
+    page = new_context(timezone_id="UTC").new_page()
+    page.clock.set_fixed_time(datetime(2026, 6, 15, 12, 0, tzinfo=UTC))
+    desk = other_device(sign_up(page))
+    heading = page.get_by_role("heading", name="On this day")
+    expect(page.get_by_test_id("current-streak")).to_be_attached()
+    expect(heading).to_be_hidden()
+    for note, at in [("The lighthouse postcard", "2025-06-15T10:00:00Z"), ("Not this day", "2025-06-14T10:00:00Z")]:
+        assert desk.post("/entries", json={"note": note, "occurred_at": at}).status_code == 201
+    page.reload()
+    expect(heading).to_be_visible()
+    region = page.get_by_role("region", name="On this day")
+    expect(region.get_by_role("listitem")).to_have_count(1)
+    expect(region).to_contain_text("The lighthouse postcard")

@@ -8,18 +8,23 @@
 import { allEntries, allGoals } from '../db.js';
 import { h, renderList, replace } from '../dom.js';
 import { summarize } from '../summary.js';
-import { today } from '../time.js';
+import { clockTime, longDate, today } from '../time.js';
 import { periodWords, streakWords } from '../words.js';
 
-/** The streak line and the goals' periods: `element` to show, `render` to bring them up to date. */
+/**
+ * The streak line and the goals' periods (`element`) and "On this day" (`onThisDay`), brought up
+ * to date by `render`.
+ */
 export function logCurrents() {
   const headline = h('span', { class: 'streak-headline' });
   const note = h('span', { class: 'streak-note' });
   const streak = h('p', { class: 'log-streak', 'data-testid': 'current-streak', dataset: { length: '0', status: 'none' } }, headline, ' ', note);
   const periods = h('ul', { class: 'goal-periods', 'aria-label': 'Goals this period' });
+  const earlier = onThisDay();
   let drawn = 0;
   return {
     element: h('div', null, streak, periods),
+    onThisDay: earlier.element,
     /** @param {import('../types.js').User | undefined} user */
     async render(user) {
       if (!user) return;
@@ -38,6 +43,7 @@ export function logCurrents() {
       headline.textContent = words.headline;
       note.textContent = words.note;
       renderList(periods, summary.goals, goalPeriods);
+      earlier.render(stored.entries, today(user));
     },
   };
 }
@@ -53,3 +59,25 @@ const goalPeriods = {
   },
 };
 
+
+/** "On this day": entries of today's date in earlier years, latest year first; hidden when none. */
+function onThisDay() {
+  const list = h('ul', { class: 'on-this-day' });
+  const element = h('section', { class: 'today', 'aria-labelledby': 'on-this-day-title' }, h('h2', { id: 'on-this-day-title' }, 'On this day'), list);
+  element.hidden = true;
+  return {
+    element,
+    /** @param {any[]} entries @param {string} day */
+    render(entries, day) {
+      const earlier = entries
+        .filter((entry) => entry.local_date.slice(5) === day.slice(5) && entry.local_date < day)
+        .sort((a, b) => (a.occurred_at < b.occurred_at ? 1 : -1));
+      element.hidden = earlier.length === 0;
+      list.replaceChildren(
+        ...earlier.slice(0, 10).map((entry) =>
+          h('li', null, h('time', { datetime: entry.local_date }, longDate(entry.local_date)), ` · ${clockTime(entry.occurred_at, entry.timezone)} · `, entry.note || entry.inner || 'a moment without words'),
+        ),
+      );
+    },
+  };
+}

@@ -47,8 +47,9 @@ export function mountQuickLog(section, ctx) {
   const currents = lazyCurrents();
   const detailsSlot = h('div', { class: 'details-slot' });
   const todayLog = loggedToday((entry) => void openDetails(detailsSlot, entry, ctx, detailsSaved));
-  currents.mount($('#log-currents', section));
-  replace($('#log-details', section), detailsSlot, todayLog.element);
+  const daySlot = h('div');
+  currents.mount($('#log-currents', section), daySlot);
+  replace($('#log-details', section), detailsSlot, todayLog.element, daySlot);
   const message = logMessage($('#log-message', section), {
     undo: async (entry) => {
       const user = ctx.user();
@@ -138,24 +139,25 @@ function loggedToday(details) {
 }
 
 /**
- * The streak beside the button (logcurrents.js, with the rules of summary.js), loaded after the
+ * The streak beside the button and "On this day" (logcurrents.js, with the rules of summary.js), loaded after the
  * button is ready: a start shows the button first and the streak a moment later.
  */
 function lazyCurrents() {
-  /** @type {Promise<{element: HTMLElement, render: (user: any) => Promise<void>}> | null} */
+  /** @type {Promise<{element: HTMLElement, onThisDay: HTMLElement, render: (user: any) => Promise<void>}> | null} */
   let loading = null;
-  /** @type {HTMLElement | null} */
-  let slot = null;
+  /** @type {HTMLElement[]} */
+  let slots = [];
   return {
-    /** @param {HTMLElement} element */
-    mount(element) {
-      slot = element;
+    /** @param {HTMLElement} streakSlot @param {HTMLElement} daySlot */
+    mount(streakSlot, daySlot) {
+      slots = [streakSlot, daySlot];
     },
     /** @param {import('../types.js').User | undefined} user */
     async render(user) {
       loading ||= import('./logcurrents.js').then(({ logCurrents }) => {
         const currents = logCurrents();
-        slot?.replaceChildren(currents.element);
+        slots[0]?.replaceChildren(currents.element);
+        slots[1]?.replaceChildren(currents.onThisDay);
         return currents;
       });
       await (await loading).render(user);
