@@ -44,8 +44,10 @@ typecheck: $(NODE_TOOLS)
 	node_modules/.bin/tsc -p web/jsconfig.json
 	node_modules/.bin/tsc -p web/jsconfig.sw.json
 
-# A test process per core (pytest-xdist), each with its own databases and servers (tests/conftest.py).
+# The PWA's summary rules against the golden cases (node's test runner), then a test process per
+# core (pytest-xdist), each with its own databases and servers (tests/conftest.py).
 test: $(VENV)/.dev $(NODE_TOOLS) lint
+	node --test tests/web/
 	$(BIN)/python -m pytest -n auto --dist loadgroup
 
 bench: $(VENV)/.dev
