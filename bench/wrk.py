@@ -244,10 +244,20 @@ def closed(
     return _wrk(name, base_url, target, server_pid=server_pid, connections=connections, threads=1, seconds=seconds)
 
 
+def paced_connections(rate: float, connections: int) -> int:
+    """The connections a paced run at ``rate`` uses: ``connections``, or fewer, each sending every 0.5 s or more."""
+    return max(1, min(connections, math.floor(rate * 2)))
+
+
 def paced(
     name: str, base_url: str, target: Target, *, server_pid: int, rate: float, connections: int, seconds: float
 ) -> LoadResult:
-    """``rate`` requests a second over ``connections`` (a wrk thread each); latencies count from when each was due."""
+    """``rate`` requests a second over ``connections`` (a wrk thread each); latencies count from when each was due.
+
+    At most two connections per request a second: a connection idle longer than the server's
+    keep-alive timeout (uvicorn's 5 s) would be closed under it.
+    """
+    connections = paced_connections(rate, connections)
     return _wrk(
         name,
         base_url,

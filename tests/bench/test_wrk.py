@@ -110,3 +110,8 @@ def test_a_paced_run_takes_its_percentiles_from_its_own_latencies() -> None:
     result = wrk.LoadResult("paced", 16, output, server_cpu_seconds=1.0, target_rate=650.0, latencies_ms=latencies)
     row = result.row()
     assert (row["p50_ms"], row["p99_ms"], row["target_rate"]) == (100.0, 198.0, 650.0)
+
+
+@pytest.mark.parametrize(("rate", "connections", "used"), [(500.0, 16, 16), (7.9, 64, 15), (4.0, 64, 8), (0.2, 16, 1)])
+def test_a_slow_paced_run_uses_fewer_connections(rate: float, connections: int, used: int) -> None:
+    assert wrk.paced_connections(rate, connections) == used
