@@ -67,7 +67,8 @@ Each endpoint, at 16 and at 64 connections:
 - **warm-up**, then **peak**: closed loop (each connection sends its next request when the
   last is answered), one wrk thread; req/s, p50 and p99 from wrk's `--latency` report;
 - **half peak**: half the peak rate, paced: one wrk thread per connection, each sending on a
-  fixed schedule through the Lua `delay()` hook ([`bench/lua.py`](../bench/lua.py)). A request
+  fixed schedule through the Lua `delay()` hook ([`bench/lua.py`](../bench/lua.py)); at most two
+  connections per request a second, so that none idles past uvicorn's 5 s keep-alive. A request
   sent late because its connection still waited for the last answer counts its latency from
   when it was due (as wrk2 does), so a stalled server cannot hide its queue. (`h2load -r`
   sets the rate at which *connections* are opened, not requests, so it is not used.)

@@ -6,11 +6,9 @@ turns the request's cookie or bearer token into a ``Principal`` and the signed-i
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
-from datetime import datetime
-from functools import partial
 from typing import Annotated, Any
 
 from fastapi import Depends, Request, Response
@@ -171,19 +169,11 @@ class SignedIn:
     user: User
 
 
-@dataclass(frozen=True, slots=True)
-class _Found:
-    """Whom a request's credentials name, and the bookkeeping write the sign-in owes (if any)."""
-
-    signed_in: SignedIn
-    # Records a token's use, or pushes a browser session's expiry forward, in the session given.
-    owed: Callable[[Session], None] | None = None
-    # The session cookie to send again (its expiry moved).
-    cookie: str | None = None
-
-
-def _look_up(request: Request, session: Session, rate_limits: RateLimits, now: datetime) -> _Found:
-    """The caller named by the bearer token or the session cookie; reads only. 401 if none, 403 on CSRF, 429."""
+def sign_in(request: Request, response: Response, session: SessionDep) -> SignedIn:
+    # Read from the app, not as dependencies: every dependency costs each request some work.
+    database: Database = request.app.state.database
+    rate_limits: RateLimits = request.app.state.rate_limits
+    now = utcnow()
     secret = _bearer_secret(request)
     if secret is not None:
         found = auth_service.access_token_for_secret(session, secret=secret, now=now)
@@ -193,11 +183,11 @@ def _look_up(request: Request, session: Session, rate_limits: RateLimits, now: d
             )
         token, user = found
         rate_limits.hit_api(user_id=user.id)
-        principal = Principal(user_id=user.id, scopes=tuple(token.scopes), source=token.name, token_id=token.id)
-        owed = None
         if auth_service.token_use_is_stale(token, now=now):
-            owed = partial(auth_service.record_token_use, token_id=token.id, now=now)
-        return _Found(SignedIn(principal, user), owed)
+            with _side_write(request, session, database) as use_session:
+                auth_service.record_token_use(use_session, token_id=token.id, now=now)
+        principal = Principal(user_id=user.id, scopes=tuple(token.scopes), source=token.name, token_id=token.id)
+        return SignedIn(principal, user)
 
     cookie = request.cookies.get(SESSION_COOKIE)
     found_session = auth_service.session_for_token(session, token=cookie, now=now) if cookie else None
@@ -206,51 +196,11 @@ def _look_up(request: Request, session: Session, rate_limits: RateLimits, now: d
     auth_session, user = found_session
     check_csrf(request)
     rate_limits.hit_api(user_id=user.id)
-    principal = Principal(user_id=user.id, scopes=ALL_SCOPES, source="web", session_id=auth_session.id)
     if auth_service.session_needs_refresh(auth_session, now=now):
-        owed = partial(auth_service.refresh_session, session_id=auth_session.id, now=now)
-        return _Found(SignedIn(principal, user), owed, cookie)
-    return _Found(SignedIn(principal, user))
-
-
-def _settle(request: Request, session: Session, found: _Found) -> None:
-    if found.owed is not None:
-        with _side_write(request, session, request.app.state.database) as side:
-            found.owed(side)
-
-
-def _look_up_and_settle(request: Request, session: Session, rate_limits: RateLimits, now: datetime) -> _Found:
-    found = _look_up(request, session, rate_limits, now)
-    _settle(request, session, found)
-    return found
-
-
-async def sign_in(request: Request, response: Response, session: SessionDep) -> SignedIn:
-    """The caller, signed in by bearer token or session cookie (the bookkeeping it owes written).
-
-    On SQLite with rate limits kept in memory nothing of a sign-in waits (one indexed read, which
-    WAL never blocks), so it runs on the event loop: a hop to the thread pool cost more than the
-    read. A write request signs in through a read session there, as its own session's first
-    statement would take the write lock (``BEGIN IMMEDIATE``), which may wait. Elsewhere (a
-    PostgreSQL round trip, a Redis rate limit) it runs in the thread pool.
-    """
-    # Read from the app, not as dependencies: every dependency costs each request some work.
-    database: Database = request.app.state.database
-    rate_limits: RateLimits = request.app.state.rate_limits
-    now = utcnow()
-    if database.dialect == "sqlite" and not rate_limits.shared:
-        if writes(request.method):
-            with database.read_session() as reader:
-                found = _look_up(request, reader, rate_limits, now)
-        else:
-            found = _look_up(request, session, rate_limits, now)
-        if found.owed is not None:
-            await run_in_threadpool(_settle, request, session, found)
-    else:
-        found = await run_in_threadpool(_look_up_and_settle, request, session, rate_limits, now)
-    if found.cookie is not None:
-        set_session_cookie(response, request, request.app.state.settings, found.cookie)
-    return found.signed_in
+        with _side_write(request, session, database) as refresh_session:
+            auth_service.refresh_session(refresh_session, session_id=auth_session.id, now=now)
+        set_session_cookie(response, request, request.app.state.settings, cookie)
+    return SignedIn(Principal(user_id=user.id, scopes=ALL_SCOPES, source="web", session_id=auth_session.id), user)
 
 
 SignedInDep = Annotated[SignedIn, Depends(sign_in)]
