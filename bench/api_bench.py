@@ -10,11 +10,15 @@ summary the reads are measured on.
 from __future__ import annotations
 
 import json
+import sqlite3
 import time
 import uuid
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import psycopg
 
 from bench import processes, wrk
 from bench.lua import Target
@@ -76,13 +80,19 @@ def targets(token: str) -> dict[str, Target]:
 
 
 def measure(server: processes.ServerProcess, name: str, target: Target, plan: Plan) -> dict[str, Any]:
-    """For each connection count: a warm-up, the peak (closed loop), then half that rate (paced)."""
-    found: dict[str, Any] = {}
+    """For each connection count: a warm-up, the peak (closed loop), then half that rate (paced).
+
+    ``answered_2xx`` counts every 2xx answer of all of them, warm-ups included.
+    """
+    found: dict[str, Any] = {"answered_2xx": 0}
     for connections in plan.connections:
-        wrk.closed(name, server.url, target, server_pid=server.pid, connections=connections, seconds=plan.warmup)
+        runs = [
+            wrk.closed(name, server.url, target, server_pid=server.pid, connections=connections, seconds=plan.warmup)
+        ]
         peak = wrk.closed(
             name, server.url, target, server_pid=server.pid, connections=connections, seconds=plan.seconds
         )
+        runs.append(peak)
         log(f"{name} c={connections} peak: {json.dumps(peak.row())}")
         entry: dict[str, Any] = {"peak": peak.row()}
         if peak.output.rate > 0:
@@ -95,9 +105,11 @@ def measure(server: processes.ServerProcess, name: str, target: Target, plan: Pl
                 connections=connections,
                 seconds=plan.seconds,
             )
+            runs.append(half)
             log(f"{name} c={connections} half peak: {json.dumps(half.row())}")
             entry["half_peak"] = half.row()
         found[str(connections)] = entry
+        found["answered_2xx"] += sum(run.answered_2xx for run in runs)
     return found
 
 
@@ -115,6 +127,16 @@ def prepare(database_url: str, plan: Plan) -> str:
     return next(word for word in output.split() if word.startswith("sl_pat_"))
 
 
+def count_entries(database_url: str) -> int:
+    """Entries in the database, counted beside the server."""
+    if database_url.startswith("sqlite"):
+        with closing(sqlite3.connect(database_url.removeprefix("sqlite:///"))) as lite:
+            return int(lite.execute("SELECT count(*) FROM entries").fetchone()[0])
+    with psycopg.connect(database_url) as connection:
+        row = connection.execute("SELECT count(*) FROM entries").fetchone()
+        return int(row[0]) if row else 0
+
+
 def _has_user(database_url: str) -> bool:
     try:
         return EMAIL in processes.synclog_cli(["user", "list"], database_url=database_url)
@@ -130,7 +152,12 @@ def run(label: str, database_url: str, log_dir: Path, plan: Plan, *, workers: in
         found: dict[str, Any] = {"label": label, "workers": workers, "endpoints": {}}
         for key, target in targets(token).items():
             log(f"{label}: {key}")
-            found["endpoints"][key] = measure(server, f"{label} {key}", target, plan)
+            before = count_entries(database_url) if key == "quick_log" else 0
+            measured = found["endpoints"][key] = measure(server, f"{label} {key}", target, plan)
+            answered = measured.pop("answered_2xx")
+            if key == "quick_log":
+                # Every acknowledged quick log must be stored (more may be: answers wrk stopped waiting for).
+                found["quick_log_writes"] = {"acknowledged": answered, "stored": count_entries(database_url) - before}
         found["log_problems"] = server.problems()
         return found
     finally:

@@ -126,6 +126,15 @@ def checks(results: dict[str, Any]) -> list[Check]:
             for phase in ("peak", "half_peak")
             if phase in measured
         )
+        writes = run.get("quick_log_writes")
+        if writes is not None:
+            found.append(
+                Check(
+                    f"{run['label']}: every acknowledged quick log stored",
+                    writes["stored"] >= writes["acknowledged"],
+                    f"{writes['acknowledged']} answered 2xx, {writes['stored']} entries stored",
+                )
+            )
         locked, tracebacks = run["log_problems"]["database is locked"], run["log_problems"]["tracebacks"]
         found.append(
             Check(

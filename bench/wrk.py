@@ -178,6 +178,10 @@ class LoadResult:
         return self.server_cpu_seconds * 1000 / served
 
     @property
+    def answered_2xx(self) -> int:
+        return self.output.requests - self.output.non_2xx
+
+    @property
     def failures(self) -> int:
         return self.output.non_2xx + self.output.socket_errors
 

@@ -36,6 +36,7 @@ RESULTS: dict[str, Any] = {
         "sqlite": {
             "label": "SQLite",
             "log_problems": {"database is locked": 0, "tracebacks": 0},
+            "quick_log_writes": {"acknowledged": 1200, "stored": 1200},
             "endpoints": {
                 "quick_log": {"16": both(500), "64": both(400)},
                 "timeline": {"16": both(600), "64": both(500)},
@@ -73,8 +74,9 @@ def test_targets_at_the_line_are_met() -> None:
     found = report.checks(RESULTS)
     assert [check.figure for check in found if "≥" in check.what] == ["0.50×", "0.50×", "0.50×", "0.50×"]
     assert all(check.ok for check in found)
-    # 2 ratios × 2 counts, 4 latency targets (6 figures), one clean-log check per server; /healthz has none.
-    assert len(found) == 4 + 6 + 2
+    # 2 ratios × 2 counts, 4 latency targets (6 figures), writes kept on SQLite, a clean log per server.
+    assert len(found) == 4 + 6 + 1 + 2
+    assert [check.figure for check in found if "stored" in check.what] == ["1200 answered 2xx, 1200 entries stored"]
 
 
 def test_each_target_fails_on_its_own() -> None:
@@ -94,6 +96,7 @@ def test_each_target_fails_on_its_own() -> None:
         changed([*sqlite, "endpoints", "summary", "16", "half_peak"], "failures", 1),
         changed([*sqlite, "log_problems"], "database is locked", 1),
         changed(["servers", "postgresql", "log_problems"], "tracebacks", 2),
+        changed([*sqlite, "quick_log_writes"], "stored", 1199),
     ]
     for results in failing:
         assert [check.ok for check in report.checks(results)].count(False) == 1
