@@ -19,7 +19,8 @@ $(VENV)/.dev: pyproject.toml | $(BIN)/pip
 	touch $(BIN)/synclog $@
 
 # The JavaScript dev tools pinned in package-lock.json (TypeScript for the PWA's type-check, idb
-# behind web/vendor/idb); npm writes node_modules/.package-lock.json on every install.
+# behind web/vendor/idb, Redocly CLI and openapi-typescript for the OpenAPI document's tests);
+# npm writes node_modules/.package-lock.json on every install.
 NODE_TOOLS := node_modules/.package-lock.json
 
 $(NODE_TOOLS): package.json package-lock.json
@@ -51,8 +52,10 @@ typecheck: $(NODE_TOOLS)
 test: $(VENV)/.dev $(NODE_TOOLS)
 	@$(MAKE) --no-print-directory --jobs=2 --output-sync=target lint suite
 
-# A test process per core (pytest-xdist), each with its own databases and servers (tests/conftest.py).
+# The PWA's summary rules against the golden cases (node's test runner), then a test process per
+# core (pytest-xdist), each with its own databases and servers (tests/conftest.py).
 suite: $(VENV)/.dev $(NODE_TOOLS)
+	node --test tests/web/
 	$(BIN)/python -m pytest -n auto --dist loadgroup
 
 bench: $(VENV)/.dev

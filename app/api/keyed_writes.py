@@ -1,4 +1,4 @@
-"""Keyed writes (SPEC §5): every goal and entry write, sent alone or in a push, is run and answered here.
+"""Keyed writes (SPEC §5): every goal, entry and pause write, sent alone or in a push, is run and answered here.
 
 ``keyed_write`` claims the write's ``Idempotency-Key`` (by a fingerprint of its method, path and
 canonical JSON body), locks the user's change counter, runs the write, builds the answer and
@@ -21,11 +21,12 @@ from typing import Any
 
 from fastapi import Request, Response
 from fastapi.concurrency import run_in_threadpool
+from pydantic import BaseModel
 from sqlalchemy import JSON, Column, Text, bindparam, delete, func, insert, select
 from sqlmodel import Field, Session, SQLModel
 
 from app.api.preconditions import etag
-from app.core.database import UTCDateTime, table_of, utcnow
+from app.core.database import UTCDateTime, commit, table_of, utcnow
 from app.core.errors import Conflict, IdempotencyKeyReuse, PreconditionFailed, ValidationProblem
 from app.core.principal import Principal
 from app.core.sequence import lock_sequence
@@ -87,7 +88,7 @@ def keyed(openapi_extra: dict[str, Any] | None = None) -> dict[str, Any]:
 
 @dataclass(frozen=True, slots=True)
 class Resource:
-    """Goals or entries, as keyed writes address them: the names of their collection and item routes."""
+    """Goals, entries or pauses, as keyed writes address them: the names of their collection and item routes."""
 
     collection_route: str
     item_route: str
@@ -252,9 +253,22 @@ def keyed_write(
     write's, stored for the key. Raises the write's problem errors (nothing of it is to be kept;
     a 412's ``current`` is ``{"id", "version"}`` unless ``may_read``); the caller ends the transaction.
     """
+    return keyed_answer(
+        session,
+        user_id=user_id,
+        request=request,
+        respond=lambda: _answer(_run(write, may_read=may_read), locate),
+        purge=purge,
+    )
+
+
+def keyed_answer(
+    session: Session, *, user_id: uuid.UUID, request: WriteRequest, respond: Callable[[], Answer], purge: bool = False
+) -> Answer:
+    """Run ``respond`` (a write and its answer) in ``session``'s transaction, keyed as ``keyed_write`` says."""
     if request.key is None:
         lock_sequence(session, user_id=user_id)
-        return _answer(_run(write, may_read=may_read), locate)
+        return respond()
     fingerprint, now = request.fingerprint(), utcnow()
     if purge:
         purge_expired(session, now=now)
@@ -262,7 +276,7 @@ def keyed_write(
     if stored is not None:
         return stored
     lock_sequence(session, user_id=user_id)
-    answer = _answer(_run(write, may_read=may_read), locate)
+    answer = respond()
     session.execute(
         _STORE,
         {
@@ -288,6 +302,13 @@ def purge_due(request: Request) -> bool:
     return True
 
 
+def _write_and_commit(session: Session, **write: Any) -> Answer:
+    """``keyed_write``, then the commit, in one thread-pool hop (a hop of its own cost more than the commit)."""
+    answer = keyed_write(session, **write)
+    commit(session)
+    return answer
+
+
 async def answer_write(
     request: Request,
     session: Session,
@@ -297,7 +318,10 @@ async def answer_write(
     object_id: uuid.UUID | None,
     write: Callable[[], Written[Any]],
 ) -> Response:
-    """Run ``principal``'s write through ``keyed_write`` (in the thread pool, one hop) with the request's key."""
+    """Run ``principal``'s write through ``keyed_write`` with the request's key and commit it, in one thread-pool hop.
+
+    The request's transaction ends here, before the response is built: a failed commit is an error, not a 2xx.
+    """
     key = request.headers.get(HEADER)
     if key is None:
         # Without a key nothing is fingerprinted, so the path and body are not worked out.
@@ -307,13 +331,39 @@ async def answer_write(
         body = canonical_body(await request.body())
         target = WriteRequest(request.method, resource.path(request, object_id), body, key)
     answer = await run_in_threadpool(
-        keyed_write,
+        _write_and_commit,
         session,
         user_id=principal.user_id,
         request=target,
         write=write,
         locate=partial(resource.url, request),
         may_read=resource.read_scope in principal.scopes,
+        purge=key is not None and purge_due(request),
+    )
+    return answer.response()
+
+
+async def answer_action(
+    request: Request, session: Session, *, principal: Principal, act: Callable[[], BaseModel]
+) -> Response:
+    """Run a write that changes many objects at once (a rename across entries) as a keyed write of the
+    request's path and body; answered 200 with ``act()``'s JSON, replayed as such for its key."""
+    key = request.headers.get(HEADER)
+    if key is not None:
+        check_key(key)
+    body = canonical_body(await request.body()) if key is not None else ""
+    target = WriteRequest(request.method, request.url.path if key is not None else "", body, key)
+
+    def respond() -> Answer:
+        content = act().model_dump_json().encode()
+        return Answer(status=200, body=content, headers={"content-type": "application/json"})
+
+    answer = await run_in_threadpool(
+        keyed_answer,
+        session,
+        user_id=principal.user_id,
+        request=target,
+        respond=respond,
         purge=key is not None and purge_due(request),
     )
     return answer.response()

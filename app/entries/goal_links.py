@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import String, bindparam, delete, func, insert, update
 from sqlalchemy import cast as sa_cast
@@ -20,6 +20,7 @@ from app.core.synced import ExpectedVersion, Written
 from app.entries.models import Entry, EntryGoal
 from app.goals import service as goals_service
 from app.goals.models import GoalPublic
+from app.pauses import service as pauses_service
 
 ENTRIES = table_of(Entry)
 ENTRY_GOALS = table_of(EntryGoal)
@@ -34,6 +35,9 @@ GOAL_IDS = (
 # Built once (building a statement costs more than running it).
 _LINK = insert(ENTRY_GOALS)
 _UNLINK_ENTRY = delete(ENTRY_GOALS).where(ENTRY_GOALS.c.entry_id == bindparam("entry_id"))
+_MOVE_LINKS = (
+    update(ENTRY_GOALS).where(ENTRY_GOALS.c.entry_id == bindparam("moved_entry")).values(local_date=bindparam("day"))
+)
 _LINKED_ENTRIES = (
     sa_select(ENTRY_GOALS.c.entry_id)
     .where(ENTRY_GOALS.c.goal_id == bindparam("goal_id"))
@@ -70,12 +74,30 @@ def check_goal_ids(session: Session, *, user_id: uuid.UUID, goal_ids: Sequence[u
     return wanted
 
 
-def link(session: Session, *, entry_id: uuid.UUID, goal_ids: Sequence[uuid.UUID], replace: bool) -> None:
-    """Tie the entry to ``goal_ids`` (checked), after taking it off its goals when ``replace``."""
+def link(
+    session: Session,
+    *,
+    entry_id: uuid.UUID,
+    user_id: uuid.UUID,
+    local_date: date,
+    goal_ids: Sequence[uuid.UUID],
+    replace: bool,
+) -> None:
+    """Tie the entry (of ``user_id``, on ``local_date``) to ``goal_ids`` (checked), after taking it off its
+    goals when ``replace``. Each link carries the owner and day, for the summary's counts per goal and day."""
     if replace:
         session.execute(_UNLINK_ENTRY, {"entry_id": entry_id})
     if goal_ids:
-        session.execute(_LINK, [{"entry_id": entry_id, "goal_id": goal_id} for goal_id in goal_ids])
+        links = [
+            {"entry_id": entry_id, "goal_id": goal_id, "user_id": user_id, "local_date": local_date}
+            for goal_id in goal_ids
+        ]
+        session.execute(_LINK, links)
+
+
+def move_links(session: Session, *, entry_id: uuid.UUID, local_date: date) -> None:
+    """Give the entry's links its new ``local_date`` (an import that keeps the file's day)."""
+    session.execute(_MOVE_LINKS, {"moved_entry": entry_id, "day": local_date})
 
 
 def unlink(session: Session, *, entry_id: uuid.UUID) -> None:
@@ -85,8 +107,9 @@ def unlink(session: Session, *, entry_id: uuid.UUID) -> None:
 def delete_goal(
     session: Session, *, user_id: uuid.UUID, goal_id: uuid.UUID, expected: ExpectedVersion | None = None
 ) -> Written[GoalPublic]:
-    """Delete a goal: first each entry that spoke to it loses it (a new version and change number), then
-    the goal leaves its tombstone. Deleting again is a no-op; see ``goals.service.delete_goal``."""
+    """Delete a goal: first each entry that spoke to it loses it (a new version and change number) and each
+    of its pauses is deleted, then the goal leaves its tombstone. Deleting again is a no-op; see
+    ``goals.service.delete_goal``."""
 
     def take_off_entries(now: datetime) -> None:
         for entry_id in session.execute(_LINKED_ENTRIES, {"goal_id": goal_id}).scalars().all():
@@ -94,6 +117,7 @@ def delete_goal(
             session.execute(_TOUCH_ENTRY, {"entry_id": entry_id, "now": now, "new_seq": seq})
             count_entry_write(session, "changed")
         session.execute(_UNLINK_GOAL, {"goal_id": goal_id})
+        pauses_service.delete_goal_pauses(session, user_id=user_id, goal_id=goal_id, now=now)
 
     return goals_service.delete_goal(
         session, user_id=user_id, goal_id=goal_id, expected=expected, detach=take_off_entries

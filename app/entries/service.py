@@ -27,7 +27,7 @@ from app.core.metrics import count_entry_write
 from app.core.sequence import next_seq
 from app.core.synced import ExpectedVersion, Stored, Written, check_version, live, owned, replaceable
 from app.core.timezones import local_date, local_hour
-from app.entries import goal_links
+from app.entries import goal_links, marks
 from app.entries.models import Entry, EntryCreate, EntryGoal, EntryPage, EntryPatch, EntryPublic, EntryReplace
 
 MAX_FUTURE = timedelta(hours=24)
@@ -54,6 +54,7 @@ _INSERT = insert(ENTRIES)
 _UPDATE = update(ENTRIES).where(ENTRIES.c.id == bindparam("entry_id"))
 # What a tombstone keeps of an entry: its time, zone, kind, intensity and source; its text is erased.
 _ERASED: dict[str, Any] = {
+    "inner": "",
     "note": "",
     "meaning": "",
     "search_text": "",
@@ -125,7 +126,7 @@ def _columns(body: EntryReplace, *, user: User, now: datetime, current: EntryPub
     else:
         day = current.local_date
     tags, people = list(body.tags), list(body.people)
-    searched = [body.note, body.meaning, *tags, *people, body.place or ""]
+    searched = [body.inner, body.note, body.meaning, *tags, *people, body.place or ""]
     keys = [tag.lower() for tag in tags]
     return {
         "occurred_at": occurred_at,
@@ -133,6 +134,7 @@ def _columns(body: EntryReplace, *, user: User, now: datetime, current: EntryPub
         "local_date": day,
         "local_hour": local_hour(occurred_at, timezone),
         "kind": body.kind,
+        "inner": body.inner,
         "note": body.note,
         "meaning": body.meaning,
         "intensity": body.intensity,
@@ -164,7 +166,24 @@ def _write(
     else:
         values = {**current.model_dump(), **changes}
         session.execute(_UPDATE, {**changes, "entry_id": entry_id})
-    goal_links.link(session, entry_id=entry_id, goal_ids=goal_ids, replace=current is not None)
+    goal_links.link(
+        session,
+        entry_id=entry_id,
+        user_id=user.id,
+        local_date=values["local_date"],
+        goal_ids=goal_ids,
+        replace=current is not None,
+    )
+    texts = (body.inner, body.note)
+    marks.record(
+        session,
+        user_id=user.id,
+        entry_id=entry_id,
+        people=body.people,
+        tags=body.tags,
+        texts=texts,
+        replace=current is not None,
+    )
     count_entry_write(session, "created" if current is None else "changed")
     public = EntryPublic.model_validate({**values, "goal_ids": goal_ids})
     return Written(entry_id, version, seq, public, created=current is None)
@@ -173,7 +192,9 @@ def _write(
 def create_entry(session: Session, *, user: User, source: str, body: EntryCreate) -> Written[EntryPublic]:
     # Only a client-chosen id can already exist; a fresh UUIDv4 cannot.
     if body.id is not None and session.execute(_EXISTS, {"entry_id": body.id}).first() is not None:
-        raise Conflict("An entry with this id already exists; use PUT to replace it.")
+        raise Conflict(
+            "An entry with this id exists: PUT replaces it if it is yours and live; a deleted one's id is not reused."
+        )
     return _write(session, user=user, entry_id=body.id or uuid.uuid4(), body=body, source=source, current=None)
 
 
@@ -218,6 +239,7 @@ def delete_entry(
     tombstone = {**_ERASED, "deleted_at": now, "updated_at": now, "version": version + 1, "seq": seq}
     session.execute(_UPDATE, {**tombstone, "entry_id": entry_id})
     goal_links.unlink(session, entry_id=entry_id)
+    marks.erase(session, entry_id=entry_id)
     count_entry_write(session, "deleted")
     return Written(entry_id, version + 1, seq, None)
 

@@ -24,14 +24,18 @@ from app.auth.models import User, UserUpdate
 from app.core.errors import ProblemError
 from app.core.sequence import lock_sequence
 from app.core.synced import Stored
+from app.entries import goal_links
 from app.entries import service as entries_service
 from app.entries.models import Entry, EntryCreate, EntryPublic, EntryReplace
 from app.exchange import formats
 from app.exchange.import_checks import (
     CheckedEntry,
     CheckedGoal,
+    CheckedPause,
     ImportedEntry,
     checked_day,
+    checked_object,
+    checked_pause,
     checked_source,
     problem,
     row_problem,
@@ -40,6 +44,8 @@ from app.exchange.models import EXPORT_FORMAT_NAME, EXPORT_VERSION, ExportUser, 
 from app.exchange.service import export_user
 from app.goals import service as goals_service
 from app.goals.models import GoalCreate, GoalPublic, GoalReplace
+from app.pauses import service as pauses_service
+from app.pauses.models import PauseCreate, PauseReplace
 
 _ENTRIES: Table = Entry.__table__  # type: ignore[attr-defined]
 # (entries done, entries in the file): an import reports each entry it has handled.
@@ -99,15 +105,15 @@ class _Importer:
         return [goal for goal in mapped if not self.is_deleted_goal(goal)]
 
     def check_settings(self, raw: Any, *, allowed: bool) -> UserUpdate | None:
-        """The settings to apply, or None (a token's import: reported as skipped)."""
-        if not allowed:
-            self.report.settings = "skipped"
-            return None
+        """The settings to apply, or None (a token's import: reported as skipped, though checked like any part)."""
         try:
             settings = ExportUser.model_validate(raw)
             changes = UserUpdate.model_validate(settings.model_dump())
         except ValidationError as error:
             raise row_problem("user", ["user"], error) from error
+        if not allowed:
+            self.report.settings = "skipped"
+            return None
         return None if export_user(self.user) == settings else changes
 
     def apply_settings(self, changes: UserUpdate | None) -> None:
@@ -116,12 +122,7 @@ class _Importer:
             self.report.settings = "updated"
 
     def check_goal(self, raw: Any, where: str, loc: Sequence[str | int]) -> CheckedGoal:
-        if not isinstance(raw, dict):
-            raise problem(where, loc, "a goal must be an object")
-        try:
-            original = uuid.UUID(str(raw["id"]))
-        except (KeyError, ValueError) as error:
-            raise problem(where, [*loc, "id"], "id must be a UUID") from error
+        original, raw = checked_object(raw, where, loc, "goal")
         fields = {name: raw[name] for name in GoalReplace.model_fields if name in raw}
         try:
             return CheckedGoal(original, GoalReplace.model_validate(fields), where)
@@ -142,6 +143,30 @@ class _Importer:
         else:
             goals_service.replace_goal(self.session, user_id=user_id, goal_id=goal_id, body=body)
             counts.updated += 1
+
+    def put_pause(self, checked: CheckedPause) -> None:
+        original, body, where, loc = checked
+        pause_id, existing = self.own_id(
+            lambda found: pauses_service.find_pause(self.session, pause_id=found), original, where
+        )
+        goal_id = None if body.goal_id is None else self.goal_id(body.goal_id)
+        counts = self.report.pauses
+        if (existing is not None and existing.deleted) or (goal_id is not None and self.is_deleted_goal(goal_id)):
+            counts.skipped += 1  # deleted since the export (a goal's pauses go with it): it stays deleted
+            return
+        body = body.model_copy(update={"goal_id": goal_id})
+        try:
+            if existing is None:
+                create = PauseCreate(id=pause_id, **body.model_dump())
+                pauses_service.create_pause(self.session, user_id=self.user.id, body=create)
+                counts.created += 1
+            elif _writable(existing.public, PauseReplace) == body:
+                counts.skipped += 1
+            else:
+                pauses_service.replace_pause(self.session, user_id=self.user.id, pause_id=pause_id, body=body)
+                counts.updated += 1
+        except ProblemError as error:
+            raise row_problem(where, loc, error) from error
 
     def check_entry(self, row: ImportedEntry, where: str, loc: Sequence[str | int]) -> CheckedEntry:
         """Everything about a row that needs no write: its fields, ``source`` and ``local_date``."""
@@ -178,6 +203,7 @@ class _Importer:
         if day is not None and written.public is not None and day != written.public.local_date:
             # History never moves: the day the file gives, once checked against the entry's time and zone.
             self.session.execute(update(_ENTRIES).where(_ENTRIES.c.id == entry_id).values(local_date=day))
+            goal_links.move_links(self.session, entry_id=entry_id, local_date=day)
 
 
 def _writable(public: BaseModel, replace: type[Replace]) -> Replace:
@@ -206,7 +232,7 @@ def import_export_document(
     progress: ImportProgress | None = None,
     settings_allowed: bool = True,
 ) -> ImportReport:
-    """Import a JSON export: settings (unless ``settings_allowed`` is false), then goals, then entries."""
+    """Import a JSON export: settings (unless ``settings_allowed`` is false), then goals, pauses and entries."""
     try:
         document = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as error:
@@ -217,12 +243,13 @@ def import_export_document(
         raise problem("document", ["format"], f'not a Synclog export (format must be "{EXPORT_FORMAT_NAME}")')
     if document.get("version") != EXPORT_VERSION:
         raise problem("document", ["version"], f"unsupported export version (this server reads {EXPORT_VERSION})")
-    goals, entries = document.get("goals", []), document.get("entries", [])
-    if not isinstance(goals, list) or not isinstance(entries, list):
-        raise problem("document", [], "goals and entries must be lists")
+    goals, pauses, entries = (document.get(name, []) for name in ("goals", "pauses", "entries"))
+    if not isinstance(goals, list) or not isinstance(pauses, list) or not isinstance(entries, list):
+        raise problem("document", [], "goals, pauses and entries must be lists")
     importer = _Importer(session, user=user, source=source)
     changes = importer.check_settings(document["user"], allowed=settings_allowed) if "user" in document else None
     checked_goals = [importer.check_goal(goal, f"goals[{index}]", ("goals", index)) for index, goal in enumerate(goals)]
+    checked_pauses = [checked_pause(pause, f"pauses[{index}]", ("pauses", index)) for index, pause in enumerate(pauses)]
     checked = [
         importer.check_entry(_document_entry(entry, index), *_entry_place(index)) for index, entry in enumerate(entries)
     ]
@@ -230,6 +257,8 @@ def import_export_document(
     importer.apply_settings(changes)
     for goal in checked_goals:
         importer.put_goal(goal)
+    for pause in checked_pauses:
+        importer.put_pause(pause)
     _put_entries(importer, checked, progress)
     return importer.report
 
@@ -258,7 +287,7 @@ def _put_entries(importer: _Importer, checked: Sequence[CheckedEntry], progress:
 
 
 _CSV_WRITABLE = ("occurred_at", "timezone", "kind", "intensity", "lat", "lon")
-_CSV_TEXT = ("note", "meaning", "place")
+_CSV_TEXT = ("inner", "note", "meaning", "place")
 
 
 def import_csv(

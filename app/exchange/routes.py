@@ -9,18 +9,21 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
 
 from app.api.deps import CurrentPrincipal, DatabaseDep, RateLimitsDep, RequireScope, SessionDep, SettingsDep
+from app.api.openapi import schema_ref
 from app.api.problems import problem_responses
 from app.auth.models import User
 from app.core.database import utcnow
 from app.core.errors import PayloadTooLarge
 from app.core.timezones import zone
 from app.exchange import formats, importing, service
-from app.exchange.models import ExportFormat, ImportReport
+from app.exchange.models import ExportDocument, ExportFormat, ImportDocument, ImportReport
 
 router = APIRouter(tags=["export and import"])
 
 Exporter = Annotated[User, RequireScope("export")]
-IMPORT_SCOPES = ("entries:write", "goals:write")
+Importer = Annotated[
+    User, RequireScope("export", "entries:write", "goals:write", detail="Importing needs the {scope} scope.")
+]
 CSV_TYPES = ("text/csv", "application/csv", "text/plain")
 
 
@@ -49,7 +52,18 @@ ImportBody = Annotated[bytes, Depends(read_import_body)]
     responses={
         200: {
             "description": "The whole account as a download",
-            "content": {"application/json": {}, "text/csv": {}, "text/markdown": {}},
+            "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/ExportDocument"}},
+                "text/csv": {"schema": {"type": "string"}},
+                "text/markdown": {"schema": {"type": "string"}},
+            },
+            "headers": {
+                "Content-Disposition": {
+                    "description": '`attachment; filename="synclog-<local date>.<json|csv|md>"`',
+                    "schema": {"type": "string"},
+                }
+            },
+            "model": ExportDocument,
         },
         **problem_responses(401, 403, 422, 429),
     },
@@ -62,10 +76,10 @@ def export(
 ) -> StreamingResponse:
     """Everything in the account, streamed as a download named ``synclog-<date>.<ext>``.
 
-    - ``json``: ``{format: "synclog-export", version: 1, exported_at, user, goals, entries}``, goals and
-      entries (live ones) exactly as the API returns them; `POST /import` reads it back.
-    - ``csv``: one row per entry; columns ``id, occurred_at, timezone, local_date, kind, intensity, note,
-      meaning, tags, people, goals, goal_ids, place, lat, lon, source, version, created_at, updated_at``,
+    - ``json``: ``{format: "synclog-export", version: 1, exported_at, user, goals, pauses, entries}``, goals,
+      pauses and entries (live ones) exactly as the API returns them; `POST /import` reads it back.
+    - ``csv``: one row per entry; columns ``id, occurred_at, timezone, local_date, kind, intensity, inner,
+      note, meaning, tags, people, goals, goal_ids, place, lat, lon, source, version, created_at, updated_at``,
       list items joined with ``"; "`` (``\\``, ``;`` and edge spaces escaped with ``\\``; ``goals`` holds titles),
       cells that start with ``=``, ``+``, ``-``, ``@``, tab, carriage return or ``'`` get a leading ``'``
       (import removes it), an empty-string ``place`` is ``'``.
@@ -96,11 +110,11 @@ def export(
     "/import",
     responses=problem_responses(400, 401, 403, 413, 422, 429),
     openapi_extra={
+        # Not marked required, though a bodiless import is a 422: generators mistype a required body of two types.
         "requestBody": {
-            "required": True,
             "content": {
-                "application/json": {"schema": {"type": "object", "description": "A JSON export"}},
-                "text/csv": {"schema": {"type": "string", "description": "A CSV export"}},
+                "application/json": {"schema": schema_ref(ImportDocument)},
+                "text/csv": {"schema": {"type": "string", "format": "binary", "description": "A CSV export"}},
             },
         }
     },
@@ -109,7 +123,7 @@ def export(
 def import_(
     request: Request,
     body: ImportBody,
-    user: Exporter,
+    user: Importer,
     principal: CurrentPrincipal,
     session: SessionDep,
     rate_limits: RateLimitsDep,
@@ -126,8 +140,6 @@ def import_(
     Tokens need ``export``, ``entries:write`` and ``goals:write``. At most 10 imports per account an
     hour (429 ``rate_limited`` with ``Retry-After``); every row is checked before the first write.
     """
-    for scope in IMPORT_SCOPES:
-        principal.require(scope, detail=f"Importing also needs the {scope} scope.")
     rate_limits.hit_import(user_id=user.id)
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     return importing.import_file(
