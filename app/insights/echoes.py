@@ -3,11 +3,12 @@ their stored marks (people, tags, motifs) and ``local_date``, never rescanning t
 
 from __future__ import annotations
 
+import heapq
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, case, func, select
 from sqlmodel import Session
 
 from app.auth.models import User
@@ -41,45 +42,57 @@ def _entries_by_id(session: Session, ids: list[uuid.UUID]) -> dict[uuid.UUID, En
 def echoes(session: Session, *, user_id: uuid.UUID, entry_id: uuid.UUID, limit: int) -> EchoList:
     """Live entries, earlier or later, sharing a person, tag or motif with this one, each with its reasons.
 
-    404 for an unknown or another user's entry, 410 for a deleted one. One query over the marks.
+    404 for an unknown or another user's entry, 410 for a deleted one. Two reads of the marks' covering
+    index: the entries sharing marks with their count (ranked here, the first ``limit`` kept), then the
+    reasons of those only.
     """
     entry = entries_service.get_entry(session, user_id=user_id, entry_id=entry_id)
     mine, theirs = ENTRY_MARKS.alias("mine"), ENTRY_MARKS.alias("theirs")
-    shared = (
-        select(theirs.c.entry_id, ENTRIES.c.kind, ENTRIES.c.occurred_at, mine.c.mark, mine.c.key, mine.c.name)
-        .join_from(
-            mine,
-            theirs,
-            and_(
-                theirs.c.user_id == mine.c.user_id,
-                theirs.c.mark == mine.c.mark,
-                theirs.c.key == mine.c.key,
-                theirs.c.entry_id != mine.c.entry_id,
-            ),
-        )
-        .join(ENTRIES, ENTRIES.c.id == theirs.c.entry_id)
-        .where(mine.c.entry_id == entry_id, mine.c.user_id == user_id)
+    shared = and_(
+        theirs.c.user_id == mine.c.user_id,
+        theirs.c.mark == mine.c.mark,
+        theirs.c.key == mine.c.key,
+        theirs.c.entry_id != mine.c.entry_id,
     )
-    candidates: dict[uuid.UUID, _Candidate] = {}
-    for other_id, kind, occurred_at, mark, key, name in session.execute(shared):
-        candidate = candidates.setdefault(other_id, _Candidate(kind, occurred_at))
-        candidate.reasons.append(EchoReason(type=mark, name=key if mark == "motif" else name))
+    of_entry = and_(mine.c.entry_id == entry_id, mine.c.user_id == user_id)
+    motif = func.max(case((mine.c.mark == "motif", 1), else_=0))
+    per_entry = (
+        select(theirs.c.entry_id, theirs.c.kind, theirs.c.occurred_at, func.count(), motif)
+        .join_from(mine, theirs, shared)
+        .where(of_entry)
+        .group_by(theirs.c.entry_id, theirs.c.kind, theirs.c.occurred_at)
+    )
+    by_kind = entry.kind in KIND_ECHOES
+    at = entry.occurred_at
+    # Most reasons first (a shared motif of the same kind adds one), then the nearest, then the latest.
+    ranked = heapq.nsmallest(
+        limit,
+        session.execute(per_entry),
+        key=lambda row: (
+            -(row[3] + (1 if by_kind and row[4] and row[1] == entry.kind else 0)),
+            abs((row[2] - at).total_seconds()),
+            -row[2].timestamp(),
+            str(row[0]),
+        ),
+    )
+    candidates = {other_id: _Candidate(kind, occurred_at) for other_id, kind, occurred_at, _, _ in ranked}
+    if candidates:
+        reasons = (
+            select(theirs.c.entry_id, mine.c.mark, mine.c.key, mine.c.name)
+            .join_from(mine, theirs, shared)
+            .where(of_entry, theirs.c.entry_id.in_(list(candidates)))
+        )
+        for other_id, mark, key, name in session.execute(reasons):
+            candidates[other_id].reasons.append(EchoReason(type=mark, name=key if mark == "motif" else name))
     for candidate in candidates.values():
-        same_kind = entry.kind in KIND_ECHOES and candidate.kind == entry.kind
+        same_kind = by_kind and candidate.kind == entry.kind
         if same_kind and any(reason.type == "motif" for reason in candidate.reasons):
             candidate.reasons.append(EchoReason(type="kind", name=entry.kind))
         candidate.reasons.sort(key=lambda reason: (_REASON_ORDER[reason.type], reason.name))
-    ranked = sorted(
-        candidates.items(),
-        key=lambda item: (
-            -len(item[1].reasons),
-            abs((item[1].occurred_at - entry.occurred_at).total_seconds()),
-            -item[1].occurred_at.timestamp(),
-            str(item[0]),
-        ),
-    )[:limit]
-    public = _entries_by_id(session, [other_id for other_id, _ in ranked])
-    return EchoList(data=[Echo(entry=public[other_id], reasons=candidate.reasons) for other_id, candidate in ranked])
+    public = _entries_by_id(session, list(candidates))
+    return EchoList(
+        data=[Echo(entry=public[other_id], reasons=candidate.reasons) for other_id, candidate in candidates.items()]
+    )
 
 
 def _is_leap(year: int) -> bool:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from sqlalchemy import and_, func, select
 from sqlmodel import Session
@@ -85,7 +84,7 @@ def get_insights(
     total = sum(per_day.values())
     enough = total >= rules.ENOUGH_ENTRIES
     week_start: WeekStart = "sunday" if user.week_start == "sunday" else "monday"
-    people, tags, motifs = _marks(session, in_range)
+    people, tags, motifs = _marks(session, user, first, last)
     return InsightsPublic(
         from_=first,
         to=last,
@@ -94,7 +93,7 @@ def get_insights(
         people=people,
         tags=tags,
         motifs=motifs,
-        goals=_goals(session, in_range),
+        goals=_goals(session, user, first, last),
         kinds_by_month=rules.kinds_by_month(per_day_kind),
         by_weekday=by_weekday,
         by_hour=by_hour,
@@ -102,14 +101,16 @@ def get_insights(
     )
 
 
-def _goals(session: Session, in_range: Any) -> list[GoalCount]:
-    """Entries per goal (goals not deleted), most first, then by title."""
+def _goals(session: Session, user: User, first: date, last: date) -> list[GoalCount]:
+    """Entries per goal (goals not deleted), most first, then by title: from the links alone, which carry
+    their entry's owner and ``local_date`` (a deleted entry keeps no links)."""
     links, goals = ENTRY_GOALS.c, GOALS.c
     query = (
         select(goals.id, goals.title, func.count())
-        .join_from(ENTRIES, ENTRY_GOALS, links.entry_id == ENTRIES.c.id)
-        .join(GOALS, goals.id == links.goal_id)
-        .where(in_range, goals.deleted_at.is_(None))
+        .join_from(ENTRY_GOALS, GOALS, goals.id == links.goal_id)
+        .where(
+            links.user_id == user.id, links.local_date >= first, links.local_date <= last, goals.deleted_at.is_(None)
+        )
         .group_by(goals.id, goals.title)
     )
     counted = [
@@ -118,14 +119,16 @@ def _goals(session: Session, in_range: Any) -> list[GoalCount]:
     return sorted(counted, key=lambda goal: (-goal.count, goal.title, goal.goal_id))
 
 
-def _marks(session: Session, in_range: Any) -> tuple[list[PersonCount], list[NameCount], list[MotifCount]]:
-    """The 20 most frequent people (with their kinds), tags and motifs, from one aggregate over the marks."""
+def _marks(
+    session: Session, user: User, first: date, last: date
+) -> tuple[list[PersonCount], list[NameCount], list[MotifCount]]:
+    """The 20 most frequent people (with their kinds), tags and motifs, from one aggregate over the marks
+    (which carry their entry's kind and ``local_date``; a deleted entry keeps none), read from their index."""
     marks = ENTRY_MARKS.c
     query = (
-        select(marks.mark, marks.key, marks.name, ENTRIES.c.kind, func.count(), func.max(ENTRIES.c.local_date))
-        .join_from(ENTRY_MARKS, ENTRIES, ENTRIES.c.id == marks.entry_id)
-        .where(in_range)
-        .group_by(marks.mark, marks.key, marks.name, ENTRIES.c.kind)
+        select(marks.mark, marks.key, marks.name, marks.kind, func.count(), func.max(marks.local_date))
+        .where(marks.user_id == user.id, marks.local_date >= first, marks.local_date <= last)
+        .group_by(marks.mark, marks.key, marks.name, marks.kind)
     )
     uses: dict[str, list[tuple[str, str, int, date]]] = defaultdict(list)
     kinds: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
