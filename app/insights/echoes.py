@@ -3,12 +3,16 @@ their stored marks (people, tags, motifs) and ``local_date``, never rescanning t
 
 from __future__ import annotations
 
-import heapq
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import BigInteger, and_, case, func, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import Session
 
 from app.auth.models import User
@@ -23,6 +27,7 @@ ENTRIES = entries_service.ENTRIES
 KIND_ECHOES = frozenset({"number", "name_or_word", "symbol"})
 _REASON_ORDER: dict[ReasonType, int] = {"person": 0, "tag": 1, "motif": 2, "kind": 3}
 EARLIEST_YEAR = 1970
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @dataclass
@@ -30,6 +35,29 @@ class _Candidate:
     kind: str
     occurred_at: datetime
     reasons: list[EchoReason] = field(default_factory=list)
+
+
+class epoch_microseconds(FunctionElement[int]):  # noqa: N801 - named as the SQL it stands for
+    """A UTC timestamp column as whole microseconds since 1970 on both engines, exactly (SQLite keeps
+    ``YYYY-MM-DD HH:MM:SS.ffffff`` text; PostgreSQL's ``extract(epoch ...)`` is numeric)."""
+
+    type = BigInteger()
+    inherit_cache = True
+
+
+@compiles(epoch_microseconds)
+def _epoch_microseconds_sqlite(element: epoch_microseconds, compiler: SQLCompiler, **kw: Any) -> str:
+    column = compiler.process(element.clauses, **kw)
+    return f"(CAST(strftime('%s', {column}) AS INTEGER) * 1000000 + CAST(substr({column}, 21, 6) AS INTEGER))"
+
+
+@compiles(epoch_microseconds, "postgresql")
+def _epoch_microseconds_postgresql(element: epoch_microseconds, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"CAST(extract(epoch FROM {compiler.process(element.clauses, **kw)}) * 1000000 AS BIGINT)"
+
+
+def _microseconds(instant: datetime) -> int:
+    return (instant - EPOCH) // timedelta(microseconds=1)
 
 
 def _entries_by_id(session: Session, ids: list[uuid.UUID]) -> dict[uuid.UUID, EntryPublic]:
@@ -43,8 +71,7 @@ def echoes(session: Session, *, user_id: uuid.UUID, entry_id: uuid.UUID, limit: 
     """Live entries, earlier or later, sharing a person, tag or motif with this one, each with its reasons.
 
     404 for an unknown or another user's entry, 410 for a deleted one. Two reads of the marks' covering
-    index: the entries sharing marks with their count (ranked here, the first ``limit`` kept), then the
-    reasons of those only.
+    index: the first ``limit`` entries sharing marks, ranked in SQL, then the reasons of those only.
     """
     entry = entries_service.get_entry(session, user_id=user_id, entry_id=entry_id)
     mine, theirs = ENTRY_MARKS.alias("mine"), ENTRY_MARKS.alias("theirs")
@@ -55,27 +82,26 @@ def echoes(session: Session, *, user_id: uuid.UUID, entry_id: uuid.UUID, limit: 
         theirs.c.entry_id != mine.c.entry_id,
     )
     of_entry = and_(mine.c.entry_id == entry_id, mine.c.user_id == user_id)
-    motif = func.max(case((mine.c.mark == "motif", 1), else_=0))
-    per_entry = (
-        select(theirs.c.entry_id, theirs.c.kind, theirs.c.occurred_at, func.count(), motif)
+    score: ColumnElement[int] = func.count()
+    if entry.kind in KIND_ECHOES:
+        # A shared motif between entries of the same kind is one more reason.
+        motif = func.max(case((mine.c.mark == "motif", 1), else_=0))
+        score = score + case((and_(motif == 1, theirs.c.kind == entry.kind), 1), else_=0)
+    # Most reasons first, then the nearest in time, then the latest, then by id.
+    ranked = session.execute(
+        select(theirs.c.entry_id, theirs.c.kind, theirs.c.occurred_at)
         .join_from(mine, theirs, shared)
         .where(of_entry)
         .group_by(theirs.c.entry_id, theirs.c.kind, theirs.c.occurred_at)
-    )
-    by_kind = entry.kind in KIND_ECHOES
-    at = entry.occurred_at
-    # Most reasons first (a shared motif of the same kind adds one), then the nearest, then the latest.
-    ranked = heapq.nsmallest(
-        limit,
-        session.execute(per_entry),
-        key=lambda row: (
-            -(row[3] + (1 if by_kind and row[4] and row[1] == entry.kind else 0)),
-            abs((row[2] - at).total_seconds()),
-            -row[2].timestamp(),
-            str(row[0]),
-        ),
-    )
-    candidates = {other_id: _Candidate(kind, occurred_at) for other_id, kind, occurred_at, _, _ in ranked}
+        .order_by(
+            score.desc(),
+            func.abs(epoch_microseconds(theirs.c.occurred_at) - _microseconds(entry.occurred_at)),
+            theirs.c.occurred_at.desc(),
+            theirs.c.entry_id,
+        )
+        .limit(limit)
+    ).all()
+    candidates = {other_id: _Candidate(kind, occurred_at) for other_id, kind, occurred_at in ranked}
     if candidates:
         reasons = (
             select(theirs.c.entry_id, mine.c.mark, mine.c.key, mine.c.name)
@@ -85,7 +111,7 @@ def echoes(session: Session, *, user_id: uuid.UUID, entry_id: uuid.UUID, limit: 
         for other_id, mark, key, name in session.execute(reasons):
             candidates[other_id].reasons.append(EchoReason(type=mark, name=key if mark == "motif" else name))
     for candidate in candidates.values():
-        same_kind = by_kind and candidate.kind == entry.kind
+        same_kind = entry.kind in KIND_ECHOES and candidate.kind == entry.kind
         if same_kind and any(reason.type == "motif" for reason in candidate.reasons):
             candidate.reasons.append(EchoReason(type="kind", name=entry.kind))
         candidate.reasons.sort(key=lambda reason: (_REASON_ORDER[reason.type], reason.name))

@@ -21,6 +21,7 @@ from app.goals.models import Goal
 from app.insights import rules
 from app.insights.models import GoalCount, InsightsPublic, MotifCount, NameCount, PersonCount
 from app.people.service import ranked_uses
+from app.summary.service import iso_day
 from app.summary.streaks import WeekStart
 
 ENTRIES = entries_service.ENTRIES
@@ -66,18 +67,24 @@ def get_insights(
         entries.local_date >= first,
         entries.local_date <= last,
     )
-    per_day_kind = session.execute(
-        select(entries.local_date, entries.kind, func.count())
-        .where(in_range)
-        .group_by(entries.local_date, entries.kind)
-    ).all()
+    # Days come as text, each made a date once (up to 3660 days, but one row per day and kind).
+    connection = session.connection()
+    days: dict[str, date] = {}
+    per_day_kind = [
+        (days.get(day) or days.setdefault(day, date.fromisoformat(day)), kind, count)
+        for day, kind, count in connection.execute(
+            select(iso_day(entries.local_date), entries.kind, func.count())
+            .where(in_range)
+            .group_by(entries.local_date, entries.kind)
+        ).all()
+    ]
     per_day: dict[date, int] = defaultdict(int)
     by_weekday = [0] * 7
     for day, _, count in per_day_kind:
         per_day[day] += count
         by_weekday[day.weekday()] += count
     by_hour = [0] * 24
-    for hour, count in session.execute(
+    for hour, count in connection.execute(
         select(entries.local_hour, func.count()).where(in_range).group_by(entries.local_hour)
     ):
         by_hour[hour] += count
@@ -133,7 +140,7 @@ def _marks(
     uses: dict[str, list[tuple[str, str, int, date]]] = defaultdict(list)
     kinds: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     spellings: dict[str, set[str]] = defaultdict(set)
-    for mark, key, name, kind, count, last in session.execute(query):
+    for mark, key, name, kind, count, last in session.connection().execute(query):
         uses[mark].append((key, name, count, last))
         if mark == "person":
             kinds[key][kind] += count

@@ -8,8 +8,9 @@ People, tags, echoes and insights read the marks without looking up each mark's 
 mark row gains its entry's ``local_date``, ``kind`` and ``occurred_at`` (copied here, written with
 every version since), and one index over ``(user_id, mark, key, name, kind, local_date,
 occurred_at, entry_id, fold)`` replaces ``(user_id, mark, key)``. The entries' ``(user_id,
-local_date, deleted_at)`` index also covers ``kind`` and ``local_hour``, for the insights'
-counts per day and kind and per hour.
+local_date, deleted_at)`` index becomes ``(user_id, local_date, kind, local_hour, deleted_at)``: the
+summary's count per day still reads it in its order, and so does the insights' count per day and
+kind (no sort), and the count per hour needs no table lookup.
 """
 
 from collections.abc import Sequence
@@ -64,7 +65,7 @@ def upgrade() -> None:
         batch_op.drop_index("ix_entries_user_id_local_date_deleted_at")
         batch_op.create_index(
             "ix_entries_user_id_local_date_kind",
-            ["user_id", "local_date", "deleted_at", "kind", "local_hour"],
+            ["user_id", "local_date", "kind", "local_hour", "deleted_at"],
             unique=False,
         )
 
