@@ -6,7 +6,10 @@ tags, and motifs in its note (``11:11`` in one entry of five, ``333``, ``12:34``
 the same thing again and again on one connection (the latency of one request; nothing is cached) and on
 4 (throughput); server CPU per request comes from ``/proc/<pid>/stat``.
 
-    python -m bench.insights_bench [--work-dir DIR] [--seconds 10] [--json FILE] [--markdown FILE]
+    python -m bench.insights_bench [--work-dir DIR] [--seconds 10] [--json FILE] [--before FILE] [--markdown FILE]
+
+Writes its section to ``docs/benchmarks/insights.md`` (``--markdown``); ``--before`` puts the figures of
+an earlier run (its ``--json``) beside each of this one's.
 
 A database already in ``--work-dir`` is used as it is (``synclog serve`` migrates it), so one prepared
 database can be measured before and after a change. The answers are saved beside it (``*.json``) to be
@@ -27,7 +30,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bench import processes, summary_bench, wrk
+from bench import machine, processes, summary_bench, wrk
 
 PEOPLE = 300
 TAGS = 40
@@ -121,17 +124,30 @@ def measure(url: str, entry_id: str, *, seconds: float, out_dir: Path) -> list[d
     return rows
 
 
-def markdown(rows: list[dict[str, Any]]) -> str:
+def markdown(rows: list[dict[str, Any]], described: dict[str, Any], before: list[dict[str, Any]] | None = None) -> str:
+    """The section of ``docs/benchmarks/insights.md``: each run, after the same run of ``before`` if given."""
+    loads = ", ".join(f"{load:.1f}" for load in described.get("load_average", ()))
     lines = [
-        "| request | conn. | requests | req/s | p50 ms | p99 ms | server CPU ms/request |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "## Insights, people, tags and echoes over 100 000 entries",
+        "",
+        f"Machine: {described.get('cpu', 'unknown')}, {described.get('cores', '?')} CPUs; "
+        f"Python {described.get('python', '?')}; SQLite {described.get('sqlite', '?')}. "
+        f"Measured {time.strftime('%Y-%m-%d', time.gmtime())} with `.venv/bin/python -m bench.insights_bench`; "
+        f"load average at the start {loads}. One `synclog serve` (one worker), wrk over loopback, the same "
+        "request again and again (nothing is cached); server CPU from `/proc/<pid>/stat`.",
+        "",
+        "| request | conn. | code | requests | req/s | p50 ms | p99 ms | server CPU ms/request |",
+        "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |",
     ]
+    earlier = {(row["name"], row["connections"]): row for row in before or []}
     for row in rows:
-        lines.append(
-            f"| {row['name']} | {row['connections']} | {row['requests']} | {row['rate']} | {row['p50_ms']:.1f}"
-            f" | {row['p99_ms']:.1f} | {row['cpu_ms_per_request']:.2f} |"
-        )
-    return "\n".join(lines)
+        pairs = [("before", earlier[(row["name"], row["connections"])])] if earlier else []
+        for code, run in [*pairs, ("after" if earlier else "", row)]:
+            lines.append(
+                f"| {run['name']} | {run['connections']} | {code} | {run['requests']} | {run['rate']}"
+                f" | {run['p50_ms']:.1f} | {run['p99_ms']:.1f} | {run['cpu_ms_per_request']:.2f} |"
+            )
+    return "\n".join(lines) + "\n"
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -139,8 +155,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--work-dir", type=Path, default=Path(tempfile.gettempdir()) / "synclog-insights-bench")
     parser.add_argument("--seconds", type=float, default=10, help="each run")
     parser.add_argument("--entries", type=int, default=summary_bench.Heavy.entries)
-    parser.add_argument("--json", type=Path)
-    parser.add_argument("--markdown", type=Path)
+    parser.add_argument("--json", type=Path, help="write every figure to this file")
+    parser.add_argument("--before", type=Path, help="the --json of an earlier run, shown beside this one")
+    parser.add_argument("--markdown", type=Path, default=processes.REPO / "docs" / "benchmarks" / "insights.md")
     return parser.parse_args(argv)
 
 
@@ -150,13 +167,15 @@ def main(argv: list[str] | None = None) -> int:
     args.work_dir.mkdir(parents=True, exist_ok=True)
     path = args.work_dir / "heavy.db"
     url = prepare(path, summary_bench.Heavy(entries=args.entries))
+    described = machine.describe(None)
     rows = measure(url, echo_entry(path), seconds=args.seconds, out_dir=args.work_dir)
-    text = markdown(rows)
+    before = json.loads(args.before.read_text()) if args.before else None
+    text = markdown(rows, described, before)
     print(text)
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2) + "\n")
-    if args.markdown:
-        args.markdown.write_text(text + "\n")
+    args.markdown.parent.mkdir(parents=True, exist_ok=True)
+    args.markdown.write_text(text)
     return 1 if any(row["failures"] for row in rows) else 0
 
 
