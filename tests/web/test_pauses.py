@@ -4,13 +4,13 @@ reach the server through the outbox, and are ended and deleted there too (SPEC Â
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 from playwright.sync_api import BrowserContext, Page, expect
 
-from tests.web.conftest import eventually, pending, sign_up
+from tests.web.conftest import eventually, pending, sign_up, wait_for_service_worker
 from tests.web.test_quick_log import BERLIN, offline_at, streak
 from tests.web.test_screens import figure, go, same_as_the_server
 
@@ -125,3 +125,76 @@ def test_a_running_pause_is_ended_today_and_another_deleted_on_the_server(
     for button in page.get_by_role("region", name="Pauses").get_by_role("button").all():
         box = button.bounding_box()
         assert box is not None and box["width"] >= 44 and box["height"] >= 44, (button.text_content(), box)
+
+
+SCHEMA_VERSION = """new Promise((resolve) => {
+  const opening = indexedDB.open('synclog');
+  opening.onsuccess = () => { resolve(opening.result.version); opening.result.close(); };
+})"""
+
+# The device's database as version 1 of the schema had it (before pauses), with what it held.
+AS_VERSION_ONE = """async () => {
+  const done = (request) => new Promise((resolve, reject) => {
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+  const current = await done(indexedDB.open('synclog'));
+  const reading = current.transaction(['meta', 'entries'], 'readonly');
+  const [user, cursor, entries] = await Promise.all([
+    done(reading.objectStore('meta').get('user')),
+    done(reading.objectStore('meta').get('cursor')),
+    done(reading.objectStore('entries').getAll()),
+  ]);
+  current.close();
+  await done(indexedDB.deleteDatabase('synclog'));
+  const opening = indexedDB.open('synclog', 1);
+  opening.onupgradeneeded = () => {
+    const db = opening.result;
+    db.createObjectStore('goals', { keyPath: 'id' });
+    db.createObjectStore('entries', { keyPath: 'id' }).createIndex('local_date', 'local_date');
+    const outbox = db.createObjectStore('outbox', { keyPath: 'seq', autoIncrement: true });
+    outbox.createIndex('op_id', 'op_id', { unique: true });
+    outbox.createIndex('object_id', 'id');
+    db.createObjectStore('meta');
+  };
+  const old = await done(opening);
+  const writing = old.transaction(['meta', 'entries'], 'readwrite');
+  writing.objectStore('meta').put(user, 'user');
+  writing.objectStore('meta').put(cursor, 'cursor');
+  for (const entry of entries) writing.objectStore('entries').put(entry);
+  await new Promise((resolve) => { writing.oncomplete = resolve; });
+  old.close();
+  return entries.length;
+}"""
+
+
+def test_a_device_upgraded_from_the_first_schema_keeps_its_log_and_pulls_the_pauses_it_had_passed(
+    new_context: Callable[..., BrowserContext], other_device: Callable[[str], httpx.Client]
+) -> None:
+    context = new_context(viewport=PHONE, timezone_id="UTC")
+    page = context.new_page()
+    desk = other_device(sign_up(page))
+    wait_for_service_worker(page)
+    now = datetime.now(UTC)
+    for at in (now - timedelta(days=2), now):
+        assert desk.post("/entries", json={"occurred_at": at.isoformat()}).status_code == 201
+    yesterday = (now - timedelta(days=1)).date().isoformat()
+    response = desk.post("/pauses", json={"start_date": yesterday, "end_date": yesterday, "note": "Rest"})
+    assert response.status_code == 201, response.text
+    page.reload()  # pulls both entries and the pause, and moves the cursor past them
+    streak(page, 3, "active")
+
+    page.goto("/manifest.webmanifest")  # no app running on this page while its database is rewritten
+    assert page.evaluate(AS_VERSION_ONE) == 2
+    context.set_offline(True)
+    page.goto("/")
+    streak(page, 1, "active")  # the entries kept; the pause not on this device yet
+    assert page.evaluate(SCHEMA_VERSION) == 2
+
+    context.set_offline(False)
+    streak(page, 3, "active")  # pulled again from the start of /changes
+    go(page, "Currents")
+    listed = page.get_by_role("list", name="Pauses").get_by_role("listitem")
+    expect(listed).to_have_count(1)
+    expect(listed).to_contain_text("Rest")
+    same_as_the_server(page, desk)
