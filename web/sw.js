@@ -6,7 +6,7 @@
  * VERSION is a digest of the SHELL files; tests/web/test_install.py says the new value.
  */
 
-const VERSION = 'synclog-shell-e3d84cbeb7f4';
+const VERSION = 'synclog-shell-acdec4593ff6';
 const SHELL = [
   '/',
   '/manifest.webmanifest',
@@ -29,6 +29,7 @@ const SHELL = [
   '/js/views/entryform.js',
   '/js/views/goals.js',
   '/js/views/logcurrents.js',
+  '/js/views/pauses.js',
   '/js/views/quicklog.js',
   '/js/views/settings.js',
   '/js/views/signin.js',
