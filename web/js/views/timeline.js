@@ -14,7 +14,8 @@ import { clockTime, longDate } from '../time.js';
 import { ensureTimeZoneList, entryFields, saveEditOnSubmit } from './entryform.js';
 import { count as plural, number } from '../words.js';
 
-const PAGE = 100;
+// A page fills a few phone screens; building more items at once is what a keystroke would wait for.
+const PAGE = 50;
 
 /** @typedef {import('../types.js').AppContext} AppContext */
 /** @typedef {{q: string, kind: string, goal: string, tag: string, from: string, to: string}} Filter */
