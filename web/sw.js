@@ -6,7 +6,7 @@
  * VERSION is a digest of the SHELL files; tests/web/test_install.py says the new value.
  */
 
-const VERSION = 'synclog-shell-e3d84cbeb7f4';
+const VERSION = 'synclog-shell-ad7a470ef075';
 const SHELL = [
   '/',
   '/manifest.webmanifest',
@@ -14,6 +14,7 @@ const SHELL = [
   '/js/app.js',
   '/js/api.js',
   '/js/db.js',
+  '/js/db-pages.js',
   '/js/dom.js',
   '/js/events.js',
   '/js/kinds.js',

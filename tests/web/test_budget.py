@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bench.pwa_budget import SHELL_BUDGET_BYTES, measure_shell, precached_files, shell_files
 
-# Screens load when opened; the sign-in screen, the details form and the pull load on first use.
+# Screens load when opened; the sign-in screen, the details form, the pull and the timeline's reads on first use.
 LAZY = {
     "timeline.js",
     "goals.js",
@@ -17,6 +17,7 @@ LAZY = {
     "summary.js",
     "words.js",
     "account.js",
+    "db-pages.js",
 }
 
 

@@ -117,11 +117,6 @@ export function changes(cursor, limit = 500) {
   return request(`/changes?${query}`).then((r) => r.body);
 }
 
-/** How many entries the account has (GET /summary `overall.entries`): a first sync's "of about". @returns {Promise<number>} */
-export function entryCount() {
-  return request('/summary').then((r) => r.body.overall.entries);
-}
-
 /** Every other session ends and every token is revoked (204). @param {string} current @param {string} next */
 export function changePassword(current, next) {
   return request('/me/password', { method: 'POST', body: { current_password: current, new_password: next } });

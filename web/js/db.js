@@ -1,9 +1,8 @@
 // @ts-check
 /**
- * The Synclog database on this device, through idb (web/vendor/idb): the schema, the reads
- * the screens make and every write, each write one transaction. No other module touches
- * IndexedDB, so "a record and its outbox op change together" holds in this file alone.
- * What a write stores is decided by the pure rules of merge.js.
+ * This device's database, through idb (vendor/idb): the schema, reads (timeline pages:
+ * db-pages.js) and every write, each one transaction. Only this file writes, so "a record
+ * and its outbox op change together" holds here. merge.js decides what is stored.
  */
 
 import { openDB } from '../vendor/idb/index.js';
@@ -32,7 +31,7 @@ const storeOf = (type) => (type === 'goal' ? 'goals' : 'entries');
 let opening = null;
 
 /** The database, opened once per page (again after the browser closed it). */
-function database() {
+export function database() {
   if (!opening) {
     opening = openDB(DB_NAME, DB_VERSION, { upgrade, blocked, blocking, terminated });
     opening.catch(() => {
@@ -43,7 +42,7 @@ function database() {
 }
 
 /**
- * Version 1: goals, entries by `local_date`, the outbox (by `op_id` and by object) and `meta`.
+ * 1: goals, entries by `local_date`, the outbox (by `op_id`, object), `meta`; 2: timeline, tags.
  * @param {import('./types.js').Database} db @param {number} oldVersion @param {number | null} _newVersion
  * @param {import('./types.js').UpgradeTx} transaction
  */
@@ -59,9 +58,9 @@ function upgrade(db, oldVersion, _newVersion, transaction) {
     db.createObjectStore('meta');
   }
   if (oldVersion < 2) {
-    // Version 2: the timeline's order (newest first: local_date, occurred_at, id), read a page at a time.
-    transaction.objectStore('entries').createIndex('timeline', ['local_date', 'occurred_at', 'id']);
-    transaction.objectStore('entries').createIndex('tags', 'tags', { multiEntry: true });
+    const store = transaction.objectStore('entries');
+    store.createIndex('timeline', ['local_date', 'occurred_at', 'id']);
+    store.createIndex('tags', 'tags', { multiEntry: true });
   }
 }
 
@@ -101,68 +100,6 @@ export const readMeta = (key) => read('meta', (store) => store.get(key));
 export const allEntries = () => read('entries', (store) => store.getAll());
 /** @param {string} localDate @returns {Promise<Stored[]>} */
 export const entriesOn = (localDate) => read('entries', (store) => store.index('local_date').getAll(localDate));
-/** @returns {Promise<number>} */
-export const countEntries = () => read('entries', (store) => store.count());
-/** Entries read per transaction while a page is gathered. */
-const BATCH = 400;
-
-/**
- * The timeline's next entries, newest first (`local_date`, `occurred_at`, `id`): at most `count`
- * that `keep` accepts, dated between `from` and `to` (inclusive `YYYY-MM-DD`, '' for open), strictly
- * after `after` (the `key` a previous page ended at). Read through the `timeline` index in batches
- * of 400, each its own transaction, never the whole store; `stale()` true stops early (a newer read
- * is wanted). Resolves with the entries and the key to continue from (null: nothing older matches).
- * @param {{from: string, to: string, count: number, keep: (entry: Stored) => boolean, after?: IDBValidKey | null, stale?: () => boolean}} ask
- * @returns {Promise<{entries: Stored[], next: IDBValidKey | null}>}
- */
-export async function entriesPage({ from, to, count, keep, after = null, stale = () => false }) {
-  const db = await database();
-  const lower = from ? [from] : undefined;
-  let upper = after ?? (to ? [to, []] : [[]]); // arrays sort after strings: past every key of that day
-  let open = after !== null;
-  /** @type {{key: IDBValidKey, value: Stored}[]} */
-  const kept = [];
-  for (;;) {
-    const range = lower ? IDBKeyRange.bound(lower, upper, false, open) : IDBKeyRange.upperBound(upper, open);
-    const batch = await newestFirst(db, range, BATCH);
-    for (const record of batch) if (kept.length <= count && keep(record.value)) kept.push(record);
-    // One more than asked tells whether anything older matches.
-    if (kept.length > count) return { entries: kept.slice(0, count).map((r) => r.value), next: kept[count - 1].key };
-    if (batch.length < BATCH || stale()) return { entries: kept.map((r) => r.value), next: null };
-    upper = batch[batch.length - 1].key;
-    open = true;
-  }
-}
-
-/**
- * Up to `count` records of the `timeline` index within `range`, newest first, in one transaction:
- * `getAllRecords` where the browser has it (Chromium 141+), a cursor elsewhere.
- * @param {import('./types.js').Database} db @param {IDBKeyRange} range @param {number} count
- * @returns {Promise<{key: IDBValidKey, value: Stored}[]>}
- */
-async function newestFirst(db, range, count) {
-  const index = /** @type {any} */ (db.transaction('entries').store.index('timeline'));
-  if (typeof index.getAllRecords === 'function') {
-    /** @type {{key: IDBValidKey, value: Stored}[]} */
-    const records = await index.getAllRecords({ query: range, count, direction: 'prev' });
-    return records.map((record) => ({ key: record.key, value: record.value }));
-  }
-  const records = [];
-  for (let cursor = await index.openCursor(range, 'prev'); cursor && records.length < count; cursor = await cursor.continue()) {
-    records.push({ key: cursor.key, value: cursor.value });
-  }
-  return records;
-}
-
-/** Every tag used on this device, each once, in index order, through the `tags` index. @returns {Promise<string[]>} */
-export async function knownTags() {
-  const index = (await database()).transaction('entries').store.index('tags');
-  /** @type {string[]} */
-  const tags = [];
-  for (let cursor = await index.openKeyCursor(null, 'nextunique'); cursor; cursor = await cursor.continue()) tags.push(String(cursor.key));
-  return tags;
-}
-
 /** @returns {Promise<Stored[]>} */
 export const allGoals = () => read('goals', (store) => store.getAll());
 /** @param {RecordType} type @param {string} id @returns {Promise<Stored | undefined>} */
@@ -373,10 +310,7 @@ export function replaceRecord(type, id, record) {
 
 /**
  * One page of /changes, with the cursor after it: each change is merged with what this
- * device still has queued (merge.js `pulledChange`), all in one transaction. Every read of
- * the page is asked for at once, so a page of 1 000 costs one round of reads, not 1 000.
- * `caught_up` (meta) says whether the feed had nothing after this page: until a pull has
- * reached its end, the timeline says it is incomplete.
+ * device still has queued (merge.js `pulledChange`), all in one transaction.
  * @param {{changes?: any[], next_cursor: string, has_more?: boolean}} page
  * @returns {Promise<import('./types.js').Pulled[]>}
  */
@@ -384,12 +318,10 @@ export function applyChanges(page) {
   return write(ALL_STORES, async (tx, track) => {
     const outbox = tx.objectStore('outbox');
     const changes = page.changes || [];
-    const reads = await Promise.all(
-      changes.map((change) => Promise.all([tx.objectStore(storeOf(change.type)).get(change.id), outbox.index('object_id').getAll(change.id)])),
-    );
-    const outcomes = changes.map((change, index) => {
+    const reads = changes.map((c) => Promise.all([tx.objectStore(storeOf(c.type)).get(c.id), outbox.index('object_id').getAll(c.id)]));
+    const outcomes = changes.map(async (change, i) => {
       const records = tx.objectStore(storeOf(change.type));
-      const [local, ops] = reads[index];
+      const [local, ops] = await reads[i];
       const outcome = pulledChange(change, local, ops);
       if (outcome.record) track(records.put(outcome.record));
       if (outcome.remove) track(records.delete(change.id));
@@ -398,7 +330,7 @@ export function applyChanges(page) {
     });
     track(tx.objectStore('meta').put(page.next_cursor, 'cursor'));
     track(tx.objectStore('meta').put(!page.has_more, 'caught_up'));
-    return outcomes;
+    return Promise.all(outcomes);
   });
 }
 

@@ -4,7 +4,7 @@
  * the screens (which read only IndexedDB) show what other devices did.
  */
 
-import { changes, entryCount } from './api.js';
+import { changes, request } from './api.js';
 import { applyChanges, readMeta } from './db.js';
 import { emit, notify } from './events.js';
 import { number } from './words.js';
@@ -17,11 +17,12 @@ const PAGE = 1000;
  * after the outbox drained, so ops still waiting are replayed over the new state.
  * After each page it emits `sync` ({applied, about, done}: changes applied so far and,
  * on a first sync, about how many entries the account has, else null), which the
- * timeline shows while it is incomplete.
+ * timeline shows while it is incomplete (db.js stores `caught_up` with each page: the feed's end).
  */
 export async function pull() {
   let cursor = /** @type {string | undefined} */ (await readMeta('cursor'));
-  const about = cursor ? Promise.resolve(null) : entryCount().catch(() => null);
+  // A first sync says how far it has come against the account's entries (GET /summary).
+  const about = cursor ? Promise.resolve(null) : request('/summary').then((r) => r.body.overall.entries, () => null);
   /** @type {import('./types.js').Pulled[]} */
   const outcomes = [];
   for (;;) {

@@ -5,7 +5,8 @@
  * rendered by key, so an update leaves the others (and keyboard focus) where they are.
  */
 
-import { allGoals, allOps, countEntries, entriesPage, knownTags, readMeta, readRecord } from '../db.js';
+import { allGoals, allOps, readMeta, readRecord } from '../db.js';
+import { countEntries, entriesPage, knownTags } from '../db-pages.js';
 import { field, h, renderList, replace } from '../dom.js';
 import { notify, on } from '../events.js';
 import { KINDS, kindLabel } from '../kinds.js';
