@@ -6,7 +6,7 @@
  * VERSION is a digest of the SHELL files; tests/web/test_install.py says the new value.
  */
 
-const VERSION = 'synclog-shell-acdec4593ff6';
+const VERSION = 'synclog-shell-fa1d8fd353fb';
 const SHELL = [
   '/',
   '/manifest.webmanifest',
@@ -14,6 +14,8 @@ const SHELL = [
   '/js/app.js',
   '/js/api.js',
   '/js/db.js',
+  '/js/db-pages.js',
+  '/js/db-pull.js',
   '/js/dom.js',
   '/js/events.js',
   '/js/kinds.js',

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from bench.pwa_budget import SHELL_BUDGET_BYTES, measure_shell, precached_files, shell_files
 
-# Screens load when opened (pauses with Currents); the sign-in screen, the details form and the pull load on first use.
+# Screens load when opened (pauses with Currents); the sign-in screen, the details form, the pull and the timeline's
+# reads on first use.
 LAZY = {
     "timeline.js",
     "goals.js",
@@ -18,6 +19,8 @@ LAZY = {
     "words.js",
     "account.js",
     "pauses.js",
+    "db-pages.js",
+    "db-pull.js",
 }
 
 

@@ -21,6 +21,10 @@ MAX_FUNCTION_LINES = 80
 OUTLINE = Path(__file__).with_name("js_outline.mjs")
 OWN_CODE = sorted([WEB / "sw.js", *(WEB / "js").rglob("*.js")])
 DATABASE_MODULE = WEB / "js" / "db.js"
+# The timeline's page reads, on db.js's connection; loaded with the timeline to keep the shell small. Reads only.
+PAGE_READS_MODULE = WEB / "js" / "db-pages.js"
+# A pulled page applied in one transaction it asks db.js's write() for; loaded with the pull, not the shell.
+PULL_WRITES_MODULE = WEB / "js" / "db-pull.js"
 IDB = WEB / "vendor" / "idb"
 
 
@@ -80,7 +84,7 @@ def test_no_function_is_longer_than_a_screen(outline: dict[Path, dict[str, Any]]
     assert long == []
 
 
-def test_indexeddb_is_reached_through_db_js_alone(outline: dict[Path, dict[str, Any]]) -> None:
+def test_indexeddb_is_reached_through_db_js_alone_and_its_page_reads(outline: dict[Path, dict[str, Any]]) -> None:
     importers = sorted(
         str(file.relative_to(WEB))
         for file, item in outline.items()
@@ -90,10 +94,18 @@ def test_indexeddb_is_reached_through_db_js_alone(outline: dict[Path, dict[str, 
     direct = sorted(
         str(file.relative_to(WEB))
         for file in OWN_CODE
-        if file != DATABASE_MODULE
+        if file not in (DATABASE_MODULE, PAGE_READS_MODULE)
         and any(word in file.read_text() for word in ("indexedDB", "IDBKeyRange", ".transaction("))
     )
     assert direct == []
+    # db-pages.js only reads, and only through the connection db.js opens.
+    reads = PAGE_READS_MODULE.read_text()
+    assert "readwrite" not in reads and "indexedDB" not in reads
+    assert outline[PAGE_READS_MODULE]["imports"] == [str(DATABASE_MODULE)]
+    # db-pull.js opens no transaction of its own: it writes in the one db.js's write() opens.
+    pulls = PULL_WRITES_MODULE.read_text()
+    assert "readwrite" not in pulls and "indexedDB" not in pulls and "write(" in pulls
+    assert sorted(outline[PULL_WRITES_MODULE]["imports"]) == sorted([str(DATABASE_MODULE), str(WEB / "js" / "merge.js")])
 
 
 def test_vendored_idb_is_the_pinned_package() -> None:

@@ -1,14 +1,13 @@
 // @ts-check
 /**
- * The Synclog database on this device, through idb (web/vendor/idb): the schema, the reads
- * the screens make and every write, each write one transaction. No other module touches
- * IndexedDB, so "a record and its outbox op change together" holds in this file alone.
- * What a write stores is decided by the pure rules of merge.js.
+ * This device's database, through idb (vendor/idb): the schema, reads (timeline pages:
+ * db-pages.js) and every write, each one transaction. Only this file writes, so "a record
+ * and its outbox op change together" holds here. merge.js decides what is stored.
  */
 
 import { openDB } from '../vendor/idb/index.js';
 import { notify } from './events.js';
-import { afterAnswer, isCreate, pulledChange, rebased, undoneBy } from './merge.js';
+import { afterAnswer, isCreate, rebased, undoneBy } from './merge.js';
 
 export const DB_NAME = 'synclog';
 export const DB_VERSION = 2;
@@ -21,18 +20,18 @@ export const DB_VERSION = 2;
 /** @typedef {import('./types.js').Track} Track */
 
 /** @type {StoreName[]} */
-const ALL_STORES = ['goals', 'entries', 'pauses', 'outbox', 'meta'];
+export const ALL_STORES = ['goals', 'entries', 'pauses', 'outbox', 'meta'];
 /** @type {IDBTransactionOptions} */
 const STRICT = { durability: 'strict' };
 
 /** @param {RecordType} type @returns {'goals' | 'entries' | 'pauses'} */
-const storeOf = (type) => (type === 'entry' ? 'entries' : `${type}s`);
+export const storeOf = (type) => (type === 'entry' ? 'entries' : `${type}s`);
 
 /** @type {Promise<import('./types.js').Database> | null} */
 let opening = null;
 
 /** The database, opened once per page (again after the browser closed it). */
-function database() {
+export function database() {
   if (!opening) {
     opening = openDB(DB_NAME, DB_VERSION, { upgrade, blocked, blocking, terminated });
     opening.catch(() => {
@@ -43,8 +42,8 @@ function database() {
 }
 
 /**
- * Version 1: goals, entries by `local_date`, the outbox (by `op_id` and by object) and `meta`.
- * Version 2: pauses, pulled again from the start of /changes (the cursor was past them).
+ * 1: goals, entries by `local_date`, the outbox (by `op_id`, object), `meta`; 2: timeline, tags, pauses
+ * (pulled again from the start of /changes: the cursor was past them).
  * @param {import('./types.js').Database} db @param {number} oldVersion @param {number | null} _newVersion
  * @param {import('./types.js').UpgradeTx} transaction
  */
@@ -60,6 +59,9 @@ function upgrade(db, oldVersion, _newVersion, transaction) {
     db.createObjectStore('meta');
   }
   if (oldVersion < 2) {
+    const store = transaction.objectStore('entries');
+    store.createIndex('timeline', ['local_date', 'occurred_at', 'id']);
+    store.createIndex('tags', 'tags', { multiEntry: true });
     db.createObjectStore('pauses', { keyPath: 'id' });
     void transaction.objectStore('meta').delete('cursor');
   }
@@ -119,7 +121,7 @@ export const allOps = () => read('outbox', (store) => store.getAll());
  * @param {(tx: import('./types.js').WriteTx, track: Track) => Promise<T>} work
  * @returns {Promise<T>}
  */
-async function write(stores, work) {
+export async function write(stores, work) {
   const tx = (await database()).transaction(stores, 'readwrite', STRICT);
   /** @type {Promise<unknown>[]} */
   const requests = [];
@@ -308,30 +310,6 @@ export function replaceRecord(type, id, record) {
   const name = storeOf(type);
   return write([name], async (tx, track) => {
     track(record ? tx.objectStore(name).put(record) : tx.objectStore(name).delete(id));
-  });
-}
-
-/**
- * One page of /changes, with the cursor after it: each change is merged with what this
- * device still has queued (merge.js `pulledChange`), all in one transaction.
- * @param {{changes?: any[], next_cursor: string}} page
- * @returns {Promise<import('./types.js').Pulled[]>}
- */
-export function applyChanges(page) {
-  return write(ALL_STORES, async (tx, track) => {
-    const outbox = tx.objectStore('outbox');
-    const outcomes = [];
-    for (const change of page.changes || []) {
-      const records = tx.objectStore(storeOf(change.type));
-      const [local, ops] = await Promise.all([records.get(change.id), outbox.index('object_id').getAll(change.id)]);
-      const outcome = pulledChange(change, local, ops);
-      if (outcome.record) track(records.put(outcome.record));
-      if (outcome.remove) track(records.delete(change.id));
-      if (outcome.dropOps) for (const op of ops) track(outbox.delete(/** @type {number} */ (op.seq)));
-      outcomes.push(outcome);
-    }
-    track(tx.objectStore('meta').put(page.next_cursor, 'cursor'));
-    return outcomes;
   });
 }
 

@@ -4,7 +4,7 @@
  * the signed-in user changed, in this tab or (through BroadcastChannel) in another.
  */
 
-/** @typedef {'data' | 'outbox' | 'user' | 'notice'} Topic */
+/** @typedef {'data' | 'outbox' | 'user' | 'notice' | 'sync'} Topic */
 
 const local = new EventTarget();
 const channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel('synclog') : null;

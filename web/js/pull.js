@@ -4,23 +4,33 @@
  * the screens (which read only IndexedDB) show what other devices did.
  */
 
-import { changes } from './api.js';
-import { applyChanges, readMeta } from './db.js';
+import { changes, request } from './api.js';
+import { applyChanges } from './db-pull.js';
+import { readMeta } from './db.js';
 import { emit, notify } from './events.js';
 import { number } from './words.js';
+
+/** Changes asked for per page: a first sync of 10 000 entries is ten pages, each one transaction. */
+const PAGE = 1000;
 
 /**
  * Applies pages of changes until the feed has no more. Runs inside the sync lock,
  * after the outbox drained, so ops still waiting are replayed over the new state.
+ * After each page it emits `sync` ({applied, about, done}: changes applied so far and,
+ * on a first sync, about how many entries the account has, else null), which the
+ * timeline shows while it is incomplete (db.js stores `caught_up` with each page: the feed's end).
  */
 export async function pull() {
   let cursor = /** @type {string | undefined} */ (await readMeta('cursor'));
+  // A first sync says how far it has come against the account's entries (GET /summary).
+  const about = cursor ? Promise.resolve(null) : request('/summary').then((r) => r.body.overall.entries, () => null);
   /** @type {import('./types.js').Pulled[]} */
   const outcomes = [];
   for (;;) {
-    const page = await changes(cursor);
+    const page = await changes(cursor, PAGE);
     outcomes.push(...(await applyChanges(page)));
     cursor = page.next_cursor;
+    emit('sync', { applied: outcomes.length, about: await about, done: !page.has_more });
     if (!page.has_more) break;
   }
   if (outcomes.some((outcome) => outcome.changed)) {

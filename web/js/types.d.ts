@@ -50,7 +50,7 @@ export type Change = Omit<Op, 'seq' | 'op_id' | 'state' | 'attempts' | 'error' |
 /** The IndexedDB schema, version 2 (db.js `upgrade`). */
 export type Schema = {
   goals: { key: string; value: Stored };
-  entries: { key: string; value: Stored; indexes: { local_date: string } };
+  entries: { key: string; value: Stored; indexes: { local_date: string; timeline: [string, string, string]; tags: string } };
   pauses: { key: string; value: Stored };
   outbox: { key: number; value: Op; indexes: { op_id: string; object_id: string } };
   meta: { key: string; value: any };

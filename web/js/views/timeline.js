@@ -5,7 +5,8 @@
  * rendered by key, so an update leaves the others (and keyboard focus) where they are.
  */
 
-import { allEntries, allGoals, allOps, readRecord } from '../db.js';
+import { allGoals, allOps, readMeta, readRecord } from '../db.js';
+import { countEntries, entriesPage, knownTags } from '../db-pages.js';
 import { field, h, renderList, replace } from '../dom.js';
 import { notify, on } from '../events.js';
 import { KINDS, kindLabel } from '../kinds.js';
@@ -14,7 +15,8 @@ import { clockTime, longDate } from '../time.js';
 import { ensureTimeZoneList, entryFields, saveEditOnSubmit } from './entryform.js';
 import { count as plural, number } from '../words.js';
 
-const PAGE = 100;
+// A page fills a few phone screens; building more items at once is what a keystroke would wait for.
+const PAGE = 50;
 
 /** @typedef {import('../types.js').AppContext} AppContext */
 /** @typedef {{q: string, kind: string, goal: string, tag: string, from: string, to: string}} Filter */
@@ -27,34 +29,34 @@ const PAGE = 100;
 export function mount(section, ctx) {
   const title = h('h1', { id: 'timeline-title', tabindex: '-1' }, 'Timeline');
   const filters = filterForm();
-  const list = h('div', { class: 'timeline-days' });
+  const syncing = syncProgress();
+  const list = h('div', { class: 'timeline-days', 'data-testid': 'timeline-days' });
   const more = h('p', { class: 'timeline-more', hidden: true });
   const dialog = /** @type {HTMLDialogElement} */ (h('dialog', { 'aria-labelledby': 'edit-title' }));
-  replace(section, title, h('div', { class: 'timeline-layout' }, filters.element, h('div', null, list, more)), dialog);
+  replace(section, title, syncing.element, h('div', { class: 'timeline-layout' }, filters.element, h('div', null, list, more)), dialog);
   const days = dayRows(entryRows({ edit: (id, opener) => void openEditor(dialog, id, opener, ctx), remove: (id) => void deleteEntry(id, ctx) }));
+  const page = timelinePages(filters.read);
 
-  let limit = PAGE;
   /** @type {number | undefined} */
   let pendingRender;
   const rerender = () => {
     clearTimeout(pendingRender);
-    pendingRender = window.setTimeout(() => void render(), 80);
+    pendingRender = window.setTimeout(() => void render(), 40);
   };
-  filters.element.addEventListener('input', () => {
-    limit = PAGE;
-    rerender();
-  });
-  filters.element.addEventListener('reset', () => {
-    limit = PAGE;
-    setTimeout(() => void render());
-  });
+  filters.element.addEventListener('input', rerender);
+  filters.element.addEventListener('reset', () => setTimeout(() => void render()));
 
+  /** Reads the first page again (as many entries as are shown, at least a page) and draws it. */
   async function render() {
-    const [entries, goals, ops] = await Promise.all([allEntries(), allGoals(), allOps()]);
-    filters.offer(goals, entries);
-    const filter = filters.read();
-    const matching = entries.filter((entry) => matches(entry, filter)).sort(newestFirst);
-    filters.count(matching.length, entries.length);
+    const [shown, goals, ops, total, caughtUp] = await Promise.all([page.first(), allGoals(), allOps(), countEntries(), readMeta('caught_up')]);
+    if (!shown) return; // a newer read is under way
+    syncing.complete(caughtUp === true);
+    list.dataset.complete = String(caughtUp === true);
+    draw(shown, goals, ops, total);
+  }
+
+  /** @param {any[]} shown @param {any[]} goals @param {any[]} ops @param {number} total */
+  function draw(shown, goals, ops, total) {
     const goalsById = new Map(goals.map((goal) => [goal.id, goal]));
     const pendingIds = new Set(ops.map((op) => op.id));
     /** @param {any} entry @returns {Item} */
@@ -63,36 +65,103 @@ export function mount(section, ctx) {
       pending: pendingIds.has(entry.id),
       goals: (entry.goal_ids || []).map((/** @type {string} */ id) => goalsById.get(id)).filter(Boolean).map((/** @type {any} */ g) => ({ title: g.title, color: g.color })),
     });
-    const empty = entries.length ? 'No entries match these filters.' : 'No entries yet. Tap “Log a synchronicity” on the Log screen when something happens.';
-    renderList(list, byDay(matching.slice(0, limit).map(item)), days, h('p', { class: 'empty' }, empty));
-    showMore(matching.length - limit);
+    filters.count(shown.length, page.hasMore(), total);
+    const empty = total ? 'No entries match these filters.' : 'No entries yet. Tap “Log a synchronicity” on the Log screen when something happens.';
+    renderList(list, byDay(shown.map(item)), days, h('p', { class: 'empty' }, empty));
+    more.hidden = !page.hasMore();
+    if (more.hidden) return more.replaceChildren();
+    if (!more.firstChild) more.append(h('button', { type: 'button', onclick: () => void showPage() }, 'Show more'));
   }
 
-  /** @param {number} left */
-  function showMore(left) {
-    more.hidden = left <= 0;
-    if (left <= 0) return more.replaceChildren();
-    const button = more.querySelector('button') || more.appendChild(h('button', { type: 'button', onclick: showPage }));
-    button.textContent = `Show more (${left} left)`;
+  async function showPage() {
+    const [shown, goals, ops, total] = await Promise.all([page.more(), allGoals(), allOps(), countEntries()]);
+    if (shown) draw(shown, goals, ops, total);
   }
 
-  function showPage() {
-    limit += PAGE;
-    void render();
+  async function offerChoices() {
+    const [goals, tags] = await Promise.all([allGoals(), knownTags()]);
+    filters.offer(goals, tags);
   }
 
   on('data', () => {
-    if (!section.hidden) rerender();
+    if (section.hidden) return;
+    rerender();
+    void offerChoices();
   });
   on('outbox', () => {
+    if (!section.hidden) rerender();
+  });
+  on('sync', (progress) => {
+    syncing.update(progress);
     if (!section.hidden) rerender();
   });
 
   return {
     /** @param {boolean} focus */
     async show(focus) {
+      void offerChoices();
       await render();
       if (focus) title.focus();
+    },
+  };
+}
+
+/**
+ * The timeline's pages for the current filter, newest first, read from IndexedDB (db.js
+ * `entriesPage`). `first` reads the first page again, as long as what is shown (so an update
+ * keeps the shown length); `more` adds the next. A read overtaken by a newer one resolves
+ * with null and stops early.
+ * @param {() => Filter} readFilter
+ */
+function timelinePages(readFilter) {
+  /** @type {any[]} */
+  let shown = [];
+  /** @type {IDBValidKey | null} */
+  let next = null;
+  let turn = 0;
+  /** @param {number} count @param {IDBValidKey | null} after */
+  async function read(count, after) {
+    const mine = ++turn;
+    const filter = readFilter();
+    const stale = () => mine !== turn;
+    const found = await entriesPage({ from: filter.from, to: filter.to, count, after, stale, keep: (entry) => matches(entry, filter) });
+    if (stale()) return null;
+    shown = after === null ? found.entries : shown.concat(found.entries);
+    next = found.next;
+    return shown;
+  }
+  let filterKey = '';
+  return {
+    first() {
+      const key = JSON.stringify(readFilter());
+      const count = key === filterKey ? Math.max(PAGE, shown.length) : PAGE;
+      filterKey = key;
+      return read(count, null);
+    },
+    more: () => (next === null ? Promise.resolve(shown) : read(PAGE, next)),
+    hasMore: () => next !== null,
+  };
+}
+
+/**
+ * Until a pull has reached the end of the feed, the timeline says it is incomplete and how far
+ * the first sync has come ("3 200 of about 10 000 fetched").
+ */
+function syncProgress() {
+  const element = h('p', { class: 'notice sync-progress', role: 'status', 'data-testid': 'sync-progress', hidden: true });
+  let text = 'Fetching your log from the server.';
+  return {
+    element,
+    /** @param {boolean} complete */
+    complete(complete) {
+      element.hidden = complete;
+      element.textContent = complete ? '' : `${text} The timeline is incomplete until this ends.`;
+    },
+    /** @param {{applied: number, about: number | null, done: boolean}} progress */
+    update(progress) {
+      const about = progress.about ? ` of about ${number(progress.about)}` : '';
+      text = progress.done ? 'Fetching your log from the server.' : `${number(progress.applied)}${about} fetched.`;
+      if (!element.hidden) element.textContent = `${text} The timeline is incomplete until this ends.`;
     },
   };
 }
@@ -131,15 +200,15 @@ function filterForm() {
     element,
     /** @returns {Filter} */
     read: () => ({ q: search.value.trim().toLowerCase(), kind: kind.value, goal: goal.value, tag: tag.value.trim().toLowerCase(), from: from.value, to: to.value }),
-    /** @param {any[]} goals @param {any[]} entries */
-    offer(goals, entries) {
+    /** @param {any[]} goals @param {string[]} tags */
+    offer(goals, tags) {
       offerGoals(goal, goals);
-      const tags = new Set(entries.flatMap((entry) => entry.tags || []));
-      replace(tagList, [...tags].sort().map((t) => h('option', { value: t })));
+      replace(tagList, tags.map((t) => h('option', { value: t })));
     },
-    /** @param {number} matching @param {number} all */
-    count(matching, all) {
-      count.textContent = matching === all ? plural(all, 'entry', 'entries') : `${number(matching)} of ${plural(all, 'entry', 'entries')} match`;
+    /** @param {number} shown @param {boolean} more @param {number} all */
+    count(shown, more, all) {
+      const filtered = search.value.trim() || kind.value || goal.value || tag.value.trim() || from.value || to.value;
+      count.textContent = filtered ? `${number(shown)}${more ? '+' : ''} of ${plural(all, 'entry', 'entries')} match` : plural(all, 'entry', 'entries');
     },
   };
 }
@@ -155,22 +224,19 @@ function offerGoals(select, goals) {
   select.value = goals.some((g) => g.id === selected) ? selected : '';
 }
 
-/** @param {any} entry @param {Filter} filter */
+/**
+ * Whether `entry` passes the filter, as the server's GET /entries decides: `q` is a
+ * case-insensitive substring of its inner, note, meaning, tags, people and place; `tag`
+ * one of its tags, whole and case-insensitive. Dates are the index range (db.js).
+ * @param {any} entry @param {Filter} filter
+ */
 function matches(entry, filter) {
   if (filter.kind && entry.kind !== filter.kind) return false;
   if (filter.goal && !(entry.goal_ids || []).includes(filter.goal)) return false;
   if (filter.tag && !(entry.tags || []).some((/** @type {string} */ t) => t.toLowerCase() === filter.tag)) return false;
-  if (filter.from && entry.local_date < filter.from) return false;
-  if (filter.to && entry.local_date > filter.to) return false;
   if (!filter.q) return true;
-  const text = [entry.note, entry.meaning, entry.place, ...(entry.tags || []), ...(entry.people || [])].join('\n').toLowerCase();
+  const text = [entry.inner, entry.note, entry.meaning, ...(entry.tags || []), ...(entry.people || []), entry.place].filter(Boolean).join('\n').toLowerCase();
   return text.includes(filter.q);
-}
-
-/** @param {any} a @param {any} b */
-function newestFirst(a, b) {
-  if (a.local_date !== b.local_date) return a.local_date < b.local_date ? 1 : -1;
-  return a.occurred_at < b.occurred_at ? 1 : -1;
 }
 
 /** @param {Item[]} items @returns {{date: string, items: Item[]}[]} */

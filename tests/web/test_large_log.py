@@ -1,0 +1,140 @@
+"""Large logs (SPEC §7): the timeline reads IndexedDB a page at a time, and says so while a first sync is partial.
+
+A few thousand entries are imported through ``POST /import`` (the benchmark's export documents), and
+what the timeline shows for a search, a filter and a jump to a date must be exactly what the server's
+``GET /entries`` returns with the same filters, in the same order.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+from playwright.sync_api import Error, Page, Route, expect
+
+from bench.large_log import export_document
+from tests.web.conftest import PASSWORD, eventually, sign_up, unique_email
+from tests.web.test_screens import go
+
+SEEDED = 2_500
+
+
+def seed(client: httpx.Client, count: int = SEEDED) -> None:
+    newest = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=1)
+    response = client.post(
+        "/import", content=export_document(0, count, newest), headers={"Content-Type": "application/json"}, timeout=120
+    )
+    assert response.status_code == 200, response.text
+
+
+def server_ids(client: httpx.Client, count: int, **filters: str) -> list[str]:
+    """The first ``count`` entries ``GET /entries`` returns with ``filters``, following ``next_cursor``."""
+    ids: list[str] = []
+    params: dict[str, Any] = {"limit": 200, **filters}
+    while len(ids) < count:
+        response = client.get("/entries", params=params)
+        assert response.status_code == 200, response.text
+        body = response.json()
+        ids += [entry["id"] for entry in body["data"]]
+        if body["next_cursor"] is None:
+            break
+        params["cursor"] = body["next_cursor"]
+    return ids[:count]
+
+
+def shown_ids(page: Page) -> list[str]:
+    ids: list[str] = page.get_by_test_id("timeline-entry").evaluate_all("items => items.map((item) => item.dataset.id)")
+    return ids
+
+
+def shows_exactly(page: Page, expected: list[str], what: str) -> None:
+    try:
+        eventually(page, lambda: shown_ids(page) == expected, what=what)
+    except AssertionError:
+        assert shown_ids(page) == expected, what
+
+
+def test_search_filter_and_jump_to_a_date_show_what_the_server_returns(
+    page: Page, other_device: Callable[[str], httpx.Client]
+) -> None:
+    email = sign_up(page)
+    desk = other_device(email)
+    seed(desk)
+    page.reload()
+    go(page, "Timeline")
+    expect(page.get_by_test_id("timeline-days")).to_have_attribute("data-complete", "true", timeout=60_000)
+    expect(page.locator("#timeline-count")).to_have_text("2,500 entries")
+    shows_exactly(page, server_ids(desk, 50), "the newest page")
+
+    page.get_by_label("Search").fill("aNA")
+    shows_exactly(page, server_ids(desk, 50, q="aNA"), "the search's first page")
+    page.get_by_role("button", name="Show more").click()
+    shows_exactly(page, server_ids(desk, 100, q="aNA"), "the search's second page")
+    page.get_by_label("Search").fill("")
+
+    page.get_by_text("More filters").click()
+    page.get_by_label("Kind", exact=True).select_option("dream")
+    page.get_by_label("Tag", exact=True).fill("Week-2")
+    expected = server_ids(desk, 200, kind="dream", tag="Week-2")
+    assert 50 < len(expected) < 100
+    shows_exactly(page, expected[:50], "kind and tag")
+    expect(page.locator("#timeline-count")).to_have_text("50+ of 2,500 entries match")
+    page.get_by_role("button", name="Show more").click()
+    shows_exactly(page, expected, "kind and tag, all of them")
+    expect(page.get_by_role("button", name="Show more")).to_have_count(0)
+    expect(page.locator("#timeline-count")).to_have_text(f"{len(expected)} of 2,500 entries match")
+
+    page.get_by_role("button", name="Clear filters").click()
+    deep = desk.get(f"/entries/{server_ids(desk, 1300)[-1]}")
+    assert deep.status_code == 200, deep.text
+    date = deep.json()["local_date"]
+    page.get_by_label("To", exact=True).fill(date)
+    shows_exactly(page, server_ids(desk, 50, to=date), "the jump to a date")
+    page.get_by_label("From", exact=True).fill(date)
+    shows_exactly(page, server_ids(desk, 50, **{"from": date, "to": date}), "one day")
+
+
+def test_a_partial_first_sync_is_never_shown_as_complete(page: Page, base_url: str) -> None:
+    email = unique_email()
+    with httpx.Client(base_url=f"{base_url}/api/v1", timeout=30) as desk:
+        assert desk.post("/auth/register", json={"email": email, "password": PASSWORD}).status_code == 201
+        seed(desk)
+    held: list[Route] = []
+    pages = 0
+
+    def hold_after_the_first_page(route: Route) -> None:
+        nonlocal pages
+        pages += 1
+        if pages == 1:
+            route.continue_()
+        else:
+            held.append(route)
+
+    page.route(re.compile(r"/api/v1/changes\?"), hold_after_the_first_page)
+    page.goto("/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    go(page, "Timeline")
+    eventually(page, lambda: bool(held), what="the second page of /changes")
+    progress = page.get_by_test_id("sync-progress")
+    expect(progress).to_have_text("1,000 of about 2,500 fetched. The timeline is incomplete until this ends.")
+    expect(page.get_by_test_id("timeline-days")).to_have_attribute("data-complete", "false")
+    expect(page.get_by_test_id("timeline-entry").first).to_be_visible()
+
+    page.reload()  # the first page is stored; the feed's end is not
+    go(page, "Timeline")
+    expect(progress).to_have_text("Fetching your log from the server. The timeline is incomplete until this ends.")
+    expect(page.get_by_test_id("timeline-days")).to_have_attribute("data-complete", "false")
+
+    page.unroute(re.compile(r"/api/v1/changes\?"))
+    for route in held:
+        with contextlib.suppress(Error):  # asked for by the page before the reload
+            route.continue_()
+    expect(page.get_by_test_id("timeline-days")).to_have_attribute("data-complete", "true", timeout=60_000)
+    expect(progress).to_be_hidden()
+    expect(page.locator("#timeline-count")).to_have_text("2,500 entries")

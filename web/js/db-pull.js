@@ -1,0 +1,34 @@
+// @ts-check
+/**
+ * A pulled page of /changes applied to IndexedDB, loaded with the pull rather than the shell.
+ * It writes through db.js's `write` (one transaction, committed or not at all).
+ */
+
+import { ALL_STORES, storeOf, write } from './db.js';
+import { pulledChange } from './merge.js';
+
+/**
+ * One page of /changes, with the cursor after it: each change is merged with what this
+ * device still has queued (merge.js `pulledChange`), all in one transaction.
+ * @param {{changes?: any[], next_cursor: string, has_more?: boolean}} page
+ * @returns {Promise<import('./types.js').Pulled[]>}
+ */
+export function applyChanges(page) {
+  return write(ALL_STORES, async (tx, track) => {
+    const outbox = tx.objectStore('outbox');
+    const changes = page.changes || [];
+    const reads = changes.map((c) => Promise.all([tx.objectStore(storeOf(c.type)).get(c.id), outbox.index('object_id').getAll(c.id)]));
+    const outcomes = changes.map(async (change, i) => {
+      const records = tx.objectStore(storeOf(change.type));
+      const [local, ops] = await reads[i];
+      const outcome = pulledChange(change, local, ops);
+      if (outcome.record) track(records.put(outcome.record));
+      if (outcome.remove) track(records.delete(change.id));
+      if (outcome.dropOps) for (const op of ops) track(outbox.delete(/** @type {number} */ (op.seq)));
+      return outcome;
+    });
+    track(tx.objectStore('meta').put(page.next_cursor, 'cursor'));
+    track(tx.objectStore('meta').put(!page.has_more, 'caught_up'));
+    return Promise.all(outcomes);
+  });
+}
