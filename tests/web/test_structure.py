@@ -105,7 +105,9 @@ def test_indexeddb_is_reached_through_db_js_alone_and_its_page_reads(outline: di
     # db-pull.js opens no transaction of its own: it writes in the one db.js's write() opens.
     pulls = PULL_WRITES_MODULE.read_text()
     assert "readwrite" not in pulls and "indexedDB" not in pulls and "write(" in pulls
-    assert sorted(outline[PULL_WRITES_MODULE]["imports"]) == sorted([str(DATABASE_MODULE), str(WEB / "js" / "merge.js")])
+    assert sorted(outline[PULL_WRITES_MODULE]["imports"]) == sorted(
+        [str(DATABASE_MODULE), str(WEB / "js" / "merge.js")]
+    )
 
 
 def test_vendored_idb_is_the_pinned_package() -> None:
