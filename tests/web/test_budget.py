@@ -17,6 +17,11 @@ LAZY = {
     "summary.js",
     "words.js",
     "account.js",
+    "noticing.js",
+    "insights.js",
+    "printsummary.js",
+    "entry.js",
+    "insights.css",
 }
 
 

@@ -15,7 +15,6 @@ import { $ } from './dom.js';
 /** @typedef {import('./types.js').View} View */
 /** @typedef {import('./types.js').AppContext} AppContext */
 
-const ROUTES = ['log', 'timeline', 'goals', 'currents', 'settings'];
 const TITLES = /** @type {Record<string, string>} */ ({
   log: 'Quick log',
   timeline: 'Timeline',
@@ -30,6 +29,8 @@ const LOADERS = {
   goals: () => import('./views/goals.js'),
   currents: () => import('./views/currents.js'),
   settings: () => import('./views/settings.js'),
+  insights: () => import('./views/insights.js'),
+  entry: () => import('./views/entry.js'),
 };
 
 const state = {
@@ -212,7 +213,7 @@ async function route(moveFocus) {
   if (!state.signedIn) return;
   const match = /^#\/(\w+)/.exec(location.hash);
   if (!match && location.hash && location.hash !== '#') return; // e.g. the skip link's #main
-  const name = match && ROUTES.includes(match[1]) ? match[1] : 'log';
+  const name = match && Object.hasOwn(LOADERS, match[1]) ? match[1] : 'log';
   let view = state.views.get(name);
   if (!view) {
     const section = $(`#view-${name}`);
