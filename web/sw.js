@@ -6,7 +6,7 @@
  * VERSION is a digest of the SHELL files; tests/web/test_install.py says the new value.
  */
 
-const VERSION = 'synclog-shell-5d2912f425a7';
+const VERSION = 'synclog-shell-9765a86a60db';
 const SHELL = [
   '/',
   '/manifest.webmanifest',

@@ -62,10 +62,10 @@ async function sheetParts(user, from, to, chosen) {
   const entries = /** @type {any[]} */ (stored);
   const upTo = entries.filter((entry) => entry.local_date <= to);
   const inRange = upTo.filter((entry) => entry.local_date >= from);
-  const name = user.display_name ? `${user.display_name}: ` : '';
+  const name = user.display_name ? ` of ${user.display_name}` : '';
   /** @type {HTMLElement[]} */
   const parts = [
-    h('h2', { class: 'sheet-title' }, `${name}synchronicities from ${longDate(from)} to ${longDate(to)}`),
+    h('h2', { class: 'sheet-title' }, `Synchronicities${name}, ${longDate(from)} to ${longDate(to)}`),
     h('p', { class: 'hint' }, `${count(inRange.length, 'entry', 'entries')} · made with Synclog on ${longDate(today(user))}`),
   ];
   if (chosen.has('streaks')) parts.push(streaksPart(summarize({ entries: inRange, goals: /** @type {any[]} */ (goals), pauses: [], settings: /** @type {any} */ (user), asOf: to })));
