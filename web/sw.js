@@ -6,7 +6,7 @@
  * VERSION is a digest of the SHELL files; tests/web/test_install.py says the new value.
  */
 
-const VERSION = 'synclog-shell-9765a86a60db';
+const VERSION = 'synclog-shell-eaaa4c6a7939';
 const SHELL = [
   '/',
   '/manifest.webmanifest',

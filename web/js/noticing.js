@@ -5,8 +5,8 @@
  * people/tag suggestions of the entry form. Loaded with the screens that use it, never at
  * start-up.
  *
- * Suggestions come from the server's `GET /people` and `GET /tags` (most used first), read
- * once per form and kept in localStorage, then matched here on every keystroke: the phone
+ * Suggestions come from the server's `GET /people` and `GET /tags` (most used first, 200 of
+ * each), read when a form opens after a change and kept in localStorage, then matched here on every keystroke: the phone
  * never reads the whole entries store for them (SPEC §7 "Large logs"), the names are spelled
  * and counted as the rename list and Insights show them, and the last list read still
  * answers offline.
@@ -14,6 +14,7 @@
 
 import { NetworkError, request } from './api.js';
 import { h, splitList } from './dom.js';
+import { on } from './events.js';
 
 /** @typedef {{name: string, count: number, last: string}} NameUse */
 /** @typedef {'people' | 'tags'} NameKind */
@@ -21,6 +22,11 @@ import { h, splitList } from './dom.js';
 const KEPT = 200;
 /** @type {Partial<Record<NameKind, Promise<NameUse[]>>>} */
 const loading = {};
+// After a change here or a pull, the next form asks again (names may have come or gone).
+on('data', () => {
+  delete loading.people;
+  delete loading.tags;
+});
 
 /** @param {NameKind} kind @param {number} [limit] @returns {Promise<NameUse[]>} */
 export async function listNames(kind, limit = KEPT) {
