@@ -217,3 +217,18 @@ def test_the_new_screens_pass_axe_and_have_large_targets(
         page.emulate_media(media="print")
         page.screenshot(path=shots / f"{size}-print-summary-paper.png", full_page=True)
     assert {screen: problems for screen, problems in found.items() if problems} == {}
+
+
+def test_names_used_before_are_offered_offline_from_the_last_list_read(
+    context: BrowserContext, page: Page, other_device: Callable[[str], httpx.Client]
+) -> None:
+    client = other_device(sign_up(page))
+    post_entry(client, note="At the ferry", people=["Anna"])
+    synced(page)
+    open_details(page)  # reads the list while online
+    context.set_offline(True)
+    open_details(page)  # a new entry: the next form asks again, and the network is gone
+    expect(page.get_by_test_id("pending-count")).not_to_have_text("0")
+    page.get_by_label("People", exact=True).press_sequentially("an")
+    people = page.get_by_role("group", name="People you have named before")
+    expect(people.get_by_role("button")).to_have_text(["Anna"])
