@@ -3,17 +3,20 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint typecheck bench clean
+.PHONY: run test suite lint typecheck bench clean
 
-$(BIN)/synclog: pyproject.toml
+$(BIN)/pip:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
+
+$(BIN)/synclog: pyproject.toml | $(BIN)/pip
 	$(BIN)/pip install --quiet -e .
 	touch $@
 
-$(VENV)/.dev: $(BIN)/synclog
+# Synclog with its dev dependencies in one install (one resolution, one editable build).
+$(VENV)/.dev: pyproject.toml | $(BIN)/pip
 	$(BIN)/pip install --quiet -e '.[dev]'
-	touch $@
+	touch $(BIN)/synclog $@
 
 # The JavaScript dev tools pinned in package-lock.json (TypeScript for the PWA's type-check, idb
 # behind web/vendor/idb, Redocly CLI and openapi-typescript for the OpenAPI document's tests);
@@ -44,9 +47,14 @@ typecheck: $(NODE_TOOLS)
 	node_modules/.bin/tsc -p web/jsconfig.json
 	node_modules/.bin/tsc -p web/jsconfig.sw.json
 
+# Lint and the suite side by side: pip-audit mostly waits on the network, and the suite leaves a core
+# idle while its processes wait for servers and browsers. Each prints its output whole when it is done.
+test: $(VENV)/.dev $(NODE_TOOLS)
+	@$(MAKE) --no-print-directory --jobs=2 --output-sync=target lint suite
+
 # The PWA's summary rules against the golden cases (node's test runner), then a test process per
 # core (pytest-xdist), each with its own databases and servers (tests/conftest.py).
-test: $(VENV)/.dev $(NODE_TOOLS) lint
+suite: $(VENV)/.dev $(NODE_TOOLS)
 	node --test tests/web/
 	$(BIN)/python -m pytest -n auto --dist loadgroup
 

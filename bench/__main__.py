@@ -1,13 +1,12 @@
-"""``python -m bench``: the baselines, then Synclog on SQLite and on PostgreSQL, in one run.
+"""``python -m bench``: baseline (b), then Synclog on SQLite (one process, two), and on PostgreSQL, in one run.
 
-Prints a report in Markdown (the table of ``docs/benchmarks.md``) and, with ``--json``, keeps
-every figure. ``--quick`` is a short smoke run.
+Every load comes from ``wrk`` in its own process (``bench.wrk``). Prints a report in Markdown;
+``--docs`` also writes it into ``docs/benchmarks.md``, ``--json`` keeps every figure.
 """
 
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import os
 import sys
@@ -16,76 +15,94 @@ import time
 from pathlib import Path
 from typing import Any
 
-import uvloop
-
-from bench import api_bench, baseline_bench, machine, report
+from bench import api_bench, baseline_bench, docs_page, machine, report, wrk
 from bench.postgres import temporary_database
 
 DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
+SERVERS = ("sqlite", "sqlite-workers-2", "postgresql")
+LABELS = {
+    "sqlite": "Synclog, SQLite, 1 process",
+    "sqlite-workers-2": "Synclog, SQLite, `--workers 2`",
+    "postgresql": "Synclog, PostgreSQL, 1 process",
+}
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="a short smoke run (seconds, not minutes)")
+    parser.add_argument("--quick", action="store_true", help="a smoke run: 2 s measurements over 3 000 entries")
+    parser.add_argument("--seconds", type=float, help="each measurement (default 8)")
+    parser.add_argument("--connections", default="16,64", help="comma-separated connection counts (default 16,64)")
+    parser.add_argument("--servers", default=",".join(SERVERS), help=f"comma-separated: {', '.join(SERVERS)}")
+    parser.add_argument("--entries", type=int, help="entries of the user's log (default 100 000)")
     parser.add_argument(
         "--postgres-url",
         default=os.environ.get("BENCH_POSTGRES_URL", DEFAULT_POSTGRES_URL),
-        help="a PostgreSQL server to create (and drop) a database on; '' skips PostgreSQL",
+        help="a PostgreSQL server to create (and drop) a database on",
     )
+    parser.add_argument("--no-baseline", action="store_true", help="measure Synclog only")
     parser.add_argument(
-        "--engines", default="sqlite,postgresql", help="comma-separated: sqlite, postgresql (default both)"
+        "--work-dir", type=Path, help="keep the SQLite database here and reuse it (default: a new temporary one)"
     )
-    parser.add_argument("--no-baselines", action="store_true", help="measure Synclog only")
-    parser.add_argument("--entries", type=int, help="grow the user's log to this many entries (default 100 000)")
-    parser.add_argument("--postgres-entries", type=int, help="the same on PostgreSQL (default: as --entries)")
     parser.add_argument("--json", type=Path, help="write every figure to this file")
     parser.add_argument("--markdown", type=Path, help="write the report to this file")
+    parser.add_argument("--docs", action="store_true", help=f"write the report into {docs_page.PAGE}")
     return parser.parse_args(argv)
 
 
-async def run(args: argparse.Namespace, work_dir: Path) -> dict[str, Any]:
-    plan = api_bench.QUICK if args.quick else api_bench.FULL
-    if args.entries:
-        plan = dataclasses.replace(plan, fill_to=args.entries)
-    postgres_plan = dataclasses.replace(plan, fill_to=args.postgres_entries) if args.postgres_entries else plan
-    engines = [name.strip() for name in args.engines.split(",") if name.strip()]
+def plan_of(args: argparse.Namespace) -> api_bench.Plan:
+    plan = api_bench.Plan(seconds=2.0, warmup=1.0, entries=3_000) if args.quick else api_bench.Plan()
+    connections = tuple(int(count) for count in args.connections.split(","))
+    return api_bench.Plan(
+        seconds=args.seconds or plan.seconds,
+        warmup=plan.warmup,
+        connections=connections,
+        entries=args.entries or plan.entries,
+    )
+
+
+def run(args: argparse.Namespace, work_dir: Path) -> dict[str, Any]:
+    started = time.monotonic()
+    plan = plan_of(args)
+    servers = [name.strip() for name in args.servers.split(",") if name.strip()]
     results: dict[str, Any] = {
         "started_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "quick": args.quick,
         "plan": plan.__dict__,
-        "machine": machine.describe(args.postgres_url or None),
-        "baselines": {},
-        "synclog": {},
+        "machine": machine.describe(args.postgres_url if "postgresql" in servers else None),
+        "servers": {},
     }
-    if not args.no_baselines:
-        for app in baseline_bench.BASELINES:
-            results["baselines"][app] = await baseline_bench.run(app, work_dir, plan)
-    if "sqlite" in engines:
-        url = f"sqlite:///{work_dir / 'synclog.db'}"
-        results["synclog"]["sqlite"] = await api_bench.run("sqlite", url, work_dir, plan)
-    if "postgresql" in engines:
-        if not args.postgres_url or results["machine"]["postgresql"] is None:
-            api_bench.log(f"PostgreSQL at {args.postgres_url!r} is not reachable; skipped")
-        else:
+    if not args.no_baseline:
+        results["baseline"] = baseline_bench.run(work_dir, plan)
+    sqlite_url = f"sqlite:///{work_dir / f'synclog-{plan.entries}.db'}"
+    for name in servers:
+        if name == "postgresql":
+            if results["machine"]["postgresql"] is None:
+                raise RuntimeError(f"PostgreSQL at {args.postgres_url!r} is not reachable (--servers leaves it out)")
             with temporary_database(args.postgres_url, prefix="synclog_bench") as url:
-                results["synclog"]["postgresql"] = await api_bench.run("postgresql", url, work_dir, postgres_plan)
-    results["seconds"] = round(time.monotonic() - START, 1)
+                results["servers"][name] = api_bench.run(LABELS[name], url, work_dir, plan)
+        else:
+            workers = 2 if name == "sqlite-workers-2" else 1
+            results["servers"][name] = api_bench.run(LABELS[name], sqlite_url, work_dir, plan, workers=workers)
+    results["seconds"] = round(time.monotonic() - started, 1)
+    results["load_average_end"] = os.getloadavg()
     return results
-
-
-START = time.monotonic()
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    work_dir = Path(tempfile.mkdtemp(prefix="synclog-bench-"))
     try:
-        # The load generator gets the event loop the server has (uvloop, from uvicorn[standard]).
-        results = uvloop.run(run(args, work_dir))
+        wrk.wrk_path()
+    except RuntimeError as error:
+        print(error, file=sys.stderr)
+        return 2
+    work_dir = args.work_dir or Path(tempfile.mkdtemp(prefix="synclog-bench-"))
+    work_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        results = run(args, work_dir)
     finally:
-        # The databases go; the server logs stay for a look at what went wrong.
-        for database_file in work_dir.glob("*.db*"):
-            database_file.unlink()
+        if args.work_dir is None:
+            for database_file in work_dir.glob("*.db*"):
+                database_file.unlink()
         print(f"Server logs: {work_dir}", file=sys.stderr)
     text = report.render(results)
     print(text)
@@ -93,6 +110,8 @@ def main(argv: list[str] | None = None) -> int:
         args.json.write_text(json.dumps(results, indent=2) + "\n")
     if args.markdown:
         args.markdown.write_text(text)
+    if args.docs:
+        docs_page.write(text)
     return 0 if report.passed(results) else 1
 
 

@@ -1,40 +1,30 @@
-"""Driving the baselines of ``bench.baselines`` with the same load as Synclog."""
+"""Baseline (b) of ``bench.baselines`` under the same wrk load as Synclog, in its own process."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
-from bench import load, processes
-from bench.api_bench import QUICK_LOG_BODY, Plan, log, measure
+from bench import processes
+from bench.api_bench import Plan, log, measure, quick_log_target
+from bench.lua import Target
 
-BASELINES = {
-    "raw_app": "(a) raw ASGI + sqlite3",
-    "fastapi_app": "(b) FastAPI + pydantic + sqlite3",
-}
+NAME = "(b) FastAPI + pydantic + one SQLite insert/select"
 
 
-async def run(app: str, work_dir: Path, plan: Plan) -> dict[str, Any]:
-    """Peak POST and GET throughput of one baseline (the GET answers the 50 newest rows)."""
-    server = processes.start_baseline(app, work_dir / f"{app}.db", work_dir)
-    body = json.dumps(QUICK_LOG_BODY).encode()
+def run(work_dir: Path, plan: Plan) -> dict[str, Any]:
+    """Peak and half-peak figures of baseline (b)'s ``POST /entries``, ``GET /entries`` (50 newest) and ``/healthz``."""
+    server = processes.start_baseline("fastapi_app", work_dir / "baseline.db", work_dir)
+    operations = {
+        "post": quick_log_target("/entries", {}),
+        "get": Target(paths=("/entries",)),
+        "healthz": Target(paths=("/healthz",)),
+    }
     try:
-        log(f"baseline {BASELINES[app]}")
-
-        def post() -> load.Request:
-            return load.Request("POST", server.url + "/entries", {"Content-Type": "application/json"}, body)
-
-        def newest() -> load.Request:
-            return load.Request("GET", server.url + "/entries")
-
-        return {
-            "name": BASELINES[app],
-            "endpoints": {
-                "post": await measure(f"{app} POST /entries", post, plan, half_peak=False),
-                "get": await measure(f"{app} GET /entries (50 newest)", newest, plan, half_peak=False),
-            },
-            "log_problems": server.problems(),
-        }
+        log(f"baseline {NAME}")
+        endpoints = {name: measure(server, f"(b) {name}", target, plan) for name, target in operations.items()}
+        for measured in endpoints.values():
+            del measured["answered_2xx"]
+        return {"name": NAME, "endpoints": endpoints, "log_problems": server.problems()}
     finally:
         server.stop()

@@ -1,22 +1,19 @@
-"""The two baselines Synclog is measured against: the cost of the work itself.
+"""Baseline (b), what Synclog is measured against: the least a FastAPI service does.
 
-Both store one row per ``POST /entries`` in SQLite with Synclog's pragmas (WAL,
-``synchronous=FULL``, ``busy_timeout``, writes in ``BEGIN IMMEDIATE``) and answer
-``GET /entries`` with the 50 newest rows. ``raw_app`` is a bare ASGI callable;
-``fastapi_app`` is the least a FastAPI service does (one pydantic model). Both are
-served by uvicorn the way ``synclog serve`` is; the database file is ``BENCH_BASELINE_DB``.
+``fastapi_app`` stores one row per ``POST /entries`` in SQLite with Synclog's pragmas (WAL,
+``synchronous=FULL``, ``busy_timeout``, writes in ``BEGIN IMMEDIATE``), validated by one
+pydantic model, and answers ``GET /entries`` with the 50 newest rows. It is served by uvicorn
+the way ``synclog serve`` is; the database file is ``BENCH_BASELINE_DB``.
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import sqlite3
 import threading
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
@@ -38,10 +35,6 @@ CREATE INDEX IF NOT EXISTS ix_entries_occurred_at_id ON entries (occurred_at, id
 """
 INSERT = "INSERT INTO entries (id, occurred_at, kind, note, intensity, tags) VALUES (?, ?, ?, ?, ?, ?)"
 NEWEST = "SELECT id, occurred_at, kind, note, intensity, tags FROM entries ORDER BY occurred_at DESC, id DESC LIMIT 50"
-
-Scope = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
-Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 
 
 def connect() -> sqlite3.Connection:
@@ -88,65 +81,6 @@ def thread_connection() -> sqlite3.Connection:
     if connection is None:
         connection = _local.connection = connect()
     return connection
-
-
-# (a) A bare ASGI app: one writer thread with one connection (SQLite admits one writer anyway), reads on a pool.
-
-
-class RawApp:
-    def __init__(self) -> None:
-        self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="writer")
-        self.readers = ThreadPoolExecutor(max_workers=4, thread_name_prefix="reader")
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "lifespan":
-            while True:
-                message = await receive()
-                if message["type"] == "lifespan.startup":
-                    create_schema()
-                    await send({"type": "lifespan.startup.complete"})
-                elif message["type"] == "lifespan.shutdown":
-                    await send({"type": "lifespan.shutdown.complete"})
-                    return
-        if scope["type"] != "http":
-            return
-        loop = asyncio.get_running_loop()
-        path, method = scope["path"], scope["method"]
-        if path == "/entries" and method == "POST":
-            body = b""
-            more = True
-            while more:
-                message = await receive()
-                body += message.get("body", b"")
-                more = message.get("more_body", False)
-            data = json.loads(body)
-            row = (
-                str(uuid.uuid4()),
-                datetime.now(UTC).isoformat(),
-                str(data.get("kind", "other")),
-                str(data.get("note", "")),
-                int(data.get("intensity", 3)),
-                json.dumps(data.get("tags", [])),
-            )
-            await loop.run_in_executor(self.writer, insert, thread_connection(), row)
-            answer = {"id": row[0], "occurred_at": row[1], "kind": row[2], "note": row[3], "intensity": row[4]}
-            await _respond(send, 201, json.dumps(answer).encode())
-        elif path == "/entries" and method == "GET":
-            rows = await loop.run_in_executor(self.readers, lambda: newest(thread_connection()))
-            await _respond(send, 200, json.dumps({"data": rows}).encode())
-        elif path == "/healthz":
-            await _respond(send, 200, b'{"status":"ok"}')
-        else:
-            await _respond(send, 404, b'{"detail":"not found"}')
-
-
-async def _respond(send: Send, status_code: int, body: bytes) -> None:
-    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
-    await send({"type": "http.response.start", "status": status_code, "headers": headers})
-    await send({"type": "http.response.body", "body": body})
-
-
-raw_app = RawApp()
 
 
 # (b) The least a FastAPI service does: one pydantic model, sync handlers in the thread pool, one insert.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import platform
 import sqlite3
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,13 @@ def postgres_version(url: str) -> str | None:
         return None
 
 
+def wrk_version() -> str:
+    """``wrk`` and its version, as ``wrk --version`` prints it first."""
+    found = subprocess.run(["wrk", "--version"], capture_output=True, text=True, check=False)
+    words = (found.stdout or found.stderr).split()
+    return " ".join(words[:2]) if words else "wrk"
+
+
 def describe(postgres_url: str | None) -> dict[str, Any]:
     return {
         "cpu": _cpu_model(),
@@ -49,5 +57,6 @@ def describe(postgres_url: str | None) -> dict[str, Any]:
         "python": platform.python_version(),
         "sqlite": sqlite3.sqlite_version,
         "postgresql": postgres_version(postgres_url) if postgres_url else None,
+        "wrk": wrk_version(),
         "load_average": os.getloadavg(),
     }

@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -38,7 +39,9 @@ from app.core.database import open_database, utcnow
 from app.core.sequence import ChangeCounter
 from app.core.settings import Settings
 from app.core.timezones import local_date, local_hour
+from app.entries import marks
 from app.entries.models import KINDS, Entry, EntryGoal
+from app.entries.service import TAG_SEPARATOR
 from app.goals import service as goals_service
 from app.goals.models import GoalCreate
 from app.pauses import service as pauses_service
@@ -61,6 +64,32 @@ class Heavy:
     pauses: int = 50
 
 
+@dataclass(frozen=True)
+class Words:
+    """What an entry says: its inner, note, tags and people (the heavy log's default: the same note, one tag)."""
+
+    inner: str = ""
+    note: str = "Thought of an old friend, then met her at the station"
+    tags: tuple[str, ...] = ("friends",)
+    people: tuple[str, ...] = ()
+
+
+def same_words(_: random.Random) -> Words:
+    return Words()
+
+
+def _marks(entry: dict[str, Any], columns: list[str]) -> list[dict[str, Any]]:
+    """The entry's mark rows as the entry service stores them (a deleted entry keeps none)."""
+    if entry["deleted_at"] is not None:
+        return []
+    found = marks.marks_of(people=entry["people"], tags=entry["tags"], texts=(entry["inner"], entry["note"]))
+    rows = [
+        {**entry, "entry_id": entry["id"], "mark": mark, "key": key, "name": name, "fold": marks.fold(name)}
+        for mark, key, name in found
+    ]
+    return [{column: row[column] for column in columns} for row in rows]
+
+
 def _has_account(path: Path) -> bool:
     if not path.exists():
         return False
@@ -68,9 +97,10 @@ def _has_account(path: Path) -> bool:
         return lite.execute("SELECT 1 FROM users WHERE email = ?", (EMAIL,)).fetchone() is not None
 
 
-def seed_heavy(database_url: str, heavy: Heavy) -> None:
+def seed_heavy(database_url: str, heavy: Heavy, words: Callable[[random.Random], Words] = same_words) -> None:
     """Goals and pauses through their services, then entries at random instants inserted as the entry service
-    stores them. Pauses last 1–21 days; every other one pauses one goal, the rest the whole log."""
+    stores them, with their marks. Pauses last 1–21 days; every other one pauses one goal, the rest the whole
+    log. ``words`` gives each entry its text, tags and people from a generator of its own."""
     processes.synclog_cli(["migrate"], database_url=database_url)
     processes.synclog_cli(
         ["user", "create", "--email", EMAIL, "--password-stdin", "--timezone", HOME_ZONE],
@@ -112,10 +142,15 @@ def seed_heavy(database_url: str, heavy: Heavy) -> None:
     instants = sorted(now - timedelta(seconds=rng.randrange(span)) for _ in range(heavy.entries))
     entry_rows: list[dict[str, Any]] = []
     link_rows: list[dict[str, Any]] = []
-    note = "Thought of an old friend, then met her at the station"
+    mark_rows: list[dict[str, Any]] = []
+    mark_columns = list(marks.ENTRY_MARKS.c.keys())
+    word_rng = random.Random(20)
     for seq, occurred_at in enumerate(instants, start=heavy.goals + heavy.pauses + 1):
         zone = HOME_ZONE if rng.random() > 0.05 else rng.choice(TRAVEL_ZONES)
         entry_id = uuid.uuid4()
+        said = words(word_rng)
+        searched = [said.inner, said.note, *said.tags, *said.people]
+        keys = [tag.lower() for tag in said.tags]
         entry_rows.append(
             {
                 "id": entry_id,
@@ -125,17 +160,19 @@ def seed_heavy(database_url: str, heavy: Heavy) -> None:
                 "local_date": local_date(occurred_at, zone, 0),
                 "local_hour": local_hour(occurred_at, zone),
                 "kind": rng.choice(KINDS),
-                "note": note,
-                "search_text": note.lower(),
-                "tags": ["friends"],
-                "people": [],
-                "tag_keys": "\x1ffriends\x1f",
+                "inner": said.inner,
+                "note": said.note,
+                "search_text": "\n".join(part for part in searched if part).lower(),
+                "tags": list(said.tags),
+                "people": list(said.people),
+                "tag_keys": TAG_SEPARATOR + TAG_SEPARATOR.join(keys) + TAG_SEPARATOR if keys else "",
                 "seq": seq,
                 "created_at": now,
                 "updated_at": now,
                 "deleted_at": now if rng.random() < 0.02 else None,
             }
         )
+        mark_rows.extend(_marks(entry_rows[-1], mark_columns))
         linked = rng.sample(goal_ids, rng.choice((0, 1, 1, 2)))
         # As the entry service stores them: a deleted entry keeps no goal links.
         for goal_id in [] if entry_rows[-1]["deleted_at"] else linked:
@@ -152,6 +189,8 @@ def seed_heavy(database_url: str, heavy: Heavy) -> None:
             session.execute(insert(Entry), entry_rows[first : first + 5000])
         for first in range(0, len(link_rows), 5000):
             session.execute(insert(EntryGoal), link_rows[first : first + 5000])
+        for first in range(0, len(mark_rows), 5000):
+            session.execute(insert(marks.ENTRY_MARKS), mark_rows[first : first + 5000])
         session.execute(
             update(ChangeCounter)
             .where(col(ChangeCounter.user_id) == user_id)

@@ -1,25 +1,41 @@
 """``wrk`` in its own process against a server under test, and the server's CPU time per request.
 
-wrk is a native load generator (closed loop: each connection sends its next request when the
-last is answered), so the figures measure the server, not a Python client sharing its cores.
-Paths and headers go to wrk through a generated Lua script; ``paths`` longer than one are sent
-in turn on each connection's thread, so no path is sent twice while the list lasts.
+wrk is a native load generator, so the figures measure the server, not a Python client
+sharing its cores. Two ways to load a server:
+
+- **closed loop** (``closed``): each connection sends its next request as soon as the last
+  is answered: peak throughput, and the latency at that peak from wrk's own report;
+- **paced** (``paced``): one wrk thread per connection, each sending on a fixed schedule
+  (the rate split evenly across connections) through the Lua ``delay()`` hook. A request
+  sent late because its connection was still waiting counts its latency from the moment it
+  was due (as wrk2 does), so a stalled server cannot hide its queue. The script writes every
+  latency to a file and ``percentile`` reads them here.
+
+Requests come from a generated Lua script (``lua.script``): paths in turn, a method and a
+body, and optionally a header given a value never sent before (an ``Idempotency-Key``).
 """
 
 from __future__ import annotations
 
+import contextlib
+import math
 import os
 import re
 import shutil
 import subprocess
 import tempfile
 import time
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, field
 from pathlib import Path
 
-INSTALL_HINT = "wrk is not installed: apt-get install wrk (Debian/Ubuntu) or brew install wrk"
+from bench.lua import Target, script
+
+INSTALL_HINT = "wrk is not installed: apt-get install wrk (Debian/Ubuntu) or brew install wrk (macOS)"
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 _UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0, "h": 3_600_000.0}
+
+__all__ = ["Target", "closed", "paced", "run", "wrk_path"]
 
 
 def wrk_path() -> str:
@@ -73,16 +89,59 @@ def parse_wrk(text: str) -> WrkOutput:
     )
 
 
-def cpu_seconds(pid: int) -> float:
-    """User plus system CPU time of ``pid`` so far, from ``/proc/<pid>/stat``."""
-    return cpu_seconds_of_stat(Path(f"/proc/{pid}/stat").read_text())
+def percentile(values: list[float], share: float) -> float:
+    """The ``share``-th percentile of ``values`` by nearest rank (the smallest value with ``share`` % at or below)."""
+    if not values:
+        return math.nan
+    ordered = sorted(values)
+    rank = max(1, math.ceil(share / 100 * len(ordered)))
+    return ordered[rank - 1]
+
+
+def read_latencies_ms(path: Path) -> list[float]:
+    """The latencies a paced script wrote to ``<path>.<thread>``, one a line in microseconds, in milliseconds."""
+    files = sorted(path.parent.glob(path.name + ".*"))
+    return [float(line) / 1000 for each in files for line in each.read_text().split()]
+
+
+def _stat_fields(stat: str) -> list[str]:
+    # The command name (field 2) may hold spaces and parentheses: fields count from the last ')'.
+    return stat.rsplit(")", 1)[1].split()
 
 
 def cpu_seconds_of_stat(stat: str) -> float:
-    # The command name (field 2) may hold spaces and parentheses: fields count from the last ')'.
-    fields = stat.rsplit(")", 1)[1].split()
-    utime, stime = int(fields[11]), int(fields[12])  # fields 14 and 15 of proc(5)
-    return (utime + stime) / CLOCK_TICKS
+    """``utime + stime`` (fields 14 and 15 of proc(5)) of one ``/proc/<pid>/stat`` line, in seconds."""
+    fields = _stat_fields(stat)
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+def process_tree(root: int, parents: dict[int, int]) -> list[int]:
+    """``root`` and its descendants, given each process's parent."""
+    children: dict[int, list[int]] = defaultdict(list)
+    for pid, parent in parents.items():
+        children[parent].append(pid)
+    found, queue = [], [root]
+    while queue:
+        pid = queue.pop()
+        found.append(pid)
+        queue.extend(children.get(pid, ()))
+    return sorted(found)
+
+
+def _read_stats() -> dict[int, str]:
+    stats = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):  # gone meanwhile
+                stats[int(entry.name)] = (entry / "stat").read_text()
+    return stats
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time of ``pid`` and its live descendants (``--workers`` processes), from ``/proc``."""
+    stats = _read_stats()
+    parents = {each: int(_stat_fields(stat)[1]) for each, stat in stats.items()}
+    return sum(cpu_seconds_of_stat(stats[each]) for each in process_tree(pid, parents) if each in stats)
 
 
 def wait_idle(pid: int, *, quiet: float = 0.5, timeout: float = 120) -> None:
@@ -102,13 +161,16 @@ class LoadResult:
     """One wrk run against one server: throughput, latency and the server's CPU per request.
 
     ``server_cpu_seconds`` runs from wrk's start until the server is idle again, so it holds the
-    requests answered and the one each connection still had in flight when wrk stopped.
+    requests answered and the one each connection still had in flight when wrk stopped. A paced
+    run's ``latencies_ms`` count from when each request was due; a closed run's come from wrk.
     """
 
     name: str
     connections: int
     output: WrkOutput
     server_cpu_seconds: float
+    target_rate: float | None = None
+    latencies_ms: list[float] = field(default_factory=list, repr=False)
 
     @property
     def cpu_ms_per_request(self) -> float:
@@ -116,50 +178,100 @@ class LoadResult:
         return self.server_cpu_seconds * 1000 / served
 
     @property
+    def answered_2xx(self) -> int:
+        return self.output.requests - self.output.non_2xx
+
+    @property
     def failures(self) -> int:
         return self.output.non_2xx + self.output.socket_errors
 
-    def row(self) -> dict[str, float | int | str]:
+    def latency_ms(self, share: int) -> float:
+        if self.target_rate is not None:
+            return percentile(self.latencies_ms, share)
+        return self.output.percentiles_ms.get(share, math.nan)
+
+    def row(self) -> dict[str, float | int | str | None]:
         out = self.output
         return {
             "name": self.name,
             "connections": self.connections,
+            "target_rate": self.target_rate,
             "requests": out.requests,
             "rate": round(out.rate, 1),
-            "p50_ms": out.percentiles_ms.get(50, float("nan")),
-            "p99_ms": out.percentiles_ms.get(99, float("nan")),
-            "cpu_ms_per_request": round(self.cpu_ms_per_request, 2),
+            "p50_ms": round(self.latency_ms(50), 2),
+            "p99_ms": round(self.latency_ms(99), 2),
+            "cpu_ms_per_request": round(self.cpu_ms_per_request, 3),
             "failures": self.failures,
         }
 
 
-def _lua_string(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+def _wrk(
+    name: str,
+    base_url: str,
+    target: Target,
+    *,
+    server_pid: int,
+    connections: int,
+    threads: int,
+    seconds: float,
+    rate: float | None = None,
+) -> LoadResult:
+    with tempfile.TemporaryDirectory(prefix="bench-wrk-") as folder:
+        latencies = Path(folder) / "latencies"
+        lua = Path(folder) / "load.lua"
+        interval_us = connections * 1_000_000 / rate if rate else None
+        lua.write_text(script(target, threads=threads, interval_us=interval_us, latencies_file=latencies))
+        command = [
+            wrk_path(),
+            "--latency",
+            f"--connections={connections}",
+            f"--threads={threads}",
+            f"--duration={max(1, round(seconds))}s",
+            "--timeout=60s",
+            f"--script={lua}",
+            base_url,
+        ]
+        wait_idle(server_pid)
+        cpu_before = cpu_seconds(server_pid)
+        finished = subprocess.run(command, capture_output=True, text=True, check=True)
+        wait_idle(server_pid)
+        cpu_after = cpu_seconds(server_pid)
+        measured = read_latencies_ms(latencies) if rate else []
+    output = parse_wrk(finished.stdout)
+    return LoadResult(name, connections, output, cpu_after - cpu_before, rate, measured)
 
 
-def lua_script(paths: list[str], headers: dict[str, str], threads: int = 1) -> str:
-    """A wrk script sending ``paths`` in turn; thread ``i`` sends paths ``i``, ``i + threads``, …"""
-    lines = [f"wrk.headers[{_lua_string(name)}] = {_lua_string(value)}" for name, value in headers.items()]
-    lines.append("local paths = {" + ", ".join(_lua_string(path) for path in paths) + "}")
-    lines.append(f"local step = {threads}")
-    lines.append(
-        """
-local started, counter = 0, 0
-function setup(thread)
-  thread:set("first", started)
-  started = started + 1
-end
-function init(args)
-  counter = first
-end
-function request()
-  local path = paths[(counter % #paths) + 1]
-  counter = counter + step
-  return wrk.format(nil, path)
-end
-"""
+def closed(
+    name: str, base_url: str, target: Target, *, server_pid: int, connections: int, seconds: float
+) -> LoadResult:
+    """Peak throughput: ``connections`` kept busy for ``seconds`` by one wrk thread."""
+    return _wrk(name, base_url, target, server_pid=server_pid, connections=connections, threads=1, seconds=seconds)
+
+
+def paced_connections(rate: float, connections: int) -> int:
+    """The connections a paced run at ``rate`` uses: ``connections``, or fewer, each sending every 0.5 s or more."""
+    return max(1, min(connections, math.floor(rate * 2)))
+
+
+def paced(
+    name: str, base_url: str, target: Target, *, server_pid: int, rate: float, connections: int, seconds: float
+) -> LoadResult:
+    """``rate`` requests a second over ``connections`` (a wrk thread each); latencies count from when each was due.
+
+    At most two connections per request a second: a connection idle longer than the server's
+    keep-alive timeout (uvicorn's 5 s) would be closed under it.
+    """
+    connections = paced_connections(rate, connections)
+    return _wrk(
+        name,
+        base_url,
+        target,
+        server_pid=server_pid,
+        connections=connections,
+        threads=connections,
+        seconds=seconds,
+        rate=rate,
     )
-    return "\n".join(lines)
 
 
 def run(
@@ -173,26 +285,8 @@ def run(
     threads: int = 1,
     seconds: float = 10,
 ) -> LoadResult:
-    """Load ``base_url`` with wrk for ``seconds``; ``paths`` are sent in turn (one path: the same each time)."""
-    script = lua_script(paths, headers, threads)
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as file:
-        file.write(script)
-    command = [
-        wrk_path(),
-        "--latency",
-        f"--connections={connections}",
-        f"--threads={threads}",
-        f"--duration={max(1, round(seconds))}s",
-        "--timeout=60s",
-        f"--script={file.name}",
-        base_url,
-    ]
-    try:
-        wait_idle(server_pid)
-        cpu_before = cpu_seconds(server_pid)
-        finished = subprocess.run(command, capture_output=True, text=True, check=True)
-        wait_idle(server_pid)
-        cpu_after = cpu_seconds(server_pid)
-    finally:
-        os.unlink(file.name)
-    return LoadResult(name, connections, parse_wrk(finished.stdout), cpu_after - cpu_before)
+    """Closed-loop ``GET`` of ``paths`` in turn (one path: the same each time), with ``headers``."""
+    target = Target(paths=tuple(paths), headers=headers)
+    return _wrk(
+        name, base_url, target, server_pid=server_pid, connections=connections, threads=threads, seconds=seconds
+    )

@@ -6,7 +6,7 @@
  * VERSION is a digest of the SHELL files; tests/web/test_install.py says the new value.
  */
 
-const VERSION = 'synclog-shell-eaaa4c6a7939';
+const VERSION = 'synclog-shell-5bf8bf0a7622';
 const SHELL = [
   '/',
   '/manifest.webmanifest',
@@ -33,6 +33,7 @@ const SHELL = [
   '/js/views/goals.js',
   '/js/views/insights.js',
   '/js/views/logcurrents.js',
+  '/js/views/pauses.js',
   '/js/views/printsummary.js',
   '/js/views/quicklog.js',
   '/js/views/settings.js',

@@ -70,8 +70,10 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     Unsafe methods write (``BEGIN IMMEDIATE`` on SQLite). A coroutine: opening a session does no
     I/O, so only its end (commit and close) takes a thread-pool hop, and on SQLite a read's not
     even that: ending a read transaction there does no I/O and never waits, so it ends on the
-    event loop. Where the pool of connections can run out, the request first waits for its turn
-    on the event loop (``app.api.middleware.write_gate``), never in a thread.
+    event loop. A keyed write commits in the hop that runs it (``app.api.keyed_writes``), so its
+    session is closed here on the event loop as well. Where the pool of connections can run out,
+    the request first waits for its turn on the event loop (``app.api.middleware.write_gate``),
+    never in a thread.
     """
     database: Database = request.app.state.database
     gate: LoopSemaphore | None = request.app.state.session_gate
@@ -88,8 +90,9 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
 
 
 async def _end_request_session(session: Session, *, commit_it: bool, on_loop: bool) -> None:
-    if on_loop:
-        _end_session(session, commit_it=commit_it)
+    if on_loop or not session.in_transaction():
+        # Nothing to wait for: a read on SQLite, or a transaction already ended (a keyed write commits in its hop).
+        _end_session(session, commit_it=commit_it and session.in_transaction())
     else:
         await run_in_threadpool(_end_session, session, commit_it=commit_it)
 

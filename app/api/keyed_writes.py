@@ -26,7 +26,7 @@ from sqlalchemy import JSON, Column, Text, bindparam, delete, func, insert, sele
 from sqlmodel import Field, Session, SQLModel
 
 from app.api.preconditions import etag
-from app.core.database import UTCDateTime, table_of, utcnow
+from app.core.database import UTCDateTime, commit, table_of, utcnow
 from app.core.errors import Conflict, IdempotencyKeyReuse, PreconditionFailed, ValidationProblem
 from app.core.principal import Principal
 from app.core.sequence import lock_sequence
@@ -302,6 +302,13 @@ def purge_due(request: Request) -> bool:
     return True
 
 
+def _write_and_commit(session: Session, **write: Any) -> Answer:
+    """``keyed_write``, then the commit, in one thread-pool hop (a hop of its own cost more than the commit)."""
+    answer = keyed_write(session, **write)
+    commit(session)
+    return answer
+
+
 async def answer_write(
     request: Request,
     session: Session,
@@ -311,7 +318,10 @@ async def answer_write(
     object_id: uuid.UUID | None,
     write: Callable[[], Written[Any]],
 ) -> Response:
-    """Run ``principal``'s write through ``keyed_write`` (in the thread pool, one hop) with the request's key."""
+    """Run ``principal``'s write through ``keyed_write`` with the request's key and commit it, in one thread-pool hop.
+
+    The request's transaction ends here, before the response is built: a failed commit is an error, not a 2xx.
+    """
     key = request.headers.get(HEADER)
     if key is None:
         # Without a key nothing is fingerprinted, so the path and body are not worked out.
@@ -321,7 +331,7 @@ async def answer_write(
         body = canonical_body(await request.body())
         target = WriteRequest(request.method, resource.path(request, object_id), body, key)
     answer = await run_in_threadpool(
-        keyed_write,
+        _write_and_commit,
         session,
         user_id=principal.user_id,
         request=target,

@@ -1,18 +1,22 @@
 """What marks an entry, stored beside it so that lookups never rescan text: its people, its tags and
 its motifs, one row each, rewritten with every write of the entry (like its goal links) and removed
-by its tombstone. ``GET /people``, ``/tags``, renames, echoes and insights read these rows."""
+by its tombstone. Each row also carries its entry's ``local_date``, ``kind`` and ``occurred_at``, so
+``GET /people``, ``/tags``, renames, echoes and insights read these rows (from one covering index)
+without a lookup of the entry."""
 
 from __future__ import annotations
 
 import unicodedata
 import uuid
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Literal
 
-from sqlalchemy import Index, String, bindparam, delete, insert
+from sqlalchemy import Date, Index, String, bindparam, delete, insert, update
 from sqlmodel import Field, Session, SQLModel
 
-from app.core.database import table_of
+from app.core.database import UTCDateTime, table_of
 from app.entries.motifs import find_motifs
 
 Mark = Literal["person", "tag", "motif"]
@@ -25,7 +29,21 @@ class EntryMark(SQLModel, table=True):
     """One person, tag or motif of one entry."""
 
     __tablename__ = "entry_marks"
-    __table_args__ = (Index("ix_entry_marks_user_id_mark_key", "user_id", "mark", "key"),)
+    # Covers the reads by mark and key (people, tags, insights, echoes): no lookup of the row or its entry.
+    __table_args__ = (
+        Index(
+            "ix_entry_marks_user_id_mark_key_name",
+            "user_id",
+            "mark",
+            "key",
+            "name",
+            "kind",
+            "local_date",
+            "occurred_at",
+            "entry_id",
+            "fold",
+        ),
+    )
 
     entry_id: uuid.UUID = Field(foreign_key="entries.id", ondelete="CASCADE", primary_key=True)
     mark: str = Field(max_length=8, primary_key=True)
@@ -37,11 +55,27 @@ class EntryMark(SQLModel, table=True):
     name: str = Field(max_length=60)
     # The name case- and accent-folded, for autocomplete by prefix.
     fold: str = Field(sa_type=String(FOLDED_LENGTH))
+    # The entry's, as stored on it: written with each version, ``local_date`` moved with it (``move``).
+    local_date: date = Field(sa_type=Date)
+    kind: str = Field(max_length=20)
+    occurred_at: datetime = Field(sa_type=UTCDateTime)
+
+
+@dataclass(frozen=True)
+class EntryFacts:
+    """What a mark row copies from its entry."""
+
+    local_date: date
+    kind: str
+    occurred_at: datetime
 
 
 ENTRY_MARKS = table_of(EntryMark)
 _INSERT = insert(ENTRY_MARKS)
 _ERASE = delete(ENTRY_MARKS).where(ENTRY_MARKS.c.entry_id == bindparam("entry_id"))
+_MOVE = (
+    update(ENTRY_MARKS).where(ENTRY_MARKS.c.entry_id == bindparam("moved_entry")).values(local_date=bindparam("day"))
+)
 
 
 def fold(text: str) -> str:
@@ -73,6 +107,7 @@ def record(
     *,
     user_id: uuid.UUID,
     entry_id: uuid.UUID,
+    of_entry: EntryFacts,
     people: Iterable[str],
     tags: Sequence[str],
     texts: Iterable[str],
@@ -81,12 +116,18 @@ def record(
     """Store the entry's marks, after removing those of its previous version when ``replace``."""
     if replace:
         session.execute(_ERASE, {"entry_id": entry_id})
+    facts = {"local_date": of_entry.local_date, "kind": of_entry.kind, "occurred_at": of_entry.occurred_at}
     rows = [
-        {"entry_id": entry_id, "user_id": user_id, "mark": mark, "key": key, "name": name, "fold": fold(name)}
+        {"entry_id": entry_id, "user_id": user_id, "mark": mark, "key": key, "name": name, "fold": fold(name), **facts}
         for mark, key, name in marks_of(people=people, tags=tags, texts=texts)
     ]
     if rows:
         session.execute(_INSERT, rows)
+
+
+def move(session: Session, *, entry_id: uuid.UUID, local_date: date) -> None:
+    """Give the entry's marks its new ``local_date`` (an import that keeps the file's day)."""
+    session.execute(_MOVE, {"moved_entry": entry_id, "day": local_date})
 
 
 def erase(session: Session, *, entry_id: uuid.UUID) -> None:

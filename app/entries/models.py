@@ -52,8 +52,9 @@ class Entry(SQLModel, table=True):
     __tablename__ = "entries"
     __table_args__ = (
         Index("ix_entries_user_id_occurred_at_id", "user_id", "occurred_at", "id"),
-        # Cover the summary's counts per day and per kind and hour: read from the index alone, in its order.
-        Index("ix_entries_user_id_local_date_deleted_at", "user_id", "local_date", "deleted_at"),
+        # Cover the summary's counts per day and per kind and hour, and the insights' per day and kind and per
+        # hour: read from the index alone, in its order.
+        Index("ix_entries_user_id_local_date_kind", "user_id", "local_date", "kind", "local_hour", "deleted_at"),
         Index("ix_entries_user_id_kind_local_hour", "user_id", "kind", "local_hour", "local_date", "deleted_at"),
         Index("ix_entries_user_id_seq", "user_id", "seq"),
     )

@@ -179,6 +179,7 @@ def _write(
         session,
         user_id=user.id,
         entry_id=entry_id,
+        of_entry=marks.EntryFacts(values["local_date"], values["kind"], values["occurred_at"]),
         people=body.people,
         tags=body.tags,
         texts=texts,

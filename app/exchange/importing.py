@@ -24,7 +24,7 @@ from app.auth.models import User, UserUpdate
 from app.core.errors import ProblemError
 from app.core.sequence import lock_sequence
 from app.core.synced import Stored
-from app.entries import goal_links
+from app.entries import goal_links, marks
 from app.entries import service as entries_service
 from app.entries.models import Entry, EntryCreate, EntryPublic, EntryReplace
 from app.exchange import formats
@@ -204,6 +204,7 @@ class _Importer:
             # History never moves: the day the file gives, once checked against the entry's time and zone.
             self.session.execute(update(_ENTRIES).where(_ENTRIES.c.id == entry_id).values(local_date=day))
             goal_links.move_links(self.session, entry_id=entry_id, local_date=day)
+            marks.move(self.session, entry_id=entry_id, local_date=day)
 
 
 def _writable(public: BaseModel, replace: type[Replace]) -> Replace:

@@ -21,7 +21,7 @@ PROXY_HEADERS = ("forwarded", "x-forwarded-for", "x-real-ip")
 
 
 @router.get("/healthz", summary="The process is alive")
-def healthz() -> dict[str, str]:
+async def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 

@@ -52,13 +52,13 @@ def bursts(per_day: Mapping[date, int], first: date, last: date, week_start: Wee
 
 def kinds_by_month(per_day_kind: Iterable[tuple[date, str, int]]) -> list[MonthKinds]:
     """Entries per calendar month and kind, months with entries only, oldest first."""
-    months: dict[str, dict[str, int]] = {}
+    months: dict[tuple[int, int], dict[str, int]] = {}
     for day, kind, count in per_day_kind:
-        kinds = months.setdefault(f"{day.year:04}-{day.month:02}", {})
+        kinds = months.setdefault((day.year, day.month), {})
         kinds[kind] = kinds.get(kind, 0) + count
     return [
-        MonthKinds.model_validate({"month": month, "kinds": dict(sorted(kinds.items()))})
-        for month, kinds in sorted(months.items())
+        MonthKinds.model_validate({"month": f"{year:04}-{month:02}", "kinds": dict(sorted(kinds.items()))})
+        for (year, month), kinds in sorted(months.items())
     ]
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from sqlalchemy import and_, func, select
 from sqlmodel import Session
@@ -22,6 +21,7 @@ from app.goals.models import Goal
 from app.insights import rules
 from app.insights.models import GoalCount, InsightsPublic, MotifCount, NameCount, PersonCount
 from app.people.service import ranked_uses
+from app.summary.service import iso_day
 from app.summary.streaks import WeekStart
 
 ENTRIES = entries_service.ENTRIES
@@ -67,25 +67,31 @@ def get_insights(
         entries.local_date >= first,
         entries.local_date <= last,
     )
-    per_day_kind = session.execute(
-        select(entries.local_date, entries.kind, func.count())
-        .where(in_range)
-        .group_by(entries.local_date, entries.kind)
-    ).all()
+    # Days come as text, each made a date once (up to 3660 days, but one row per day and kind).
+    connection = session.connection()
+    days: dict[str, date] = {}
+    per_day_kind = [
+        (days.get(day) or days.setdefault(day, date.fromisoformat(day)), kind, count)
+        for day, kind, count in connection.execute(
+            select(iso_day(entries.local_date), entries.kind, func.count())
+            .where(in_range)
+            .group_by(entries.local_date, entries.kind)
+        ).all()
+    ]
     per_day: dict[date, int] = defaultdict(int)
     by_weekday = [0] * 7
     for day, _, count in per_day_kind:
         per_day[day] += count
         by_weekday[day.weekday()] += count
     by_hour = [0] * 24
-    for hour, count in session.execute(
+    for hour, count in connection.execute(
         select(entries.local_hour, func.count()).where(in_range).group_by(entries.local_hour)
     ):
         by_hour[hour] += count
     total = sum(per_day.values())
     enough = total >= rules.ENOUGH_ENTRIES
     week_start: WeekStart = "sunday" if user.week_start == "sunday" else "monday"
-    people, tags, motifs = _marks(session, in_range)
+    people, tags, motifs = _marks(session, user, first, last)
     return InsightsPublic(
         from_=first,
         to=last,
@@ -94,7 +100,7 @@ def get_insights(
         people=people,
         tags=tags,
         motifs=motifs,
-        goals=_goals(session, in_range),
+        goals=_goals(session, user, first, last),
         kinds_by_month=rules.kinds_by_month(per_day_kind),
         by_weekday=by_weekday,
         by_hour=by_hour,
@@ -102,14 +108,16 @@ def get_insights(
     )
 
 
-def _goals(session: Session, in_range: Any) -> list[GoalCount]:
-    """Entries per goal (goals not deleted), most first, then by title."""
+def _goals(session: Session, user: User, first: date, last: date) -> list[GoalCount]:
+    """Entries per goal (goals not deleted), most first, then by title: from the links alone, which carry
+    their entry's owner and ``local_date`` (a deleted entry keeps no links)."""
     links, goals = ENTRY_GOALS.c, GOALS.c
     query = (
         select(goals.id, goals.title, func.count())
-        .join_from(ENTRIES, ENTRY_GOALS, links.entry_id == ENTRIES.c.id)
-        .join(GOALS, goals.id == links.goal_id)
-        .where(in_range, goals.deleted_at.is_(None))
+        .join_from(ENTRY_GOALS, GOALS, goals.id == links.goal_id)
+        .where(
+            links.user_id == user.id, links.local_date >= first, links.local_date <= last, goals.deleted_at.is_(None)
+        )
         .group_by(goals.id, goals.title)
     )
     counted = [
@@ -118,19 +126,21 @@ def _goals(session: Session, in_range: Any) -> list[GoalCount]:
     return sorted(counted, key=lambda goal: (-goal.count, goal.title, goal.goal_id))
 
 
-def _marks(session: Session, in_range: Any) -> tuple[list[PersonCount], list[NameCount], list[MotifCount]]:
-    """The 20 most frequent people (with their kinds), tags and motifs, from one aggregate over the marks."""
+def _marks(
+    session: Session, user: User, first: date, last: date
+) -> tuple[list[PersonCount], list[NameCount], list[MotifCount]]:
+    """The 20 most frequent people (with their kinds), tags and motifs, from one aggregate over the marks
+    (which carry their entry's kind and ``local_date``; a deleted entry keeps none), read from their index."""
     marks = ENTRY_MARKS.c
     query = (
-        select(marks.mark, marks.key, marks.name, ENTRIES.c.kind, func.count(), func.max(ENTRIES.c.local_date))
-        .join_from(ENTRY_MARKS, ENTRIES, ENTRIES.c.id == marks.entry_id)
-        .where(in_range)
-        .group_by(marks.mark, marks.key, marks.name, ENTRIES.c.kind)
+        select(marks.mark, marks.key, marks.name, marks.kind, func.count(), func.max(marks.local_date))
+        .where(marks.user_id == user.id, marks.local_date >= first, marks.local_date <= last)
+        .group_by(marks.mark, marks.key, marks.name, marks.kind)
     )
     uses: dict[str, list[tuple[str, str, int, date]]] = defaultdict(list)
     kinds: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     spellings: dict[str, set[str]] = defaultdict(set)
-    for mark, key, name, kind, count, last in session.execute(query):
+    for mark, key, name, kind, count, last in session.connection().execute(query):
         uses[mark].append((key, name, count, last))
         if mark == "person":
             kinds[key][kind] += count

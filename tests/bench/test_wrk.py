@@ -1,13 +1,9 @@
-"""The wrk driver's parsing and arithmetic: durations, the report, CPU from /proc and per request."""
+"""The wrk driver's parsing and arithmetic: durations, the report, percentiles, CPU from /proc and per request."""
 
 from __future__ import annotations
 
-import itertools
+import math
 import os
-import re
-import shutil
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -39,6 +35,11 @@ def test_durations_are_read_in_milliseconds(text: str, expected: float) -> None:
     assert wrk.duration_ms(text) == pytest.approx(expected)
 
 
+def test_a_duration_wrk_would_not_print_is_refused() -> None:
+    with pytest.raises(ValueError, match="not a wrk duration"):
+        wrk.duration_ms("12 ms")
+
+
 def test_the_report_gives_requests_seconds_failures_and_percentiles() -> None:
     output = wrk.parse_wrk(REPORT)
     assert output.requests == 12998 and output.seconds == pytest.approx(10.01)
@@ -47,16 +48,50 @@ def test_the_report_gives_requests_seconds_failures_and_percentiles() -> None:
     assert output.rate == pytest.approx(12998 / 10.01)
 
 
+def test_a_clean_report_has_no_failures() -> None:
+    clean = "\n".join(line for line in REPORT.splitlines() if "errors" not in line and "Non-2xx" not in line)
+    output = wrk.parse_wrk(clean)
+    assert (output.non_2xx, output.socket_errors, output.requests) == (0, 0, 12998)
+
+
 def test_a_report_without_a_request_count_is_refused() -> None:
     with pytest.raises(ValueError, match="no request count"):
         wrk.parse_wrk("unable to connect to 127.0.0.1:8000 Connection refused")
 
 
+@pytest.mark.parametrize(
+    ("share", "expected"), [(50, 50.0), (99, 99.0), (100, 100.0), (1, 1.0), (99.5, 100.0), (0, 1.0)]
+)
+def test_percentiles_are_by_nearest_rank(share: float, expected: float) -> None:
+    values = [float(value) for value in range(100, 0, -1)]  # unordered on purpose
+    assert wrk.percentile(values, share) == expected
+
+
+def test_percentiles_of_few_values() -> None:
+    assert wrk.percentile([7.0], 99) == 7.0
+    assert wrk.percentile([1.0, 2.0, 3.0], 50) == 2.0
+    assert wrk.percentile([1.0, 2.0, 3.0, 4.0], 50) == 2.0
+    assert math.isnan(wrk.percentile([], 50))
+
+
+def test_latencies_are_read_from_every_threads_file_in_milliseconds(tmp_path: Path) -> None:
+    (tmp_path / "latencies.0").write_text("1500\n250\n")
+    (tmp_path / "latencies.1").write_text("2000000\n")
+    (tmp_path / "latencies-other").write_text("9\n")
+    assert sorted(wrk.read_latencies_ms(tmp_path / "latencies")) == [0.25, 1.5, 2000.0]
+
+
 def test_cpu_time_counts_user_and_system_ticks_after_an_odd_command_name() -> None:
-    fields = ["S"] + ["0"] * 10 + ["250", "50"] + ["0"] * 30  # fields 3..: state, ..., utime (14), stime (15)
+    fields = ["S", "1"] + ["0"] * 9 + ["250", "50"] + ["0"] * 30  # fields 3..: state, ppid, ..., utime (14), stime (15)
     stat = "4242 (synclog (serve) x) " + " ".join(fields)
-    assert wrk.cpu_seconds_of_stat(stat) == pytest.approx(300 / wrk.CLOCK_TICKS)
+    assert wrk.cpu_seconds_of_stat(stat) == 300 / wrk.CLOCK_TICKS
     assert wrk.cpu_seconds(os.getpid()) > 0
+
+
+def test_the_process_tree_holds_the_root_and_every_descendant() -> None:
+    parents = {10: 1, 11: 10, 12: 10, 13: 11, 20: 1, 21: 20}
+    assert wrk.process_tree(10, parents) == [10, 11, 12, 13]
+    assert wrk.process_tree(13, parents) == [13]
 
 
 def test_cpu_per_request_and_failures() -> None:
@@ -64,49 +99,19 @@ def test_cpu_per_request_and_failures() -> None:
     # 12 998 answered and 16 still in flight when wrk stopped, served by the time the server is idle.
     result = wrk.LoadResult("cold", 16, output, server_cpu_seconds=6.507)
     assert result.cpu_ms_per_request == pytest.approx(0.5)
-    assert result.failures == 9
+    assert (result.failures, result.answered_2xx) == (9, 12994)
     row = result.row()
-    assert (row["p50_ms"], row["p99_ms"], row["rate"]) == (11.52, 1020.0, 1298.5)
+    assert (row["p50_ms"], row["p99_ms"], row["rate"], row["target_rate"]) == (11.52, 1020.0, 1298.5, None)
 
 
-def test_the_script_sends_each_path_once_in_turn_across_threads() -> None:
-    script = wrk.lua_script(["/a?x=1", '/b"q'], {"Authorization": "Bearer t"}, threads=2)
-    assert 'wrk.headers["Authorization"] = "Bearer t"' in script
-    assert 'local paths = {"/a?x=1", "/b\\"q"}' in script
-    assert re.search(r"local step = 2\b", script)
+def test_a_paced_run_takes_its_percentiles_from_its_own_latencies() -> None:
+    output = wrk.parse_wrk(REPORT)
+    latencies = [float(value) for value in range(1, 201)]
+    result = wrk.LoadResult("paced", 16, output, server_cpu_seconds=1.0, target_rate=650.0, latencies_ms=latencies)
+    row = result.row()
+    assert (row["p50_ms"], row["p99_ms"], row["target_rate"]) == (100.0, 198.0, 650.0)
 
 
-@pytest.mark.skipif(shutil.which("wrk") is None, reason=wrk.INSTALL_HINT)
-def test_wrk_runs_the_script_against_a_server(tmp_path: Path) -> None:
-    """The generated Lua runs in wrk: the paths arrive in turn, with the headers, and the report parses."""
-    seen: list[tuple[str, str | None]] = []
-
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def do_GET(self) -> None:
-            seen.append((self.path, self.headers.get("X-Bench")))
-            self.send_response(200)
-            self.send_header("Content-Length", "2")
-            self.end_headers()
-            self.wfile.write(b"ok")
-
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        url = f"http://127.0.0.1:{server.server_address[1]}"
-        result = wrk.run(
-            "t", url, ["/a", "/b", "/c"], headers={"X-Bench": "1"}, server_pid=os.getpid(), connections=1, seconds=1
-        )
-    finally:
-        server.shutdown()
-        server.server_close()
-    assert result.output.requests > 3 and result.failures == 0
-    # wrk asks the script for one request before it starts sending: the turn may begin at the second path.
-    paths = [path for path, _ in seen]
-    assert all(later == {"/a": "/b", "/b": "/c", "/c": "/a"}[earlier] for earlier, later in itertools.pairwise(paths))
-    assert {header for _, header in seen} == {"1"}
+@pytest.mark.parametrize(("rate", "connections", "used"), [(500.0, 16, 16), (7.9, 64, 15), (4.0, 64, 8), (0.2, 16, 1)])
+def test_a_slow_paced_run_uses_fewer_connections(rate: float, connections: int, used: int) -> None:
+    assert wrk.paced_connections(rate, connections) == used

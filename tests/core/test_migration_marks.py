@@ -1,4 +1,5 @@
-"""Migration 0006 marks every live entry stored before it: its people, tags and motifs, as the write path would."""
+"""Migration 0006 marks every live entry stored before it: its people, tags and motifs, as the write path would;
+0007 gives each mark its entry's ``local_date``, ``kind`` and ``occurred_at``."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import uuid
 from datetime import UTC, datetime
 
 from alembic import command
-from sqlalchemy import SmallInteger, String, Text, Uuid, column, create_engine, insert, select, table, update
+from sqlalchemy import Date, SmallInteger, String, Text, Uuid, column, create_engine, insert, select, table, update
 
 from app.core.database import normalize_database_url
 from app.core.migrations import alembic_config
@@ -18,6 +19,9 @@ MARKS = table(
     *(column(key, String()) for key in ("mark", "key", "name", "fold")),
     column("entry_id", Uuid()),
     column("user_id", Uuid()),
+    column("local_date", Date()),
+    column("kind", String()),
+    column("occurred_at", UTC_TIME),
 )
 # Entries as revision 0005 stores them.
 STORED = _table(
@@ -89,9 +93,11 @@ def test_existing_live_entries_are_marked(unmigrated_url: str) -> None:
         rows = connection.execute(
             select(MARKS.c.entry_id, MARKS.c.user_id, MARKS.c.mark, MARKS.c.key, MARKS.c.name, MARKS.c.fold)
         ).all()
+        copied = connection.execute(select(MARKS.c.local_date, MARKS.c.kind, MARKS.c.occurred_at).distinct()).all()
     engine.dispose()
     assert sorted(tuple(row) for row in rows) == [
         (marked, user_id, "motif", "1111", "11:11", "11:11"),
         (marked, user_id, "person", "Zoë", "Zoë", "zoe"),
         (marked, user_id, "tag", "sea", "Sea", "sea"),
     ]
+    assert [tuple(row) for row in copied] == [(now.date(), "number", now)]

@@ -55,6 +55,29 @@ def test_echoes_with_their_reasons_strongest_first(client: TestClient) -> None:
     ]
 
 
+def test_echoes_of_as_many_reasons_nearest_first_to_the_microsecond(client: TestClient) -> None:
+    register(client)
+    entry = make_entry(client, occurred_at="2026-06-10T12:00:00.000500Z", kind="number", people=["Ann"], note="333")
+    before = make_entry(client, occurred_at="2026-06-10T12:00:00.000400Z", people=["Ann"])
+    after = make_entry(client, occurred_at="2026-06-10T12:00:00.000600Z", people=["Ann"])
+    later = make_entry(client, occurred_at="2026-06-10T12:00:00.000601Z", people=["Ann"])
+    same_time = [make_entry(client, occurred_at="2025-06-10T12:00:00Z", people=["Ann"]) for _ in range(3)]
+    # Same kind and a shared motif: two reasons, so first however far.
+    kindred = make_entry(client, occurred_at="2016-01-01T00:00:00Z", kind="number", note="333 again")
+    other_kind = make_entry(client, occurred_at="2026-06-10T13:00:00Z", kind="dream", note="333 too")
+    person = [("person", "Ann")]
+    expected = [
+        (kindred["id"], [("motif", "333"), ("kind", "number")]),
+        (after["id"], person),  # as near as ``before``, and later
+        (before["id"], person),
+        (later["id"], person),
+        (other_kind["id"], [("motif", "333")]),
+        *sorted((echo["id"], person) for echo in same_time),
+    ]
+    assert echoes(client, entry) == expected
+    assert echoes(client, entry, limit=6) == expected[:6]
+
+
 def test_an_edit_moves_the_echoes(client: TestClient) -> None:
     register(client)
     entry = make_entry(client, note="333 on a bus")

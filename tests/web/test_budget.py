@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bench.pwa_budget import SHELL_BUDGET_BYTES, measure_shell, precached_files, shell_files
 
-# Screens load when opened; the sign-in screen, the details form and the pull load on first use.
+# Screens load when opened (pauses with Currents); the sign-in screen, the details form and the pull load on first use.
 LAZY = {
     "timeline.js",
     "goals.js",
@@ -22,6 +22,7 @@ LAZY = {
     "printsummary.js",
     "entry.js",
     "insights.css",
+    "pauses.js",
 }
 
 

@@ -17,14 +17,15 @@ BERLIN = ZoneInfo("Europe/Berlin")
 PHONES = [{"width": 360, "height": 740}, {"width": 390, "height": 844}]
 
 
-def offline_at(context: BrowserContext, page: Page, moment: datetime) -> None:
-    """Signed up online once; from here on offline, on the app the service worker keeps, at ``moment``."""
-    sign_up(page)
+def offline_at(context: BrowserContext, page: Page, moment: datetime) -> str:
+    """Signed up (the email returned) online once; then offline, on the app the service worker keeps, at ``moment``."""
+    email = sign_up(page)
     wait_for_service_worker(page)
     context.set_offline(True)
     page.clock.set_fixed_time(moment)
     page.reload()
     expect(page.get_by_role("button", name="Log a synchronicity")).to_be_visible()
+    return email
 
 
 def streak(page: Page, length: int, status: str) -> None:

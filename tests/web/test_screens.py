@@ -178,9 +178,9 @@ def figure(page: Page, label: str) -> Locator:
     return page.locator(".stat").filter(has=page.get_by_text(label, exact=True)).locator("dd")
 
 
-def same_as_the_server(page: Page, desk: httpx.Client) -> None:
-    """Currents, worked out on the device, show the numbers of the server's /summary, field by field."""
-    response = desk.get("/summary")
+def same_as_the_server(page: Page, desk: httpx.Client, as_of: str | None = None) -> None:
+    """Currents, worked out on the device, show the numbers of the server's /summary (of ``as_of``), field by field."""
+    response = desk.get("/summary", params={"as_of": as_of} if as_of else None)
     assert response.status_code == 200, response.text
     overall = response.json()["overall"]
     expect(figure(page, "Current streak")).to_have_attribute("data-value", str(overall["current"]["length"]))

@@ -151,5 +151,5 @@ export function importData(text, contentType) {
 
 /** @param {{type: string}} object */
 export function collection(object) {
-  return object.type === 'goal' ? '/goals' : '/entries';
+  return object.type === 'entry' ? '/entries' : `/${object.type}s`;
 }

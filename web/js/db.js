@@ -11,7 +11,7 @@ import { notify } from './events.js';
 import { afterAnswer, isCreate, pulledChange, rebased, undoneBy } from './merge.js';
 
 export const DB_NAME = 'synclog';
-export const DB_VERSION = 1;
+export const DB_VERSION = 2;
 
 /** @typedef {import('./types.js').RecordType} RecordType */
 /** @typedef {import('./types.js').Stored} Stored */
@@ -21,12 +21,12 @@ export const DB_VERSION = 1;
 /** @typedef {import('./types.js').Track} Track */
 
 /** @type {StoreName[]} */
-const ALL_STORES = ['goals', 'entries', 'outbox', 'meta'];
+const ALL_STORES = ['goals', 'entries', 'pauses', 'outbox', 'meta'];
 /** @type {IDBTransactionOptions} */
 const STRICT = { durability: 'strict' };
 
-/** @param {RecordType} type @returns {'goals' | 'entries'} */
-const storeOf = (type) => (type === 'goal' ? 'goals' : 'entries');
+/** @param {RecordType} type @returns {'goals' | 'entries' | 'pauses'} */
+const storeOf = (type) => (type === 'entry' ? 'entries' : `${type}s`);
 
 /** @type {Promise<import('./types.js').Database> | null} */
 let opening = null;
@@ -44,6 +44,7 @@ function database() {
 
 /**
  * Version 1: goals, entries by `local_date`, the outbox (by `op_id` and by object) and `meta`.
+ * Version 2: pauses, pulled again from the start of /changes (the cursor was past them).
  * @param {import('./types.js').Database} db @param {number} oldVersion @param {number | null} _newVersion
  * @param {import('./types.js').UpgradeTx} transaction
  */
@@ -57,6 +58,10 @@ function upgrade(db, oldVersion, _newVersion, transaction) {
     outbox.createIndex('op_id', 'op_id', { unique: true });
     outbox.createIndex('object_id', 'id');
     db.createObjectStore('meta');
+  }
+  if (oldVersion < 2) {
+    db.createObjectStore('pauses', { keyPath: 'id' });
+    void transaction.objectStore('meta').delete('cursor');
   }
 }
 
@@ -98,6 +103,8 @@ export const allEntries = () => read('entries', (store) => store.getAll());
 export const entriesOn = (localDate) => read('entries', (store) => store.index('local_date').getAll(localDate));
 /** @returns {Promise<Stored[]>} */
 export const allGoals = () => read('goals', (store) => store.getAll());
+/** @returns {Promise<Stored[]>} */
+export const allPauses = () => read('pauses', (store) => store.getAll());
 /** @param {RecordType} type @param {string} id @returns {Promise<Stored | undefined>} */
 export const readRecord = (type, id) => read(storeOf(type), (store) => store.get(id));
 /** @returns {Promise<Op[]>} */

@@ -198,12 +198,7 @@ async function dropObject(op, tell) {
   emit('outbox');
   emit('data', { type: op.type, id: op.id });
   if (tell && op.method !== 'DELETE') {
-    notify(
-      op.type === 'goal'
-        ? 'A goal you changed was deleted on another device, so your change was dropped.'
-        : 'An entry you changed was deleted on another device, so your change was dropped.',
-      'warning',
-    );
+    notify(`${op.type === 'entry' ? 'An entry' : `A ${op.type}`} you changed was deleted on another device, so your change was dropped.`, 'warning');
   }
 }
 

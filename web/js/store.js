@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * Local writes: every change to an entry or goal is stored in IndexedDB together with
+ * Local writes: every change to an entry, goal or pause is stored in IndexedDB together with
  * its outbox op in one transaction (db.js), so the screen and the outbox never disagree.
  */
 
@@ -56,7 +56,7 @@ export async function logEntry(user, extra = {}) {
 }
 
 /**
- * Changes some fields of an entry or goal; queues a merge patch of just those fields.
+ * Changes some fields of an entry, goal or pause; queues a merge patch of just those fields.
  * @param {RecordType} type @param {string} id @param {Record<string, any>} changes @param {User} user
  */
 export async function edit(type, id, changes, user) {
@@ -91,15 +91,14 @@ export async function undoEntry(id, user) {
 }
 
 /**
- * A new goal, created offline like an entry.
- * @param {User} user @param {{title: string, description?: string, color: string, cadence: string, target: number}} fields
+ * A new goal or pause, created offline like an entry: `data` is its whole body (a PUT under a new id).
+ * @param {'goal' | 'pause'} type @param {User} user @param {Record<string, any>} data
  */
-export async function createGoal(user, fields) {
+export async function create(type, user, data) {
   const id = crypto.randomUUID();
   const now = new Date().toISOString();
-  const data = { description: '', ...fields, status: 'active' };
-  const goal = { id, ...data, version: null, created_at: now, updated_at: now };
-  await saveLocal(goal, { type: 'goal', id, method: 'PUT', data, base_version: null, user_id: user.id });
-  written('goal', id);
-  return goal;
+  const record = { id, ...data, version: null, created_at: now, updated_at: now };
+  await saveLocal(record, { type, id, method: 'PUT', data, base_version: null, user_id: user.id });
+  written(type, id);
+  return record;
 }

@@ -4,9 +4,9 @@
 import type { IDBPDatabase, IDBPObjectStore, IDBPTransaction } from '../vendor/idb/index.js';
 
 /** What the outbox and the stores are about. */
-export type RecordType = 'entry' | 'goal';
+export type RecordType = 'entry' | 'goal' | 'pause';
 
-/** An entry or goal as the server shapes it (entries also keep `local_date`). */
+/** An entry, goal or pause as the server shapes it (entries also keep `local_date`). */
 export type Stored = Record<string, any>;
 
 /** The signed-in person, as GET /me answers. */
@@ -47,10 +47,11 @@ export interface Op {
 /** What a local write queues; db.js adds the rest of the op. */
 export type Change = Omit<Op, 'seq' | 'op_id' | 'state' | 'attempts' | 'error' | 'queued_at'>;
 
-/** The IndexedDB schema, version 1 (db.js `upgrade`). */
+/** The IndexedDB schema, version 2 (db.js `upgrade`). */
 export type Schema = {
   goals: { key: string; value: Stored };
   entries: { key: string; value: Stored; indexes: { local_date: string } };
+  pauses: { key: string; value: Stored };
   outbox: { key: number; value: Op; indexes: { op_id: string; object_id: string } };
   meta: { key: string; value: any };
 };

@@ -1,14 +1,15 @@
 // @ts-check
 /**
  * Currents: streaks in words, momentum now and over the last year, the best streaks, the year's
- * heatmap and each goal's streak and period, all worked out on this device (summary.js) from
- * IndexedDB, so they are there offline and current the instant an entry changes.
+ * heatmap, each goal's streak and period, and the pauses that bridge them, all worked out on this device
+ * (summary.js) from IndexedDB, so they are there offline and current the instant an entry or pause changes.
  */
 
-import { allEntries, allGoals } from '../db.js';
+import { allEntries, allGoals, allPauses } from '../db.js';
 import { h, renderList, replace, svg } from '../dom.js';
 import { on } from '../events.js';
 import { heatmap, momentumHistory, summarize } from '../summary.js';
+import { pausesSection } from './pauses.js';
 import { addDays, longDate, today } from '../time.js';
 import { count, number, periodWords, streakWords } from '../words.js';
 
@@ -29,6 +30,7 @@ export function mount(section, ctx) {
   const title = h('h1', { id: 'currents-title', tabindex: '-1' }, 'Currents');
   const body = h('div');
   const figures = currentsFigures();
+  const pauses = pausesSection(ctx);
   replace(section, title, h('p', { class: 'lede' }, 'How you move with the current: streaks, momentum and the year so far.'), body);
   let drawn = 0;
 
@@ -38,8 +40,9 @@ export function mount(section, ctx) {
     const turn = ++drawn;
     const computed = await currentsOf(user);
     if (turn !== drawn) return; // a later change is being drawn
-    if (body.firstElementChild !== figures.element[0]) replace(body, figures.element);
+    if (body.firstElementChild !== figures.element[0]) replace(body, figures.element, pauses.element);
     figures.draw(computed, user);
+    pauses.draw(computed.pauses, computed.goals, user);
   }
 
   on('data', () => {
@@ -59,20 +62,21 @@ export function mount(section, ctx) {
 }
 
 /**
- * What Currents shows, from IndexedDB: the summary, the year's heatmap and momentum by week.
- * Pauses are not kept on this device yet, so none bridge a day here.
+ * What Currents shows, from IndexedDB: the summary, the year's heatmap and momentum by week, with
+ * the stored goals and pauses.
  * @param {User} user
  */
 async function currentsOf(user) {
-  const [entries, goals] = await Promise.all([allEntries(), allGoals()]);
+  const [entries, goals, pauses] = await Promise.all([allEntries(), allGoals(), allPauses()]);
   const asOf = today(user);
-  const stored = /** @type {{entries: any[], goals: any[]}} */ ({ entries, goals: goals.sort(byCreation) });
+  const stored = /** @type {{entries: any[], goals: any[], pauses: any[]}} */ ({ entries, goals: goals.sort(byCreation), pauses });
   const settings = user;
   const from = addDays(asOf, -364);
   return {
-    summary: summarize({ ...stored, pauses: [], settings, asOf }),
+    ...stored,
+    summary: summarize({ ...stored, settings, asOf }),
     heatmap: heatmap(stored.entries, from, asOf),
-    history: momentumHistory({ entries: stored.entries, pauses: [], settings, goal: null, from, to: asOf, bucket: 'week' }),
+    history: momentumHistory({ entries: stored.entries, pauses: stored.pauses, settings, goal: null, from, to: asOf, bucket: 'week' }),
   };
 }
 

@@ -4,7 +4,7 @@
 import { allGoals } from '../db.js';
 import { field, h, renderList, replace } from '../dom.js';
 import { notify, on } from '../events.js';
-import { createGoal, edit, remove } from '../store.js';
+import { create, edit, remove } from '../store.js';
 import { count } from '../words.js';
 
 const COLORS = ['#0f766e', '#7c3aed', '#c2410c', '#2563eb', '#be185d', '#4d7c0f'];
@@ -97,7 +97,7 @@ function goalForm(ctx) {
     if (!user || !fields) return;
     const editing = editingId;
     if (editing) await edit('goal', editing, fields, user);
-    else await createGoal(user, fields);
+    else await create('goal', user, { ...fields, status: 'active' });
     notify(`Goal “${fields.title}” ${editing ? 'saved' : 'added'}.`);
     start();
   });

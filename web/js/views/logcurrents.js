@@ -1,11 +1,11 @@
 // @ts-check
 /**
  * The current streak and each active goal's period beside the quick-log button, worked out on this
- * device (summary.js) from IndexedDB: current the moment an entry is logged, undone or deleted,
- * online or offline. Loaded by quicklog.js once the button is ready.
+ * device (summary.js) from IndexedDB with the stored pauses: current the moment an entry is logged,
+ * undone or deleted or a pause changes, online or offline. Loaded by quicklog.js once the button is ready.
  */
 
-import { allEntries, allGoals } from '../db.js';
+import { allEntries, allGoals, allPauses } from '../db.js';
 import { h, renderList, replace } from '../dom.js';
 import { summarize } from '../summary.js';
 import { clockTime, longDate, today } from '../time.js';
@@ -29,12 +29,11 @@ export function logCurrents() {
     async render(user) {
       if (!user) return;
       const turn = ++drawn;
-      const [entries, goals] = await Promise.all([allEntries(), allGoals()]);
+      const [entries, goals, pauses] = await Promise.all([allEntries(), allGoals(), allPauses()]);
       if (turn !== drawn) return; // a later change is being drawn
       goals.sort((a, b) => (a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : a.id < b.id ? -1 : 1));
-      // Pauses are not kept on this device yet: none bridge a day here.
-      const stored = /** @type {{entries: any[], goals: any[]}} */ ({ entries, goals });
-      const summary = summarize({ ...stored, pauses: [], settings: user, asOf: today(user) });
+      const stored = /** @type {{entries: any[], goals: any[], pauses: any[]}} */ ({ entries, goals, pauses });
+      const summary = summarize({ ...stored, settings: user, asOf: today(user) });
       const current = summary.overall.current;
       const words = streakWords(current);
       streak.dataset.length = String(current.length);
