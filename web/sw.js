@@ -6,7 +6,7 @@
  * VERSION is a digest of the SHELL files; tests/web/test_install.py says the new value.
  */
 
-const VERSION = 'synclog-shell-5bf8bf0a7622';
+const VERSION = 'synclog-shell-e4afa4bd7ea4';
 const SHELL = [
   '/',
   '/manifest.webmanifest',

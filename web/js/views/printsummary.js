@@ -3,11 +3,11 @@
  * The printable summary (`#/insights/print`): the person chooses a range and the sections
  * (streaks, momentum chart, top people and motifs, the entries with their meaning), and the
  * page is laid out for paper by the print rules of insights.css; the browser's print
- * dialog saves it as PDF. Streaks, momentum and entries come from this device (summary.js);
- * people and motifs from `GET /insights`, so that section needs a connection.
+ * dialog saves it as PDF. Streaks, momentum (paused days bridged) and entries come from this
+ * device (summary.js); people and motifs from `GET /insights`, so that section needs a connection.
  */
 
-import { allEntries, allGoals } from '../db.js';
+import { allEntries, allGoals, allPauses } from '../db.js';
 import { field, h, replace } from '../dom.js';
 import { kindLabel } from '../kinds.js';
 import { insightsOf } from '../noticing.js';
@@ -58,8 +58,9 @@ export function printSummary(ctx) {
  * @param {User} user @param {string} from @param {string} to @param {Set<string>} chosen
  */
 async function sheetParts(user, from, to, chosen) {
-  const [stored, goals] = await Promise.all([allEntries(), allGoals()]);
+  const [stored, goals, storedPauses] = await Promise.all([allEntries(), allGoals(), allPauses()]);
   const entries = /** @type {any[]} */ (stored);
+  const pauses = /** @type {any[]} */ (storedPauses); // as Currents reads them
   const upTo = entries.filter((entry) => entry.local_date <= to);
   const inRange = upTo.filter((entry) => entry.local_date >= from);
   const name = user.display_name ? ` of ${user.display_name}` : '';
@@ -68,8 +69,8 @@ async function sheetParts(user, from, to, chosen) {
     h('h2', { class: 'sheet-title' }, `Synchronicities${name}, ${longDate(from)} to ${longDate(to)}`),
     h('p', { class: 'hint' }, `${count(inRange.length, 'entry', 'entries')} · made with Synclog on ${longDate(today(user))}`),
   ];
-  if (chosen.has('streaks')) parts.push(streaksPart(summarize({ entries: inRange, goals: /** @type {any[]} */ (goals), pauses: [], settings: /** @type {any} */ (user), asOf: to })));
-  if (chosen.has('momentum')) parts.push(momentumPart(user, upTo, from, to));
+  if (chosen.has('streaks')) parts.push(streaksPart(summarize({ entries: inRange, goals: /** @type {any[]} */ (goals), pauses, settings: /** @type {any} */ (user), asOf: to })));
+  if (chosen.has('momentum')) parts.push(momentumPart(user, upTo, pauses, from, to));
   if (chosen.has('top')) parts.push(await topPart(from, to));
   if (chosen.has('entries')) parts.push(entriesPart(inRange));
   return parts;
@@ -94,9 +95,12 @@ function streaksPart(summary) {
   );
 }
 
-/** Momentum by week over the range (history before it counts, as on Currents). @param {User} user @param {any[]} entries @param {string} from @param {string} to */
-function momentumPart(user, entries, from, to) {
-  const history = momentumHistory({ entries, pauses: [], settings: /** @type {any} */ (user), goal: null, from, to, bucket: 'week' });
+/**
+ * Momentum by week over the range (history before it counts, as on Currents).
+ * @param {User} user @param {any[]} entries @param {any[]} pauses @param {string} from @param {string} to
+ */
+function momentumPart(user, entries, pauses, from, to) {
+  const history = momentumHistory({ entries, pauses, settings: /** @type {any} */ (user), goal: null, from, to, bucket: 'week' });
   const points = history.points.map((point) => ({ label: `week of ${longDate(point.start)}`, value: point.momentum }));
   return sheetSection('momentum', 'Momentum', lineChart('Momentum by week', points));
 }
