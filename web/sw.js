@@ -6,11 +6,12 @@
  * VERSION is a digest of the SHELL files; tests/web/test_install.py says the new value.
  */
 
-const VERSION = 'synclog-shell-fa1d8fd353fb';
+const VERSION = 'synclog-shell-90722c29f873';
 const SHELL = [
   '/',
   '/manifest.webmanifest',
   '/css/app.css',
+  '/css/insights.css',
   '/js/app.js',
   '/js/api.js',
   '/js/db.js',
@@ -20,6 +21,7 @@ const SHELL = [
   '/js/events.js',
   '/js/kinds.js',
   '/js/merge.js',
+  '/js/noticing.js',
   '/js/outbox.js',
   '/js/pull.js',
   '/js/store.js',
@@ -28,10 +30,13 @@ const SHELL = [
   '/js/words.js',
   '/js/views/account.js',
   '/js/views/currents.js',
+  '/js/views/entry.js',
   '/js/views/entryform.js',
   '/js/views/goals.js',
+  '/js/views/insights.js',
   '/js/views/logcurrents.js',
   '/js/views/pauses.js',
+  '/js/views/printsummary.js',
   '/js/views/quicklog.js',
   '/js/views/settings.js',
   '/js/views/signin.js',

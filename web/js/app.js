@@ -15,7 +15,6 @@ import { $ } from './dom.js';
 /** @typedef {import('./types.js').View} View */
 /** @typedef {import('./types.js').AppContext} AppContext */
 
-const ROUTES = ['log', 'timeline', 'goals', 'currents', 'settings'];
 const TITLES = /** @type {Record<string, string>} */ ({
   log: 'Quick log',
   timeline: 'Timeline',
@@ -24,13 +23,8 @@ const TITLES = /** @type {Record<string, string>} */ ({
   settings: 'Settings',
   signin: 'Sign in',
 });
-/** @type {Record<string, () => Promise<{mount: (section: HTMLElement, ctx: AppContext) => View}>>} */
-const LOADERS = {
-  timeline: () => import('./views/timeline.js'),
-  goals: () => import('./views/goals.js'),
-  currents: () => import('./views/currents.js'),
-  settings: () => import('./views/settings.js'),
-};
+/** Loaded on first use: views/{name}.js exports mount. */
+const SCREENS = ['timeline', 'goals', 'currents', 'settings', 'insights', 'entry'];
 
 const state = {
   /** @type {User | undefined} */
@@ -196,7 +190,7 @@ async function showSignIn(sessionExpired = false) {
 
 /** @param {string} name */
 function showSection(name) {
-  for (const section of document.querySelectorAll('main > .view')) {
+  for (const section of document.querySelectorAll('main > section')) {
     /** @type {HTMLElement} */ (section).hidden = section.id !== `view-${name}`;
   }
   document.title = `${TITLES[name] || 'Synclog'} · Synclog`;
@@ -212,12 +206,11 @@ async function route(moveFocus) {
   if (!state.signedIn) return;
   const match = /^#\/(\w+)/.exec(location.hash);
   if (!match && location.hash && location.hash !== '#') return; // e.g. the skip link's #main
-  const name = match && ROUTES.includes(match[1]) ? match[1] : 'log';
+  const name = match && SCREENS.includes(match[1]) ? match[1] : 'log';
   let view = state.views.get(name);
   if (!view) {
     const section = $(`#view-${name}`);
-    if (name === 'log') view = mountQuickLog(section, ctx);
-    else view = (await LOADERS[name]()).mount(section, ctx);
+    view = /** @type {View} */ (name === 'log' ? mountQuickLog(section, ctx) : (await import(`./views/${name}.js`)).mount(section, ctx));
     state.views.set(name, view);
   }
   showSection(name);

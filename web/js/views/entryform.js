@@ -1,11 +1,13 @@
 // @ts-check
 /**
- * The fields of an entry as a form (kind chips, goal chips, note, intensity, people,
- * tags, place, and on edit: time, zone, meaning), shared by quick log and timeline.
+ * The fields of an entry as a form (kind chips, goal chips, what was on the person's mind
+ * before, note, intensity, people and tags with the names used before offered, place, and
+ * on edit: time, zone, meaning), shared by quick log and timeline.
  */
 
 import { h, splitList } from '../dom.js';
 import { KINDS } from '../kinds.js';
+import { offerNames } from '../noticing.js';
 import { edit } from '../store.js';
 import { fromDatetimeLocal, rfc3339, toDatetimeLocal } from '../time.js';
 
@@ -30,6 +32,7 @@ export function entryFields(entry, goals, options) {
     return h('div', { class: `field field-${name}` }, children);
   };
   const controls = {
+    inner: h('textarea', { rows: 2, maxLength: 2000, value: entry.inner || '' }),
     note: h('textarea', { rows: 3, maxLength: 10000, value: entry.note || '' }),
     meaning: h('textarea', { rows: 3, maxLength: 10000, value: entry.meaning || '' }),
     people: h('input', { type: 'text', autocomplete: 'off', value: (entry.people || []).join(', ') }),
@@ -45,11 +48,14 @@ export function entryFields(entry, goals, options) {
     goals.length
       ? h('fieldset', { class: 'chips' }, h('legend', null, 'Goals it speaks to'), goalChips(prefix, entry, goals))
       : h('p', { class: 'hint' }, 'Add goals on the Goals screen to tie moments to them.'),
+    field('inner', 'On my mind before', controls.inner, 'The thought, feeling or question just before it happened.'),
     field('note', 'Note', controls.note),
     options.full && field('meaning', 'Meaning', controls.meaning, 'What it says to you, now or later.'),
     h('fieldset', { class: 'chips' }, h('legend', null, 'Intensity'), intensityChips(prefix, entry)),
     field('people', 'People', controls.people, 'Separate names with commas.'),
+    offerNames(controls.people, 'people', 'People you have named before'),
     field('tags', 'Tags', controls.tags, 'Separate tags with commas.'),
+    offerNames(controls.tags, 'tags', 'Tags you have used before'),
     field('place', 'Place', controls.place),
     options.full && field('when', 'When', controls.when),
     options.full && field('zone', 'Time zone', controls.zone),
@@ -106,6 +112,7 @@ function readFields(element, prefix, controls, entry, goals, full) {
   const values = {
     kind: checked(`${prefix}-kind`)[0] || entry.kind || 'other',
     goal_ids: checked(`${prefix}-goal`),
+    inner: controls.inner.value,
     note: controls.note.value,
     intensity: Number(checked(`${prefix}-intensity`)[0] || 3),
     people: splitList(controls.people.value),

@@ -329,23 +329,24 @@ function entryContent({ entry, pending, goals }, headingId) {
 }
 
 /**
- * Edit, and Delete behind a confirmation.
+ * Details (the entry with its echoes), Edit, and Delete behind a confirmation.
  * @param {string} id @param {string} headingId
  * @param {{edit: (id: string, opener: HTMLElement) => void, remove: (id: string) => void}} actions
  */
 function entryActions(id, headingId, actions) {
+  const open = h('button', { type: 'button', 'aria-describedby': headingId, onclick: () => (location.hash = `#/entry/${id}`) }, 'Details');
   const editButton = h('button', { type: 'button', 'aria-describedby': headingId }, 'Edit');
   const deleteButton = h('button', { type: 'button', class: 'danger', 'aria-describedby': headingId }, 'Delete');
   const confirm = h('button', { type: 'button', class: 'danger', onclick: () => actions.remove(id) }, 'Confirm delete');
   const cancel = h('button', { type: 'button' }, 'Keep it');
-  const element = h('div', { class: 'entry-actions' }, editButton, deleteButton);
+  const element = h('div', { class: 'entry-actions' }, open, editButton, deleteButton);
   editButton.addEventListener('click', () => actions.edit(id, editButton));
   deleteButton.addEventListener('click', () => {
     replace(element, confirm, cancel);
     confirm.focus();
   });
   cancel.addEventListener('click', () => {
-    replace(element, editButton, deleteButton);
+    replace(element, open, editButton, deleteButton);
     deleteButton.focus();
   });
   return element;
