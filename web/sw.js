@@ -6,7 +6,7 @@
  * VERSION is a digest of the SHELL files; tests/web/test_install.py says the new value.
  */
 
-const VERSION = 'synclog-shell-90722c29f873';
+const VERSION = 'synclog-shell-2bc69b229785';
 const SHELL = [
   '/',
   '/manifest.webmanifest',

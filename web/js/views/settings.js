@@ -45,7 +45,7 @@ export function mount(section, ctx) {
   const profile = profileForm(ctx);
   const tokens = tokensCard();
   const account = accountCard(ctx);
-  replace(section, title, h('div', { class: 'settings-grid' }, held.element, profile.element, tokens.element, exchangeCard(ctx), account.element));
+  replace(section, title, h('div', { class: 'settings-grid' }, held.element, profile.element, tokens.element, pausesCard(), exchangeCard(ctx), account.element));
 
   on('outbox', () => !section.hidden && held.render());
   on('user', () => !section.hidden && fill());
@@ -252,6 +252,12 @@ function tokenForm(created) {
     }
   });
   return form;
+}
+
+/** Pauses live on Currents, beside the streaks they bridge; settings points there. */
+function pausesCard() {
+  const text = h('p', null, 'A pause keeps a streak through days you rest: add, end and delete pauses on Currents.');
+  return card('Rest periods', text, h('a', { class: 'target', href: '#/currents' }, 'Pauses on Currents'));
 }
 
 /** Export links and the import form. @param {AppContext} ctx */
