@@ -15,14 +15,13 @@ CPU slowed 4× through the DevTools protocol (``Emulation.setCPUThrottlingRate``
 
 ``--large`` adds the 100 000-entry run and the server check: ``/changes?limit=1000`` over 100 000
 entries, peak with wrk (16 connections, every page of the feed in turn) and the p99 at half that
-rate in an open loop (``bench.load``). ``--docs LABEL`` writes the Markdown table under "### LABEL"
+rate, paced (``bench.wrk.paced``). ``--docs LABEL`` writes the Markdown table under "### LABEL"
 in the "Large logs" section of ``docs/benchmarks.md``.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import statistics
 import sys
@@ -37,8 +36,9 @@ from typing import Any
 import httpx
 from playwright.sync_api import Page, sync_playwright
 
-from bench import load, wrk
+from bench import wrk
 from bench.large_log_probes import CURRENTS_OPEN, PROBES, SEARCH, SHOW_MORE, STORAGE, TIMELINE_FIRST_RENDER
+from bench.lua import Target
 from bench.processes import REPO, ServerProcess, start_synclog
 
 API = "/api/v1"
@@ -245,19 +245,17 @@ def measure_changes(server: ServerProcess, token: str, api: httpx.Client) -> dic
     paths = feed_paths(api)
     auth = {"Authorization": f"Bearer {token}"}
     peak = wrk.run("changes", server.url, paths, headers=auth, server_pid=server.pid, connections=16, seconds=10)
-    turn = iter(range(10**9))
-
-    def request() -> load.Request:
-        return load.Request("GET", server.url + paths[next(turn) % len(paths)], auth)
-
-    half = asyncio.run(load.open_loop("changes", request, rate=peak.output.rate / 2, duration=10, warmup=2))
+    target = Target(paths=tuple(paths), headers=auth)
+    half = wrk.paced(
+        "changes", server.url, target, server_pid=server.pid, rate=peak.output.rate / 2, connections=16, seconds=10
+    )
     return {
         "pages": len(paths),
         "peak_rate": round(peak.output.rate, 1),
         "peak_p99_ms": peak.output.percentiles_ms.get(99),
-        "half_rate": round(half.rate, 1),
-        "half_median_ms": round(half.median * 1000, 1),
-        "half_p99_ms": round(half.p99 * 1000, 1),
+        "half_rate": round(half.output.rate, 1),
+        "half_median_ms": round(half.latency_ms(50), 1),
+        "half_p99_ms": round(half.latency_ms(99), 1),
         "failures": peak.failures + half.failures,
     }
 
