@@ -94,7 +94,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.session_gate = None if sqlite else LoopSemaphore(POSTGRESQL_SESSIONS)
     install_problem_handlers(app)
     # Innermost: writers queue after their body is read and the limits above have passed.
-    app.add_middleware(WriteGate, writers=SQLITE_WRITERS if sqlite else POSTGRESQL_WRITERS)
+    app.state.write_gate = LoopSemaphore(SQLITE_WRITERS if sqlite else POSTGRESQL_WRITERS)
+    app.add_middleware(WriteGate, gate=app.state.write_gate)
     # A body of a type no route reads is refused before it is read.
     app.add_middleware(MediaTypeMiddleware)
     # The last added runs first: security headers wrap every answer, CORS answers preflights, then the body limit.

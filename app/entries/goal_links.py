@@ -4,7 +4,7 @@ what deleting a goal does to its entries (done here, above goals, because it cha
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence, Set
 from datetime import datetime
 
 from sqlalchemy import String, bindparam, delete, func, insert, update
@@ -54,11 +54,15 @@ def split_goal_ids(joined: str | None) -> list[uuid.UUID]:
 
 def check_goal_ids(session: Session, *, user_id: uuid.UUID, goal_ids: Sequence[uuid.UUID]) -> list[uuid.UUID]:
     """The distinct ids, in the order the API lists them; 422 when one names no live goal of the user."""
-    wanted = sorted(set(goal_ids), key=str)
-    if not wanted:
+    if not goal_ids:
         return []
-    found = goals_service.live_goal_ids(session, user_id=user_id, goal_ids=wanted)
-    unknown = [str(goal_id) for goal_id in wanted if goal_id not in found]
+    return checked_goal_ids(goal_ids, live=goals_service.live_goal_ids(session, user_id=user_id, goal_ids=goal_ids))
+
+
+def checked_goal_ids(goal_ids: Sequence[uuid.UUID], *, live: Set[uuid.UUID]) -> list[uuid.UUID]:
+    """``check_goal_ids`` against ``live``, the user's live goal ids already read (a bulk write reads them once)."""
+    wanted = sorted(set(goal_ids), key=str)
+    unknown = [str(goal_id) for goal_id in wanted if goal_id not in live]
     if unknown:
         raise ValidationProblem(
             "goal_ids names goals you do not have.",
@@ -72,10 +76,18 @@ def check_goal_ids(session: Session, *, user_id: uuid.UUID, goal_ids: Sequence[u
 
 def link(session: Session, *, entry_id: uuid.UUID, goal_ids: Sequence[uuid.UUID], replace: bool) -> None:
     """Tie the entry to ``goal_ids`` (checked), after taking it off its goals when ``replace``."""
+    link_many(session, links={entry_id: goal_ids}, replace=[entry_id] if replace else [])
+
+
+def link_many(
+    session: Session, *, links: Mapping[uuid.UUID, Sequence[uuid.UUID]], replace: Sequence[uuid.UUID]
+) -> None:
+    """Tie each entry to its goals (checked), after taking the entries of ``replace`` off theirs (executemany)."""
     if replace:
-        session.execute(_UNLINK_ENTRY, {"entry_id": entry_id})
-    if goal_ids:
-        session.execute(_LINK, [{"entry_id": entry_id, "goal_id": goal_id} for goal_id in goal_ids])
+        session.execute(_UNLINK_ENTRY, [{"entry_id": entry_id} for entry_id in replace])
+    rows = [{"entry_id": entry_id, "goal_id": goal_id} for entry_id, goal_ids in links.items() for goal_id in goal_ids]
+    if rows:
+        session.execute(_LINK, rows)
 
 
 def unlink(session: Session, *, entry_id: uuid.UUID) -> None:

@@ -24,7 +24,7 @@ from app.core.bodies import patched
 from app.core.database import table_of, utcnow
 from app.core.errors import BadRequest, Conflict, ValidationProblem
 from app.core.metrics import count_entry_write
-from app.core.sequence import next_seq
+from app.core.sequence import next_seq, take_seqs
 from app.core.synced import ExpectedVersion, Stored, Written, check_version, live, owned, replaceable
 from app.core.timezones import local_date, local_hour
 from app.entries import goal_links
@@ -42,6 +42,14 @@ _STORED = sa_select(*PUBLIC_ROW, ENTRIES.c.user_id, ENTRIES.c.deleted_at, ENTRIE
     ENTRIES.c.id == bindparam("entry_id")
 )
 _LOCKED = _STORED.with_for_update()
+_LOCKED_MANY = (
+    sa_select(*PUBLIC_ROW, ENTRIES.c.user_id, ENTRIES.c.deleted_at, ENTRIES.c.seq)
+    .where(ENTRIES.c.id.in_(bindparam("entry_ids", expanding=True)))
+    .with_for_update()
+)
+# Rows per statement of a bulk write, and ids per look-up (under every engine's limit of bound values).
+WRITE_BATCH = 5_000
+FIND_BATCH = 500
 _TIMELINE = (
     sa_select(*PUBLIC_ROW)
     .where(ENTRIES.c.user_id == bindparam("user_id"), ENTRIES.c.deleted_at.is_(None))
@@ -115,13 +123,19 @@ def _check_occurred_at(occurred_at: datetime, *, now: datetime) -> None:
         )
 
 
-def _columns(body: EntryReplace, *, user: User, now: datetime, current: EntryPublic | None) -> dict[str, Any]:
-    """The stored columns a full representation sets; ``local_date`` moves only when the time or zone does."""
+def stored_columns(
+    body: EntryReplace, *, home_timezone: str, day_start_hour: int, now: datetime, current: EntryPublic | None
+) -> dict[str, Any]:
+    """The stored columns a full representation sets: the one shape of an entry for storage (every write uses it).
+
+    ``home_timezone`` and ``day_start_hour`` are the user's; ``local_date`` moves only when the time or zone
+    does. 422 when ``occurred_at`` is more than 24 h after ``now``.
+    """
     occurred_at = (body.occurred_at or (now if current is None else current.occurred_at)).astimezone(UTC)
-    timezone = body.timezone or (user.timezone if current is None else current.timezone)
+    timezone = body.timezone or (home_timezone if current is None else current.timezone)
     _check_occurred_at(occurred_at, now=now)
     if current is None or occurred_at != current.occurred_at or timezone != current.timezone:
-        day = local_date(occurred_at, timezone, user.day_start_hour)
+        day = local_date(occurred_at, timezone, day_start_hour)
     else:
         day = current.local_date
     tags, people = list(body.tags), list(body.people)
@@ -148,26 +162,92 @@ def _columns(body: EntryReplace, *, user: User, now: datetime, current: EntryPub
     }
 
 
+@dataclass(frozen=True, slots=True)
+class EntryRow:
+    """An entry ready to store: its columns (``stored_columns``), its checked goal ids, and the version it
+    replaces (``None``: a new entry, which records ``source``)."""
+
+    entry_id: uuid.UUID
+    columns: dict[str, Any]
+    goal_ids: list[uuid.UUID]
+    source: str
+    current_version: int | None
+
+
+def _stored_row(row: EntryRow, *, user_id: uuid.UUID, seq: int, now: datetime) -> dict[str, Any]:
+    """The values an insert (new entry) or an update (``entry_id`` names it) of ``row`` binds."""
+    changes = {**row.columns, "version": 1 if row.current_version is None else row.current_version + 1, "seq": seq}
+    if row.current_version is not None:
+        return {**changes, "entry_id": row.entry_id}
+    return {
+        **changes,
+        "id": row.entry_id,
+        "user_id": user_id,
+        "source": row.source,
+        "created_at": now,
+        "deleted_at": None,
+    }
+
+
 def _write(
     session: Session, *, user: User, entry_id: uuid.UUID, body: EntryReplace, source: str, current: EntryPublic | None
 ) -> Written[EntryPublic]:
     """The one write of an entry's fields: a new entry (``current`` is None) or a new version of it."""
     now = utcnow()
-    columns = _columns(body, user=user, now=now, current=current)
+    columns = stored_columns(
+        body, home_timezone=user.timezone, day_start_hour=user.day_start_hour, now=now, current=current
+    )
     goal_ids = goal_links.check_goal_ids(session, user_id=user.id, goal_ids=body.goal_ids)
-    seq = next_seq(session, user_id=user.id)
-    version = 1 if current is None else current.version + 1
-    changes = {**columns, "version": version, "seq": seq}
+    row = EntryRow(entry_id, columns, goal_ids, source, None if current is None else current.version)
+    stored = _stored_row(row, user_id=user.id, seq=next_seq(session, user_id=user.id), now=now)
     if current is None:
-        values = {**changes, "id": entry_id, "user_id": user.id, "source": source, "created_at": now}
-        session.execute(_INSERT, {**values, "deleted_at": None})
+        session.execute(_INSERT, stored)
+        values = stored
     else:
-        values = {**current.model_dump(), **changes}
-        session.execute(_UPDATE, {**changes, "entry_id": entry_id})
+        session.execute(_UPDATE, stored)
+        values = {**current.model_dump(), **stored}
     goal_links.link(session, entry_id=entry_id, goal_ids=goal_ids, replace=current is not None)
     count_entry_write(session, "created" if current is None else "changed")
     public = EntryPublic.model_validate({**values, "goal_ids": goal_ids})
-    return Written(entry_id, version, seq, public, created=current is None)
+    return Written(entry_id, stored["version"], stored["seq"], public, created=current is None)
+
+
+def write_entries(session: Session, *, user_id: uuid.UUID, rows: Sequence[EntryRow], now: datetime) -> None:
+    """Store many entries (an import) in a few statements, each numbered in the user's change sequence in order.
+
+    What ``_write`` does for one, for each row: an insert or a new version, its goal links, its count.
+    """
+    if not rows:
+        return
+    seqs = take_seqs(session, user_id=user_id, count=len(rows))
+    stored = [_stored_row(row, user_id=user_id, seq=seq, now=now) for row, seq in zip(rows, seqs, strict=True)]
+    # In id order: each lands next to the last in the primary key's index (a third less work for SQLite).
+    inserts = sorted(
+        (values for row, values in zip(rows, stored, strict=True) if row.current_version is None), key=_by_id
+    )
+    updates = [values for row, values in zip(rows, stored, strict=True) if row.current_version is not None]
+    for statement, batch in ((_INSERT, inserts), (_UPDATE, updates)):
+        for start in range(0, len(batch), WRITE_BATCH):
+            session.execute(statement, batch[start : start + WRITE_BATCH])
+    replaced = [row.entry_id for row in rows if row.current_version is not None]
+    goal_links.link_many(session, links={row.entry_id: row.goal_ids for row in rows}, replace=replaced)
+    count_entry_write(session, "created", count=len(inserts))
+    count_entry_write(session, "changed", count=len(updates))
+
+
+def _by_id(values: dict[str, Any]) -> uuid.UUID:
+    entry_id: uuid.UUID = values["id"]
+    return entry_id
+
+
+def find_entries(session: Session, *, entry_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Stored[EntryPublic]]:
+    """The entries with these ids, whoever owns them, by id; rows locked until the transaction ends."""
+    found: dict[uuid.UUID, Stored[EntryPublic]] = {}
+    for start in range(0, len(entry_ids), FIND_BATCH):
+        rows = session.execute(_LOCKED_MANY, {"entry_ids": list(entry_ids[start : start + FIND_BATCH])}).all()
+        for public, row in zip(public_entries(rows), rows, strict=True):
+            found[public.id] = Stored.of(public, row)
+    return found
 
 
 def create_entry(session: Session, *, user: User, source: str, body: EntryCreate) -> Written[EntryPublic]:
