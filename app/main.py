@@ -40,6 +40,7 @@ from app.goals.routes import router as goals_router
 from app.health.routes import router as health_router
 from app.summary.cache import SummaryCache
 from app.summary.routes import router as summary_router
+from app.summary.turns import SummaryTurns
 from app.sync.routes import router as sync_router
 
 API_PREFIX = "/api/v1"
@@ -90,6 +91,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.database = database
     app.state.rate_limits = RateLimits.from_settings(settings, on_skipped=RATE_LIMITS_SKIPPED.inc)
     app.state.summary_cache = SummaryCache()
+    app.state.summary_turns = SummaryTurns()
     # SQLite's pool never runs out; PostgreSQL's can, so there requests take turns to open a session.
     app.state.session_gate = None if sqlite else LoopSemaphore(POSTGRESQL_SESSIONS)
     install_problem_handlers(app)
