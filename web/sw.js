@@ -6,7 +6,7 @@
  * VERSION is a digest of the SHELL files; tests/web/test_install.py says the new value.
  */
 
-const VERSION = 'synclog-shell-8005c76fd1ab';
+const VERSION = 'synclog-shell-d0fd88d12c51';
 const SHELL = [
   '/',
   '/manifest.webmanifest',

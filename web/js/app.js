@@ -5,7 +5,7 @@
  */
 
 import * as api from './api.js';
-import { allOps, clearAll, readMeta, saveUser } from './db.js';
+import { allOps, clearAll, forgetAccountData, readMeta, saveUser } from './db.js';
 import { emit, notify, on } from './events.js';
 import { setAfterDrain, setSignedIn, startDraining, sync } from './outbox.js';
 import { mountQuickLog } from './views/quicklog.js';
@@ -84,7 +84,8 @@ async function boot() {
       await setUser(await api.me());
       enterApp();
     } catch {
-      await showSignIn();
+      // Signed out by the server earlier, with ops kept for the next sign-in: say so again.
+      await showSignIn(Boolean(await readMeta('owner')));
     }
   }
   document.documentElement.dataset.ready = 'true';
@@ -137,7 +138,7 @@ async function refreshUser() {
   try {
     await setUser(await api.me());
   } catch (error) {
-    if (error instanceof api.ApiError && error.status === 401) sessionEnded();
+    if (error instanceof api.ApiError && error.status === 401) await sessionEnded();
   }
 }
 
@@ -159,11 +160,17 @@ async function setUser(user) {
   if (!wasSignedIn) emit('outbox');
 }
 
-/** The server no longer knows our session: keep local data and ops, ask to sign in. */
-function sessionEnded() {
+/**
+ * The server no longer knows our session (a 401): erase this device's copy of the account's
+ * data, keep the unsent ops for the next sign-in, and ask to sign in (SPEC §7).
+ */
+async function sessionEnded() {
   if (!state.signedIn) return;
   state.signedIn = false;
-  void showSignIn(true);
+  await forgetAccountData();
+  state.user = undefined;
+  emit('data', { cleared: true });
+  await showSignIn(true);
 }
 
 async function signOut() {
