@@ -42,8 +42,13 @@ def heavy_account(url: str) -> dict[str, str]:
 
 
 @pytest.mark.slow
-def test_heavy_summaries_leave_other_users_a_thread(shared_server: ServerProcess) -> None:
+def test_heavy_summaries_leave_other_users_a_thread(
+    shared_server: ServerProcess, request: pytest.FixtureRequest
+) -> None:
     server = shared_server
+    if request.node.callspec.params["shared_server"] != "sqlite":
+        # PostgreSQL's pool has 24 threads: ten summaries never took them all, so there is nothing to show.
+        pytest.skip("the shared pool has more threads than this test's summaries on PostgreSQL")
     heavy, other = heavy_account(server.url), bearer(sign_up(server.url))
 
     def summary(index: int) -> tuple[int, float]:
