@@ -47,6 +47,7 @@ _LOCKED_MANY = (
     .where(ENTRIES.c.id.in_(bindparam("entry_ids", expanding=True)))
     .with_for_update()
 )
+_IDS_MANY = sa_select(ENTRIES.c.id).where(ENTRIES.c.id.in_(bindparam("entry_ids", expanding=True)))
 # Rows per statement of a bulk write, and ids per look-up (under every engine's limit of bound values).
 WRITE_BATCH = 5_000
 FIND_BATCH = 500
@@ -244,7 +245,10 @@ def find_entries(session: Session, *, entry_ids: Sequence[uuid.UUID]) -> dict[uu
     """The entries with these ids, whoever owns them, by id; rows locked until the transaction ends."""
     found: dict[uuid.UUID, Stored[EntryPublic]] = {}
     for start in range(0, len(entry_ids), FIND_BATCH):
-        rows = session.execute(_LOCKED_MANY, {"entry_ids": list(entry_ids[start : start + FIND_BATCH])}).all()
+        # Which exist first: most of an import's ids are new, and the whole row (its goal ids
+        # aggregated) cost PostgreSQL ~60 ms per look-up even when nothing matched.
+        stored = session.execute(_IDS_MANY, {"entry_ids": list(entry_ids[start : start + FIND_BATCH])}).scalars().all()
+        rows = session.execute(_LOCKED_MANY, {"entry_ids": list(stored)}).all() if stored else []
         for public, row in zip(public_entries(rows), rows, strict=True):
             found[public.id] = Stored.of(public, row)
     return found
