@@ -18,11 +18,13 @@ from app.api.middleware.media_type import MediaTypeMiddleware
 from app.api.middleware.metrics import MetricsMiddleware
 from app.api.middleware.security_headers import SecurityHeadersMiddleware
 from app.api.middleware.write_gate import (
+    PASSWORD_THREADS,
     POSTGRESQL_SESSIONS,
     POSTGRESQL_THREADS,
     POSTGRESQL_WRITERS,
     SQLITE_THREADS,
     SQLITE_WRITERS,
+    LoopLimiter,
     LoopSemaphore,
     WriteGate,
 )
@@ -97,6 +99,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_problem_handlers(app)
     # Innermost: writers queue after their body is read and the limits above have passed.
     app.state.write_gate = LoopSemaphore(SQLITE_WRITERS if sqlite else POSTGRESQL_WRITERS)
+    app.state.password_threads = LoopLimiter(PASSWORD_THREADS)
     app.add_middleware(WriteGate, gate=app.state.write_gate)
     # A body of a type no route reads is refused before it is read.
     app.add_middleware(MediaTypeMiddleware)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 
 from fastapi import APIRouter, Request, Response, status
-from fastapi.concurrency import run_in_threadpool
 from sqlmodel import Session
 
 from app.api.deps import (
@@ -19,7 +18,7 @@ from app.api.deps import (
     client_address,
     set_session_cookie,
 )
-from app.api.middleware.write_gate import in_write_slot
+from app.api.middleware.write_gate import in_password_threads, in_write_slot
 from app.api.problems import problem_responses
 from app.auth import service
 from app.auth.models import (
@@ -58,7 +57,7 @@ async def register(
         return service.new_password_hash(body.password)
 
     # Argon2 before the write slot, so no other writer waits for it (SPEC §8).
-    password_hash = await run_in_threadpool(check)
+    password_hash = await in_password_threads(request, check)
 
     def write(session: Session) -> tuple[User, str]:
         user = service.register(session, body=body, password_hash=password_hash)
@@ -85,7 +84,7 @@ async def login(
             return service.authenticate(session, email=body.email, password=body.password)
 
     # Argon2 with the request's read session; only starting the session holds the write slot (SPEC §8).
-    user = await run_in_threadpool(check)
+    user = await in_password_threads(request, check)
     token = await in_write_slot(
         request, service.start_checked_session, user_id=user.id, password_hash=user.password_hash
     )
@@ -139,7 +138,7 @@ async def change_password(
         return service.new_password_hash(body.new_password)
 
     # Both Argon2 runs before the write slot is taken (SPEC §8).
-    new_password_hash = await run_in_threadpool(check)
+    new_password_hash = await in_password_threads(request, check)
     await in_write_slot(
         request,
         service.change_password,
@@ -166,7 +165,7 @@ async def delete_me(
             service.check_password(user, password=body.password, error=Forbidden("The password is not right."))
 
     # Argon2 before the write slot is taken (SPEC §8).
-    await run_in_threadpool(check)
+    await in_password_threads(request, check)
     await in_write_slot(request, service.delete_account, user=user, password_hash=user.password_hash)
     response = Response(status_code=status.HTTP_204_NO_CONTENT)
     response.delete_cookie(SESSION_COOKIE, path="/")
