@@ -20,8 +20,6 @@ from bench.processes import ServerProcess, start_synclog
 from tests.factories import PASSWORD, bearer, register, sign_up
 
 IMPORT_ENTRIES = 60_000
-# A write that started this long before the slow request answered, and answered after it, waited for it.
-WAITED = 1.0
 
 
 class Timed:
@@ -37,9 +35,8 @@ class Timed:
                 status = client.post("/api/v1/entries", json={"note": "meanwhile"}).status_code
                 self.spans.append((started, time.monotonic(), status))
 
-    def waited_for(self, answered: float) -> list[tuple[float, float, int]]:
-        """The writes that started well before ``answered`` and answered only after it."""
-        return [span for span in self.spans if span[0] < answered - WAITED and span[1] > answered]
+    def longest(self) -> float:
+        return max(answered - started for started, answered, _ in self.spans)
 
 
 def an_import(bad_last_row: bool) -> bytes:
@@ -62,6 +59,7 @@ def test_an_import_is_parsed_and_checked_outside_the_write_slot(shared_server: S
     writer.start()
     try:
         with httpx.Client(base_url=server.url, timeout=300) as client:
+            sent = time.monotonic()
             response = client.post(
                 "/api/v1/import",
                 content=an_import(bad_last_row=True),
@@ -75,7 +73,9 @@ def test_an_import_is_parsed_and_checked_outside_the_write_slot(shared_server: S
     assert response.status_code == 422, response.text
     assert response.json()["errors"][0]["row"] == f"entries[{IMPORT_ENTRIES - 1}]"
     assert {status for _, _, status in writes.spans} == {201}
-    assert writes.waited_for(answered) == []
+    # Queued behind the import, a write would wait about as long as the import takes; scale-free,
+    # as both slow down alike on a busy machine (a pause of the garbage collector delays both).
+    assert writes.longest() < (answered - sent) / 2
 
 
 @pytest.fixture
@@ -126,5 +126,6 @@ def test_password_checks_hold_no_write_slot(hashing_server: ServerProcess) -> No
 
     assert status == 201
     assert [answer[0] for answer in answers] == [200] * 6 + [204, 204]
-    # The write answered before any of the password checks did: it waited for none of them.
-    assert started < written < min(answer[1] for answer in answers)
+    # Queued behind them it would answer after all eight; it answers before most of them have.
+    answered = sorted(answer[1] for answer in answers)
+    assert started < written < answered[len(answered) // 2]
