@@ -16,7 +16,8 @@ $(VENV)/.dev: $(BIN)/synclog
 	touch $@
 
 # The JavaScript dev tools pinned in package-lock.json (TypeScript for the PWA's type-check, idb
-# behind web/vendor/idb); npm writes node_modules/.package-lock.json on every install.
+# behind web/vendor/idb, Redocly CLI and openapi-typescript for the OpenAPI document's tests);
+# npm writes node_modules/.package-lock.json on every install.
 NODE_TOOLS := node_modules/.package-lock.json
 
 $(NODE_TOOLS): package.json package-lock.json
@@ -43,8 +44,10 @@ typecheck: $(NODE_TOOLS)
 	node_modules/.bin/tsc -p web/jsconfig.json
 	node_modules/.bin/tsc -p web/jsconfig.sw.json
 
-# A test process per core (pytest-xdist), each with its own databases and servers (tests/conftest.py).
+# The PWA's summary rules against the golden cases (node's test runner), then a test process per
+# core (pytest-xdist), each with its own databases and servers (tests/conftest.py).
 test: $(VENV)/.dev $(NODE_TOOLS) lint
+	node --test tests/web/
 	$(BIN)/python -m pytest -n auto --dist loadgroup
 
 bench: $(VENV)/.dev

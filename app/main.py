@@ -28,6 +28,7 @@ from app.api.middleware.write_gate import (
     LoopSemaphore,
     WriteGate,
 )
+from app.api.openapi import operation_id
 from app.api.problems import install_problem_handlers
 from app.api.web import install_framework_answers, mount_web
 from app.auth.routes import router as auth_router
@@ -40,6 +41,9 @@ from app.entries.routes import router as entries_router
 from app.exchange.routes import router as exchange_router
 from app.goals.routes import router as goals_router
 from app.health.routes import router as health_router
+from app.insights.routes import router as insights_router
+from app.pauses.routes import router as pauses_router
+from app.people.routes import router as people_router
 from app.summary.cache import SummaryCache
 from app.summary.routes import router as summary_router
 from app.summary.turns import SummaryTurns
@@ -59,6 +63,8 @@ OPENAPI_TAGS = [
     {"name": "goals", "description": "The personal values and intentions entries are tied to."},
     {"name": "entries", "description": "Synchronicities: log, read, change, delete, and the timeline."},
     {"name": "summary", "description": "Streaks, momentum and counts of moving with the current."},
+    {"name": "insights", "description": "Echoes, on this day and the person's own patterns over a range."},
+    {"name": "people and tags", "description": "The names used across entries: autocomplete, rename and merge."},
     {"name": "sync", "description": "The changes feed and batch push of offline clients."},
     {"name": "export and import", "description": "The whole account as JSON, CSV or Markdown, and back."},
     {"name": "operations", "description": "Health, readiness and metrics."},
@@ -88,6 +94,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url=None,
         redoc_url=None,
         openapi_tags=OPENAPI_TAGS,
+        generate_unique_id_function=operation_id,
     )
     app.state.settings = settings
     app.state.database = database
@@ -116,7 +123,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     # Included one by one (not under one /api/v1 router, whose every request walked the nested
     # routers), the most used first: a request is matched against the routes in this order.
-    for router in (entries_router, summary_router, sync_router, goals_router, auth_router, exchange_router):
+    for router in (
+        entries_router,
+        summary_router,
+        sync_router,
+        goals_router,
+        pauses_router,
+        people_router,
+        insights_router,
+        auth_router,
+        exchange_router,
+    ):
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(health_router)
     install_docs(app)

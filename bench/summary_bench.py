@@ -1,7 +1,7 @@
 """``GET /api/v1/summary`` under wrk against a real ``synclog serve`` (SQLite, one process).
 
 Two users' data: a demo year (``synclog demo``) and a heavy log (100 000 entries over 10 years,
-20 goals). For each: *warm*, the same ``as_of`` again and again (after the first, whatever the
+20 goals, 50 pauses). For each: *warm*, the same ``as_of`` again and again (after the first, whatever the
 server remembers serves it); *cold*, a new ``as_of`` on every request, so nothing remembered
 can answer, at 16 connections (throughput) and at 1 (the latency of one uncached request).
 Cold ``as_of`` days run back from a year ahead (every entry counts) one day a request; the
@@ -41,6 +41,8 @@ from app.core.timezones import local_date, local_hour
 from app.entries.models import KINDS, Entry, EntryGoal
 from app.goals import service as goals_service
 from app.goals.models import GoalCreate
+from app.pauses import service as pauses_service
+from app.pauses.models import PauseCreate
 from bench import processes, wrk
 
 EMAIL = "summary-bench@example.org"
@@ -56,6 +58,7 @@ class Heavy:
     entries: int = 100_000
     years: int = 10
     goals: int = 20
+    pauses: int = 50
 
 
 def _has_account(path: Path) -> bool:
@@ -66,7 +69,8 @@ def _has_account(path: Path) -> bool:
 
 
 def seed_heavy(database_url: str, heavy: Heavy) -> None:
-    """Goals through the goal service, then entries at random instants inserted as the entry service stores them."""
+    """Goals and pauses through their services, then entries at random instants inserted as the entry service
+    stores them. Pauses last 1–21 days; every other one pauses one goal, the rest the whole log."""
     processes.synclog_cli(["migrate"], database_url=database_url)
     processes.synclog_cli(
         ["user", "create", "--email", EMAIL, "--password-stdin", "--timezone", HOME_ZONE],
@@ -93,12 +97,23 @@ def seed_heavy(database_url: str, heavy: Heavy) -> None:
             for number in range(heavy.goals)
         ]
         user_id = user.id
+        for number in range(heavy.pauses):
+            start = now.date() - timedelta(days=rng.randrange(365 * heavy.years))
+            pauses_service.create_pause(
+                session,
+                user_id=user_id,
+                body=PauseCreate(
+                    start_date=start,
+                    end_date=start + timedelta(days=rng.randrange(21)),
+                    goal_id=goal_ids[number % heavy.goals] if number % 2 else None,
+                ),
+            )
     span = int(timedelta(days=365 * heavy.years).total_seconds())
     instants = sorted(now - timedelta(seconds=rng.randrange(span)) for _ in range(heavy.entries))
     entry_rows: list[dict[str, Any]] = []
     link_rows: list[dict[str, Any]] = []
     note = "Thought of an old friend, then met her at the station"
-    for seq, occurred_at in enumerate(instants, start=heavy.goals + 1):
+    for seq, occurred_at in enumerate(instants, start=heavy.goals + heavy.pauses + 1):
         zone = HOME_ZONE if rng.random() > 0.05 else rng.choice(TRAVEL_ZONES)
         entry_id = uuid.uuid4()
         entry_rows.append(
@@ -121,13 +136,22 @@ def seed_heavy(database_url: str, heavy: Heavy) -> None:
                 "deleted_at": now if rng.random() < 0.02 else None,
             }
         )
-        for goal_id in rng.sample(goal_ids, rng.choice((0, 1, 1, 2))):
-            link_rows.append({"entry_id": entry_id, "goal_id": goal_id})
+        linked = rng.sample(goal_ids, rng.choice((0, 1, 1, 2)))
+        # As the entry service stores them: a deleted entry keeps no goal links.
+        for goal_id in [] if entry_rows[-1]["deleted_at"] else linked:
+            link_rows.append(
+                {
+                    "entry_id": entry_id,
+                    "goal_id": goal_id,
+                    "user_id": user_id,
+                    "local_date": entry_rows[-1]["local_date"],
+                }
+            )
     with database.write_transaction() as session:
-        for start in range(0, len(entry_rows), 5000):
-            session.execute(insert(Entry), entry_rows[start : start + 5000])
-        for start in range(0, len(link_rows), 5000):
-            session.execute(insert(EntryGoal), link_rows[start : start + 5000])
+        for first in range(0, len(entry_rows), 5000):
+            session.execute(insert(Entry), entry_rows[first : first + 5000])
+        for first in range(0, len(link_rows), 5000):
+            session.execute(insert(EntryGoal), link_rows[first : first + 5000])
         session.execute(
             update(ChangeCounter)
             .where(col(ChangeCounter.user_id) == user_id)

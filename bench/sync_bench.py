@@ -102,7 +102,10 @@ def seed(database_url: str, *, user_id: uuid.UUID, rng: random.Random) -> list[u
             if not deleted:
                 live.append(entry.id)
                 if rng.random() < 1 / 3:
-                    links.extend(EntryGoal(entry_id=entry.id, goal_id=goal_id) for goal_id in rng.sample(goal_ids, 1))
+                    links.extend(
+                        EntryGoal(entry_id=entry.id, goal_id=goal_id, user_id=user_id, local_date=entry.local_date)
+                        for goal_id in rng.sample(goal_ids, 1)
+                    )
         session.flush()
         session.add_all(links)
         session.execute(update(ChangeCounter).where(col(ChangeCounter.user_id) == user_id).values(last_seq=CHANGES))

@@ -3,7 +3,7 @@
 The hashes stay real Argon2id (their cost travels inside each hash, so the real hasher verifies
 them too); only the work is cut. ``tests/conftest.py`` applies it to every test not marked
 ``real_password_hashing``. For tests over real HTTP, ``SYNCLOG_WITH_CHEAP_HASHING`` runs the
-``synclog`` command the same way (``python -m tests.cheap_hashing serve …``).
+``synclog`` command the same way (``python -m tests.cheap_hashing serve …``), with any number of workers.
 """
 
 from __future__ import annotations
@@ -33,3 +33,7 @@ if __name__ == "__main__":
 
     use_cheap_hashing()
     main()
+elif __name__ == "__mp_main__":
+    # A worker of ``serve --workers N``: multiprocessing's spawn runs this module again under this name
+    # in each worker process before uvicorn makes the app there, so those hash cheaply too.
+    use_cheap_hashing()

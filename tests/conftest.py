@@ -1,8 +1,10 @@
 """Shared fixtures: every test gets a clean database built by the migrations, on SQLite and PostgreSQL.
 
 SQLite always; PostgreSQL when ``SYNCLOG_TEST_POSTGRES_URL`` names a server (CI sets it and,
-with ``SYNCLOG_REQUIRE_POSTGRES=1``, requires it). Each test run (each xdist worker) creates its
-own PostgreSQL database, so runs and workers on one machine do not share data.
+with ``SYNCLOG_REQUIRE_POSTGRES=1``, requires it). Each test run (each xdist worker) migrates one
+database per engine of its own (a SQLite file, a PostgreSQL database), so runs and workers on one
+machine do not share data, and empties it before each test that uses it. The ``app`` of those
+databases is built once per engine too (see ``app``).
 
 Password hashing is cheap in every test (``tests/cheap_hashing.py``) except those marked
 ``real_password_hashing``; servers started with ``start_server`` hash cheaply too.
@@ -11,11 +13,12 @@ Password hashing is cheap in every test (``tests/cheap_hashing.py``) except thos
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
-import shutil
 import uuid
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 import hypothesis
 import pytest
@@ -31,6 +34,7 @@ from app.core.database import normalize_database_url
 from app.core.migrations import upgrade_to_head
 from app.core.settings import Settings
 from app.main import create_app
+from app.summary.cache import SummaryCache
 from bench.processes import ServerProcess, start_synclog
 from tests.cheap_hashing import SYNCLOG_WITH_CHEAP_HASHING, use_cheap_hashing
 
@@ -38,8 +42,10 @@ POSTGRES_URL = os.environ.get("SYNCLOG_TEST_POSTGRES_URL", "")
 # CI names a Redis (and so requires it); elsewhere tests that need one skip when none answers here.
 REDIS_URL = os.environ.get("SYNCLOG_TEST_REDIS_URL", "")
 ENGINES = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
-# One engine per PostgreSQL database a run empties between tests (created on first use).
+# Per database of this run (created on first use): the engine that empties it between tests, and its app
+# (``shared_app``) with the state it was made with.
 _emptying: dict[str, Engine] = {}
+_apps: dict[str, tuple[FastAPI, dict[str, Any]]] = {}
 
 
 # Hypothesis, chosen with HYPOTHESIS_PROFILE: "default" (100 examples, new ones each run) while working;
@@ -98,12 +104,26 @@ def redis_url() -> str:
     return url
 
 
+def _forget(url: str) -> None:
+    """Close the connections this run holds to a database of its own, before it goes."""
+    if url in _emptying:
+        _emptying.pop(url).dispose()
+    if url in _apps:
+        _apps.pop(url)[0].state.database.dispose()
+
+
+def migrated_sqlite_database(directory: Path) -> Iterator[str]:
+    """A SQLite database in ``directory``, migrated to head; its connections closed afterwards."""
+    url = f"sqlite:///{directory / 'synclog.db'}"
+    upgrade_to_head(url)
+    yield url
+    _forget(url)
+
+
 @pytest.fixture(scope="session")
-def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A SQLite database migrated to head once; each test gets a copy."""
-    path = tmp_path_factory.mktemp("template") / "synclog.db"
-    upgrade_to_head(f"sqlite:///{path}")
-    return path
+def sqlite_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The SQLite database of this run (of this xdist worker), emptied before each test that uses it."""
+    yield from migrated_sqlite_database(tmp_path_factory.mktemp("sqlite"))
 
 
 @contextlib.contextmanager
@@ -121,8 +141,7 @@ def _own_postgres_database() -> Iterator[str]:
         upgrade_to_head(url)
         yield url
     finally:
-        if url in _emptying:
-            _emptying.pop(url).dispose()
+        _forget(url)
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
@@ -153,34 +172,61 @@ def shared_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempP
         server.stop()
 
 
-def empty_postgres(url: str) -> None:
-    """Delete every row, children first: ~10 ms, where TRUNCATE (new files for every table) takes ~300 ms."""
-    engine = _emptying.get(url) or _emptying.setdefault(url, create_engine(url))
+def empty_database(url: str) -> None:
+    """Delete every row, children first: ~10 ms on PostgreSQL, where TRUNCATE (new files for every table) takes ~300 ms.
+
+    Each test then starts from what the migrations leave (they insert no rows), as on a new database.
+    """
+    engine = _emptying.get(url) or _emptying.setdefault(url, create_engine(normalize_database_url(url)))
     with engine.begin() as connection:
         for table in reversed(SQLModel.metadata.sorted_tables):
             connection.execute(table.delete())
 
 
 @pytest.fixture(params=ENGINES)
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """The URL of a clean, migrated database for one test, on each engine in turn."""
-    if request.param == "sqlite":
-        path = tmp_path / "synclog.db"
-        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
-        yield f"sqlite:///{path}"
-    else:
-        url = request.getfixturevalue("postgres_database")
-        empty_postgres(url)
-        yield url
+def database_url(request: pytest.FixtureRequest) -> str:
+    """The URL of a clean, migrated database for one test, on each engine in turn (emptied, not made anew)."""
+    url: str = request.getfixturevalue("sqlite_database" if request.param == "sqlite" else "postgres_database")
+    empty_database(url)
+    return url
 
 
-@pytest.fixture
-def settings(database_url: str) -> Settings:
+@functools.cache
+def _settings_of(database_url: str) -> Settings:
+    # Read once per database: building settings reads the environment, ~7 ms a time.
     return Settings(database_url=database_url, rate_limits="off")
 
 
 @pytest.fixture
+def settings(database_url: str) -> Settings:
+    return _settings_of(database_url).model_copy()
+
+
+def shared_app(database_url: str) -> FastAPI:
+    """The app of a database of this run, with the ``settings`` fixture's settings: made once, then reused.
+
+    A new app answers each route's first request ~40 ms of CPU later than an app already used
+    (FastAPI prepares a route when it is first matched), which, over a thousand tests, was the largest
+    cost of the suite; servers, too, serve many requests from one app. What an app keeps between
+    requests (``app.state``) is put back as it was made, with a new summary cache, each time it is
+    handed out, so no test sees another's.
+    """
+    made = _apps.get(database_url)
+    if made is None:
+        application = create_app(_settings_of(database_url).model_copy())
+        made = _apps[database_url] = (application, dict(application.state._state))
+    application, initial_state = made
+    application.state._state.clear()  # starlette's State keeps an app's attributes in this dict
+    application.state._state.update(initial_state, summary_cache=SummaryCache())
+    return application
+
+
+@pytest.fixture
 def app(settings: Settings) -> Iterator[FastAPI]:
+    """The shared app of the test's database (``shared_app``); a module's own ``settings`` get an app of their own."""
+    if settings == _settings_of(settings.database_url):
+        yield shared_app(settings.database_url)
+        return
     application = create_app(settings)
     yield application
     application.state.database.dispose()

@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 
-from app.auth.models import ALL_SCOPES
+from app.core.principal import ALL_SCOPES
 
 PASSWORD = "correct horse battery"
 _numbers = itertools.count(1)

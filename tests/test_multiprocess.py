@@ -23,7 +23,7 @@ import httpx
 import pytest
 
 from bench.processes import ServerProcess, free_port, start
-from tests.conftest import POSTGRES_URL, empty_postgres
+from tests.conftest import POSTGRES_URL, empty_database
 from tests.factories import another_address, bearer, sign_up
 
 # One xdist worker runs both, so the wheel is built and installed once.
@@ -60,7 +60,7 @@ def installed_synclog(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def shared_database(postgres_database: str) -> str:
-    empty_postgres(postgres_database)
+    empty_database(postgres_database)
     return postgres_database
 
 

@@ -15,10 +15,15 @@ ROUTES: list[tuple[str, str, dict[str, Any] | None]] = [
     ("PUT", "/api/v1/entries/{entry}", {"note": "mine now"}),
     ("PATCH", "/api/v1/entries/{entry}", {"note": "mine now"}),
     ("DELETE", "/api/v1/entries/{entry}", None),
+    ("GET", "/api/v1/entries/{entry}/echoes", None),
     ("GET", "/api/v1/goals/{goal}", None),
     ("PUT", "/api/v1/goals/{goal}", {"title": "mine now"}),
     ("PATCH", "/api/v1/goals/{goal}", {"title": "mine now"}),
     ("DELETE", "/api/v1/goals/{goal}", None),
+    ("GET", "/api/v1/pauses/{pause}", None),
+    ("PUT", "/api/v1/pauses/{pause}", {"start_date": "2026-11-01", "end_date": "2026-11-01"}),
+    ("PATCH", "/api/v1/pauses/{pause}", {"note": "mine now"}),
+    ("DELETE", "/api/v1/pauses/{pause}", None),
     ("DELETE", "/api/v1/tokens/{token}", None),
 ]
 
@@ -29,6 +34,7 @@ def test_foreign_ids_are_not_found(new_client: Callable[[], TestClient], auth: s
     register(victim)
     goal = make_goal(victim)
     entry = make_entry(victim, goal_ids=[goal["id"]])
+    pause = victim.post("/api/v1/pauses", json={"start_date": "2026-11-01", "end_date": "2026-11-02"}).json()
     victim_token_id = victim.get("/api/v1/tokens").json()["data"]
     make_token(victim)
     token_id = victim.get("/api/v1/tokens").json()["data"][0]["id"]
@@ -39,7 +45,7 @@ def test_foreign_ids_are_not_found(new_client: Callable[[], TestClient], auth: s
     headers = bearer(make_token(attacker)) if auth == "token" else {}
     if auth == "token":
         attacker.cookies.clear()
-    ids = {"entry": entry["id"], "goal": goal["id"], "token": token_id}
+    ids = {"entry": entry["id"], "goal": goal["id"], "pause": pause["id"], "token": token_id}
     for method, template, body in ROUTES:
         if auth == "token" and "tokens" in template:
             continue  # tokens cannot manage tokens at all (403), checked elsewhere
@@ -54,4 +60,5 @@ def test_foreign_ids_are_not_found(new_client: Callable[[], TestClient], auth: s
 
     assert victim.get(f"/api/v1/entries/{entry['id']}").json() == entry
     assert victim.get(f"/api/v1/goals/{goal['id']}").json() == goal
+    assert victim.get(f"/api/v1/pauses/{pause['id']}").json() == pause
     assert len(victim.get("/api/v1/tokens").json()["data"]) == 1

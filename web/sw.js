@@ -6,7 +6,7 @@
  * VERSION is a digest of the SHELL files; tests/web/test_install.py says the new value.
  */
 
-const VERSION = 'synclog-shell-d0fd88d12c51';
+const VERSION = 'synclog-shell-2832c5988790';
 const SHELL = [
   '/',
   '/manifest.webmanifest',
@@ -21,10 +21,14 @@ const SHELL = [
   '/js/outbox.js',
   '/js/pull.js',
   '/js/store.js',
+  '/js/summary.js',
   '/js/time.js',
+  '/js/words.js',
+  '/js/views/account.js',
   '/js/views/currents.js',
   '/js/views/entryform.js',
   '/js/views/goals.js',
+  '/js/views/logcurrents.js',
   '/js/views/quicklog.js',
   '/js/views/settings.js',
   '/js/views/signin.js',

@@ -18,10 +18,10 @@ from sqlmodel import Session
 from app.api.methods import writes
 from app.api.middleware.write_gate import LoopSemaphore, gated_write
 from app.auth import service as auth_service
-from app.auth.models import ALL_SCOPES, User
+from app.auth.models import User
 from app.core.database import Database, commit, utcnow
 from app.core.errors import CsrfRejected, Forbidden, Unauthorized
-from app.core.principal import Principal
+from app.core.principal import ALL_SCOPES, Principal
 from app.core.rate_limits import RateLimits
 from app.core.settings import Settings
 
@@ -216,23 +216,34 @@ CurrentPrincipal = Annotated[Principal, Depends(_principal)]
 CurrentUser = Annotated[User, Depends(_user)]
 
 
-def _require_scope(scope: str) -> Any:
-    async def check(signed_in: SignedInDep) -> User:
-        signed_in.principal.require(scope)
+class ScopeCheck:
+    """The dependency of ``RequireScope``: the signed-in user, if the caller holds every one of ``scopes``.
+
+    Its ``scopes`` are what the OpenAPI document lists in the operation's security requirement.
+    """
+
+    def __init__(self, scopes: tuple[str, ...], detail: str | None) -> None:
+        self.scopes = scopes
+        self.detail = detail
+
+    async def __call__(self, signed_in: SignedInDep) -> User:
+        for scope in self.scopes:
+            signed_in.principal.require(scope, detail=self.detail and self.detail.format(scope=scope))
         return signed_in.user
 
-    return check
+
+def RequireScope(*scopes: str, detail: str | None = None) -> Any:  # noqa: N802 - reads as a type in route signatures
+    """``Annotated[User, RequireScope("entries:write")]``: the signed-in user, if the caller holds ``scopes``.
+
+    Raises 403 ``insufficient_scope`` naming the first scope missing (``detail`` may name it as ``{scope}``).
+    """
+    return Depends(ScopeCheck(scopes, detail))
 
 
-def RequireScope(scope: str) -> Any:  # noqa: N802 - reads as a type in route signatures
-    """``Annotated[User, RequireScope("entries:write")]``: the signed-in user, if the caller holds ``scope``."""
-    return Depends(_require_scope(scope))
-
-
-async def _require_browser_session(signed_in: SignedInDep) -> SignedIn:
+async def require_browser_session(signed_in: SignedInDep) -> SignedIn:
     if signed_in.principal.token_id is not None:
         raise Forbidden("Personal access tokens cannot manage tokens or the account.")
     return signed_in
 
 
-AccountOwner = Annotated[SignedIn, Depends(_require_browser_session)]
+AccountOwner = Annotated[SignedIn, Depends(require_browser_session)]

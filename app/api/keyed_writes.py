@@ -1,4 +1,4 @@
-"""Keyed writes (SPEC §5): every goal and entry write, sent alone or in a push, is run and answered here.
+"""Keyed writes (SPEC §5): every goal, entry and pause write, sent alone or in a push, is run and answered here.
 
 ``keyed_write`` claims the write's ``Idempotency-Key`` (by a fingerprint of its method, path and
 canonical JSON body), locks the user's change counter, runs the write, builds the answer and
@@ -21,6 +21,7 @@ from typing import Any
 
 from fastapi import Request, Response
 from fastapi.concurrency import run_in_threadpool
+from pydantic import BaseModel
 from sqlalchemy import JSON, Column, Text, bindparam, delete, func, insert, select
 from sqlmodel import Field, Session, SQLModel
 
@@ -87,7 +88,7 @@ def keyed(openapi_extra: dict[str, Any] | None = None) -> dict[str, Any]:
 
 @dataclass(frozen=True, slots=True)
 class Resource:
-    """Goals or entries, as keyed writes address them: the names of their collection and item routes."""
+    """Goals, entries or pauses, as keyed writes address them: the names of their collection and item routes."""
 
     collection_route: str
     item_route: str
@@ -252,9 +253,22 @@ def keyed_write(
     write's, stored for the key. Raises the write's problem errors (nothing of it is to be kept;
     a 412's ``current`` is ``{"id", "version"}`` unless ``may_read``); the caller ends the transaction.
     """
+    return keyed_answer(
+        session,
+        user_id=user_id,
+        request=request,
+        respond=lambda: _answer(_run(write, may_read=may_read), locate),
+        purge=purge,
+    )
+
+
+def keyed_answer(
+    session: Session, *, user_id: uuid.UUID, request: WriteRequest, respond: Callable[[], Answer], purge: bool = False
+) -> Answer:
+    """Run ``respond`` (a write and its answer) in ``session``'s transaction, keyed as ``keyed_write`` says."""
     if request.key is None:
         lock_sequence(session, user_id=user_id)
-        return _answer(_run(write, may_read=may_read), locate)
+        return respond()
     fingerprint, now = request.fingerprint(), utcnow()
     if purge:
         purge_expired(session, now=now)
@@ -262,7 +276,7 @@ def keyed_write(
     if stored is not None:
         return stored
     lock_sequence(session, user_id=user_id)
-    answer = _answer(_run(write, may_read=may_read), locate)
+    answer = respond()
     session.execute(
         _STORE,
         {
@@ -314,6 +328,32 @@ async def answer_write(
         write=write,
         locate=partial(resource.url, request),
         may_read=resource.read_scope in principal.scopes,
+        purge=key is not None and purge_due(request),
+    )
+    return answer.response()
+
+
+async def answer_action(
+    request: Request, session: Session, *, principal: Principal, act: Callable[[], BaseModel]
+) -> Response:
+    """Run a write that changes many objects at once (a rename across entries) as a keyed write of the
+    request's path and body; answered 200 with ``act()``'s JSON, replayed as such for its key."""
+    key = request.headers.get(HEADER)
+    if key is not None:
+        check_key(key)
+    body = canonical_body(await request.body()) if key is not None else ""
+    target = WriteRequest(request.method, request.url.path if key is not None else "", body, key)
+
+    def respond() -> Answer:
+        content = act().model_dump_json().encode()
+        return Answer(status=200, body=content, headers={"content-type": "application/json"})
+
+    answer = await run_in_threadpool(
+        keyed_answer,
+        session,
+        user_id=principal.user_id,
+        request=target,
+        respond=respond,
         purge=key is not None and purge_due(request),
     )
     return answer.response()

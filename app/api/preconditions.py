@@ -1,4 +1,4 @@
-"""ETags and conditional requests of goals and entries: ``If-Match`` and ``If-None-Match`` as domain values.
+"""ETags and conditional requests of goals, entries and pauses: ``If-Match`` and ``If-None-Match`` as domain values.
 
 An object's ETag is its version in quotes (``"3"``). Following RFC 9110 §13.1, ``If-Match`` compares
 strongly (a weak tag such as ``W/"3"`` never matches, so the write answers 412) and ``If-None-Match``

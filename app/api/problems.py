@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Mapping
 from http import HTTPStatus
 from typing import Any
@@ -9,29 +10,90 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 from pydantic import ValidationError as ModelValidationError
+from pydantic.json_schema import SkipJsonSchema
 from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app.core.errors import ProblemError, ValidationProblem
+from app.core.bodies import optional_member
+from app.core.errors import ProblemCode, ProblemError, ValidationProblem
+from app.core.principal import Scope
 
 PROBLEM_JSON = "application/problem+json"
 
 
 class Problem(BaseModel):
-    """The problem+json body, as documented in the OpenAPI schema."""
+    """A problem+json body (RFC 9457): every error answer. ``code`` is stable; clients branch on it."""
 
     model_config = ConfigDict(extra="allow")
 
+    type: str = Field(description="`https://synclog.app/problems/<code>`.")
+    title: str = Field(description="The status's reason phrase.")
+    status: int = Field(description="The HTTP status.")
+    detail: str = Field(description="What went wrong, for a person.")
+    code: ProblemCode = Field(description="What went wrong, for a program (docs/api.md lists them).")
+
+
+class BadRequestProblem(Problem):
+    """400: ``bad_request``, e.g. a malformed cursor or precondition header."""
+
+    header: str | SkipJsonSchema[None] = optional_member(
+        "The malformed header (`If-Match`, `If-None-Match`, `if_match`)."
+    )
+
+
+class ForbiddenProblem(Problem):
+    """403: ``insufficient_scope`` (with ``required_scope``), ``forbidden`` or ``csrf``."""
+
+    required_scope: Scope | SkipJsonSchema[None] = optional_member("The scope the token lacks (`insufficient_scope`).")
+
+
+class CurrentObject(BaseModel):
+    """The object as stored now: all of it, or only ``id`` and ``version`` for a token without its read scope."""
+
+    model_config = ConfigDict(extra="allow")
+
+    id: uuid.UUID
+    version: int
+
+
+class PreconditionFailedProblem(Problem):
+    """412: ``precondition_failed``; ``current`` is what to rebase the change on."""
+
+    current: CurrentObject
+
+
+class ValidationIssue(BaseModel):
+    """One reason a request is invalid."""
+
+    loc: list[str | int] = Field(description='Where: `["body", "tags", 0]`, `["query", "limit"]`, `["row 5"]`.')
+    msg: str
     type: str
-    title: str
-    status: int
-    detail: str
-    code: str
 
 
-_CODE_BY_STATUS = {
+class ValidationErrorProblem(Problem):
+    """422: ``validation_error`` (with ``errors``) or ``idempotency_key_reuse``."""
+
+    errors: list[ValidationIssue] | SkipJsonSchema[None] = optional_member("Every problem found (`validation_error`).")
+
+
+class RateLimitedProblem(Problem):
+    """429: ``rate_limited``; ``Retry-After`` says the same in its header."""
+
+    retry_after: int = Field(description="Seconds until a retry may pass.")
+
+
+# The problem schema a status's answers have; any other status answers the plain ``Problem``.
+PROBLEM_MODELS: dict[int, type[Problem]] = {
+    400: BadRequestProblem,
+    403: ForbiddenProblem,
+    412: PreconditionFailedProblem,
+    422: ValidationErrorProblem,
+    429: RateLimitedProblem,
+}
+
+_CODE_BY_STATUS: dict[int, ProblemCode] = {
     400: "bad_request",
     401: "unauthorized",
     403: "forbidden",
@@ -47,7 +109,7 @@ _CODE_BY_STATUS = {
 }
 
 
-def problem_body(status: int, code: str, detail: str, extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
+def problem_body(status: int, code: ProblemCode, detail: str, extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
     body: dict[str, Any] = {
         "type": f"https://synclog.app/problems/{code}",
         "title": HTTPStatus(status).phrase,
@@ -61,7 +123,7 @@ def problem_body(status: int, code: str, detail: str, extra: Mapping[str, Any] |
 
 def problem_response(
     status: int,
-    code: str,
+    code: ProblemCode,
     detail: str,
     *,
     extra: Mapping[str, Any] | None = None,
@@ -114,7 +176,7 @@ async def _on_integrity(request: Request, error: Exception) -> JSONResponse:
 
 async def _on_http(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, StarletteHTTPException)
-    code = _CODE_BY_STATUS.get(error.status_code, "error")
+    code = _CODE_BY_STATUS.get(error.status_code, "bad_request" if error.status_code < 500 else "internal_error")
     return problem_response(error.status_code, code, str(error.detail), headers=error.headers)
 
 

@@ -13,11 +13,10 @@ from sqlmodel import SQLModel
 
 from app.core.bodies import StrictBody
 from app.core.database import UTCDateTime, new_id, utcnow
+from app.core.principal import Scope
 from app.core.timezones import validate_timezone
 
 WeekStart = Literal["monday", "sunday"]
-Scope = Literal["entries:read", "entries:write", "goals:read", "goals:write", "summary:read", "export"]
-ALL_SCOPES: tuple[str, ...] = ("entries:read", "entries:write", "goals:read", "goals:write", "summary:read", "export")
 
 
 class User(SQLModel, table=True):

@@ -1,4 +1,4 @@
-"""The ``synclog`` command: serve, migrate, manage accounts and tokens, export, import, back up, demo.
+"""The ``synclog`` command: serve, migrate, manage accounts and tokens, export, import, back up, demo, openapi.
 
 One module a command group; this one gathers them under ``synclog``, behind one error boundary.
 """
@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from app.cli import accounts, backup, demo, exchange, serve
+from app.cli import accounts, backup, demo, exchange, openapi, serve
 from app.cli.failures import KNOWN_FAILURES, describe_failure
 
 
@@ -38,5 +38,6 @@ for command in (
     exchange.import_command,
     backup.backup,
     demo.demo,
+    openapi.openapi_command,
 ):
     main.add_command(command)

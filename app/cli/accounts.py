@@ -7,8 +7,9 @@ import sys
 import click
 
 from app.auth import service as auth_service
-from app.auth.models import ALL_SCOPES, Register, TokenCreate
+from app.auth.models import Register, TokenCreate
 from app.cli.failures import open_existing_database
+from app.core.principal import ALL_SCOPES
 from app.core.settings import load_settings
 
 

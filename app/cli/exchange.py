@@ -100,5 +100,5 @@ def import_command(email: str, file: Path) -> None:
         progress.close()
         database.dispose()
     click.echo(f"Settings: {report.settings}.")
-    for name, counts in (("Goals", report.goals), ("Entries", report.entries)):
+    for name, counts in (("Goals", report.goals), ("Pauses", report.pauses), ("Entries", report.entries)):
         click.echo(f"{name}: {counts.created} created, {counts.updated} updated, {counts.skipped} skipped.")

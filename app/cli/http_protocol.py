@@ -21,6 +21,7 @@ from uvicorn.server import ServerState
 
 from app.api.middleware.security_headers import EVERY_RESPONSE_HEADERS
 from app.api.problems import PROBLEM_JSON, problem_body
+from app.core.errors import ProblemCode
 from app.core.settings import load_settings
 
 MAX_HEADER_BYTES = 16 * 1024
@@ -97,7 +98,7 @@ class BoundedHeadersProtocol(HttpToolsProtocol):
         if self._reading_headers and not self.transport.is_closing():
             self._refuse(HTTPStatus.REQUEST_TIMEOUT, "request_timeout", "The request headers came too slowly.")
 
-    def _refuse(self, status: HTTPStatus, code: str, detail: str) -> None:
+    def _refuse(self, status: HTTPStatus, code: ProblemCode, detail: str) -> None:
         """Answer a problem+json and close the connection, before any application code has run."""
         self._disarm_header_deadline()
         self._reading_headers = False

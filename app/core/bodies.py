@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, ClassVar, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from app.core.json_numbers import reject_booleans_as_numbers
 
@@ -13,9 +13,19 @@ READ_ONLY_FIELDS = ("id", "local_date", "source", "version", "created_at", "upda
 Replace = TypeVar("Replace", bound=BaseModel)
 
 
+def _without_default(schema: dict[str, Any]) -> None:
+    schema.pop("default", None)
+
+
+def optional_member(description: str) -> Any:
+    """The ``Field`` of a member that may be absent (typed ``X | SkipJsonSchema[None]``): the JSON schema
+    shows it as optional, never as null."""
+    return Field(default=None, description=description, json_schema_extra=_without_default)
+
+
 class StrictBody(BaseModel):
     """A request body that rejects unknown fields, ``true``/``false`` where a number is due, and names
-    the read-only fields it lists (a stored object's, for the bodies of goal and entry writes)."""
+    the read-only fields it lists (a stored object's, for the bodies of goal, entry and pause writes)."""
 
     model_config = ConfigDict(extra="forbid")
     read_only_fields: ClassVar[tuple[str, ...]] = ()
@@ -38,7 +48,7 @@ class StrictBody(BaseModel):
 
 
 class WriteBody(StrictBody):
-    """The body of a goal or entry write."""
+    """The body of a goal, entry or pause write."""
 
     read_only_fields = READ_ONLY_FIELDS
 

@@ -1,4 +1,5 @@
-"""Calendar dates in query strings: ISO 8601 ``YYYY-MM-DD`` only (pydantic alone also reads ``0`` as 1970-01-01)."""
+"""Calendar dates in query strings and bodies: ISO 8601 ``YYYY-MM-DD`` only (pydantic alone also reads ``0``
+as 1970-01-01)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def _iso_date_only(value: Any) -> Any:
-    if isinstance(value, str) and not _ISO_DATE.fullmatch(value):
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
         raise ValueError("must be a date such as 2026-11-25")
     return value
 

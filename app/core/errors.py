@@ -3,14 +3,39 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Literal, get_args
+
+# Every ``code`` a problem answer may carry: the one list (SPEC §4). A code is never removed or renamed;
+# the OpenAPI document publishes it as an enum and docs/api.md's table of errors is checked against it.
+ProblemCode = Literal[
+    "bad_request",
+    "validation_error",
+    "unsupported_media_type",
+    "unauthorized",
+    "forbidden",
+    "insufficient_scope",
+    "csrf",
+    "not_found",
+    "method_not_allowed",
+    "conflict",
+    "gone",
+    "precondition_failed",
+    "idempotency_key_reuse",
+    "payload_too_large",
+    "rate_limited",
+    "unavailable",
+    "internal_error",
+    "headers_too_large",
+    "request_timeout",
+]
+PROBLEM_CODES: tuple[ProblemCode, ...] = get_args(ProblemCode)
 
 
 class ProblemError(Exception):
     """A domain error with an HTTP status and a stable ``code``."""
 
     status: int = 400
-    code: str = "bad_request"
+    code: ProblemCode = "bad_request"
 
     def __init__(
         self,

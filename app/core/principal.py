@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from typing import Literal, get_args
 
 from app.core.errors import InsufficientScope
+
+# What a personal access token may be allowed to do (SPEC §4); a session may do all of it.
+Scope = Literal["entries:read", "entries:write", "goals:read", "goals:write", "summary:read", "export"]
+ALL_SCOPES: tuple[str, ...] = get_args(Scope)
 
 
 @dataclass(frozen=True, slots=True)

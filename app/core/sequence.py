@@ -1,4 +1,4 @@
-"""Each user's change sequence: every goal and entry write locks the user's counter, then takes a number.
+"""Each user's change sequence: every goal, entry and pause write locks the user's counter, then takes a number.
 
 The counter row is created with the account (``app.auth.service``) and deleted with it.
 """
@@ -23,7 +23,7 @@ class ChangeCounter(SQLModel, table=True):
 
 
 COUNTERS = table_of(ChangeCounter)
-# Built once: every goal and entry write runs both (building a statement costs more than running it).
+# Built once: every synced write runs both (building a statement costs more than running it).
 _LOCK = select(COUNTERS.c.user_id).where(COUNTERS.c.user_id == bindparam("owner")).with_for_update()
 _NEXT = (
     update(COUNTERS)
@@ -40,7 +40,7 @@ _TAKE = (
 
 
 def lock_sequence(session: Session, *, user_id: uuid.UUID) -> None:
-    """Lock the user's counter row before any goal or entry row, so a user's writes always lock in one order.
+    """Lock the user's counter row before any goal, entry or pause row, so a user's writes always lock in one order.
 
     Without it a goal deletion (counter, then its entries) and an entry edit (entry, then counter)
     could deadlock on PostgreSQL. SQLite's ``BEGIN IMMEDIATE`` already serializes writers: nothing to do there.

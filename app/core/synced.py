@@ -1,4 +1,4 @@
-"""Goals and entries, the synced objects: each owned by one user, versioned (``ETag``), numbered in the
+"""Goals, entries and pauses, the synced objects: each owned by one user, versioned (``ETag``), numbered in the
 user's change sequence, and left as a tombstone when deleted. What a write expects to find
 (``If-Match``, as ``ExpectedVersion``), finds (``Stored``) and leaves behind (``Written``)."""
 
@@ -39,7 +39,7 @@ def check_version(expected: ExpectedVersion | None, version: int, current: Calla
 
 @dataclass(frozen=True, slots=True)
 class Written(Generic[Public]):
-    """A goal or entry as a write left it: its public values (``None`` once deleted), version and change number."""
+    """A synced object as a write left it: its public values (``None`` once deleted), version and change number."""
 
     id: uuid.UUID
     version: int
@@ -50,7 +50,7 @@ class Written(Generic[Public]):
 
 @dataclass(frozen=True, slots=True)
 class Stored(Generic[Public]):
-    """A goal or entry as stored (live or a tombstone): its public values, owner, version and change number."""
+    """A synced object as stored (live or a tombstone): its public values, owner, version and change number."""
 
     public: Public
     user_id: uuid.UUID

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence, Set
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import String, bindparam, delete, func, insert, update
 from sqlalchemy import cast as sa_cast
@@ -20,6 +20,7 @@ from app.core.synced import ExpectedVersion, Written
 from app.entries.models import Entry, EntryGoal
 from app.goals import service as goals_service
 from app.goals.models import GoalPublic
+from app.pauses import service as pauses_service
 
 ENTRIES = table_of(Entry)
 ENTRY_GOALS = table_of(EntryGoal)
@@ -74,18 +75,41 @@ def checked_goal_ids(goal_ids: Sequence[uuid.UUID], *, live: Set[uuid.UUID]) -> 
     return wanted
 
 
-def link(session: Session, *, entry_id: uuid.UUID, goal_ids: Sequence[uuid.UUID], replace: bool) -> None:
-    """Tie the entry to ``goal_ids`` (checked), after taking it off its goals when ``replace``."""
-    link_many(session, links={entry_id: goal_ids}, replace=[entry_id] if replace else [])
+def link(
+    session: Session,
+    *,
+    entry_id: uuid.UUID,
+    user_id: uuid.UUID,
+    local_date: date,
+    goal_ids: Sequence[uuid.UUID],
+    replace: bool,
+) -> None:
+    """Tie the entry (of ``user_id``, on ``local_date``) to ``goal_ids`` (checked), after taking it off its
+    goals when ``replace``. Each link carries the owner and day, for the summary's counts per goal and day."""
+    link_many(
+        session,
+        user_id=user_id,
+        links={entry_id: (local_date, goal_ids)},
+        replace=[entry_id] if replace else [],
+    )
 
 
 def link_many(
-    session: Session, *, links: Mapping[uuid.UUID, Sequence[uuid.UUID]], replace: Sequence[uuid.UUID]
+    session: Session,
+    *,
+    user_id: uuid.UUID,
+    links: Mapping[uuid.UUID, tuple[date, Sequence[uuid.UUID]]],
+    replace: Sequence[uuid.UUID],
 ) -> None:
-    """Tie each entry to its goals (checked), after taking the entries of ``replace`` off theirs (executemany)."""
+    """Tie each entry of ``user_id`` (by id: its ``local_date`` and checked goal ids) to its goals, after taking the
+    entries of ``replace`` off theirs (executemany); like ``link``, each link carries the owner and day."""
     if replace:
         session.execute(_UNLINK_ENTRY, [{"entry_id": entry_id} for entry_id in replace])
-    rows = [{"entry_id": entry_id, "goal_id": goal_id} for entry_id, goal_ids in links.items() for goal_id in goal_ids]
+    rows = [
+        {"entry_id": entry_id, "goal_id": goal_id, "user_id": user_id, "local_date": day}
+        for entry_id, (day, goal_ids) in links.items()
+        for goal_id in goal_ids
+    ]
     if rows:
         session.execute(_LINK, rows)
 
@@ -97,8 +121,9 @@ def unlink(session: Session, *, entry_id: uuid.UUID) -> None:
 def delete_goal(
     session: Session, *, user_id: uuid.UUID, goal_id: uuid.UUID, expected: ExpectedVersion | None = None
 ) -> Written[GoalPublic]:
-    """Delete a goal: first each entry that spoke to it loses it (a new version and change number), then
-    the goal leaves its tombstone. Deleting again is a no-op; see ``goals.service.delete_goal``."""
+    """Delete a goal: first each entry that spoke to it loses it (a new version and change number) and each
+    of its pauses is deleted, then the goal leaves its tombstone. Deleting again is a no-op; see
+    ``goals.service.delete_goal``."""
 
     def take_off_entries(now: datetime) -> None:
         for entry_id in session.execute(_LINKED_ENTRIES, {"goal_id": goal_id}).scalars().all():
@@ -106,6 +131,7 @@ def delete_goal(
             session.execute(_TOUCH_ENTRY, {"entry_id": entry_id, "now": now, "new_seq": seq})
             count_entry_write(session, "changed")
         session.execute(_UNLINK_GOAL, {"goal_id": goal_id})
+        pauses_service.delete_goal_pauses(session, user_id=user_id, goal_id=goal_id, now=now)
 
     return goals_service.delete_goal(
         session, user_id=user_id, goal_id=goal_id, expected=expected, detach=take_off_entries

@@ -52,7 +52,9 @@ class Entry(SQLModel, table=True):
     __tablename__ = "entries"
     __table_args__ = (
         Index("ix_entries_user_id_occurred_at_id", "user_id", "occurred_at", "id"),
-        Index("ix_entries_user_id_local_date", "user_id", "local_date"),
+        # Cover the summary's counts per day and per kind and hour: read from the index alone, in its order.
+        Index("ix_entries_user_id_local_date_deleted_at", "user_id", "local_date", "deleted_at"),
+        Index("ix_entries_user_id_kind_local_hour", "user_id", "kind", "local_hour", "local_date", "deleted_at"),
         Index("ix_entries_user_id_seq", "user_id", "seq"),
     )
 
@@ -64,6 +66,7 @@ class Entry(SQLModel, table=True):
     # The hour on the wall clock of ``timezone`` at ``occurred_at``, for the summary's ``by_hour``; not public.
     local_hour: int = SQLField(sa_type=SmallInteger)
     kind: str = SQLField(default="other", max_length=20)
+    inner: str = SQLField(default="", sa_type=Text)
     note: str = SQLField(default="", sa_type=Text)
     meaning: str = SQLField(default="", sa_type=Text)
     intensity: int = SQLField(default=3)
@@ -73,7 +76,7 @@ class Entry(SQLModel, table=True):
     lat: float | None = None
     lon: float | None = None
     source: str = SQLField(default="web", max_length=60)
-    # Lower-cased text of note, meaning, tags, people and place, for ``q`` and ``tag`` filters.
+    # Lower-cased text of inner, note, meaning, tags, people and place, for ``q`` and ``tag`` filters.
     search_text: str = SQLField(default="", sa_type=Text)
     # Lower-cased tags between separators, so a ``tag`` filter matches whole tags only.
     tag_keys: str = SQLField(default="", sa_type=Text)
@@ -85,12 +88,16 @@ class Entry(SQLModel, table=True):
 
 
 class EntryGoal(SQLModel, table=True):
-    """Which goals an entry speaks to."""
+    """Which goals a live entry speaks to, with the entry's owner and ``local_date`` (written with the link),
+    so the summary counts each goal's entries per day from this table's index alone."""
 
     __tablename__ = "entry_goals"
+    __table_args__ = (Index("ix_entry_goals_user_id_goal_id_local_date", "user_id", "goal_id", "local_date"),)
 
     entry_id: uuid.UUID = SQLField(foreign_key="entries.id", ondelete="CASCADE", primary_key=True)
     goal_id: uuid.UUID = SQLField(foreign_key="goals.id", ondelete="CASCADE", primary_key=True, index=True)
+    user_id: uuid.UUID
+    local_date: date = SQLField(sa_type=Date)
 
 
 class EntryReplace(WriteBody):
@@ -105,7 +112,10 @@ class EntryReplace(WriteBody):
     )
     timezone: str | None = Field(default=None, max_length=64, description="IANA zone where it happened.")
     kind: Kind = "other"
-    note: str = Field(default="", max_length=10_000)
+    inner: str = Field(
+        default="", max_length=2_000, description="What was on your mind just before: the inner half of it."
+    )
+    note: str = Field(default="", max_length=10_000, description="The outer event.")
     meaning: str = Field(default="", max_length=10_000)
     intensity: int = Field(default=3, ge=1, le=5)
     tags: list[Label] = Field(default_factory=list, max_length=20)
@@ -122,11 +132,15 @@ class EntryReplace(WriteBody):
 
 
 class EntryPatch(WriteBody):
-    """The body of ``PATCH``: a JSON merge patch (RFC 7396) of the writable fields."""
+    """The body of ``PATCH``: a JSON merge patch (RFC 7396) of the writable fields.
 
-    occurred_at: OccurredAt | None = None
-    timezone: str | None = None
+    ``null`` resets a field to its default; ``occurred_at`` and ``timezone`` have none, so ``null`` there is a 422.
+    """
+
+    occurred_at: OccurredAt | None = Field(default=None, description="`null` is refused: an entry always has a time.")
+    timezone: str | None = Field(default=None, description="`null` is refused: an entry always has a zone.")
     kind: Kind | None = None
+    inner: str | None = None
     note: str | None = None
     meaning: str | None = None
     intensity: int | None = None
@@ -136,6 +150,13 @@ class EntryPatch(WriteBody):
     place: str | None = None
     lat: float | None = None
     lon: float | None = None
+
+    @field_validator("occurred_at", "timezone", mode="before")
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        if value is None:
+            raise ValueError("cannot be null: it has no default to reset to")
+        return value
 
 
 class EntryCreate(EntryReplace):
@@ -150,6 +171,7 @@ class EntryPublic(BaseModel):
     timezone: str
     local_date: date
     kind: Kind
+    inner: str
     note: str
     meaning: str
     intensity: int

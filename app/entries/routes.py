@@ -8,6 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Header, Query, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
+from starlette.convertors import StringConvertor, register_url_convertor
 
 from app.api.deps import CurrentPrincipal, RequireScope, SessionDep
 from app.api.keyed_writes import Resource, answer_write, keyed
@@ -20,6 +21,17 @@ from app.entries import service
 from app.entries.models import EntryCreate, EntryPage, EntryPatch, EntryPublic, EntryReplace, Kind
 
 router = APIRouter(prefix="/entries", tags=["entries"])
+
+
+class EntryIdConvertor(StringConvertor):
+    """An entry's id in a path: any segment but the names of ``/entries/…`` collections (``on-this-day``),
+    so that a write to those is 405, not a malformed id. Parsed as a UUID by the route (422 if not one)."""
+
+    regex = r"(?!on-this-day(?:/|$))[^/]+"
+
+
+register_url_convertor("entry_id", EntryIdConvertor())
+ENTRY_PATH = "/{entry_id:entry_id}"
 
 ENTRY = Resource(
     collection_route="create_entry", item_route="read_entry", id_param="entry_id", read_scope="entries:read"
@@ -55,7 +67,10 @@ async def list_entries(
     kind: Kind | None = None,
     tag: Annotated[QueryText | None, Query(min_length=1, max_length=60)] = None,
     q: Annotated[
-        QueryText | None, Query(max_length=200, description="Searches note, meaning, tags, people and place.")
+        QueryText | None,
+        Query(
+            max_length=200, description="Searches inner, note, meaning, tags, people and place (case-insensitively)."
+        ),
     ] = None,
     from_: Annotated[IsoDate | None, Query(alias="from", description="First local date, inclusive.")] = None,
     to: Annotated[IsoDate | None, Query(description="Last local date, inclusive.")] = None,
@@ -67,7 +82,7 @@ async def list_entries(
 
 
 @router.get(
-    "/{entry_id}",
+    ENTRY_PATH,
     response_model=EntryPublic,
     responses={304: {"description": "Not modified"}, **problem_responses(401, 403, 404, 410, 422, 429)},
     summary="One entry, with its ETag",
@@ -84,7 +99,7 @@ async def read_entry(
 
 
 @router.put(
-    "/{entry_id}",
+    ENTRY_PATH,
     response_model=EntryPublic,
     responses={
         200: {"description": "Replaced", "model": EntryPublic},
@@ -118,7 +133,7 @@ async def replace_entry(
 
 
 @router.patch(
-    "/{entry_id}",
+    ENTRY_PATH,
     response_model=EntryPublic,
     responses=problem_responses(401, 403, 404, 410, 412, 413, 415, 422, 429),
     openapi_extra=keyed(merge_patch_body("EntryPatch")),
@@ -140,7 +155,7 @@ async def patch_entry(
 
 
 @router.delete(
-    "/{entry_id}",
+    ENTRY_PATH,
     status_code=status.HTTP_204_NO_CONTENT,
     responses=problem_responses(401, 403, 404, 412, 422, 429),
     openapi_extra=keyed(),

@@ -12,7 +12,7 @@ import json
 import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import Row, and_, bindparam, func, insert, or_, update
@@ -22,16 +22,14 @@ from sqlmodel import Session
 from app.auth.models import User
 from app.core.bodies import patched
 from app.core.database import table_of, utcnow
-from app.core.errors import BadRequest, Conflict, ValidationProblem
+from app.core.errors import BadRequest, Conflict
 from app.core.metrics import count_entry_write
 from app.core.sequence import next_seq, take_seqs
 from app.core.synced import ExpectedVersion, Stored, Written, check_version, live, owned, replaceable
-from app.core.timezones import local_date, local_hour
-from app.entries import goal_links
+from app.entries import goal_links, marks
+from app.entries.columns import TAG_SEPARATOR, EntryRow, stored_columns, stored_row
 from app.entries.models import Entry, EntryCreate, EntryGoal, EntryPage, EntryPatch, EntryPublic, EntryReplace
 
-MAX_FUTURE = timedelta(hours=24)
-TAG_SEPARATOR = "\x1f"
 ENTRIES = table_of(Entry)
 ENTRY_GOALS = table_of(EntryGoal)
 
@@ -63,6 +61,7 @@ _INSERT = insert(ENTRIES)
 _UPDATE = update(ENTRIES).where(ENTRIES.c.id == bindparam("entry_id"))
 # What a tombstone keeps of an entry: its time, zone, kind, intensity and source; its text is erased.
 _ERASED: dict[str, Any] = {
+    "inner": "",
     "note": "",
     "meaning": "",
     "search_text": "",
@@ -116,80 +115,6 @@ def get_entry(session: Session, *, user_id: uuid.UUID, entry_id: uuid.UUID) -> E
     return live(owned(find_entry(session, entry_id=entry_id), user_id=user_id, noun="entry"), noun="entry")
 
 
-def _check_occurred_at(occurred_at: datetime, *, now: datetime) -> None:
-    if occurred_at > now + MAX_FUTURE:
-        raise ValidationProblem(
-            "occurred_at is more than 24 hours in the future.",
-            errors=[{"loc": ["body", "occurred_at"], "msg": "more than 24 h in the future", "type": "future"}],
-        )
-
-
-def stored_columns(
-    body: EntryReplace, *, home_timezone: str, day_start_hour: int, now: datetime, current: EntryPublic | None
-) -> dict[str, Any]:
-    """The stored columns a full representation sets: the one shape of an entry for storage (every write uses it).
-
-    ``home_timezone`` and ``day_start_hour`` are the user's; ``local_date`` moves only when the time or zone
-    does. 422 when ``occurred_at`` is more than 24 h after ``now``.
-    """
-    occurred_at = (body.occurred_at or (now if current is None else current.occurred_at)).astimezone(UTC)
-    timezone = body.timezone or (home_timezone if current is None else current.timezone)
-    _check_occurred_at(occurred_at, now=now)
-    if current is None or occurred_at != current.occurred_at or timezone != current.timezone:
-        day = local_date(occurred_at, timezone, day_start_hour)
-    else:
-        day = current.local_date
-    tags, people = list(body.tags), list(body.people)
-    searched = [body.note, body.meaning, *tags, *people, body.place or ""]
-    keys = [tag.lower() for tag in tags]
-    return {
-        "occurred_at": occurred_at,
-        "timezone": timezone,
-        "local_date": day,
-        "local_hour": local_hour(occurred_at, timezone),
-        "kind": body.kind,
-        "note": body.note,
-        "meaning": body.meaning,
-        "intensity": body.intensity,
-        "tags": tags,
-        "people": people,
-        "place": body.place,
-        "lat": body.lat,
-        "lon": body.lon,
-        # Lower-cased text for ``q``, and whole tags between separators for ``tag``.
-        "search_text": "\n".join(part for part in searched if part).lower(),
-        "tag_keys": TAG_SEPARATOR + TAG_SEPARATOR.join(keys) + TAG_SEPARATOR if keys else "",
-        "updated_at": now,
-    }
-
-
-@dataclass(frozen=True, slots=True)
-class EntryRow:
-    """An entry ready to store: its columns (``stored_columns``), its checked goal ids, and the version it
-    replaces (``None``: a new entry, which records ``source``)."""
-
-    entry_id: uuid.UUID
-    columns: dict[str, Any]
-    goal_ids: list[uuid.UUID]
-    source: str
-    current_version: int | None
-
-
-def _stored_row(row: EntryRow, *, user_id: uuid.UUID, seq: int, now: datetime) -> dict[str, Any]:
-    """The values an insert (new entry) or an update (``entry_id`` names it) of ``row`` binds."""
-    changes = {**row.columns, "version": 1 if row.current_version is None else row.current_version + 1, "seq": seq}
-    if row.current_version is not None:
-        return {**changes, "entry_id": row.entry_id}
-    return {
-        **changes,
-        "id": row.entry_id,
-        "user_id": user_id,
-        "source": row.source,
-        "created_at": now,
-        "deleted_at": None,
-    }
-
-
 def _write(
     session: Session, *, user: User, entry_id: uuid.UUID, body: EntryReplace, source: str, current: EntryPublic | None
 ) -> Written[EntryPublic]:
@@ -200,14 +125,30 @@ def _write(
     )
     goal_ids = goal_links.check_goal_ids(session, user_id=user.id, goal_ids=body.goal_ids)
     row = EntryRow(entry_id, columns, goal_ids, source, None if current is None else current.version)
-    stored = _stored_row(row, user_id=user.id, seq=next_seq(session, user_id=user.id), now=now)
+    stored = stored_row(row, user_id=user.id, seq=next_seq(session, user_id=user.id), now=now)
     if current is None:
         session.execute(_INSERT, stored)
         values = stored
     else:
         session.execute(_UPDATE, stored)
         values = {**current.model_dump(), **stored}
-    goal_links.link(session, entry_id=entry_id, goal_ids=goal_ids, replace=current is not None)
+    goal_links.link(
+        session,
+        entry_id=entry_id,
+        user_id=user.id,
+        local_date=values["local_date"],
+        goal_ids=goal_ids,
+        replace=current is not None,
+    )
+    marks.record(
+        session,
+        user_id=user.id,
+        entry_id=entry_id,
+        people=body.people,
+        tags=body.tags,
+        texts=(body.inner, body.note),
+        replace=current is not None,
+    )
     count_entry_write(session, "created" if current is None else "changed")
     public = EntryPublic.model_validate({**values, "goal_ids": goal_ids})
     return Written(entry_id, stored["version"], stored["seq"], public, created=current is None)
@@ -216,12 +157,13 @@ def _write(
 def write_entries(session: Session, *, user_id: uuid.UUID, rows: Sequence[EntryRow], now: datetime) -> None:
     """Store many entries (an import) in a few statements, each numbered in the user's change sequence in order.
 
-    What ``_write`` does for one, for each row: an insert or a new version, its goal links, its count.
+    What ``_write`` does for one, for each row: an insert or a new version, its goal links (with its
+    ``local_date``), its marks (people, tags, motifs; a replaced entry's old ones removed), its count.
     """
     if not rows:
         return
     seqs = take_seqs(session, user_id=user_id, count=len(rows))
-    stored = [_stored_row(row, user_id=user_id, seq=seq, now=now) for row, seq in zip(rows, seqs, strict=True)]
+    stored = [stored_row(row, user_id=user_id, seq=seq, now=now) for row, seq in zip(rows, seqs, strict=True)]
     # In id order: each lands next to the last in the primary key's index (a third less work for SQLite).
     inserts = sorted(
         (values for row, values in zip(rows, stored, strict=True) if row.current_version is None), key=_by_id
@@ -231,9 +173,17 @@ def write_entries(session: Session, *, user_id: uuid.UUID, rows: Sequence[EntryR
         for start in range(0, len(batch), WRITE_BATCH):
             session.execute(statement, batch[start : start + WRITE_BATCH])
     replaced = [row.entry_id for row in rows if row.current_version is not None]
-    goal_links.link_many(session, links={row.entry_id: row.goal_ids for row in rows}, replace=replaced)
+    links = {row.entry_id: (row.columns["local_date"], row.goal_ids) for row in rows}
+    goal_links.link_many(session, user_id=user_id, links=links, replace=replaced)
+    marks.record_many(session, user_id=user_id, entries=[_marked(row) for row in rows], replace=replaced)
     count_entry_write(session, "created", count=len(inserts))
     count_entry_write(session, "changed", count=len(updates))
+
+
+def _marked(row: EntryRow) -> marks.Marked:
+    """What marks the entry ``row`` stores, as ``_write`` records it: its people, tags, inner and note."""
+    columns = row.columns
+    return marks.Marked(row.entry_id, columns["people"], columns["tags"], (columns["inner"], columns["note"]))
 
 
 def _by_id(values: dict[str, Any]) -> uuid.UUID:
@@ -257,7 +207,9 @@ def find_entries(session: Session, *, entry_ids: Sequence[uuid.UUID]) -> dict[uu
 def create_entry(session: Session, *, user: User, source: str, body: EntryCreate) -> Written[EntryPublic]:
     # Only a client-chosen id can already exist; a fresh UUIDv4 cannot.
     if body.id is not None and session.execute(_EXISTS, {"entry_id": body.id}).first() is not None:
-        raise Conflict("An entry with this id already exists; use PUT to replace it.")
+        raise Conflict(
+            "An entry with this id exists: PUT replaces it if it is yours and live; a deleted one's id is not reused."
+        )
     return _write(session, user=user, entry_id=body.id or uuid.uuid4(), body=body, source=source, current=None)
 
 
@@ -302,6 +254,7 @@ def delete_entry(
     tombstone = {**_ERASED, "deleted_at": now, "updated_at": now, "version": version + 1, "seq": seq}
     session.execute(_UPDATE, {**tombstone, "entry_id": entry_id})
     goal_links.unlink(session, entry_id=entry_id)
+    marks.erase(session, entry_id=entry_id)
     count_entry_write(session, "deleted")
     return Written(entry_id, version + 1, seq, None)
 

@@ -4,7 +4,7 @@ The Markdown journal escapes every user text, so a renderer shows it as typed: n
 no link, no emphasis or heading that the user did not write as text.
 
 CSV columns, one row per live entry: ``id``, ``occurred_at``, ``timezone``, ``local_date``,
-``kind``, ``intensity``, ``note``, ``meaning``, ``tags``, ``people``, ``goals`` (titles),
+``kind``, ``intensity``, ``inner``, ``note``, ``meaning``, ``tags``, ``people``, ``goals`` (titles),
 ``goal_ids``, ``place``, ``lat``, ``lon``, ``source``, ``version``, ``created_at``, ``updated_at``.
 
 So that the CSV round-trips exactly: a list cell joins its items with ``"; "``, escaping
@@ -29,6 +29,7 @@ from app.entries.kinds import kind_label
 from app.entries.models import EntryPublic
 from app.exchange.models import EXPORT_FORMAT_NAME, EXPORT_VERSION, ExportUser
 from app.goals.models import GoalPublic
+from app.pauses.models import PausePublic
 
 CSV_COLUMNS = (
     "id",
@@ -37,6 +38,7 @@ CSV_COLUMNS = (
     "local_date",
     "kind",
     "intensity",
+    "inner",
     "note",
     "meaning",
     "tags",
@@ -66,7 +68,12 @@ def _json(value: Any) -> str:
 
 
 def render_json(
-    *, user: ExportUser, goals: Sequence[GoalPublic], pages: EntryPages, exported_at: datetime
+    *,
+    user: ExportUser,
+    goals: Sequence[GoalPublic],
+    pauses: Sequence[PausePublic],
+    pages: EntryPages,
+    exported_at: datetime,
 ) -> Iterator[str]:
     """The JSON export, one entry a line, without holding every entry in memory."""
     head = {
@@ -75,6 +82,7 @@ def render_json(
         "exported_at": exported_at.isoformat().replace("+00:00", "Z"),
         "user": user.model_dump(mode="json"),
         "goals": [goal.model_dump(mode="json") for goal in goals],
+        "pauses": [pause.model_dump(mode="json") for pause in pauses],
     }
     yield _json(head)[:-1] + ',"entries":['
     first = True
@@ -139,6 +147,7 @@ def render_csv(*, goals: Sequence[GoalPublic], pages: EntryPages) -> Iterator[st
                     row["local_date"],
                     row["kind"],
                     row["intensity"],
+                    text_cell(entry.inner),
                     text_cell(entry.note),
                     text_cell(entry.meaning),
                     list_cell(entry.tags),
@@ -194,6 +203,8 @@ def _entry_markdown(entry: EntryPublic, titles: Mapping[Any, str], home_timezone
     if entry.timezone != home_timezone:
         when += f" ({entry.timezone})"
     lines = [f"### {when} · {kind_label(entry.kind)} · intensity {entry.intensity}/5", ""]
+    if entry.inner:
+        lines += [f"*On my mind:* {_text_block(entry.inner)}", ""]
     if entry.note:
         lines += [_text_block(entry.note), ""]
     if entry.meaning:

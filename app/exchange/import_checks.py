@@ -18,6 +18,7 @@ from app.core.errors import ProblemError, ValidationProblem
 from app.core.timezones import local_date
 from app.entries.models import EntryPublic, EntryReplace
 from app.goals.models import GoalReplace
+from app.pauses.models import PauseReplace
 
 SOURCE_MAX_LENGTH = 60
 Replace = TypeVar("Replace", bound=BaseModel)
@@ -57,9 +58,36 @@ class CheckedGoal(NamedTuple):
     where: str
 
 
+class CheckedPause(NamedTuple):
+    original: uuid.UUID
+    body: PauseReplace
+    where: str
+    loc: tuple[str | int, ...]
+
+
+def checked_object(raw: Any, where: str, loc: Sequence[str | int], noun: str) -> tuple[uuid.UUID, dict[str, Any]]:
+    """A goal's or pause's ``id`` and fields as the file gives them (422 naming the row if it has no UUID)."""
+    if not isinstance(raw, dict):
+        raise problem(where, loc, f"a {noun} must be an object")
+    try:
+        return uuid.UUID(str(raw["id"])), raw
+    except (KeyError, ValueError) as error:
+        raise problem(where, [*loc, "id"], "id must be a UUID") from error
+
+
+def checked_pause(raw: Any, where: str, loc: Sequence[str | int]) -> CheckedPause:
+    """A pause of a JSON export, checked as ``PUT /pauses/{id}`` would check its body."""
+    original, fields = checked_object(raw, where, loc, "pause")
+    try:
+        body = PauseReplace.model_validate({name: fields[name] for name in PauseReplace.model_fields if name in fields})
+    except ValidationError as error:
+        raise row_problem(where, loc, error) from error
+    return CheckedPause(original, body, where, tuple(loc))
+
+
 class CheckedEntry(NamedTuple):
     """A row that passed every check that needs no write; ``day`` is the ``local_date`` it keeps, and
-    ``columns`` what it stores if it is new (``app.entries.service.stored_columns``, with ``day``)."""
+    ``columns`` what it stores if it is new (``app.entries.columns.stored_columns``, with ``day``)."""
 
     entry_id: uuid.UUID
     body: EntryReplace
@@ -148,6 +176,7 @@ class CheckedImport:
     settings: UserUpdate | None
     settings_skipped: bool
     goals: list[CheckedGoal]
+    pauses: list[CheckedPause]
     entries: list[CheckedEntry]
     repeats: int  # rows that repeat an earlier row of the file (reported as skipped)
     now: datetime  # when it was checked: the entries' created_at and updated_at

@@ -30,14 +30,17 @@ from app.core.sequence import lock_sequence
 from app.core.synced import Stored
 from app.entries import goal_links
 from app.entries import service as entries_service
+from app.entries.columns import EntryRow, stored_columns
 from app.entries.models import EntryPublic, EntryReplace
-from app.exchange import formats
 from app.exchange.import_checks import (
     CheckedEntry,
     CheckedGoal,
     CheckedImport,
+    CheckedPause,
     ImportedEntry,
     checked_day,
+    checked_object,
+    checked_pause,
     checked_source,
     document_entry,
     entry_place,
@@ -48,10 +51,13 @@ from app.exchange.import_checks import (
     unique_entries,
     writable,
 )
+from app.exchange.import_csv import csv_entries
 from app.exchange.models import EXPORT_FORMAT_NAME, EXPORT_VERSION, ExportUser, ImportReport
 from app.exchange.service import export_user
 from app.goals import service as goals_service
 from app.goals.models import GoalCreate, GoalPublic, GoalReplace
+from app.pauses import service as pauses_service
+from app.pauses.models import PauseCreate, PauseReplace
 
 # (entries done, entries in the file): an import reports each entry it has handled.
 ImportProgress = Callable[[int, int], None]
@@ -109,15 +115,16 @@ class _Importer:
         return [goal for goal in mapped if not self.is_deleted_goal(goal)]
 
     def check_settings(self, raw: Any, *, allowed: bool) -> UserUpdate | None:
-        """The settings to apply, or None (a token's import: reported as skipped); entries are checked under them."""
-        if not allowed:
-            self.report.settings = "skipped"
-            return None
+        """The settings to apply, or None (a token's import: reported as skipped, though checked like any part);
+        entries are checked under the file's timezone and day_start_hour when the settings are applied."""
         try:
             settings = ExportUser.model_validate(raw)
             changes = UserUpdate.model_validate(settings.model_dump())
         except ValidationError as error:
             raise row_problem("user", ["user"], error) from error
+        if not allowed:
+            self.report.settings = "skipped"
+            return None
         self.home_timezone, self.day_start_hour = settings.timezone, settings.day_start_hour
         return None if export_user(self.user) == settings else changes
 
@@ -127,12 +134,7 @@ class _Importer:
             self.report.settings = "updated"
 
     def check_goal(self, raw: Any, where: str, loc: Sequence[str | int]) -> CheckedGoal:
-        if not isinstance(raw, dict):
-            raise problem(where, loc, "a goal must be an object")
-        try:
-            original = uuid.UUID(str(raw["id"]))
-        except (KeyError, ValueError) as error:
-            raise problem(where, [*loc, "id"], "id must be a UUID") from error
+        original, raw = checked_object(raw, where, loc, "goal")
         fields = {name: raw[name] for name in GoalReplace.model_fields if name in raw}
         try:
             return CheckedGoal(original, GoalReplace.model_validate(fields), where)
@@ -154,6 +156,30 @@ class _Importer:
             goals_service.replace_goal(self.session, user_id=user_id, goal_id=goal_id, body=body)
             counts.updated += 1
 
+    def put_pause(self, checked: CheckedPause) -> None:
+        original, body, where, loc = checked
+        pause_id, existing = self.own_id(
+            lambda found: pauses_service.find_pause(self.session, pause_id=found), original, where
+        )
+        goal_id = None if body.goal_id is None else self.goal_id(body.goal_id)
+        counts = self.report.pauses
+        if (existing is not None and existing.deleted) or (goal_id is not None and self.is_deleted_goal(goal_id)):
+            counts.skipped += 1  # deleted since the export (a goal's pauses go with it): it stays deleted
+            return
+        body = body.model_copy(update={"goal_id": goal_id})
+        try:
+            if existing is None:
+                create = PauseCreate(id=pause_id, **body.model_dump())
+                pauses_service.create_pause(self.session, user_id=self.user.id, body=create)
+                counts.created += 1
+            elif writable(existing.public, PauseReplace) == body:
+                counts.skipped += 1
+            else:
+                pauses_service.replace_pause(self.session, user_id=self.user.id, pause_id=pause_id, body=body)
+                counts.updated += 1
+        except ProblemError as error:
+            raise row_problem(where, loc, error) from error
+
     def check_entry(self, row: ImportedEntry, where: str, loc: Sequence[str | int]) -> CheckedEntry:
         """Everything about a row that needs no write: its fields, ``source``, ``local_date`` and stored columns."""
         try:
@@ -163,7 +189,7 @@ class _Importer:
         source = checked_source(row.source, where, loc)
         day = checked_day(row.local_date, body, self.home_timezone, where, loc)
         try:
-            columns = entries_service.stored_columns(
+            columns = stored_columns(
                 body, home_timezone=self.home_timezone, day_start_hour=self.day_start_hour, now=self.now, current=None
             )
         except ProblemError as error:
@@ -194,7 +220,7 @@ class _Importer:
 
     def entry_row(
         self, checked: CheckedEntry, found: Mapping[uuid.UUID, Stored[EntryPublic]], live: Set[uuid.UUID]
-    ) -> entries_service.EntryRow | None:
+    ) -> EntryRow | None:
         """The row to write for one checked entry, or None when it is skipped (equal, or deleted here)."""
         row_id, body, source, day, columns, where, loc = checked
         links = self.live_goal_links(body.goal_ids) if body.goal_ids else []
@@ -204,12 +230,12 @@ class _Importer:
             if existing is None:  # the columns were worked out when the row was checked
                 counts.created += 1
                 goal_ids = goal_links.checked_goal_ids(links, live=live)
-                return entries_service.EntryRow(entry_id, columns, goal_ids, source or self.source, None)
+                return EntryRow(entry_id, columns, goal_ids, source or self.source, None)
             body = body.model_copy(update={"goal_ids": links})
             if existing.deleted or (same_entry(existing.public, body) and day in (None, existing.public.local_date)):
                 counts.skipped += 1
                 return None
-            columns = entries_service.stored_columns(
+            columns = stored_columns(
                 body,
                 home_timezone=self.user.timezone,
                 day_start_hour=self.user.day_start_hour,
@@ -220,11 +246,11 @@ class _Importer:
         except ProblemError as error:
             raise row_problem(where, loc, error) from error
         counts.updated += 1
-        return entries_service.EntryRow(entry_id, on_day(columns, day), goal_ids, self.source, existing.version)
+        return EntryRow(entry_id, on_day(columns, day), goal_ids, self.source, existing.version)
 
 
 def check_document(importer: _Importer, raw: bytes, *, settings_allowed: bool) -> CheckedImport:
-    """Parse and check a JSON export: its settings (unless ``settings_allowed`` is false), goals and entries."""
+    """Parse and check a JSON export: its settings (skipped unless ``settings_allowed``), goals, pauses and entries."""
     try:
         document = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as error:
@@ -235,100 +261,28 @@ def check_document(importer: _Importer, raw: bytes, *, settings_allowed: bool) -
         raise problem("document", ["format"], f'not a Synclog export (format must be "{EXPORT_FORMAT_NAME}")')
     if document.get("version") != EXPORT_VERSION:
         raise problem("document", ["version"], f"unsupported export version (this server reads {EXPORT_VERSION})")
-    goals, entries = document.get("goals", []), document.get("entries", [])
-    if not isinstance(goals, list) or not isinstance(entries, list):
-        raise problem("document", [], "goals and entries must be lists")
+    goals, pauses, entries = (document.get(name, []) for name in ("goals", "pauses", "entries"))
+    if not isinstance(goals, list) or not isinstance(pauses, list) or not isinstance(entries, list):
+        raise problem("document", [], "goals, pauses and entries must be lists")
     changes = importer.check_settings(document["user"], allowed=settings_allowed) if "user" in document else None
     checked_goals = [importer.check_goal(goal, f"goals[{index}]", ("goals", index)) for index, goal in enumerate(goals)]
+    checked_pauses = [checked_pause(pause, f"pauses[{index}]", ("pauses", index)) for index, pause in enumerate(pauses)]
     checked = [
         importer.check_entry(document_entry(entry, index), *entry_place(index)) for index, entry in enumerate(entries)
     ]
-    return _checked_import(importer, changes, checked_goals, checked)
+    return _checked_import(importer, changes, checked_goals, checked, checked_pauses)
 
 
 def _checked_import(
-    importer: _Importer, changes: UserUpdate | None, goals: list[CheckedGoal], entries: Sequence[CheckedEntry]
+    importer: _Importer,
+    changes: UserUpdate | None,
+    goals: list[CheckedGoal],
+    entries: Sequence[CheckedEntry],
+    pauses: list[CheckedPause],
 ) -> CheckedImport:
     unique = unique_entries(entries)
     skipped = importer.report.settings == "skipped"
-    return CheckedImport(changes, skipped, goals, unique, len(entries) - len(unique), importer.now)
-
-
-_CSV_WRITABLE = ("occurred_at", "timezone", "kind", "intensity", "lat", "lon")
-_CSV_TEXT = ("note", "meaning", "place")
-
-
-def check_csv(importer: _Importer, raw: bytes) -> CheckedImport:
-    """Parse and check a CSV export (or a spreadsheet with some of its columns; ``occurred_at`` is required).
-
-    A row without an ``id`` gets one derived from its content, so importing the file again
-    still changes nothing. Goals are named by ``goal_ids`` or, failing that, by title.
-    """
-    try:
-        header, rows = formats.read_csv(raw.decode("utf-8"))
-    except UnicodeDecodeError as error:
-        raise problem("document", [], "a CSV import must be UTF-8") from error
-    unknown = [name for name in header if name not in formats.CSV_COLUMNS]
-    if unknown or "occurred_at" not in header:
-        message = f"unknown columns: {', '.join(unknown)}" if unknown else "the occurred_at column is required"
-        raise problem("header", ["header"], message)
-    user = importer.user
-    checked: list[CheckedEntry] = []
-    titles = {
-        goal.title.casefold(): goal.id
-        for goal in goals_service.list_goals(importer.session, user_id=user.id, status="all")
-    }
-    for line, row in enumerate(rows, start=2):
-        where, loc = f"row {line}", ("row", line)
-        if None in row:
-            raise problem(where, loc, "more cells than columns")
-        if not row.get("occurred_at"):
-            raise problem(where, [*loc, "occurred_at"], "occurred_at: required")
-        fields: dict[str, Any] = {name: row[name] for name in _CSV_WRITABLE if row.get(name)}
-        for name in _CSV_TEXT:
-            if name in row:
-                fields[name] = formats.read_text_cell(row[name])
-                if fields[name] is None and name != "place":
-                    del fields[name]
-        fields["tags"] = formats.split_list(row.get("tags"))
-        fields["people"] = formats.split_list(row.get("people"))
-        fields["goal_ids"] = _csv_goal_ids(importer, row, titles, where, loc)
-        try:
-            entry_id = (
-                uuid.UUID(row["id"])
-                if row.get("id")
-                else uuid.uuid5(user.id, json.dumps(row, sort_keys=True, ensure_ascii=False))
-            )
-        except ValueError as error:
-            raise problem(where, [*loc, "id"], "id must be a UUID") from error
-        given = ImportedEntry(entry_id, fields, formats.read_text_cell(row.get("source")), row.get("local_date"))
-        checked.append(importer.check_entry(given, where, loc))
-    return _checked_import(importer, None, [], checked)
-
-
-def _csv_goal_ids(
-    importer: _Importer, row: Mapping[str, str], titles: Mapping[str, uuid.UUID], where: str, loc: Sequence[str | int]
-) -> list[str]:
-    """A row's goals by id when this account has them, else by title (a CSV from another server)."""
-    names = formats.split_list(row.get("goals"))
-    try:
-        ids = [uuid.UUID(cell) for cell in formats.split_list(row.get("goal_ids"))]
-    except ValueError as error:
-        raise problem(where, [*loc, "goal_ids"], "goal_ids: not a list of UUIDs") from error
-    known = set(titles.values())
-    resolved: list[str] = []
-    for index, name in enumerate(names if len(names) >= len(ids) else [""] * len(ids)):
-        goal_id = importer.goal_id(ids[index]) if index < len(ids) else None
-        if goal_id is not None and goal_id in known:
-            resolved.append(str(goal_id))
-        elif goal_id is not None and importer.is_deleted_goal(goal_id):
-            continue  # deleted since the export: the link is dropped
-        elif name.casefold() in titles:
-            resolved.append(str(titles[name.casefold()]))
-        else:
-            message = f"goals: no goal titled {name!r}" if name else f"goal_ids: unknown goal {ids[index]}"
-            raise problem(where, [*loc, "goals" if name else "goal_ids"], message, "unknown_goal")
-    return resolved
+    return CheckedImport(changes, skipped, goals, pauses, unique, len(entries) - len(unique), importer.now)
 
 
 def check_file(
@@ -339,13 +293,15 @@ def check_file(
     ``settings_allowed`` is false for a token (the file's ``user`` block is skipped).
     """
     importer = _Importer(session, user=user, source=source)
-    return check_csv(importer, raw) if is_csv else check_document(importer, raw, settings_allowed=settings_allowed)
+    if is_csv:
+        return _checked_import(importer, None, [], csv_entries(importer, raw), [])
+    return check_document(importer, raw, settings_allowed=settings_allowed)
 
 
 def write_import(
     session: Session, *, user: User, source: str, checked: CheckedImport, progress: ImportProgress | None = None
 ) -> ImportReport:
-    """Write a checked file in ``session``'s transaction: settings, then goals, then entries in bulk.
+    """Write a checked file in ``session``'s transaction: settings, then goals, pauses, then entries in bulk.
 
     ``user`` is the account as ``session`` reads it. A row that the stored data makes invalid (a goal
     deleted since the check) is a 422 naming it, and the caller's transaction then writes nothing.
@@ -357,6 +313,8 @@ def write_import(
     importer.apply_settings(checked.settings)
     for goal in checked.goals:
         importer.put_goal(goal)
+    for pause in checked.pauses:
+        importer.put_pause(pause)
     importer.put_entries(checked.entries, progress)
     importer.report.entries.skipped += checked.repeats
     return importer.report

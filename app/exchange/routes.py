@@ -11,6 +11,7 @@ from fastapi.responses import StreamingResponse
 
 from app.api.deps import CurrentPrincipal, DatabaseDep, RateLimitsDep, RequireScope, SessionDep, SettingsDep
 from app.api.middleware.write_gate import in_write_slot
+from app.api.openapi import schema_ref
 from app.api.problems import problem_responses
 from app.auth.models import User
 from app.core.database import utcnow
@@ -18,12 +19,14 @@ from app.core.errors import PayloadTooLarge
 from app.core.timezones import zone
 from app.exchange import formats, importing, service
 from app.exchange.import_checks import CheckedImport
-from app.exchange.models import ExportFormat, ImportReport
+from app.exchange.models import ExportDocument, ExportFormat, ImportDocument, ImportReport
 
 router = APIRouter(tags=["export and import"])
 
 Exporter = Annotated[User, RequireScope("export")]
-IMPORT_SCOPES = ("entries:write", "goals:write")
+Importer = Annotated[
+    User, RequireScope("export", "entries:write", "goals:write", detail="Importing needs the {scope} scope.")
+]
 CSV_TYPES = ("text/csv", "application/csv", "text/plain")
 
 
@@ -52,7 +55,18 @@ ImportBody = Annotated[bytes, Depends(read_import_body)]
     responses={
         200: {
             "description": "The whole account as a download",
-            "content": {"application/json": {}, "text/csv": {}, "text/markdown": {}},
+            "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/ExportDocument"}},
+                "text/csv": {"schema": {"type": "string"}},
+                "text/markdown": {"schema": {"type": "string"}},
+            },
+            "headers": {
+                "Content-Disposition": {
+                    "description": '`attachment; filename="synclog-<local date>.<json|csv|md>"`',
+                    "schema": {"type": "string"},
+                }
+            },
+            "model": ExportDocument,
         },
         **problem_responses(401, 403, 422, 429),
     },
@@ -65,10 +79,10 @@ def export(
 ) -> StreamingResponse:
     """Everything in the account, streamed as a download named ``synclog-<date>.<ext>``.
 
-    - ``json``: ``{format: "synclog-export", version: 1, exported_at, user, goals, entries}``, goals and
-      entries (live ones) exactly as the API returns them; `POST /import` reads it back.
-    - ``csv``: one row per entry; columns ``id, occurred_at, timezone, local_date, kind, intensity, note,
-      meaning, tags, people, goals, goal_ids, place, lat, lon, source, version, created_at, updated_at``,
+    - ``json``: ``{format: "synclog-export", version: 1, exported_at, user, goals, pauses, entries}``, goals,
+      pauses and entries (live ones) exactly as the API returns them; `POST /import` reads it back.
+    - ``csv``: one row per entry; columns ``id, occurred_at, timezone, local_date, kind, intensity, inner,
+      note, meaning, tags, people, goals, goal_ids, place, lat, lon, source, version, created_at, updated_at``,
       list items joined with ``"; "`` (``\\``, ``;`` and edge spaces escaped with ``\\``; ``goals`` holds titles),
       cells that start with ``=``, ``+``, ``-``, ``@``, tab, carriage return or ``'`` get a leading ``'``
       (import removes it), an empty-string ``place`` is ``'``.
@@ -99,11 +113,11 @@ def export(
     "/import",
     responses=problem_responses(400, 401, 403, 413, 422, 429),
     openapi_extra={
+        # Not marked required, though a bodiless import is a 422: generators mistype a required body of two types.
         "requestBody": {
-            "required": True,
             "content": {
-                "application/json": {"schema": {"type": "object", "description": "A JSON export"}},
-                "text/csv": {"schema": {"type": "string", "description": "A CSV export"}},
+                "application/json": {"schema": schema_ref(ImportDocument)},
+                "text/csv": {"schema": {"type": "string", "format": "binary", "description": "A CSV export"}},
             },
         }
     },
@@ -112,7 +126,7 @@ def export(
 async def import_(
     request: Request,
     body: ImportBody,
-    user: Exporter,
+    user: Importer,
     principal: CurrentPrincipal,
     session: SessionDep,
     rate_limits: RateLimitsDep,
@@ -131,8 +145,6 @@ async def import_(
     hour (429 ``rate_limited`` with ``Retry-After``). The whole file is parsed and checked before
     anything is written; then its entries are written in bulk (tens of thousands a second).
     """
-    for scope in IMPORT_SCOPES:
-        principal.require(scope, detail=f"Importing also needs the {scope} scope.")
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
 
     def check() -> CheckedImport:

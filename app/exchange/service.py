@@ -16,6 +16,7 @@ from app.entries.models import EntryPublic
 from app.exchange import formats
 from app.exchange.models import ExportFormat, ExportUser
 from app.goals import service as goals_service
+from app.pauses import service as pauses_service
 
 PAGE_SIZE = 500
 Progress = Callable[[int], None]
@@ -54,7 +55,8 @@ def render_export(
     if progress is not None:
         pages = _reporting(pages, progress)
     if export_format == "json":
-        return formats.render_json(user=owner, goals=goals, pages=pages, exported_at=exported_at)
+        pauses = pauses_service.list_pauses(session, user_id=user.id, first=None, last=None)
+        return formats.render_json(user=owner, goals=goals, pauses=pauses, pages=pages, exported_at=exported_at)
     if export_format == "csv":
         return formats.render_csv(goals=goals, pages=pages)
     return formats.render_markdown(user=owner, goals=goals, pages=pages, exported_at=exported_at)

@@ -118,7 +118,9 @@ def _write(
 def create_goal(session: Session, *, user_id: uuid.UUID, body: GoalCreate) -> Written[GoalPublic]:
     goal_id = body.id or uuid.uuid4()
     if find_goal(session, goal_id=goal_id) is not None:
-        raise Conflict("A goal with this id already exists; use PUT to replace it.")
+        raise Conflict(
+            "A goal with this id exists: PUT replaces it if it is yours and live; a deleted one's id is not reused."
+        )
     return _write(session, user_id=user_id, goal_id=goal_id, body=body, current=None)
 
 

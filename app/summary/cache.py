@@ -1,6 +1,6 @@
 """Recent summaries, kept under the user's change number so that any write makes them stale at once.
 
-A write to a user's goals or entries takes the user's next change number, and the user's
+A write to a user's goals, entries or pauses takes the user's next change number, and the user's
 settings are part of the key, so a kept summary is never served after its data changed.
 The app holds one (``app.state.summary_cache``); the service is given it.
 """

@@ -20,11 +20,26 @@ class StreakPublic(BaseModel):
     end: date | None = Field(description="Last met day of the run (weekly: first day of its last week).")
     status: StreakStatus
     grace_used: int = Field(description="Days inside the run that were not met, bridged by grace days.")
+    paused_days: int = Field(
+        description="Days inside the run that a pause covered and that had no qualifying entry: neither met nor missed."
+    )
+
+
+class PeriodPublic(BaseModel):
+    """A goal's current day or week: its qualifying entries so far and the entries it requires."""
+
+    start: date
+    end: date
+    count: int
+    required: int = Field(
+        description="ceil(target × unpaused days / days in the period); 0 when a pause covers the whole period."
+    )
 
 
 class OverallSummary(BaseModel):
     current: StreakPublic
     longest: StreakPublic
+    best: list[StreakPublic] = Field(description="The five longest runs, longest first; on a tie, the latest first.")
     momentum: float = Field(ge=0, le=1)
     entries: int
     active_days: int
@@ -39,8 +54,10 @@ class GoalSummary(BaseModel):
     target: int
     current: StreakPublic
     longest: StreakPublic
+    best: list[StreakPublic] = Field(description="The five longest runs, longest first; on a tie, the latest first.")
     momentum: float = Field(ge=0, le=1)
     entries: int
+    period: PeriodPublic
 
 
 class SummaryPublic(BaseModel):
@@ -85,7 +102,26 @@ class ExplainPeriod(BaseModel):
     start: date
     end: date
     count: int
-    state: Literal["met", "bridged"]
+    state: Literal["met", "bridged", "paused"] = Field(
+        description="met: enough entries; bridged: not met, within grace; paused: a pause covers it, no entry."
+    )
+
+
+class HistoryPoint(BaseModel):
+    start: date
+    end: date
+    momentum: float = Field(ge=0, le=1, description="The mean of the daily momentum scores in the bucket (4 decimals).")
+    entries: int = Field(description="Qualifying entries in the bucket.")
+
+
+class HistoryPublic(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    goal_id: uuid.UUID | None = Field(description="The goal; null for the overall log.")
+    bucket: Literal["day", "week", "month"]
+    from_: date = Field(alias="from")
+    to: date
+    points: list[HistoryPoint] = Field(description="One per day, week or month, clipped to from..to, oldest first.")
 
 
 class ExplainPublic(BaseModel):

@@ -1,4 +1,4 @@
-"""HTTP routes for the summary: ``/summary``, ``/summary/heatmap`` and ``/summary/explain``."""
+"""HTTP routes for the summary: ``/summary``, ``/summary/heatmap``, ``/summary/explain`` and ``/summary/history``."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ from app.core.database import utcnow
 from app.core.dates import IsoDate
 from app.summary import service
 from app.summary.cache import SummaryCache
-from app.summary.models import ExplainPublic, HeatmapPublic, SummaryPublic
+from app.summary.history import Bucket
+from app.summary.models import ExplainPublic, HeatmapPublic, HistoryPublic, SummaryPublic
 from app.summary.turns import SummaryTurns
 
 router = APIRouter(prefix="/summary", tags=["summary"])
@@ -77,3 +78,32 @@ async def read_explanation(
     as_of: AsOf = None,
 ) -> ExplainPublic:
     return await turns.run(user.id, service.explain, session, user=user, goal_id=goal_id, as_of=as_of, now=utcnow())
+
+
+@router.get(
+    "/history",
+    responses=problem_responses(401, 403, 404, 422, 429),
+    summary="Momentum over time: the mean daily score per day, week or month",
+)
+async def read_history(
+    user: SummaryReader,
+    session: SessionDep,
+    turns: SummaryTurnsDep,
+    goal_id: Annotated[uuid.UUID | None, Query(description="One goal's momentum; default the overall log.")] = None,
+    first: Annotated[
+        IsoDate | None, Query(alias="from", description="First local date; default 364 days before to.")
+    ] = None,
+    last: Annotated[IsoDate | None, Query(alias="to", description="Last local date; default today.")] = None,
+    bucket: Annotated[Bucket, Query(description="Points per day, per week (from week_start) or per month.")] = "week",
+) -> HistoryPublic:
+    return await turns.run(
+        user.id,
+        service.get_history,
+        session,
+        user=user,
+        goal_id=goal_id,
+        first=first,
+        last=last,
+        bucket=bucket,
+        now=utcnow(),
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from functools import partial
 from typing import Annotated, Any, TypeVar
 
@@ -28,21 +29,26 @@ from app.entries.routes import ENTRY
 from app.goals import service as goals_service
 from app.goals.models import GoalPatch, GoalReplace
 from app.goals.routes import GOAL
+from app.pauses import service as pauses_service
+from app.pauses.models import PausePatch, PauseReplace
+from app.pauses.routes import PAUSE
 from app.sync import service
-from app.sync.models import ChangesPage, PushOp, PushRequest, PushResponse, PushResult
+from app.sync.models import ChangesPage, EntryOp, GoalOp, PauseOp, PushRequest, PushResponse, PushResult
 
 router = APIRouter(tags=["sync"])
 
 EntriesReader = Annotated[User, RequireScope("entries:read")]
 GoalsReader = Annotated[User, RequireScope("goals:read")]
-WRITE_SCOPES = {"goal": "goals:write", "entry": "entries:write"}
+WRITE_SCOPES = {"goal": "goals:write", "entry": "entries:write", "pause": "goals:write"}
+RESOURCES = {"goal": GOAL, "entry": ENTRY, "pause": PAUSE}
 Body = TypeVar("Body", bound=BaseModel)
+Op = GoalOp | EntryOp | PauseOp
 
 
 @router.get(
     "/changes",
     responses=problem_responses(400, 401, 403, 422, 429),
-    summary="Goals and entries changed after a cursor, oldest change first",
+    summary="Goals, entries and pauses changed after a cursor, oldest change first",
 )
 async def list_changes(
     user: EntriesReader,
@@ -66,7 +72,7 @@ def _body(model: type[Body], data: dict[str, Any] | None) -> Body:
         raise validation_problem(error.errors(), under=("body",)) from error
 
 
-def _write(session: Session, op: PushOp, signed_in: SignedIn, expected: ExpectedVersion | None) -> Written[Any]:
+def _write(session: Session, op: Op, signed_in: SignedIn, expected: ExpectedVersion | None) -> Written[Any]:
     """Write what the op's single request would: the same service call with the same values."""
     user = signed_in.user
     if op.type == "entry":
@@ -79,6 +85,8 @@ def _write(session: Session, op: PushOp, signed_in: SignedIn, expected: Expected
             patch = _body(EntryPatch, op.data)
             return entries_service.patch_entry(session, user=user, entry_id=op.id, patch=patch, expected=expected)
         return entries_service.delete_entry(session, user_id=user.id, entry_id=op.id, expected=expected)
+    if op.type == "pause":
+        return _write_pause(session, op, user.id, expected)
     if op.method == "PUT":
         goal = _body(GoalReplace, op.data)
         return goals_service.replace_goal(session, user_id=user.id, goal_id=op.id, body=goal, expected=expected)
@@ -88,15 +96,25 @@ def _write(session: Session, op: PushOp, signed_in: SignedIn, expected: Expected
     return goal_links.delete_goal(session, user_id=user.id, goal_id=op.id, expected=expected)
 
 
-def _failed(op: PushOp, error: ProblemError) -> PushResult:
+def _write_pause(session: Session, op: PauseOp, user_id: uuid.UUID, expected: ExpectedVersion | None) -> Written[Any]:
+    if op.method == "PUT":
+        body = _body(PauseReplace, op.data)
+        return pauses_service.replace_pause(session, user_id=user_id, pause_id=op.id, body=body, expected=expected)
+    if op.method == "PATCH":
+        patch = _body(PausePatch, op.data)
+        return pauses_service.patch_pause(session, user_id=user_id, pause_id=op.id, patch=patch, expected=expected)
+    return pauses_service.delete_pause(session, user_id=user_id, pause_id=op.id, expected=expected)
+
+
+def _failed(op: Op, error: ProblemError) -> PushResult:
     return PushResult(
         op_id=op.op_id, status=error.status, error=problem_body(error.status, error.code, error.detail, error.extra)
     )
 
 
-def _apply(request: Request, session: Session, signed_in: SignedIn, op: PushOp) -> PushResult:
+def _apply(request: Request, session: Session, signed_in: SignedIn, op: Op) -> PushResult:
     """Apply one op in a transaction of its own, exactly as ``op.method`` with ``Idempotency-Key: op.op_id``."""
-    resource = ENTRY if op.type == "entry" else GOAL
+    resource = RESOURCES[op.type]
     body = "" if op.data is None else canonical_json(op.data)
     keyed = WriteRequest(op.method, resource.path(request, op.id), body, op.op_id)
     try:
@@ -133,4 +151,4 @@ def _apply(request: Request, session: Session, signed_in: SignedIn, op: PushOp) 
 def push(body: PushRequest, request: Request, signed_in: SignedInDep, session: SessionDep) -> PushResponse:
     # Each op is a transaction of its own: the one signing in began ends first, keeping what it recorded.
     commit(session)
-    return PushResponse(results=[_apply(request, session, signed_in, op) for op in body.ops])
+    return PushResponse(results=[_apply(request, session, signed_in, op.root) for op in body.ops])

@@ -7,7 +7,6 @@ import binascii
 import re
 import uuid
 from collections.abc import Iterator, Sequence
-from operator import attrgetter
 from typing import Any, Literal
 
 from sqlalchemy import Row, bindparam
@@ -19,6 +18,8 @@ from app.entries import service as entries_service
 from app.entries.models import EntryPublic
 from app.goals import service as goals_service
 from app.goals.models import GoalPublic
+from app.pauses import service as pauses_service
+from app.pauses.models import PausePublic
 from app.sync.models import Change, ChangesPage
 
 # The largest change number a BIGINT column holds; a larger cursor names no change.
@@ -59,20 +60,34 @@ _ENTRY_CHANGES = (
     .order_by(_ENTRIES.seq)
     .limit(bindparam("limit"))
 )
+_PAUSES = pauses_service.PAUSES.c
+_PAUSE_CHANGES = (
+    sa_select(*pauses_service.PUBLIC_ROW, _PAUSES.seq, _PAUSES.deleted_at)
+    .where(_PAUSES.user_id == bindparam("user_id"), _PAUSES.seq > bindparam("after"))
+    .order_by(_PAUSES.seq)
+    .limit(bindparam("limit"))
+)
 
 
 def _changes(
-    kind: Literal["goal", "entry"], rows: Sequence[Row[Any]], public: Sequence[GoalPublic | EntryPublic]
+    kind: Literal["goal", "entry", "pause"],
+    rows: Sequence[Row[Any]],
+    public: Sequence[GoalPublic | EntryPublic | PausePublic],
 ) -> Iterator[Change]:
     for row, data in zip(rows, public, strict=True):
         deleted = row.deleted_at is not None
-        yield Change(
-            type=kind, id=data.id, seq=row.seq, version=data.version, deleted=deleted, data=None if deleted else data
+        yield Change.model_validate(
+            {"type": kind, "id": data.id, "seq": row.seq, "version": data.version, "deleted": deleted}
+            | {"data": None if deleted else data}
         )
 
 
+def _seq(change: Change) -> int:
+    return change.root.seq
+
+
 def list_changes(session: Session, *, user_id: uuid.UUID, cursor: str | None, limit: int) -> ChangesPage:
-    """Goals and entries changed after ``cursor``, in ``seq`` order, each at its latest state.
+    """Goals, entries and pauses changed after ``cursor``, in ``seq`` order, each at its latest state.
 
     All reads come from the session's one snapshot (a read transaction: see ``app.core.database``),
     and sequence order is commit order, so a page never skips a change that a later page would miss.
@@ -82,13 +97,15 @@ def list_changes(session: Session, *, user_id: uuid.UUID, cursor: str | None, li
     goals = session.execute(_GOAL_CHANGES, of_page).all()
     # Fetched whole: iterated lazily, each row's step let other threads take the GIL, and the page took twice as long.
     entries = session.execute(_ENTRY_CHANGES, of_page).all()
+    pauses = session.execute(_PAUSE_CHANGES, of_page).all()
     merged = sorted(
         [
             *_changes("goal", goals, goals_service.public_goals(goals)),
             *_changes("entry", entries, entries_service.public_entries(entries)),
+            *_changes("pause", pauses, pauses_service.public_pauses(pauses)),
         ],
-        key=attrgetter("seq"),
+        key=_seq,
     )
     page = merged[:limit]
-    last = page[-1].seq if page else after
+    last = page[-1].root.seq if page else after
     return ChangesPage(changes=page, next_cursor=encode_cursor(last), has_more=len(merged) > limit)

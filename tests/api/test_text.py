@@ -50,7 +50,8 @@ def _body_fields() -> list[tuple[str, str, str, str, Any]]:
     for path, methods in DOCUMENT["paths"].items():
         for method, operation in methods.items():
             schema_name = _body_schema(operation)
-            if schema_name is None:
+            # An import names the file's part instead (`document`, `entries[3]`): tests/exchange sends NUL there.
+            if schema_name is None or path == "/api/v1/import":
                 continue
             for name, prop in SCHEMAS[schema_name].get("properties", {}).items():
                 if _is_text(prop):
@@ -90,7 +91,9 @@ def test_the_document_lists_the_text_fields_people_type_into() -> None:
 
 
 def _path(path: str) -> str:
-    return path.replace("{entry_id}", str(uuid.uuid4())).replace("{goal_id}", str(uuid.uuid4()))
+    for name in ("{entry_id}", "{goal_id}", "{pause_id}"):
+        path = path.replace(name, str(uuid.uuid4()))
+    return path
 
 
 @pytest.mark.parametrize(

@@ -165,11 +165,22 @@ def _populate(client: TestClient) -> set[str]:
     entry = make_entry(client, goal_ids=[goal["id"]], tags=["sea"], people=["Ann"])
     keyed = client.post("/api/v1/entries", json={"note": "keyed"}, headers={"Idempotency-Key": str(uuid.uuid4())})
     assert keyed.status_code == 201
+    pause = client.post(
+        "/api/v1/pauses", json={"start_date": "2026-11-01", "end_date": "2026-11-02", "goal_id": goal["id"]}
+    )
+    assert pause.status_code == 201
     make_token(client)
     tokens = client.get("/api/v1/tokens").json()["data"]
     other_device = TestClient(client.app)
     assert other_device.post("/api/v1/auth/login", json={"email": user["email"], "password": PASSWORD}).is_success
-    return {user["id"], goal["id"], entry["id"], keyed.json()["id"], *(token["id"] for token in tokens)}
+    return {
+        user["id"],
+        goal["id"],
+        entry["id"],
+        keyed.json()["id"],
+        pause.json()["id"],
+        *(token["id"] for token in tokens),
+    }
 
 
 def test_account_deletion_leaves_nothing_of_the_user_in_any_table(
@@ -179,7 +190,8 @@ def test_account_deletion_leaves_nothing_of_the_user_in_any_table(
     leaving_ids = _populate(leaving)
     staying_ids = _populate(staying)
     before = _rows(app)
-    for table in ("users", "goals", "entries", "entry_goals", "access_tokens", "auth_sessions", "change_counters"):
+    tables = ("users", "goals", "entries", "entry_goals", "pauses", "access_tokens", "auth_sessions", "change_counters")
+    for table in tables:
         assert any(_belongs_to(row, leaving_ids) for row in before[table]), table
 
     response = leaving.request("DELETE", "/api/v1/me", json={"password": PASSWORD})

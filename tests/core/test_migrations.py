@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import uuid
-from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
@@ -24,6 +21,7 @@ from sqlalchemy import (
     column,
     create_engine,
     insert,
+    inspect,
     select,
     table,
 )
@@ -33,7 +31,6 @@ from sqlmodel import SQLModel
 import app.models  # noqa: F401 - registers every table
 from app.core.database import UTCDateTime, normalize_database_url
 from app.core.migrations import alembic_config, head_revision, upgrade_to_head
-from bench.postgres import temporary_database
 
 
 def test_models_and_migrations_agree(database_url: str) -> None:
@@ -50,19 +47,6 @@ def test_migrating_creates_the_sqlite_folder(tmp_path: Path) -> None:
     path = tmp_path / "data" / "synclog.db"
     upgrade_to_head(f"sqlite:///{path}")
     assert path.is_file()
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def unmigrated_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """An empty database of this test's own, on each engine (PostgreSQL when a server is named)."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'synclog.db'}"
-        return
-    server_url = os.environ.get("SYNCLOG_TEST_POSTGRES_URL", "")
-    if not server_url:
-        pytest.skip("SYNCLOG_TEST_POSTGRES_URL is not set")
-    with temporary_database(server_url, prefix="synclog_migration") as url:
-        yield url
 
 
 def _table(name: str, **types: Any) -> TableClause:
@@ -225,3 +209,72 @@ def test_local_hour_is_filled_for_every_entry_by_its_wall_clock(unmigrated_url: 
         1, 3, 2, 2, 1, 1, 2, 2, 17, 17, 16, 15, 0, 20,
     ]  # fmt: skip
     assert links == [ids[0]]
+
+
+def test_pauses_come_with_0003_and_go_with_its_downgrade(unmigrated_url: str) -> None:
+    """Revision 0003 adds the pauses table; downgrading to 0002 removes it and upgrading adds it again."""
+    config = alembic_config(unmigrated_url)
+
+    def tables() -> set[str]:
+        engine = create_engine(normalize_database_url(unmigrated_url))
+        with engine.connect() as connection:
+            names = set(inspect(connection).get_table_names())
+        engine.dispose()
+        return names
+
+    command.upgrade(config, "head")
+    assert "pauses" in tables()
+    command.downgrade(config, "0002")
+    assert "pauses" not in tables() and {"goals", "entries"} <= tables()
+    command.upgrade(config, "head")
+    assert "pauses" in tables()
+
+
+def test_0004_gives_each_goal_link_its_entrys_owner_and_day(unmigrated_url: str) -> None:
+    """Links of live entries get the entry's ``user_id`` and ``local_date``; a deleted entry's stray link goes."""
+    config = alembic_config(unmigrated_url)
+    command.upgrade(config, "0003")
+    now = datetime(2026, 11, 29, tzinfo=UTC)
+    user_id, goal_id, live_id, deleted_id = (uuid.uuid4() for _ in range(4))
+    entry = {
+        "user_id": user_id, "occurred_at": now, "timezone": "UTC", "kind": "other", "note": "", "meaning": "",
+        "intensity": 3, "tags": [], "people": [], "source": "web", "search_text": "", "tag_keys": "", "version": 1,
+        "created_at": now, "updated_at": now, "local_hour": 0,
+    }  # fmt: skip
+    engine = create_engine(normalize_database_url(unmigrated_url))
+    with engine.begin() as connection:
+        connection.execute(
+            insert(USERS).values(
+                id=user_id, email="old@example.org", display_name="", timezone="UTC", day_start_hour=0,
+                week_start="monday", grace_days=0, password_hash="unused", created_at=now, updated_at=now,
+            )
+        )  # fmt: skip
+        connection.execute(
+            insert(GOALS).values(
+                id=goal_id, user_id=user_id, title="Walk", description="", color="#000000", cadence="daily",
+                target=1, status="active", version=1, seq=1, created_at=now, updated_at=now,
+            )
+        )  # fmt: skip
+        entries = _table("entries", **{column.name: column.type for column in ENTRIES.c}, local_hour=SmallInteger())
+        connection.execute(insert(entries), [
+            {**entry, "id": live_id, "local_date": date(2026, 11, 28), "seq": 2},
+            {**entry, "id": deleted_id, "local_date": date(2026, 11, 27), "seq": 3},
+        ])  # fmt: skip
+        deleted = _table("entries", id=Uuid(), deleted_at=UTC_TIME)
+        connection.execute(deleted.update().where(deleted.c.id == deleted_id).values(deleted_at=now))
+        connection.execute(
+            insert(ENTRY_GOALS),
+            [{"entry_id": live_id, "goal_id": goal_id}, {"entry_id": deleted_id, "goal_id": goal_id}],
+        )
+    engine.dispose()
+
+    command.upgrade(config, "0004")
+
+    links = _table("entry_goals", entry_id=Uuid(), goal_id=Uuid(), user_id=Uuid(), local_date=Date())
+    engine = create_engine(normalize_database_url(unmigrated_url))
+    with engine.connect() as connection:
+        rows = connection.execute(select(links.c.entry_id, links.c.goal_id, links.c.user_id, links.c.local_date)).all()
+    engine.dispose()
+    assert [tuple(row) for row in rows] == [(live_id, goal_id, user_id, date(2026, 11, 28))]
+    command.downgrade(config, "0003")
+    command.upgrade(config, "head")

@@ -20,6 +20,7 @@ from app.core.rate_limits import RateLimits
 from app.core.settings import Settings
 from app.main import create_app
 from bench.processes import start_synclog as start_server
+from tests.cheap_hashing import SYNCLOG_WITH_CHEAP_HASHING
 from tests.factories import PASSWORD, bearer, make_token, register
 
 # CI names the server (and so requires it); elsewhere the test skips when no Redis answers.
@@ -226,7 +227,7 @@ def _redis_or_skip() -> None:
 def test_two_processes_share_one_budget_through_redis(database_url: str, tmp_path: Path) -> None:
     _redis_or_skip()
     env = {"SYNCLOG_RATE_LIMITS": "on", "SYNCLOG_REDIS_URL": REDIS_URL, "SYNCLOG_TRUSTED_PROXIES": "127.0.0.1"}
-    servers = [start_server(database_url, tmp_path, env=env) for _ in range(2)]
+    servers = [start_server(database_url, tmp_path, env=env, synclog=SYNCLOG_WITH_CHEAP_HASHING) for _ in range(2)]
     try:
         email = f"shared-{uuid.uuid4().hex}@example.org"
         # A fresh address per run (the test trusts X-Forwarded-For from loopback), so runs do not share the IP budget.

@@ -78,6 +78,19 @@ def test_merge_patch(client: TestClient, content_type: str) -> None:
     assert body["tags"] == ["a"] and body["intensity"] == 5 and body["version"] == 2
 
 
+def test_null_occurred_at_and_timezone_are_refused_in_a_patch(client: TestClient) -> None:
+    register(client)
+    entry = make_entry(client)
+    for name in ("occurred_at", "timezone"):
+        response = client.patch(f"/api/v1/entries/{entry['id']}", json={name: None})
+        assert response.status_code == 422, response.text
+        problem = response.json()
+        assert problem["code"] == "validation_error"
+        assert [error["loc"] for error in problem["errors"]] == [["body", name]]
+    assert client.get(f"/api/v1/entries/{entry['id']}").json()["version"] == entry["version"]
+    assert client.patch(f"/api/v1/entries/{entry['id']}", json={"place": None}).status_code == 200
+
+
 def test_delete_is_a_tombstone(client: TestClient) -> None:
     register(client)
     entry = make_entry(client)

@@ -2,29 +2,28 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
-from app.core.settings import Settings
-from app.main import create_app
-from tests.conftest import POSTGRES_URL, empty_postgres
+from tests.conftest import POSTGRES_URL, empty_database, migrated_sqlite_database, shared_app
+
+
+@pytest.fixture(scope="session")
+def second_sqlite_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Another SQLite database of this run, for runs without PostgreSQL."""
+    yield from migrated_sqlite_database(tmp_path_factory.mktemp("second-sqlite"))
 
 
 @pytest.fixture
-def other_client(request: pytest.FixtureRequest, database_url: str, tmp_path: Path) -> Iterator[TestClient]:
+def other_client(request: pytest.FixtureRequest, database_url: str) -> Iterator[TestClient]:
     """A client of another Synclog on the other engine (SQLite ↔ PostgreSQL; a second SQLite without PostgreSQL)."""
-    if database_url.startswith("sqlite") and POSTGRES_URL:
-        url = request.getfixturevalue("postgres_database")
-        empty_postgres(url)
+    if not POSTGRES_URL:
+        other = "second_sqlite_database"
     else:
-        path = tmp_path / "other.db"
-        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
-        url = f"sqlite:///{path}"
-    application = create_app(Settings(database_url=url, rate_limits="off"))
-    with TestClient(application, base_url="http://testserver") as client:
+        other = "postgres_database" if database_url.startswith("sqlite") else "sqlite_database"
+    url: str = request.getfixturevalue(other)
+    empty_database(url)
+    with TestClient(shared_app(url), base_url="http://testserver") as client:
         yield client
-    application.state.database.dispose()

@@ -40,6 +40,7 @@ def seed_journal(client: TestClient) -> None:
         id="00000000-0000-4000-8000-000000000001",
         occurred_at="2026-11-20T02:30:00Z",
         kind="thought_then_met",
+        inner="Missing *Ann*; wondered how she was",
         note='Thought of Ann, then met her at the harbour; she said "hello, stranger"',
         meaning="Keep in touch\nwith old friends",
         intensity=5,

@@ -18,9 +18,21 @@ text = st.text(st.characters(codec="utf-8", exclude_characters="\x00"), max_size
 label = text.filter(lambda value: len(value) >= 1)
 labels = st.lists(label, max_size=4, unique_by=str.casefold)
 entry_values = st.fixed_dictionaries(
-    {"note": text, "meaning": text, "tags": labels, "people": labels, "place": st.none() | text}
+    {"inner": text, "note": text, "meaning": text, "tags": labels, "people": labels, "place": st.none() | text}
 )
-COMPARED = ("note", "meaning", "tags", "people", "place", "occurred_at", "timezone", "local_date", "kind", "source")
+COMPARED = (
+    "inner",
+    "note",
+    "meaning",
+    "tags",
+    "people",
+    "place",
+    "occurred_at",
+    "timezone",
+    "local_date",
+    "kind",
+    "source",
+)
 
 
 def entries(client: TestClient) -> list[dict[str, Any]]:

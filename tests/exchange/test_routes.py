@@ -20,7 +20,8 @@ BOOKKEEPING = ("version", "created_at", "updated_at")
 
 
 def seed(client: TestClient) -> dict[str, Any]:
-    """An account with settings, an active and an archived goal, entries (one by a token) and a deleted one."""
+    """An account with settings, an active and an archived goal, entries (one by a token) and a deleted one,
+    a pause of the whole log, a pause of the active goal and a deleted pause."""
     client.patch(
         "/api/v1/me",
         json={"display_name": "Ada", "timezone": "Europe/Lisbon", "day_start_hour": 4, "week_start": "sunday"},
@@ -51,11 +52,32 @@ def seed(client: TestClient) -> dict[str, Any]:
     gone = make_entry(client, note="deleted later")
     assert client.delete(f"/api/v1/entries/{gone['id']}").status_code == 204
     client.put(f"/api/v1/entries/{first['id']}", json={**writable(first), "intensity": 4}).raise_for_status()
-    return {"goals": [sea, music], "entries": [first, response.json()], "deleted": gone}
+    pauses = [
+        client.post("/api/v1/pauses", json={"start_date": start, "end_date": end, **fields}).json()
+        for start, end, fields in (
+            ("2026-11-10", "2026-11-12", {"note": "Retreat"}),
+            ("2026-11-14", "2026-11-20", {"goal_id": sea["id"]}),
+            ("2026-12-01", "2026-12-02", {}),
+        )
+    ]
+    assert client.delete(f"/api/v1/pauses/{pauses[2]['id']}").status_code == 204
+    return {"goals": [sea, music], "entries": [first, response.json()], "deleted": gone, "pauses": pauses[:2]}
 
 
 def writable(entry: dict[str, Any]) -> dict[str, Any]:
-    keep = ("occurred_at", "timezone", "kind", "note", "meaning", "intensity", "tags", "people", "goal_ids", "place")
+    keep = (
+        "occurred_at",
+        "timezone",
+        "kind",
+        "inner",
+        "note",
+        "meaning",
+        "intensity",
+        "tags",
+        "people",
+        "goal_ids",
+        "place",
+    )
     return {name: entry[name] for name in (*keep, "lat", "lon")}
 
 
@@ -69,7 +91,7 @@ def export_json(client: TestClient, **headers: str) -> dict[str, Any]:
 def without_bookkeeping(document: dict[str, Any]) -> dict[str, Any]:
     copy: dict[str, Any] = json.loads(json.dumps(document))
     copy.pop("exported_at")
-    for item in copy["goals"] + copy["entries"]:
+    for item in copy["goals"] + copy["pauses"] + copy["entries"]:
         for name in BOOKKEEPING:
             item.pop(name)
     return copy
@@ -99,6 +121,7 @@ def test_json_export_is_the_whole_account_as_the_api_returns_it(client: TestClie
     }
     all_goals = client.get("/api/v1/goals", params={"status": "all"}).json()["data"]
     assert sorted(document["goals"], key=lambda goal: goal["id"]) == sorted(all_goals, key=lambda goal: goal["id"])
+    assert document["pauses"] == client.get("/api/v1/pauses").json()["data"] == seeded["pauses"]
     listed = client.get("/api/v1/entries").json()["data"]
     assert sorted(document["entries"], key=lambda entry: entry["id"]) == sorted(listed, key=lambda entry: entry["id"])
     assert seeded["deleted"]["id"] not in {entry["id"] for entry in document["entries"]}
@@ -144,6 +167,7 @@ def test_round_trip_into_a_fresh_account_on_the_other_engine(client: TestClient,
     assert response.json() == {
         "settings": "updated",
         "goals": {"created": 2, "updated": 0, "skipped": 0},
+        "pauses": {"created": 2, "updated": 0, "skipped": 0},
         "entries": {"created": 2, "updated": 0, "skipped": 0},
     }
     copy = export_json(other_client)
@@ -165,6 +189,7 @@ def test_importing_the_same_file_twice_changes_nothing(client: TestClient, other
     assert again.json() == {
         "settings": "unchanged",
         "goals": {"created": 0, "updated": 0, "skipped": 2},
+        "pauses": {"created": 0, "updated": 0, "skipped": 2},
         "entries": {"created": 0, "updated": 0, "skipped": 2},
     }
     after = export_json(other_client)
@@ -200,6 +225,11 @@ def test_ids_another_account_owns_are_rekeyed_for_the_importer(new_client: Calla
     assert copied["note"] == first["note"]
     assert copied["goal_ids"] == sorted(str(uuid.uuid5(bob_id, goal["id"])) for goal in (sea, music))
     assert alice.get(f"/api/v1/entries/{first['id']}").json()["version"] == 2
+    retreat, of_sea = seeded["pauses"]
+    assert bob.get(f"/api/v1/pauses/{uuid.uuid5(bob_id, retreat['id'])}").json()["note"] == "Retreat"
+    assert bob.get(f"/api/v1/pauses/{uuid.uuid5(bob_id, of_sea['id'])}").json()["goal_id"] == str(
+        uuid.uuid5(bob_id, sea["id"])
+    )
 
 
 def test_a_bad_row_fails_the_whole_import_and_is_named(client: TestClient, other_client: TestClient) -> None:
@@ -320,3 +350,42 @@ def test_an_import_over_the_size_limit_is_refused(database_url: str) -> None:
         assert response.status_code == 413
         assert response.json()["code"] == "payload_too_large"
     application.state.database.dispose()
+
+
+def test_pauses_round_trip_and_deleted_ones_stay_deleted(client: TestClient) -> None:
+    register(client)
+    seeded = seed(client)
+    document = export_json(client)
+    retreat, of_sea = seeded["pauses"]
+    sea = seeded["goals"][0]
+    client.patch(f"/api/v1/pauses/{retreat['id']}", json={"note": "changed"}).raise_for_status()
+    assert client.delete(f"/api/v1/goals/{sea['id']}").status_code == 204
+    response = import_(client, json.dumps(document))
+    assert response.status_code == 200, response.text
+    assert response.json()["pauses"] == {"created": 0, "updated": 1, "skipped": 1}
+    assert client.get(f"/api/v1/pauses/{retreat['id']}").json()["note"] == "Retreat"
+    assert client.get(f"/api/v1/pauses/{of_sea['id']}").status_code == 410
+
+
+@pytest.mark.parametrize(
+    ("pause", "loc", "kind"),
+    [
+        ({"start_date": "2026-11-02", "end_date": "2026-11-01"}, ["body", "pauses", 0, "end_date"], "value_error"),
+        ({"start_date": "2026-11-02"}, ["body", "pauses", 0, "end_date"], "missing"),
+        ({"start_date": "2026-11-02", "end_date": "2026-11-02", "goal_id": str(uuid.UUID(int=7))},
+         ["body", "pauses", 0, "goal_id"], "unknown_goal"),
+    ],
+)  # fmt: skip
+def test_a_bad_pause_fails_the_whole_import_and_is_named(
+    client: TestClient, pause: dict[str, Any], loc: list[Any], kind: str
+) -> None:
+    register(client)
+    entry = {"id": str(uuid.uuid4()), "occurred_at": "2026-11-20T10:00:00Z", "note": "ok"}
+    document = {"format": "synclog-export", "version": 1, "goals": [], "pauses": [{"id": str(uuid.uuid4()), **pause}]}
+    response = import_(client, json.dumps({**document, "entries": [entry]}))
+    assert response.status_code == 422, response.text
+    assert response.json()["code"] == "validation_error"
+    assert response.json()["detail"].startswith("pauses[0]: ")
+    assert [(error["loc"], error["type"]) for error in response.json()["errors"]] == [(loc, kind)]
+    assert client.get("/api/v1/pauses").json() == {"data": []}
+    assert client.get("/api/v1/entries").json()["data"] == []

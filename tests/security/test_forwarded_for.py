@@ -12,6 +12,7 @@ import pytest
 
 from bench.processes import ServerProcess as Server
 from bench.processes import start_synclog as start_server
+from tests.cheap_hashing import SYNCLOG_WITH_CHEAP_HASHING
 from tests.core.test_rate_limits import REDIS_URL, _redis_or_skip
 from tests.factories import PASSWORD
 
@@ -30,7 +31,12 @@ def _rotating_addresses(count: int) -> list[str]:
 
 @pytest.mark.slow
 def test_rotating_x_forwarded_for_does_not_pass_the_sign_up_limit(tmp_path: Path) -> None:
-    server = start_server(f"sqlite:///{tmp_path / 'synclog.db'}", tmp_path, env={"SYNCLOG_RATE_LIMITS": "on"})
+    server = start_server(
+        f"sqlite:///{tmp_path / 'synclog.db'}",
+        tmp_path,
+        env={"SYNCLOG_RATE_LIMITS": "on"},
+        synclog=SYNCLOG_WITH_CHEAP_HASHING,
+    )
     try:
         answers = [_register(server, number, address) for number, address in enumerate(_rotating_addresses(31))]
     finally:
@@ -41,7 +47,7 @@ def test_rotating_x_forwarded_for_does_not_pass_the_sign_up_limit(tmp_path: Path
 @pytest.mark.slow
 def test_a_trusted_proxy_names_the_client(tmp_path: Path) -> None:
     env = {"SYNCLOG_RATE_LIMITS": "on", "SYNCLOG_TRUSTED_PROXIES": "127.0.0.1, ::1"}
-    server = start_server(f"sqlite:///{tmp_path / 'synclog.db'}", tmp_path, env=env)
+    server = start_server(f"sqlite:///{tmp_path / 'synclog.db'}", tmp_path, env=env, synclog=SYNCLOG_WITH_CHEAP_HASHING)
     try:
         answers = [_register(server, number, address) for number, address in enumerate(_rotating_addresses(32))]
         # One client behind the proxy still has its own budget of 30.
@@ -72,7 +78,7 @@ def test_twenty_parallel_guesses_on_two_workers_check_ten_passwords_through_redi
 ) -> None:
     _redis_or_skip()
     env = {"SYNCLOG_RATE_LIMITS": "on", "SYNCLOG_REDIS_URL": REDIS_URL, "SYNCLOG_TRUSTED_PROXIES": "127.0.0.1"}
-    server = start_server(database_url, tmp_path, env=env, workers=2)
+    server = start_server(database_url, tmp_path, env=env, workers=2, synclog=SYNCLOG_WITH_CHEAP_HASHING)
     # A fresh address and email per run: runs share the Redis budgets for 15 minutes.
     address = f"198.51.100.{uuid.uuid4().int % 250 + 1}"
     email = f"parallel-{uuid.uuid4().hex}@example.org"
@@ -92,7 +98,9 @@ def test_twenty_parallel_guesses_on_two_workers_check_ten_passwords_through_redi
 
 @pytest.mark.slow
 def test_without_redis_each_of_two_workers_keeps_its_own_budget(database_url: str, tmp_path: Path) -> None:
-    server = start_server(database_url, tmp_path, env={"SYNCLOG_RATE_LIMITS": "on"}, workers=2)
+    server = start_server(
+        database_url, tmp_path, env={"SYNCLOG_RATE_LIMITS": "on"}, workers=2, synclog=SYNCLOG_WITH_CHEAP_HASHING
+    )
     email = f"parallel-{uuid.uuid4().hex}@example.org"
     try:
         registered = httpx.post(f"{server.url}/api/v1/auth/register", json={"email": email, "password": PASSWORD})

@@ -233,7 +233,13 @@ def naive_streak_json(streak: Streak) -> dict[str, Any]:
         "end": streak.end.isoformat() if streak.end else None,
         "status": streak.status,
         "grace_used": streak.grace_used,
+        "paused_days": streak.paused_days,
     }
+
+
+def naive_period_json(period: tuple[date, date, int, int]) -> dict[str, Any]:
+    start, end, count, required = period
+    return {"start": start.isoformat(), "end": end.isoformat(), "count": count, "required": required}
 
 
 def naive_summary(
@@ -245,12 +251,14 @@ def naive_summary(
     goal_ids: list[str],
     entries: list[NaiveEntry],
     as_of: date,
+    pauses: list[tuple[date, date, int | None]] | None = None,
 ) -> dict[str, Any]:
-    """The whole ``GET /summary`` body, entry by entry and day by day."""
+    """The whole ``GET /summary`` body, entry by entry and day by day; ``pauses`` name a goal by index."""
     live = [entry for entry in entries if not entry.deleted and entry.local_date <= as_of]
     days = [entry.local_date for entry in live]
     overall_rule = StreakRule("daily", 1, grace_days, week_start)  # type: ignore[arg-type]
-    _, current, longest, _, _ = naive_streaks(days, overall_rule, as_of)
+    of_all = [(start, end) for start, end, goal in pauses or [] if goal is None]
+    _, current, longest, best, _ = naive_streaks(days, overall_rule, as_of, of_all)
     kinds = [
         "thought_then_met",
         "shared_date",
@@ -269,7 +277,8 @@ def naive_summary(
             continue
         goal_days = [entry.local_date for entry in live if index in entry.goal_indexes]
         rule = StreakRule(goal.cadence, goal.target, grace_days, week_start)  # type: ignore[arg-type]
-        _, goal_current, goal_longest, _, _ = naive_streaks(goal_days, rule, as_of)
+        of_goal = [*of_all, *((start, end) for start, end, paused in pauses or [] if paused == index)]
+        _, goal_current, goal_longest, goal_best, period = naive_streaks(goal_days, rule, as_of, of_goal)
         goal_bodies.append(
             {
                 "goal_id": goal_ids[index],
@@ -278,8 +287,10 @@ def naive_summary(
                 "target": goal.target,
                 "current": naive_streak_json(goal_current),
                 "longest": naive_streak_json(goal_longest),
-                "momentum": round(naive_momentum(goal_days, goal.cadence, goal.target, as_of), 4),
+                "best": [naive_streak_json(streak) for streak in goal_best],
+                "momentum": round(naive_momentum(goal_days, goal.cadence, goal.target, as_of, of_goal), 4),
                 "entries": len(goal_days),
+                "period": naive_period_json(period),
             }
         )
     return {
@@ -289,7 +300,8 @@ def naive_summary(
         "overall": {
             "current": naive_streak_json(current),
             "longest": naive_streak_json(longest),
-            "momentum": round(naive_momentum(days, "daily", 1, as_of), 4),
+            "best": [naive_streak_json(streak) for streak in best],
+            "momentum": round(naive_momentum(days, "daily", 1, as_of, of_all), 4),
             "entries": len(live),
             "active_days": len(set(days)),
             "last_7_days": sum(1 for day in days if (as_of - day).days < 7),

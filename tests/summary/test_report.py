@@ -15,8 +15,8 @@ SETTINGS = SummarySettings(timezone="Europe/Berlin", day_start_hour=4, week_star
 def test_build_summary_counts_only_days_up_to_as_of_and_lists_every_kind() -> None:
     goal = GoalRule(uuid.uuid4(), "Write", "daily", 1)
     counts = SummaryCounts(
-        per_day={date(2026, 11, 24): 2, date(2026, 11, 26): 5},
-        per_goal_day={goal.goal_id: {date(2026, 11, 24): 1, date(2026, 11, 26): 1}},
+        per_day={date(2026, 11, 24).toordinal(): 2, date(2026, 11, 26).toordinal(): 5},
+        per_goal_day={goal.goal_id: {date(2026, 11, 24).toordinal(): 1, date(2026, 11, 26).toordinal(): 1}},
         by_kind={"dream": 2},
     )
     summary = build_summary(counts=counts, goals=[goal], settings=SETTINGS, as_of=AS_OF)

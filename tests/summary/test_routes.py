@@ -40,8 +40,17 @@ def settle(client: TestClient, **settings: Any) -> None:
     assert response.status_code == 200, response.text
 
 
-def streak(length: int, start: str | None, end: str | None, status: str, grace_used: int = 0) -> dict[str, Any]:
-    return {"length": length, "start": start, "end": end, "status": status, "grace_used": grace_used}
+def streak(
+    length: int, start: str | None, end: str | None, status: str, grace_used: int = 0, paused_days: int = 0
+) -> dict[str, Any]:
+    return {
+        "length": length,
+        "start": start,
+        "end": end,
+        "status": status,
+        "grace_used": grace_used,
+        "paused_days": paused_days,
+    }
 
 
 NO_STREAK = streak(0, None, None, "none")
@@ -56,6 +65,7 @@ def test_empty_history_answers_every_field_with_zeros(client: TestClient) -> Non
     assert body["overall"] == {
         "current": NO_STREAK,
         "longest": NO_STREAK,
+        "best": [],
         "momentum": 0.0,
         "entries": 0,
         "active_days": 0,

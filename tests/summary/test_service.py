@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import uuid
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -17,6 +18,7 @@ from app.core.database import Database
 from app.core.timezones import local_date, local_hour
 from app.entries.models import KINDS, Entry, EntryGoal
 from app.goals.models import Goal
+from app.pauses.models import Pause
 from app.summary import service
 from tests.factories import make_entry, make_goal, register
 from tests.summary.naive import NaiveEntry, NaiveGoal, naive_summary
@@ -60,6 +62,16 @@ goals_strategy = st.lists(
     max_size=3,
 )
 
+# Pauses as (days after the window starts, days long − 1, goal index or None for the whole log).
+pauses_strategy = st.lists(
+    st.tuples(
+        st.integers(min_value=-3, max_value=30),
+        st.integers(min_value=0, max_value=9),
+        st.one_of(st.none(), st.integers(min_value=0, max_value=2)),
+    ),
+    max_size=3,
+)
+
 
 def store_history(
     database: Database,
@@ -69,6 +81,7 @@ def store_history(
     grace_days: int,
     goals: list[NaiveGoal],
     entries: list[NaiveEntry],
+    pauses: Sequence[tuple[date, date, int | None]] = (),
 ) -> tuple[uuid.UUID, list[str]]:
     """Rows as the core writes them, for a user of this example alone."""
     user = User(
@@ -107,9 +120,15 @@ def store_history(
             session.add(row)
             session.flush()
             for index in entry.goal_indexes:
-                # Deleting a goal removes it from its entries.
-                if index < len(goals) and not goals[index].deleted:
-                    session.add(EntryGoal(entry_id=row.id, goal_id=goal_rows[index].id))
+                # Deleting a goal removes it from its entries, deleting an entry takes it off its goals.
+                if index < len(goals) and not goals[index].deleted and not entry.deleted:
+                    link = EntryGoal(
+                        entry_id=row.id, goal_id=goal_rows[index].id, user_id=user.id, local_date=row.local_date
+                    )
+                    session.add(link)
+        for start, end, paused_goal in pauses:
+            goal_id = None if paused_goal is None else goal_rows[paused_goal].id
+            session.add(Pause(user_id=user.id, start_date=start, end_date=end, goal_id=goal_id))
     return user.id, [str(goal.id) for goal in goal_rows]
 
 
@@ -126,6 +145,7 @@ def store_history(
     as_of_offset=st.integers(min_value=-3, max_value=28),
     goals=goals_strategy,
     raw_entries=entries_strategy,
+    raw_pauses=pauses_strategy,
 )
 def test_summary_equals_the_naive_reference(
     app: FastAPI,
@@ -136,8 +156,14 @@ def test_summary_equals_the_naive_reference(
     as_of_offset: int,
     goals: list[NaiveGoal],
     raw_entries: list[tuple[int, str, int, str, frozenset[int], bool]],
+    raw_pauses: list[tuple[int, int, int | None]],
 ) -> None:
     window = YEAR_START + timedelta(days=window_start)
+    pauses = [
+        (window.date() + timedelta(days=offset), window.date() + timedelta(days=offset + days), goal)
+        for offset, days, goal in raw_pauses
+        if goal is None or goal < len(goals)
+    ]
     entries = []
     for minutes, zone, day_start_hour, kind, goal_indexes, deleted in raw_entries:
         occurred_at = window + timedelta(minutes=minutes)
@@ -154,7 +180,13 @@ def test_summary_equals_the_naive_reference(
     as_of = window.date() + timedelta(days=as_of_offset)
     database: Database = app.state.database
     user_id, goal_ids = store_history(
-        database, timezone=timezone, week_start=week_start, grace_days=grace_days, goals=goals, entries=entries
+        database,
+        timezone=timezone,
+        week_start=week_start,
+        grace_days=grace_days,
+        goals=goals,
+        entries=entries,
+        pauses=pauses,
     )
 
     with database.read_session() as session:
@@ -170,6 +202,7 @@ def test_summary_equals_the_naive_reference(
         goal_ids=goal_ids,
         entries=entries,
         as_of=as_of,
+        pauses=pauses,
     )
     assert answer.model_dump(mode="json") == expected
 

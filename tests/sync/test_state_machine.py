@@ -18,8 +18,9 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
 
 from app.auth import service as auth_service
-from app.auth.models import ALL_SCOPES, TokenCreate, User
+from app.auth.models import TokenCreate, User
 from app.core.database import Database
+from app.core.principal import ALL_SCOPES
 from app.core.sequence import ChangeCounter
 
 API = "/api/v1"

@@ -68,6 +68,7 @@ def test_every_screen_passes_axe(
     expect(page.get_by_role("heading", name="Reconnect with old friends")).to_be_visible()  # pulled
     nav.get_by_role("link", name="Log").click()
     page.get_by_role("button", name="Log a synchronicity").click()
+    page.get_by_role("button", name="Add details").click()
     expect(page.get_by_role("button", name="Save details")).to_be_visible()
     page.get_by_label("Note").fill("Thought of Anna, then met her at the station")
     page.get_by_role("group", name="Goals it speaks to").get_by_text("Reconnect with old friends").click()

@@ -206,6 +206,7 @@ def test_deletion_elsewhere_removes_the_entry_and_tells_the_user(
 def test_rejected_change_is_kept_aside_and_shown(page: Page, other_device: Callable[[str], httpx.Client]) -> None:
     email = sign_up(page)
     log_and_sync(page, other_device(email), 1)
+    page.get_by_role("button", name="Add details").click()
     page.get_by_label("Tags").fill("x" * 80)  # tags are at most 60 characters
     page.get_by_role("button", name="Save details").click()
     expect(page.get_by_role("link", name="1 needs attention")).to_be_visible()

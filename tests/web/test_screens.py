@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import BrowserContext, Locator, Page, expect
 
 from tests.web.conftest import (
     DESKTOP,
@@ -132,6 +132,7 @@ def test_goals_created_offline_and_chosen_in_quick_log(
 
     go(page, "Log")
     page.get_by_role("button", name="Log a synchronicity").click()
+    page.get_by_role("button", name="Add details").click()
     page.get_by_role("group", name="Goals it speaks to").get_by_text("Move closer to the sea").click()
     page.get_by_role("group", name="Kind").get_by_text("Symbol").click()
     page.get_by_label("Place").fill("Harbour")
@@ -156,16 +157,48 @@ def test_currents_show_streaks_momentum_and_a_year_heatmap(
     email = sign_up(page)
     desk = other_device(email)
     seed_year(desk, days=20, every=1)
+    page.reload()  # pulls what the other device wrote
+    expect(page.locator("html")).to_have_attribute("data-sync", "idle")
     go(page, "Currents")
     stats = page.locator(".stats")
     expect(stats).to_contain_text("Current streak")
     expect(stats).to_contain_text("21 days")
-    expect(stats).to_contain_text("active")
+    expect(stats).to_contain_text("Today counts.")
     expect(stats).to_contain_text("Momentum")
+    expect(page.get_by_role("img", name="Momentum by week over the last year")).to_be_visible()
+    expect(page.get_by_role("list").filter(has_text="21 days · ").first).to_contain_text("the current one")
     heatmap = page.get_by_role("img", name="Entries per day over the last year")
     expect(heatmap).to_be_visible()
     assert page.locator(".heatmap rect").count() >= 365
-    expect(page.locator("table")).to_contain_text("Write every day")
+    expect(page.get_by_role("table", name="Streaks per goal")).to_contain_text("Write every day")
+    same_as_the_server(page, desk)
+
+
+def figure(page: Page, label: str) -> Locator:
+    return page.locator(".stat").filter(has=page.get_by_text(label, exact=True)).locator("dd")
+
+
+def same_as_the_server(page: Page, desk: httpx.Client) -> None:
+    """Currents, worked out on the device, show the numbers of the server's /summary, field by field."""
+    response = desk.get("/summary")
+    assert response.status_code == 200, response.text
+    overall = response.json()["overall"]
+    expect(figure(page, "Current streak")).to_have_attribute("data-value", str(overall["current"]["length"]))
+    expect(figure(page, "Current streak")).to_have_attribute("data-status", overall["current"]["status"])
+    expect(figure(page, "Longest streak")).to_have_attribute("data-value", str(overall["longest"]["length"]))
+    assert float(figure(page, "Momentum").get_attribute("data-value") or "nan") == overall["momentum"]
+    for label, field in [("Entries", "entries"), ("Last 7 days", "last_7_days"), ("Last 30 days", "last_30_days")]:
+        expect(figure(page, label)).to_have_attribute("data-value", str(overall[field]))
+    expect(figure(page, "Entries")).to_contain_text(f"{overall['active_days']} active days")
+    rows = page.get_by_role("table", name="Streaks per goal").locator("tbody tr")
+    goals = response.json()["goals"]
+    expect(rows).to_have_count(len(goals))
+    for row, goal in zip(rows.all(), goals, strict=True):
+        expect(row.get_by_role("rowheader")).to_have_text(goal["title"])
+        current = row.locator("td[data-status]")
+        expect(current).to_have_attribute("data-length", str(goal["current"]["length"]))
+        expect(current).to_have_attribute("data-status", goal["current"]["status"])
+        assert float(row.locator("td[data-value]").get_attribute("data-value") or "nan") == goal["momentum"]
 
 
 def test_settings_change_the_day_rules_and_issue_tokens(
@@ -234,6 +267,7 @@ def test_import_a_json_export_and_see_it_in_the_timeline(
         registered = elsewhere.post("/auth/register", json={"email": unique_email(), "password": PASSWORD})
         assert registered.status_code == 201, registered.text
         seed_year(elsewhere, days=6, every=2)
+        assert elsewhere.patch("/me", json={"grace_days": 2, "week_start": "sunday"}).status_code == 200
         exported = elsewhere.get("/export", params={"format": "json"})
         assert exported.status_code == 200, exported.text
     export_file = tmp_path / "synclog-export.json"
@@ -245,5 +279,59 @@ def test_import_a_json_export_and_see_it_in_the_timeline(
     expected = len(json.loads(exported.content)["entries"])
     expect(page.get_by_text("Imported.")).to_contain_text(f"entries: {expected} created")
     assert len(server_entries(desk)) == expected
+    # The form shows the imported settings, so saving it keeps them.
+    expect(page.get_by_label("Grace days")).to_have_value("2")
+    expect(page.get_by_label("Week starts on")).to_have_value("sunday")
     go(page, "Timeline")
     expect(page.get_by_test_id("timeline-entry")).to_have_count(expected)
+
+
+def test_the_edit_dialog_keeps_save_in_view_and_names_the_ends_of_intensity(
+    new_context: Callable[..., BrowserContext],
+) -> None:
+    page = new_context(viewport={"width": 360, "height": 740}).new_page()
+    sign_up(page)
+    page.get_by_role("button", name="Log a synchronicity").click()
+    go(page, "Timeline")
+    page.get_by_test_id("timeline-entry").first.get_by_role("button", name="Edit").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog.get_by_role("button", name="Save")).to_be_in_viewport()
+    expect(dialog.get_by_role("radio", name="1 faint")).to_be_attached()
+    expect(dialog.get_by_role("radio", name="5 striking")).to_be_attached()
+    dialog.get_by_role("radio", name="5 striking").check()
+    expect(dialog.get_by_role("button", name="Save")).to_be_in_viewport()
+    dialog.get_by_role("button", name="Save").click()
+    expect(dialog).to_be_hidden()
+
+
+def test_settings_copy_a_token_change_the_password_and_delete_the_account(
+    new_context: Callable[..., BrowserContext], base_url: str
+) -> None:
+    page = new_context(permissions=["clipboard-read", "clipboard-write"]).new_page()
+    email = sign_up(page)
+    go(page, "Settings")
+    page.get_by_label("Name", exact=True).fill("Copied")
+    page.get_by_role("button", name="Create token").click()
+    secret = page.locator(".token-secret")
+    expect(secret).to_contain_text("sl_pat_")
+    page.get_by_role("button", name="Copy token").click()
+    expect(page.get_by_text("Copied.")).to_be_visible()
+    assert page.evaluate("navigator.clipboard.readText()") == secret.inner_text().strip()
+
+    new_password = "a longer password of mine"
+    page.get_by_label("Current password").fill("not my password")
+    page.get_by_label("New password").fill(new_password)
+    page.get_by_role("button", name="Change password").click()
+    expect(page.get_by_text("That password is not right.")).to_be_visible()
+    page.get_by_label("Current password").fill(PASSWORD)
+    page.get_by_label("New password").fill(new_password)
+    page.get_by_role("button", name="Change password").click()
+    expect(page.get_by_text("Password changed.")).to_be_visible()
+    with httpx.Client(base_url=f"{base_url}/api/v1") as client:
+        assert client.post("/auth/login", json={"email": email, "password": new_password}).status_code == 200
+
+    page.get_by_label("Your password, to confirm").fill(new_password)
+    page.get_by_role("button", name="Delete account and all data").click()
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+    with httpx.Client(base_url=f"{base_url}/api/v1") as client:
+        assert client.post("/auth/login", json={"email": email, "password": new_password}).status_code == 401

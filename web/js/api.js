@@ -117,13 +117,14 @@ export function changes(cursor, limit = 500) {
   return request(`/changes?${query}`).then((r) => r.body);
 }
 
-export function summary() {
-  return request('/summary').then((r) => r.body);
+/** Every other session ends and every token is revoked (204). @param {string} current @param {string} next */
+export function changePassword(current, next) {
+  return request('/me/password', { method: 'POST', body: { current_password: current, new_password: next } });
 }
 
-/** @param {string} from @param {string} to */
-export function heatmap(from, to) {
-  return request(`/summary/heatmap?${new URLSearchParams({ from, to })}`).then((r) => r.body);
+/** The account and all its data, for good (204). @param {string} password */
+export function deleteAccount(password) {
+  return request('/me', { method: 'DELETE', body: { password } });
 }
 
 export function listTokens() {

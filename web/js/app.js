@@ -235,12 +235,13 @@ async function renderPending() {
   const ops = await allOps();
   const held = ops.filter((op) => op.state === 'held').length;
   $('[data-testid="pending-count"]').textContent = String(ops.length);
-  $('#pending-label').textContent = navigator.onLine ? 'unsent' : 'unsent · offline';
+  const offline = navigator.onLine ? '' : ' · offline';
+  $('#pending-label').textContent = ops.length ? `unsent${offline}` : `all sent${offline}`;
   const status = $('#sync-status');
   status.classList.toggle('has-pending', ops.length > 0);
   const link = /** @type {HTMLAnchorElement} */ ($('#held-link'));
   link.hidden = held === 0;
-  link.textContent = held === 1 ? '1 needs attention' : `${held} need attention`;
+  link.textContent = held === 1 ? '1 needs attention' : `${held.toLocaleString()} need attention`;
 }
 
 /** @param {{message: string, level: 'info' | 'warning' | 'error'}} notice */

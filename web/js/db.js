@@ -8,7 +8,7 @@
 
 import { openDB } from '../vendor/idb/index.js';
 import { notify } from './events.js';
-import { afterAnswer, pulledChange, rebased } from './merge.js';
+import { afterAnswer, isCreate, pulledChange, rebased, undoneBy } from './merge.js';
 
 export const DB_NAME = 'synclog';
 export const DB_VERSION = 1;
@@ -188,16 +188,42 @@ export function deleteLocal(type, id, change) {
 }
 
 /**
+ * Undoes a record just made here (merge.js `undoneBy`): an unsent create leaves with its ops;
+ * anything the server may have is deleted, its DELETE queued. Resolves with what was done.
+ * @param {RecordType} type @param {string} id @param {(current: Stored | undefined) => Change} change
+ * @returns {Promise<'drop' | 'delete'>}
+ */
+export function undoLocal(type, id, change) {
+  const name = storeOf(type);
+  return write([name, 'outbox'], async (tx, track) => {
+    const records = tx.objectStore(name);
+    const outbox = tx.objectStore('outbox');
+    const [current, ops] = await Promise.all([records.get(id), outbox.index('object_id').getAll(id)]);
+    const how = undoneBy(current, ops);
+    track(records.delete(id));
+    if (how === 'drop') for (const op of ops) track(outbox.delete(/** @type {number} */ (op.seq)));
+    else track(outbox.add(newOp(change(current))));
+    return how;
+  });
+}
+
+/**
  * The server took an op: it leaves the outbox, its answer becomes the stored record and
  * the object's later ops build on the answer's version.
  * @param {Op} op @param {any} body
  */
 export function settleOp(op, body) {
   const name = storeOf(op.type);
-  return write([name, 'outbox'], async (tx, track) => {
+  return write([name, 'outbox', 'meta'], async (tx, track) => {
     const outbox = tx.objectStore('outbox');
+    const stillQueued = await outbox.get(/** @type {number} */ (op.seq));
     track(outbox.delete(/** @type {number} */ (op.seq)));
     const [queued, local] = await Promise.all([outbox.index('object_id').getAll(op.id), tx.objectStore(name).get(op.id)]);
+    if (!stillQueued && !local && isCreate(op) && body?.id === op.id && (await tx.objectStore('meta').get('user'))) {
+      // Undone while its create was on the way: the server has it now, so it is deleted there too.
+      track(outbox.add(newOp({ type: op.type, id: op.id, method: 'DELETE', base_version: body.version, user_id: op.user_id })));
+      return;
+    }
     const after = afterAnswer(op, body, local, queued.filter((other) => other.seq !== op.seq));
     for (const other of after.later) track(outbox.put(other));
     if (after.record) track(tx.objectStore(name).put(after.record));
@@ -345,12 +371,5 @@ export function forgetAccountData() {
 export function clearAll() {
   return write(ALL_STORES, async (tx, track) => {
     for (const name of ALL_STORES) track(tx.objectStore(name).clear());
-  });
-}
-
-/** The last /summary and heatmap answers, for offline viewing. @param {any} currents */
-export function cacheCurrents(currents) {
-  return write(['meta'], async (tx, track) => {
-    track(tx.objectStore('meta').put(currents, 'currents'));
   });
 }

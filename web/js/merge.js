@@ -127,3 +127,21 @@ export function pulledChange(change, local, ops) {
   const data = /** @type {Stored} */ (change.data);
   return { record: ops.length ? withPending(data, ops) : data, changed: true };
 }
+
+/**
+ * An op that creates its object: a PUT sent before the server had it.
+ * @param {Op} op
+ */
+export const isCreate = (op) => op.method === 'PUT' && op.base_version === null;
+
+/**
+ * Undo of a record just made here: while its ops are all still queued and the first creates it,
+ * nothing of it has reached the server, so the ops go with it (`drop`); otherwise it is deleted
+ * like any other (`delete`, a DELETE op).
+ * @param {Stored | undefined} local @param {Op[]} ops the object's ops, oldest first
+ * @returns {'drop' | 'delete'}
+ */
+export function undoneBy(local, ops) {
+  const unsent = Boolean(local) && local?.version == null && ops.length > 0 && isCreate(ops[0]);
+  return unsent && ops.every((op) => op.state === 'queued') ? 'drop' : 'delete';
+}

@@ -7,6 +7,7 @@
 import { changes } from './api.js';
 import { applyChanges, readMeta } from './db.js';
 import { emit, notify } from './events.js';
+import { number } from './words.js';
 
 /**
  * Applies pages of changes until the feed has no more. Runs inside the sync lock,
@@ -45,6 +46,6 @@ function tell(droppedChanges, deletedHere) {
       'warning',
     );
   } else if (deletedHere) {
-    notify(deletedHere === 1 ? 'An entry was deleted on another device.' : `${deletedHere} entries were deleted on another device.`, 'info');
+    notify(deletedHere === 1 ? 'An entry was deleted on another device.' : `${number(deletedHere)} entries were deleted on another device.`, 'info');
   }
 }

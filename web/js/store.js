@@ -4,7 +4,7 @@
  * its outbox op in one transaction (db.js), so the screen and the outbox never disagree.
  */
 
-import { deleteLocal, saveLocal, updateLocal } from './db.js';
+import { deleteLocal, saveLocal, undoLocal, updateLocal } from './db.js';
 import { emit } from './events.js';
 import { changedFields } from './merge.js';
 import { sendSoon } from './outbox.js';
@@ -79,6 +79,15 @@ export async function edit(type, id, changes, user) {
 export async function remove(type, id, user) {
   await deleteLocal(type, id, (current) => ({ type, id, method: 'DELETE', base_version: current?.version ?? null, user_id: user.id }));
   written(type, id);
+}
+
+/**
+ * Undo of an entry just logged: an unsent one leaves the outbox with it, a sent one is deleted.
+ * @param {string} id @param {User} user
+ */
+export async function undoEntry(id, user) {
+  await undoLocal('entry', id, (current) => ({ type: 'entry', id, method: 'DELETE', base_version: current?.version ?? null, user_id: user.id }));
+  written('entry', id);
 }
 
 /**

@@ -97,12 +97,15 @@ export function longDate(iso) {
   });
 }
 
-/** "14:05" on the wall clock of the entry's zone. @param {string} occurredAt @param {string} timeZone */
+/**
+ * "14:05" or "2:05 PM" (as the person's locale writes times) on the wall clock of the entry's zone.
+ * @param {string} occurredAt @param {string} timeZone
+ */
 export function clockTime(occurredAt, timeZone) {
   try {
-    return new Date(occurredAt).toLocaleTimeString(undefined, { timeZone, hour: '2-digit', minute: '2-digit' });
+    return new Date(occurredAt).toLocaleTimeString(undefined, { timeZone, hour: 'numeric', minute: '2-digit' });
   } catch {
-    return new Date(occurredAt).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+    return new Date(occurredAt).toLocaleTimeString(undefined, { hour: 'numeric', minute: '2-digit' });
   }
 }
 

@@ -1,21 +1,25 @@
 // @ts-check
 /**
- * Currents: streaks, momentum and a year heatmap from /summary (the server owns the
- * rules of SPEC §6). The last answer is kept in IndexedDB for offline viewing.
+ * Currents: streaks in words, momentum now and over the last year, the best streaks, the year's
+ * heatmap and each goal's streak and period, all worked out on this device (summary.js) from
+ * IndexedDB, so they are there offline and current the instant an entry changes.
  */
 
-import { NetworkError, heatmap, summary } from '../api.js';
-import { cacheCurrents, readMeta } from '../db.js';
+import { allEntries, allGoals } from '../db.js';
 import { h, renderList, replace, svg } from '../dom.js';
 import { on } from '../events.js';
+import { heatmap, momentumHistory, summarize } from '../summary.js';
 import { addDays, longDate, today } from '../time.js';
+import { count, number, periodWords, streakWords } from '../words.js';
 
 const CELL = 12;
 const GAP = 2;
 const TOP = 14;
 const LEFT = 24;
+const CHART = { width: 400, height: 160, left: 34, top: 8, bottom: 8 };
 
 /** @typedef {import('../types.js').AppContext} AppContext */
+/** @typedef {import('../types.js').User} User */
 
 /**
  * @param {HTMLElement} section
@@ -23,78 +27,86 @@ const LEFT = 24;
  */
 export function mount(section, ctx) {
   const title = h('h1', { id: 'currents-title', tabindex: '-1' }, 'Currents');
-  const status = h('p', { class: 'hint', role: 'status' });
   const body = h('div');
   const figures = currentsFigures();
-  const refreshButton = h('button', { type: 'button' }, 'Refresh');
-  refreshButton.addEventListener('click', () => void load(true));
-  replace(section, title, h('p', { class: 'lede' }, 'How you move with the current: streaks, momentum and the year so far.'), body, h('div', { class: 'actions' }, refreshButton), status);
+  replace(section, title, h('p', { class: 'lede' }, 'How you move with the current: streaks, momentum and the year so far.'), body);
+  let drawn = 0;
 
-  /** @type {number | undefined} */
-  let refreshTimer;
-
-  /** @param {any} sum @param {any} heat */
-  function draw(sum, heat) {
-    if (body.firstElementChild !== figures.element[0]) replace(body, figures.element);
-    figures.draw(sum, heat, ctx.user()?.week_start === 'sunday');
-  }
-
-  /** @param {boolean} announce */
-  async function load(announce) {
+  async function draw() {
     const user = ctx.user();
     if (!user) return;
-    const cached = await readMeta('currents');
-    if (cached) draw(cached.summary, cached.heatmap);
-    else replace(body, h('p', { class: 'empty' }, 'Loading…'));
-    try {
-      const to = today(user);
-      const [sum, heat] = await Promise.all([summary(), heatmap(addDays(to, -364), to)]);
-      await cacheCurrents({ summary: sum, heatmap: heat, fetched_at: new Date().toISOString() });
-      draw(sum, heat);
-      status.textContent = announce ? 'Updated.' : '';
-    } catch (error) {
-      status.textContent = unavailable(error, cached);
-      if (error instanceof NetworkError && !cached) replace(body);
-    }
+    const turn = ++drawn;
+    const computed = await currentsOf(user);
+    if (turn !== drawn) return; // a later change is being drawn
+    if (body.firstElementChild !== figures.element[0]) replace(body, figures.element);
+    figures.draw(computed, user);
   }
 
   on('data', () => {
-    if (section.hidden) return;
-    // Many changes in a row (a pull) ask the server once.
-    clearTimeout(refreshTimer);
-    refreshTimer = window.setTimeout(() => void load(false), 1500);
+    if (!section.hidden) void draw();
+  });
+  on('user', () => {
+    if (!section.hidden) void draw();
   });
 
   return {
     /** @param {boolean} focus */
     async show(focus) {
       if (focus) title.focus();
-      await load(false);
+      await draw();
     },
   };
 }
 
-/** @param {unknown} error @param {any} cached */
-function unavailable(error, cached) {
-  if (!(error instanceof NetworkError)) return `Could not load currents: ${error instanceof Error ? error.message : error}`;
-  return cached
-    ? `Offline: showing the figures from ${new Date(cached.fetched_at).toLocaleString()}.`
-    : 'Currents are computed by the server; they will appear when you are online.';
+/**
+ * What Currents shows, from IndexedDB: the summary, the year's heatmap and momentum by week.
+ * Pauses are not kept on this device yet, so none bridge a day here.
+ * @param {User} user
+ */
+async function currentsOf(user) {
+  const [entries, goals] = await Promise.all([allEntries(), allGoals()]);
+  const asOf = today(user);
+  const stored = /** @type {{entries: any[], goals: any[]}} */ ({ entries, goals: goals.sort(byCreation) });
+  const settings = user;
+  const from = addDays(asOf, -364);
+  return {
+    summary: summarize({ ...stored, pauses: [], settings, asOf }),
+    heatmap: heatmap(stored.entries, from, asOf),
+    history: momentumHistory({ entries: stored.entries, pauses: [], settings, goal: null, from, to: asOf, bucket: 'week' }),
+  };
 }
 
-/** The three sections (overall, the last year, goals), made once and brought up to date by `draw`. */
+/** Oldest goal first, as the server lists them. @param {any} a @param {any} b */
+function byCreation(a, b) {
+  if (a.created_at !== b.created_at) return a.created_at < b.created_at ? -1 : 1;
+  return a.id < b.id ? -1 : 1;
+}
+
+/** The sections (overall, best streaks, momentum, the year, goals), made once and brought up to date by `draw`. */
 function currentsFigures() {
   const stats = h('dl', { class: 'stats' });
-  const year = h('section', { 'aria-labelledby': 'heatmap-title' }, h('h2', { id: 'heatmap-title' }, 'The last year'), h('div'));
+  const rule = h('p', { class: 'hint' });
+  const best = h('ol', { class: 'best-streaks' });
+  const chart = h('div');
+  const year = h('div');
   const goals = goalStreaks();
-  const element = [h('section', { 'aria-labelledby': 'overall-title' }, h('h2', { id: 'overall-title' }, 'Overall'), stats), year, goals.element];
+  const element = [
+    h('section', { 'aria-labelledby': 'overall-title' }, h('h2', { id: 'overall-title' }, 'Overall'), stats, rule),
+    h('section', { 'aria-labelledby': 'best-title' }, h('h2', { id: 'best-title' }, 'Best streaks'), best),
+    h('section', { 'aria-labelledby': 'momentum-title' }, h('h2', { id: 'momentum-title' }, 'Momentum over the year'), chart),
+    h('section', { 'aria-labelledby': 'heatmap-title' }, h('h2', { id: 'heatmap-title' }, 'The last year'), year),
+    goals.element,
+  ];
   return {
     element,
-    /** @param {any} sum @param {any} heat @param {boolean} weekStartsSunday */
-    draw(sum, heat, weekStartsSunday) {
-      replace(stats, overallStats(sum.overall));
-      year.lastElementChild?.replaceWith(heatmapFigure(heat, weekStartsSunday));
-      goals.draw(sum.goals || []);
+    /** @param {{summary: any, heatmap: any, history: any}} computed @param {User} user */
+    draw({ summary, heatmap: heat, history }, user) {
+      replace(stats, overallStats(summary.overall));
+      rule.textContent = ruleWords(user);
+      renderList(best, summary.overall.best, bestRow, h('li', { class: 'empty' }, 'Your first entry starts the first streak.'));
+      replace(chart, momentumChart(history.points));
+      replace(year, heatmapFigure(heat, user.week_start === 'sunday'));
+      goals.draw(summary.goals);
       // On a phone the year does not fit: start at the recent end.
       const wrap = year.querySelector('.heatmap-wrap');
       if (wrap) wrap.scrollLeft = wrap.scrollWidth;
@@ -102,17 +114,75 @@ function currentsFigures() {
   };
 }
 
+/** The overall streak rule in words. @param {User} user */
+function ruleWords(user) {
+  const grace = user.grace_days
+    ? `up to ${count(user.grace_days, 'day', 'days')} without one may lie between them (grace)`
+    : 'they follow each other without a gap';
+  const start = user.day_start_hour ? ` Days begin at ${String(user.day_start_hour).padStart(2, '0')}:00.` : '';
+  return `A day counts when it has an entry; counted days make a streak while ${grace}; paused days are skipped.${start}`;
+}
+
 /** @param {any} overall */
 function overallStats(overall) {
-  const momentum = Math.round((overall.momentum || 0) * 100);
+  const momentum = Math.round(overall.momentum * 100);
+  const words = streakWords(overall.current);
   return [
-    stat('Current streak', streakText(overall.current, 'day'), streakNote(overall.current)),
-    stat('Longest streak', streakText(overall.longest, 'day'), rangeText(overall.longest)),
-    stat('Momentum', `${momentum}%`, h('meter', { class: 'momentum-bar', min: 0, max: 100, value: momentum, 'aria-label': 'Momentum' })),
-    stat('Entries', String(overall.entries), `${overall.active_days} active days`),
-    stat('Last 7 days', String(overall.last_7_days)),
-    stat('Last 30 days', String(overall.last_30_days)),
+    stat('Current streak', count(overall.current.length, 'day', 'days'), `${words.note}${graceNote(overall.current)}`, overall.current.length, overall.current.status),
+    stat('Longest streak', count(overall.longest.length, 'day', 'days'), rangeText(overall.longest), overall.longest.length),
+    stat('Momentum', `${momentum}%`, h('meter', { class: 'momentum-bar', min: 0, max: 100, value: momentum, 'aria-label': 'Momentum' }), overall.momentum),
+    stat('Entries', number(overall.entries), count(overall.active_days, 'active day', 'active days'), overall.entries),
+    stat('Last 7 days', number(overall.last_7_days), undefined, overall.last_7_days),
+    stat('Last 30 days', number(overall.last_30_days), undefined, overall.last_30_days),
   ];
+}
+
+/** @type {import('../types.js').Keyed<any>} */
+const bestRow = {
+  key: (streak) => `${streak.start}`,
+  version: (streak) => JSON.stringify(streak),
+  create: () => h('li'),
+  update(element, streak) {
+    const now = streak.status === 'ended' ? '' : ' · the current one';
+    replace(element, h('strong', null, count(streak.length, 'day', 'days')), ` · ${rangeText(streak)}${now}${graceNote(streak)}`);
+  },
+};
+
+/**
+ * Momentum by week as a line over 0–100 %, with the same numbers in words and in a table.
+ * @param {{start: string, end: string, momentum: number}[]} points
+ */
+function momentumChart(points) {
+  const { width, height, left, top, bottom } = CHART;
+  const step = (width - left) / Math.max(1, points.length - 1);
+  const y = (/** @type {number} */ value) => top + (1 - value) * (height - top - bottom);
+  const line = points.map((point, index) => `${(left + index * step).toFixed(1)},${y(point.momentum).toFixed(1)}`).join(' ');
+  const grid = [0, 0.5, 1].flatMap((value) => [
+    svg('line', { class: 'chart-grid', x1: left, x2: width, y1: y(value), y2: y(value) }),
+    svg('text', { x: 0, y: y(value) + 4 }, document.createTextNode(`${value * 100}%`)),
+  ]);
+  const description = momentumWords(points);
+  const figure = svg(
+    'svg',
+    { class: 'momentum-chart', viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-labelledby': 'momentum-svg-title momentum-svg-desc' },
+    svg('title', { id: 'momentum-svg-title' }, document.createTextNode('Momentum by week over the last year')),
+    svg('desc', { id: 'momentum-svg-desc' }, document.createTextNode(description)),
+    ...grid,
+    svg('polyline', { class: 'chart-line', points: line }),
+  );
+  const rows = points.map((point) => h('tr', null, h('th', { scope: 'row' }, `${longDate(point.start)} – ${longDate(point.end)}`), h('td', null, `${Math.round(point.momentum * 100)}%`)));
+  const table = h('table', null, h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Week'), h('th', { scope: 'col' }, 'Momentum'))), h('tbody', null, rows));
+  return [figure, h('p', { class: 'hint' }, description), h('details', { class: 'chart-table' }, h('summary', null, 'Momentum by week, as a table'), h('div', { class: 'table-wrap' }, table))];
+}
+
+/** @param {{start: string, momentum: number}[]} points */
+function momentumWords(points) {
+  if (!points.length) return 'No momentum yet.';
+  const first = points[0];
+  const last = points[points.length - 1];
+  const peak = points.reduce((high, point) => (point.momentum > high.momentum ? point : high), first);
+  const percent = (/** @type {number} */ value) => `${Math.round(value * 100)}%`;
+  return `Weekly averages from ${percent(first.momentum)} in the week of ${longDate(first.start)} to ${percent(last.momentum)} this week; highest ${percent(peak.momentum)} in the week of ${longDate(peak.start)}.`;
 }
 
 /** The Goals section: a table of streaks per goal, its rows by goal. */
@@ -126,7 +196,7 @@ function goalStreaks() {
       'table',
       null,
       h('caption', { class: 'visually-hidden' }, 'Streaks per goal'),
-      h('thead', null, h('tr', null, ['Goal', 'Rule', 'Current', 'Longest', 'Momentum', 'Entries'].map((label) => h('th', { scope: 'col' }, label)))),
+      h('thead', null, h('tr', null, ['Goal', 'Rule', 'This period', 'Current', 'Longest', 'Momentum', 'Entries'].map((label) => h('th', { scope: 'col' }, label)))),
       rows,
     ),
   );
@@ -149,15 +219,17 @@ const goalRow = {
   version: (goal) => JSON.stringify(goal),
   create: () => h('tr'),
   update(row, goal) {
-    const unit = goal.cadence === 'daily' ? 'day' : 'week';
+    const [one, other] = goal.cadence === 'daily' ? ['day', 'days'] : ['week', 'weeks'];
+    const words = streakWords(goal.current, goal.cadence);
     replace(
       row,
       h('th', { scope: 'row' }, goal.title),
-      h('td', null, `${goal.target} per ${unit}`),
-      h('td', null, `${streakText(goal.current, unit)} · ${statusLabel(goal.current.status, unit)}`),
-      h('td', null, streakText(goal.longest, unit)),
-      h('td', null, `${Math.round((goal.momentum || 0) * 100)}%`),
-      h('td', null, String(goal.entries)),
+      h('td', null, `${count(goal.target, 'entry', 'entries')} a ${one}`),
+      h('td', null, periodWords(goal)),
+      h('td', { dataset: { length: goal.current.length, status: goal.current.status } }, `${count(goal.current.length, one, other)} · ${words.note}`),
+      h('td', null, count(goal.longest.length, one, other)),
+      h('td', { dataset: { value: goal.momentum } }, `${Math.round(goal.momentum * 100)}%`),
+      h('td', null, number(goal.entries)),
     );
   },
 };
@@ -223,9 +295,9 @@ function weekdayLabels(weekStartsSunday) {
   return names.flatMap((name, row) => (name ? [svg('text', { x: 0, y: TOP + row * (CELL + GAP) + 10 }, document.createTextNode(name))] : []));
 }
 
-/** @param {string} date @param {number} count @param {number} max @param {number} column @param {number} row */
-function dayCell(date, count, max, column, row) {
-  const level = count === 0 || max === 0 ? 0 : Math.min(4, Math.ceil((count / max) * 4));
+/** @param {string} date @param {number} logged @param {number} max @param {number} column @param {number} row */
+function dayCell(date, logged, max, column, row) {
+  const level = logged === 0 || max === 0 ? 0 : Math.min(4, Math.ceil((logged / max) * 4));
   const rect = svg('rect', {
     class: `day-cell heat-${level}`,
     x: LEFT + column * (CELL + GAP),
@@ -234,39 +306,35 @@ function dayCell(date, count, max, column, row) {
     height: CELL,
     rx: 2,
   });
-  rect.append(svg('title', {}, document.createTextNode(`${longDate(date)}: ${count} ${count === 1 ? 'entry' : 'entries'}`)));
+  rect.append(svg('title', {}, document.createTextNode(`${longDate(date)}: ${count(logged, 'entry', 'entries')}`)));
   return rect;
 }
 
 /** @param {any} heat */
 function heatmapDescription(heat) {
   const busiest = (heat.days || []).reduce((/** @type {any} */ best, /** @type {any} */ d) => (!best || d.count > best.count ? d : best), null);
-  return `${heat.total} entries on ${(heat.days || []).length} days from ${longDate(heat.from)} to ${longDate(heat.to)}${
-    busiest ? `; the busiest day was ${longDate(busiest.date)} with ${busiest.count}` : ''
+  const spread = `${count(heat.total, 'entry', 'entries')} on ${count((heat.days || []).length, 'day', 'days')}`;
+  return `${spread} from ${longDate(heat.from)} to ${longDate(heat.to)}${
+    busiest ? `; the busiest day was ${longDate(busiest.date)} with ${count(busiest.count, 'entry', 'entries')}` : ''
   }.`;
 }
 
-/** @param {string} label @param {string} value @param {string | Node} [note] */
-function stat(label, value, note) {
-  return h('div', { class: 'stat' }, h('dt', null, label), h('dd', null, value, note ? h('span', { class: 'stat-note' }, note) : null));
-}
-
-/** @param {any} streak @param {string} unit */
-function streakText(streak, unit) {
-  const length = streak ? streak.length : 0;
-  return `${length} ${unit}${length === 1 ? '' : 's'}`;
-}
-
-/** @param {string} status @param {string} [unit] */
-function statusLabel(status, unit = 'day') {
-  const atRisk = unit === 'week' ? 'at risk: log this week to keep it' : 'at risk: log today to keep it';
-  return { active: 'active', at_risk: atRisk, none: 'no current streak', ended: 'ended' }[status] || status;
+/**
+ * One figure: its label, its value in words and, in `data-value`, the number itself.
+ * @param {string} label @param {string} value @param {string | Node | undefined} note
+ * @param {number} exact @param {string} [status]
+ */
+function stat(label, value, note, exact, status) {
+  const dataset = status ? { value: exact, status } : { value: exact };
+  return h('div', { class: 'stat' }, h('dt', null, label), h('dd', { dataset }, value, note ? h('span', { class: 'stat-note' }, note) : null));
 }
 
 /** @param {any} streak */
-function streakNote(streak) {
-  if (!streak || !streak.length) return statusLabel('none');
-  return `${statusLabel(streak.status)}${streak.grace_used ? ` · ${streak.grace_used} grace day${streak.grace_used === 1 ? '' : 's'} used` : ''}`;
+function graceNote(streak) {
+  const parts = [];
+  if (streak.grace_used) parts.push(`${count(streak.grace_used, 'grace day', 'grace days')} used`);
+  if (streak.paused_days) parts.push(`${count(streak.paused_days, 'day', 'days')} paused`);
+  return parts.length ? ` · ${parts.join(', ')}` : '';
 }
 
 /** @param {any} streak */

@@ -76,16 +76,22 @@ function goalChips(prefix, entry, goals) {
     });
 }
 
-/** @param {string} prefix @param {any} entry */
+/** Ends of the intensity scale, in words. */
+const SCALE_ENDS = /** @type {Record<number, string>} */ ({ 1: 'faint', 5: 'striking' });
+
+/** Five chips between their two ends in words ("1 faint" … "5 striking"). @param {string} prefix @param {any} entry */
 function intensityChips(prefix, entry) {
-  return [1, 2, 3, 4, 5].map((value) =>
+  const chips = [1, 2, 3, 4, 5].map((value) =>
     h(
       'label',
       { class: 'chip chip-round' },
       h('input', { type: 'radio', name: `${prefix}-intensity`, value: String(value), checked: (entry.intensity ?? 3) === value }),
       h('span', null, String(value)),
+      SCALE_ENDS[value] ? h('span', { class: 'visually-hidden' }, SCALE_ENDS[value]) : null,
     ),
   );
+  const end = (/** @type {number} */ value) => h('span', { class: 'scale-end', 'aria-hidden': 'true' }, SCALE_ENDS[value]);
+  return [end(1), ...chips, end(5)];
 }
 
 /**

@@ -5,6 +5,7 @@ import { allGoals } from '../db.js';
 import { field, h, renderList, replace } from '../dom.js';
 import { notify, on } from '../events.js';
 import { createGoal, edit, remove } from '../store.js';
+import { count } from '../words.js';
 
 const COLORS = ['#0f766e', '#7c3aed', '#c2410c', '#2563eb', '#be185d', '#4d7c0f'];
 
@@ -180,7 +181,7 @@ function goalRows(ctx, startEditing) {
       element.prepend(
         h('h3', { id: `goal-${goal.id}` }, goal.title),
         ...(goal.description ? [h('p', null, goal.description)] : []),
-        h('p', { class: 'goal-meta' }, `${goal.target} ${goal.target === 1 ? 'entry' : 'entries'} ${goal.cadence === 'daily' ? 'a day' : 'a week'}`),
+        h('p', { class: 'goal-meta' }, `${count(goal.target, 'entry', 'entries')} ${goal.cadence === 'daily' ? 'a day' : 'a week'}`),
       );
       const archive = /** @type {HTMLElement} */ (element.querySelector('[data-action="archive"]'));
       archive.textContent = goal.status === 'archived' ? 'Restore' : 'Archive';

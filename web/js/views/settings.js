@@ -4,12 +4,14 @@
  * access tokens, export and import, changes that need attention, and sign out.
  */
 
-import { ApiError, NetworkError, createToken, importData, listTokens, revokeToken, updateMe } from '../api.js';
+import { ApiError, NetworkError, createToken, importData, listTokens, me, revokeToken, updateMe } from '../api.js';
 import { allOps } from '../db.js';
 import { field, h, renderList, replace } from '../dom.js';
 import { notify, on } from '../events.js';
 import { discardHeld, retryHeld, sync } from '../outbox.js';
+import { deleteAccountForm, passwordForm } from './account.js';
 import { ensureTimeZoneList } from './entryform.js';
+import { count } from '../words.js';
 
 const SCOPES = ['entries:read', 'entries:write', 'goals:read', 'goals:write', 'summary:read', 'export'];
 
@@ -43,7 +45,7 @@ export function mount(section, ctx) {
   const profile = profileForm(ctx);
   const tokens = tokensCard();
   const account = accountCard(ctx);
-  replace(section, title, h('div', { class: 'settings-grid' }, held.element, profile.element, tokens.element, exchangeCard(), account.element));
+  replace(section, title, h('div', { class: 'settings-grid' }, held.element, profile.element, tokens.element, exchangeCard(ctx), account.element));
 
   on('outbox', () => !section.hidden && held.render());
   on('user', () => !section.hidden && fill());
@@ -205,6 +207,21 @@ function tokensCard() {
   return { element, render };
 }
 
+/** A button that puts `secret` on the clipboard and says so. @param {string} secret */
+function copyButton(secret) {
+  const said = h('span', { role: 'status' });
+  const button = h('button', { type: 'button' }, 'Copy token');
+  button.addEventListener('click', async () => {
+    try {
+      await navigator.clipboard.writeText(secret);
+      said.textContent = 'Copied.';
+    } catch {
+      said.textContent = 'Copying is not allowed here; select the token and copy it.';
+    }
+  });
+  return h('div', { class: 'actions' }, button, said);
+}
+
 /** @param {() => Promise<void>} created runs after a token was made */
 function tokenForm(created) {
   const tokenName = h('input', { type: 'text', autocomplete: 'off', maxLength: 100 });
@@ -216,7 +233,7 @@ function tokenForm(created) {
     { 'aria-labelledby': 'token-form-title' },
     h('h3', { id: 'token-form-title' }, 'New token'),
     field('token-name', 'Name', tokenName, 'The app or script that will use it; entries it creates show this name.'),
-    h('fieldset', null, h('legend', null, 'Scopes'), scopeBoxes.map((box) => h('div', { class: 'field-check' }, box, h('label', { for: box.id }, box.value)))),
+    h('fieldset', null, h('legend', null, 'Scopes'), scopeBoxes.map((box) => h('label', { class: 'field-check' }, box, box.value))),
     field('token-expiry', 'Expires', expiry),
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Create token')),
     message,
@@ -227,7 +244,7 @@ function tokenForm(created) {
     try {
       if (!tokenName.value.trim() || !scopes.length) throw new Error('Give the token a name and at least one scope.');
       const token = await createToken(tokenName.value.trim(), scopes, Number(expiry.value) || null);
-      replace(message, h('p', null, 'Copy the token now; it is shown only once:'), h('code', { class: 'token-secret' }, token.token));
+      replace(message, h('p', null, 'Copy the token now; it is shown only once:'), h('code', { class: 'token-secret' }, token.token), copyButton(token.token));
       tokenName.value = '';
       await created();
     } catch (error) {
@@ -237,10 +254,10 @@ function tokenForm(created) {
   return form;
 }
 
-/** Export links and the import form. */
-function exchangeCard() {
+/** Export links and the import form. @param {AppContext} ctx */
+function exchangeCard(ctx) {
   /** @param {string} format @param {string} file @param {string} label */
-  const exportLink = (format, file, label) => h('li', null, h('a', { href: `/api/v1/export?format=${format}`, download: file }, label));
+  const exportLink = (format, file, label) => h('li', null, h('a', { class: 'target', href: `/api/v1/export?format=${format}`, download: file }, label));
   return card(
     'Export and import',
     h('p', null, 'Your data is yours: take all of it with you at any time.'),
@@ -251,11 +268,12 @@ function exchangeCard() {
       exportLink('csv', 'synclog-entries.csv', 'Export entries as CSV'),
       exportLink('markdown', 'synclog-journal.md', 'Export as Markdown journal'),
     ),
-    importForm(),
+    importForm(ctx),
   );
 }
 
-function importForm() {
+/** An import; the settings it brings show at once, so saving the form never undoes them. @param {AppContext} ctx */
+function importForm(ctx) {
   const file = h('input', { type: 'file', accept: '.json,.csv,application/json,text/csv' });
   const message = h('p', { role: 'status' });
   const form = h(
@@ -274,6 +292,7 @@ function importForm() {
       const csv = chosen.name.toLowerCase().endsWith('.csv') || chosen.type === 'text/csv';
       message.textContent = importReport(await importData(await chosen.text(), csv ? 'text/csv' : 'application/json'));
       void sync();
+      await ctx.setUser(await me());
     } catch (error) {
       message.textContent = explain(error);
     }
@@ -297,13 +316,13 @@ function accountCard(ctx) {
   signOutButton.addEventListener('click', async () => {
     const waiting = (await allOps()).length;
     if (!waiting) return ctx.signOut();
-    const sure = h('button', { type: 'button', class: 'danger', onclick: () => ctx.signOut() }, `Sign out and lose ${waiting} unsent change${waiting === 1 ? '' : 's'}`);
+    const sure = h('button', { type: 'button', class: 'danger', onclick: () => ctx.signOut() }, `Sign out and lose ${count(waiting, 'unsent change', 'unsent changes')}`);
     const stay = h('button', { type: 'button', onclick: () => replace(area, signOutButton) }, 'Stay signed in');
     replace(area, sure, stay);
     sure.focus();
   });
   return {
-    element: card('Account', text, area),
+    element: card('Account', text, area, passwordForm(), deleteAccountForm(ctx)),
     /** @param {import('../types.js').User} user */
     fill(user) {
       text.textContent = `Signed in as ${user.email || user.display_name || 'you'}.`;

@@ -12,6 +12,7 @@ import { KINDS, kindLabel } from '../kinds.js';
 import { remove } from '../store.js';
 import { clockTime, longDate } from '../time.js';
 import { ensureTimeZoneList, entryFields, saveEditOnSubmit } from './entryform.js';
+import { count as plural, number } from '../words.js';
 
 const PAGE = 100;
 
@@ -138,7 +139,7 @@ function filterForm() {
     },
     /** @param {number} matching @param {number} all */
     count(matching, all) {
-      count.textContent = matching === all ? `${all} ${all === 1 ? 'entry' : 'entries'}` : `${matching} of ${all} entries match`;
+      count.textContent = matching === all ? plural(all, 'entry', 'entries') : `${number(matching)} of ${plural(all, 'entry', 'entries')} match`;
     },
   };
 }

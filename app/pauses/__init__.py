@@ -1,0 +1,1 @@
+"""Pauses: rest periods (illness, travel, a retreat) whose days neither meet nor miss a streak."""

@@ -1,0 +1,83 @@
+// @ts-check
+/**
+ * The current streak and each active goal's period beside the quick-log button, worked out on this
+ * device (summary.js) from IndexedDB: current the moment an entry is logged, undone or deleted,
+ * online or offline. Loaded by quicklog.js once the button is ready.
+ */
+
+import { allEntries, allGoals } from '../db.js';
+import { h, renderList, replace } from '../dom.js';
+import { summarize } from '../summary.js';
+import { clockTime, longDate, today } from '../time.js';
+import { periodWords, streakWords } from '../words.js';
+
+/**
+ * The streak line and the goals' periods (`element`) and "On this day" (`onThisDay`), brought up
+ * to date by `render`.
+ */
+export function logCurrents() {
+  const headline = h('span', { class: 'streak-headline' });
+  const note = h('span', { class: 'streak-note' });
+  const streak = h('p', { class: 'log-streak', 'data-testid': 'current-streak', dataset: { length: '0', status: 'none' } }, headline, ' ', note);
+  const periods = h('ul', { class: 'goal-periods', 'aria-label': 'Goals this period' });
+  const earlier = onThisDay();
+  let drawn = 0;
+  return {
+    element: h('div', null, streak, periods),
+    onThisDay: earlier.element,
+    /** @param {import('../types.js').User | undefined} user */
+    async render(user) {
+      if (!user) return;
+      const turn = ++drawn;
+      const [entries, goals] = await Promise.all([allEntries(), allGoals()]);
+      if (turn !== drawn) return; // a later change is being drawn
+      goals.sort((a, b) => (a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : a.id < b.id ? -1 : 1));
+      // Pauses are not kept on this device yet: none bridge a day here.
+      const stored = /** @type {{entries: any[], goals: any[]}} */ ({ entries, goals });
+      const summary = summarize({ ...stored, pauses: [], settings: user, asOf: today(user) });
+      const current = summary.overall.current;
+      const words = streakWords(current);
+      streak.dataset.length = String(current.length);
+      streak.dataset.status = current.status;
+      streak.className = `log-streak streak-${current.status}`;
+      headline.textContent = words.headline;
+      note.textContent = words.note;
+      renderList(periods, summary.goals, goalPeriods);
+      earlier.render(stored.entries, today(user));
+    },
+  };
+}
+
+/** @type {import('../types.js').Keyed<any>} */
+const goalPeriods = {
+  key: (goal) => goal.goal_id,
+  version: (goal) => JSON.stringify([goal.title, goal.period, goal.cadence]),
+  create: () => h('li'),
+  update(element, goal) {
+    element.className = goal.period.count >= goal.period.required ? 'goal-period is-done' : 'goal-period';
+    replace(element, h('span', { class: 'goal-title' }, goal.title), ': ', periodWords(goal));
+  },
+};
+
+
+/** "On this day": entries of today's date in earlier years, latest year first; hidden when none. */
+function onThisDay() {
+  const list = h('ul', { class: 'on-this-day' });
+  const element = h('section', { class: 'today', 'aria-labelledby': 'on-this-day-title' }, h('h2', { id: 'on-this-day-title' }, 'On this day'), list);
+  element.hidden = true;
+  return {
+    element,
+    /** @param {any[]} entries @param {string} day */
+    render(entries, day) {
+      const earlier = entries
+        .filter((entry) => entry.local_date.slice(5) === day.slice(5) && entry.local_date < day)
+        .sort((a, b) => (a.occurred_at < b.occurred_at ? 1 : -1));
+      element.hidden = earlier.length === 0;
+      list.replaceChildren(
+        ...earlier.slice(0, 10).map((entry) =>
+          h('li', null, h('time', { datetime: entry.local_date }, longDate(entry.local_date)), ` · ${clockTime(entry.occurred_at, entry.timezone)} · `, entry.note || entry.inner || 'a moment without words'),
+        ),
+      );
+    },
+  };
+}
