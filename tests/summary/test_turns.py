@@ -14,13 +14,15 @@ import pytest
 from bench.processes import ServerProcess
 from tests.factories import bearer, sign_up
 
-DAYS = 3_000
-GOALS = 10
+# Links are what a summary reads most: since they carry their day (migration 0004) a summary over 30 000
+# of them cost ~0.1 s, and the first one answered before the other user's read had been sent.
+DAYS = 9_000
+GOALS = 20  # as many as an entry may name
 SUMMARIES = 10  # more than the threads every request shares (8)
 
 
 def heavy_account(url: str) -> dict[str, str]:
-    """An account whose uncached summary costs about a second: years of daily entries, each tied to every goal."""
+    """An account whose uncached summary costs ~0.3 s or more: decades of daily entries, each tied to every goal."""
     headers = bearer(sign_up(url))
     goals = [
         {"id": str(uuid.uuid4()), "title": f"goal {index}", "cadence": ("daily", "weekly")[index % 2], "target": 1}
@@ -67,5 +69,7 @@ def test_heavy_summaries_leave_other_users_a_thread(
 
     assert status == 200
     assert [answer[0] for answer in answers] == [200] * SUMMARIES
-    # The other user's read answered before any summary did: it waited for none of them.
-    assert read < min(answer[1] for answer in answers)
+    # The other user's read answered while the heavy user's summaries still took their turns, one after
+    # another: at most the first two had answered (a busy machine slows the read as much as them).
+    # Computed on the shared threads, eight summaries at once would all have answered before it.
+    assert read < sorted(answer[1] for answer in answers)[2]
