@@ -18,11 +18,13 @@ from app.api.middleware.media_type import MediaTypeMiddleware
 from app.api.middleware.metrics import MetricsMiddleware
 from app.api.middleware.security_headers import SecurityHeadersMiddleware
 from app.api.middleware.write_gate import (
+    PASSWORD_THREADS,
     POSTGRESQL_SESSIONS,
     POSTGRESQL_THREADS,
     POSTGRESQL_WRITERS,
     SQLITE_THREADS,
     SQLITE_WRITERS,
+    LoopLimiter,
     LoopSemaphore,
     WriteGate,
 )
@@ -44,6 +46,7 @@ from app.pauses.routes import router as pauses_router
 from app.people.routes import router as people_router
 from app.summary.cache import SummaryCache
 from app.summary.routes import router as summary_router
+from app.summary.turns import SummaryTurns
 from app.sync.routes import router as sync_router
 
 API_PREFIX = "/api/v1"
@@ -97,11 +100,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.database = database
     app.state.rate_limits = RateLimits.from_settings(settings, on_skipped=RATE_LIMITS_SKIPPED.inc)
     app.state.summary_cache = SummaryCache()
+    app.state.summary_turns = SummaryTurns()
     # SQLite's pool never runs out; PostgreSQL's can, so there requests take turns to open a session.
     app.state.session_gate = None if sqlite else LoopSemaphore(POSTGRESQL_SESSIONS)
     install_problem_handlers(app)
     # Innermost: writers queue after their body is read and the limits above have passed.
-    app.add_middleware(WriteGate, writers=SQLITE_WRITERS if sqlite else POSTGRESQL_WRITERS)
+    app.state.write_gate = LoopSemaphore(SQLITE_WRITERS if sqlite else POSTGRESQL_WRITERS)
+    app.state.password_threads = LoopLimiter(PASSWORD_THREADS)
+    app.add_middleware(WriteGate, gate=app.state.write_gate)
     # A body of a type no route reads is refused before it is read.
     app.add_middleware(MediaTypeMiddleware)
     # The last added runs first: security headers wrap every answer, CORS answers preflights, then the body limit.

@@ -40,8 +40,8 @@ from app.core.sequence import ChangeCounter
 from app.core.settings import Settings
 from app.core.timezones import local_date, local_hour
 from app.entries import marks
+from app.entries.columns import TAG_SEPARATOR
 from app.entries.models import KINDS, Entry, EntryGoal
-from app.entries.service import TAG_SEPARATOR
 from app.goals import service as goals_service
 from app.goals.models import GoalCreate
 from app.pauses import service as pauses_service

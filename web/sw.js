@@ -6,7 +6,7 @@
  * VERSION is a digest of the SHELL files; tests/web/test_install.py says the new value.
  */
 
-const VERSION = 'synclog-shell-2bc69b229785';
+const VERSION = 'synclog-shell-aa183a87e4de';
 const SHELL = [
   '/',
   '/manifest.webmanifest',
@@ -16,6 +16,7 @@ const SHELL = [
   '/js/api.js',
   '/js/db.js',
   '/js/db-pages.js',
+  '/js/db-account.js',
   '/js/db-pull.js',
   '/js/dom.js',
   '/js/events.js',

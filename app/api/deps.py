@@ -16,7 +16,7 @@ from fastapi.concurrency import run_in_threadpool
 from sqlmodel import Session
 
 from app.api.methods import writes
-from app.api.middleware.write_gate import LoopSemaphore
+from app.api.middleware.write_gate import LoopSemaphore, gated_write
 from app.auth import service as auth_service
 from app.auth.models import User
 from app.core.database import Database, commit, utcnow
@@ -67,7 +67,8 @@ def _end_session(session: Session, *, commit_it: bool) -> None:
 async def get_session(request: Request) -> AsyncIterator[Session]:
     """One transaction per request, committed here when the route returns (rolled back if it raised).
 
-    Unsafe methods write (``BEGIN IMMEDIATE`` on SQLite). A coroutine: opening a session does no
+    Unsafe methods write (``BEGIN IMMEDIATE`` on SQLite), except those that take the write slot
+    themselves (``write_gate.SELF_GATED``): their request session only reads. A coroutine: opening a session does no
     I/O, so only its end (commit and close) takes a thread-pool hop, and on SQLite a read's not
     even that: ending a read transaction there does no I/O and never waits, so it ends on the
     event loop. A keyed write commits in the hop that runs it (``app.api.keyed_writes``), so its
@@ -77,7 +78,7 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     """
     database: Database = request.app.state.database
     gate: LoopSemaphore | None = request.app.state.session_gate
-    write = writes(request.method)
+    write = gated_write(request.method, request.scope["path"])
     ends_on_loop = not write and database.dialect == "sqlite"
     async with gate() if gate is not None else nullcontext():
         session = Session(database.write_engine if write else database.read_engine, expire_on_commit=False)
@@ -146,7 +147,7 @@ def _bearer_secret(request: Request) -> str | None:
 @contextmanager
 def _side_write(request: Request, session: Session, database: Database) -> Iterator[Session]:
     """Bookkeeping writes: in the request's own transaction when it writes, else in a short one of their own."""
-    if writes(request.method):
+    if gated_write(request.method, request.scope["path"]):
         yield session
     else:
         with database.write_transaction() as own:

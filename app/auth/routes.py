@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from fastapi import APIRouter, Request, Response, status
+from sqlmodel import Session
 
 from app.api.deps import (
     SESSION_COOKIE,
@@ -17,6 +18,7 @@ from app.api.deps import (
     client_address,
     set_session_cookie,
 )
+from app.api.middleware.write_gate import in_password_threads, in_write_slot
 from app.api.problems import problem_responses
 from app.auth import service
 from app.auth.models import (
@@ -28,6 +30,7 @@ from app.auth.models import (
     TokenCreated,
     TokenList,
     TokenPublic,
+    User,
     UserPublic,
     UserUpdate,
 )
@@ -42,25 +45,31 @@ router = APIRouter(tags=["accounts"])
     responses=problem_responses(403, 409, 422, 429),
     summary="Create an account and sign in",
 )
-def register(
-    body: Register,
-    request: Request,
-    response: Response,
-    session: SessionDep,
-    settings: SettingsDep,
-    rate_limits: RateLimitsDep,
+async def register(
+    body: Register, request: Request, response: Response, settings: SettingsDep, rate_limits: RateLimitsDep
 ) -> UserPublic:
     check_csrf(request)
-    rate_limits.hit_registration(ip=client_address(request))
-    if settings.signups == "closed":
-        raise Forbidden("Sign-ups are closed on this server.")
-    user = service.register(session, body=body)
-    set_session_cookie(response, request, settings, service.start_session(session, user=user))
+
+    def check() -> str:
+        rate_limits.hit_registration(ip=client_address(request))
+        if settings.signups == "closed":
+            raise Forbidden("Sign-ups are closed on this server.")
+        return service.new_password_hash(body.password)
+
+    # Argon2 before the write slot, so no other writer waits for it (SPEC §8).
+    password_hash = await in_password_threads(request, check)
+
+    def write(session: Session) -> tuple[User, str]:
+        user = service.register(session, body=body, password_hash=password_hash)
+        return user, service.start_session(session, user=user)
+
+    user, token = await in_write_slot(request, write)
+    set_session_cookie(response, request, settings, token)
     return UserPublic.model_validate(user, from_attributes=True)
 
 
 @router.post("/auth/login", responses=problem_responses(401, 403, 422, 429), summary="Sign in with email and password")
-def login(
+async def login(
     body: Login,
     request: Request,
     response: Response,
@@ -69,9 +78,17 @@ def login(
     rate_limits: RateLimitsDep,
 ) -> UserPublic:
     check_csrf(request)
-    with rate_limits.password_check(email=body.email, ip=client_address(request)):
-        user = service.authenticate(session, email=body.email, password=body.password)
-    set_session_cookie(response, request, settings, service.start_session(session, user=user))
+
+    def check() -> User:
+        with rate_limits.password_check(email=body.email, ip=client_address(request)):
+            return service.authenticate(session, email=body.email, password=body.password)
+
+    # Argon2 with the request's read session; only starting the session holds the write slot (SPEC §8).
+    user = await in_password_threads(request, check)
+    token = await in_write_slot(
+        request, service.start_checked_session, user_id=user.id, password_hash=user.password_hash
+    )
+    set_session_cookie(response, request, settings, token)
     return UserPublic.model_validate(user, from_attributes=True)
 
 
@@ -108,17 +125,28 @@ def update_me(body: UserUpdate, owner: AccountOwner, session: SessionDep) -> Use
     responses=problem_responses(401, 403, 422, 429),
     summary="Change the password; every other session ends and every token is revoked",
 )
-def change_password(
-    body: PasswordChange, owner: AccountOwner, session: SessionDep, request: Request, rate_limits: RateLimitsDep
+async def change_password(
+    body: PasswordChange, owner: AccountOwner, request: Request, rate_limits: RateLimitsDep
 ) -> None:
-    with rate_limits.password_check(email=owner.user.email, ip=client_address(request)):
-        service.change_password(
-            session,
-            user=owner.user,
-            current_password=body.current_password,
-            new_password=body.new_password,
-            keep_session_id=owner.principal.session_id,
-        )
+    user = owner.user
+
+    def check() -> str:
+        with rate_limits.password_check(email=user.email, ip=client_address(request)):
+            service.check_password(
+                user, password=body.current_password, error=Forbidden("The current password is not right.")
+            )
+        return service.new_password_hash(body.new_password)
+
+    # Both Argon2 runs before the write slot is taken (SPEC §8).
+    new_password_hash = await in_password_threads(request, check)
+    await in_write_slot(
+        request,
+        service.change_password,
+        user=user,
+        password_hash=user.password_hash,
+        new_password_hash=new_password_hash,
+        keep_session_id=owner.principal.session_id,
+    )
 
 
 @router.delete(
@@ -127,11 +155,18 @@ def change_password(
     responses=problem_responses(401, 403, 422, 429),
     summary="Delete the account and all its data",
 )
-def delete_me(
-    body: AccountDeletion, owner: AccountOwner, session: SessionDep, request: Request, rate_limits: RateLimitsDep
+async def delete_me(
+    body: AccountDeletion, owner: AccountOwner, request: Request, rate_limits: RateLimitsDep
 ) -> Response:
-    with rate_limits.password_check(email=owner.user.email, ip=client_address(request)):
-        service.delete_account(session, user=owner.user, password=body.password)
+    user = owner.user
+
+    def check() -> None:
+        with rate_limits.password_check(email=user.email, ip=client_address(request)):
+            service.check_password(user, password=body.password, error=Forbidden("The password is not right."))
+
+    # Argon2 before the write slot is taken (SPEC §8).
+    await in_password_threads(request, check)
+    await in_write_slot(request, service.delete_account, user=user, password_hash=user.password_hash)
     response = Response(status_code=status.HTTP_204_NO_CONTENT)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response

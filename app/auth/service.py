@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 
 from app.auth.models import AccessToken, AuthSession, Register, TokenCreate, User, UserUpdate
 from app.core.database import utcnow
-from app.core.errors import Conflict, Forbidden, Unauthorized, ValidationProblem
+from app.core.errors import Conflict, Forbidden, ProblemError, Unauthorized, ValidationProblem
 from app.core.passwords import hash_password, hash_token, new_access_token, new_session_token, verify_password
 from app.core.sequence import ChangeCounter
 
@@ -34,12 +34,21 @@ def find_user_by_email(session: Session, *, email: str) -> User | None:
     return session.exec(select(User).where(User.email == normalize_email(email))).first()
 
 
-def create_user(session: Session, *, email: str, password: str, display_name: str = "", timezone: str = "UTC") -> User:
+def create_user(
+    session: Session,
+    *,
+    email: str,
+    password: str | None = None,
+    password_hash: str | None = None,
+    display_name: str = "",
+    timezone: str = "UTC",
+) -> User:
+    """A new account; ``password_hash`` (from ``hash_password``, computed before the write) or ``password``."""
     if find_user_by_email(session, email=email) is not None:
         raise Conflict("An account with this email already exists.")
     user = User(
         email=normalize_email(email),
-        password_hash=hash_password(password),
+        password_hash=password_hash or hash_password(password or ""),
         display_name=display_name,
         timezone=timezone,
     )
@@ -50,18 +59,59 @@ def create_user(session: Session, *, email: str, password: str, display_name: st
     return user
 
 
-def register(session: Session, *, body: Register) -> User:
+def register(session: Session, *, body: Register, password_hash: str | None = None) -> User:
+    """Create the account ``body`` describes; ``password_hash``, when given, is the hash of ``body.password``."""
     return create_user(
-        session, email=body.email, password=body.password, display_name=body.display_name, timezone=body.timezone
+        session,
+        email=body.email,
+        password=body.password,
+        password_hash=password_hash,
+        display_name=body.display_name,
+        timezone=body.timezone,
     )
 
 
 def authenticate(session: Session, *, email: str, password: str) -> User:
-    """The user with these credentials; the same 401 for an unknown email and a wrong password."""
+    """The user with these credentials; the same 401 for an unknown email and a wrong password.
+
+    Only reads: Argon2 runs here, so callers do this before they take the write slot, then
+    ``still_authenticated`` in their write transaction.
+    """
     user = find_user_by_email(session, email=email)
     if not verify_password(password, user.password_hash if user else None) or user is None:
         raise Unauthorized("The email or password is not right.")
     return user
+
+
+def still_authenticated(session: Session, *, user_id: uuid.UUID, password_hash: str, error: ProblemError) -> User:
+    """The user, read in the write transaction, if their password is still the one checked; else ``error``.
+
+    The password was checked before the write slot was taken (Argon2 must not hold it), so a
+    password change or account deletion may have come between.
+    """
+    user = session.get(User, user_id)
+    if user is None or user.password_hash != password_hash:
+        raise error
+    return user
+
+
+def start_checked_session(session: Session, *, user_id: uuid.UUID, password_hash: str) -> str:
+    """``start_session`` for a user ``authenticate`` returned, if their password is still the one checked (else 401)."""
+    error = Unauthorized("The email or password is not right.")
+    return start_session(
+        session, user=still_authenticated(session, user_id=user_id, password_hash=password_hash, error=error)
+    )
+
+
+def new_password_hash(password: str) -> str:
+    """The Argon2id hash to store for ``password``: slow on purpose, so computed before the write slot is taken."""
+    return hash_password(password)
+
+
+def check_password(user: User, *, password: str, error: ProblemError) -> None:
+    """Raise ``error`` unless ``password`` is the user's (Argon2: call it before taking the write slot)."""
+    if not verify_password(password, user.password_hash):
+        raise error
 
 
 def list_users(session: Session) -> list[User]:
@@ -185,12 +235,15 @@ def update_user(session: Session, *, user: User, changes: UserUpdate) -> User:
 
 
 def change_password(
-    session: Session, *, user: User, current_password: str, new_password: str, keep_session_id: uuid.UUID | None
+    session: Session, *, user: User, password_hash: str, new_password_hash: str, keep_session_id: uuid.UUID | None
 ) -> None:
-    """Set a new password; every other session ends and every token is revoked."""
-    if not verify_password(current_password, user.password_hash):
-        raise Forbidden("The current password is not right.")
-    user.password_hash = hash_password(new_password)
+    """Set a new password (``hash_password``, computed before the write); every other session ends and every
+    token is revoked. ``password_hash`` is the hash the current password was checked against (``check_password``):
+    403 if it changed since."""
+    user = still_authenticated(
+        session, user_id=user.id, password_hash=password_hash, error=Forbidden("The current password is not right.")
+    )
+    user.password_hash = new_password_hash
     user.updated_at = utcnow()
     session.add(user)
     ended = delete(AuthSession).where(col(AuthSession.user_id) == user.id)
@@ -201,10 +254,14 @@ def change_password(
     session.flush()
 
 
-def delete_account(session: Session, *, user: User, password: str) -> None:
-    """Remove the user and, through cascading keys, every row that belongs to them."""
-    if not verify_password(password, user.password_hash):
-        raise Forbidden("The password is not right.")
+def delete_account(session: Session, *, user: User, password_hash: str) -> None:
+    """Remove the user and, through cascading keys, every row that belongs to them.
+
+    ``password_hash`` is the hash the password was checked against (``check_password``): 403 if it changed since.
+    """
+    user = still_authenticated(
+        session, user_id=user.id, password_hash=password_hash, error=Forbidden("The password is not right.")
+    )
     session.delete(user)
     session.flush()
 

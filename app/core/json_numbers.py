@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import types
+from functools import cache
 from typing import Any, Union, get_args, get_origin
 
 from pydantic import BaseModel
@@ -14,12 +15,23 @@ def _number_types(annotation: Any) -> set[type]:
     return {annotation} if annotation in (int, float, bool) else set()
 
 
+@cache
+def _number_fields(model: type[BaseModel]) -> tuple[str, ...]:
+    """The keys of ``model``'s fields that take a number and not a boolean (worked out once per model:
+    walking the annotations for every body cost an import of 100 000 entries seconds)."""
+    keys = []
+    for name, field in model.model_fields.items():
+        kinds = _number_types(field.annotation)
+        if kinds and bool not in kinds:
+            keys.append(field.alias or name)
+    return tuple(keys)
+
+
 def reject_booleans_as_numbers(model: type[BaseModel], data: Any) -> Any:
     """For a ``mode="before"`` model validator: refuse ``true``/``false`` where a field wants a number."""
     if isinstance(data, dict):
-        for name, field in model.model_fields.items():
-            value = data.get(field.alias or name)
-            kinds = _number_types(field.annotation)
-            if isinstance(value, bool) and kinds and bool not in kinds:
-                raise ValueError(f"{field.alias or name} must be a number, not {str(value).lower()}")
+        for key in _number_fields(model):
+            value = data.get(key)
+            if isinstance(value, bool):
+                raise ValueError(f"{key} must be a number, not {str(value).lower()}")
     return data

@@ -7,6 +7,7 @@ service's writes, when their transaction commits (API, sync push, import and dem
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Literal
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
@@ -43,9 +44,10 @@ RATE_LIMITS_SKIPPED = Counter(
 CONTENT_TYPE = CONTENT_TYPE_LATEST
 
 
-def count_entry_write(session: Session, operation: Literal["created", "changed", "deleted"]) -> None:
-    """Count an entry written in ``session`` once its transaction commits (never, if it rolls back)."""
-    on_commit(session, ENTRIES_WRITTEN.labels(operation).inc)
+def count_entry_write(session: Session, operation: Literal["created", "changed", "deleted"], *, count: int = 1) -> None:
+    """Count ``count`` entries written in ``session`` once its transaction commits (never, if it rolls back)."""
+    if count:
+        on_commit(session, partial(ENTRIES_WRITTEN.labels(operation).inc, count))
 
 
 def render() -> bytes:

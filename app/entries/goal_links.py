@@ -4,7 +4,7 @@ what deleting a goal does to its entries (done here, above goals, because it cha
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence, Set
 from datetime import date, datetime
 
 from sqlalchemy import String, bindparam, delete, func, insert, update
@@ -35,9 +35,6 @@ GOAL_IDS = (
 # Built once (building a statement costs more than running it).
 _LINK = insert(ENTRY_GOALS)
 _UNLINK_ENTRY = delete(ENTRY_GOALS).where(ENTRY_GOALS.c.entry_id == bindparam("entry_id"))
-_MOVE_LINKS = (
-    update(ENTRY_GOALS).where(ENTRY_GOALS.c.entry_id == bindparam("moved_entry")).values(local_date=bindparam("day"))
-)
 _LINKED_ENTRIES = (
     sa_select(ENTRY_GOALS.c.entry_id)
     .where(ENTRY_GOALS.c.goal_id == bindparam("goal_id"))
@@ -58,11 +55,15 @@ def split_goal_ids(joined: str | None) -> list[uuid.UUID]:
 
 def check_goal_ids(session: Session, *, user_id: uuid.UUID, goal_ids: Sequence[uuid.UUID]) -> list[uuid.UUID]:
     """The distinct ids, in the order the API lists them; 422 when one names no live goal of the user."""
-    wanted = sorted(set(goal_ids), key=str)
-    if not wanted:
+    if not goal_ids:
         return []
-    found = goals_service.live_goal_ids(session, user_id=user_id, goal_ids=wanted)
-    unknown = [str(goal_id) for goal_id in wanted if goal_id not in found]
+    return checked_goal_ids(goal_ids, live=goals_service.live_goal_ids(session, user_id=user_id, goal_ids=goal_ids))
+
+
+def checked_goal_ids(goal_ids: Sequence[uuid.UUID], *, live: Set[uuid.UUID]) -> list[uuid.UUID]:
+    """``check_goal_ids`` against ``live``, the user's live goal ids already read (a bulk write reads them once)."""
+    wanted = sorted(set(goal_ids), key=str)
+    unknown = [str(goal_id) for goal_id in wanted if goal_id not in live]
     if unknown:
         raise ValidationProblem(
             "goal_ids names goals you do not have.",
@@ -85,19 +86,32 @@ def link(
 ) -> None:
     """Tie the entry (of ``user_id``, on ``local_date``) to ``goal_ids`` (checked), after taking it off its
     goals when ``replace``. Each link carries the owner and day, for the summary's counts per goal and day."""
+    link_many(
+        session,
+        user_id=user_id,
+        links={entry_id: (local_date, goal_ids)},
+        replace=[entry_id] if replace else [],
+    )
+
+
+def link_many(
+    session: Session,
+    *,
+    user_id: uuid.UUID,
+    links: Mapping[uuid.UUID, tuple[date, Sequence[uuid.UUID]]],
+    replace: Sequence[uuid.UUID],
+) -> None:
+    """Tie each entry of ``user_id`` (by id: its ``local_date`` and checked goal ids) to its goals, after taking the
+    entries of ``replace`` off theirs (executemany); like ``link``, each link carries the owner and day."""
     if replace:
-        session.execute(_UNLINK_ENTRY, {"entry_id": entry_id})
-    if goal_ids:
-        links = [
-            {"entry_id": entry_id, "goal_id": goal_id, "user_id": user_id, "local_date": local_date}
-            for goal_id in goal_ids
-        ]
-        session.execute(_LINK, links)
-
-
-def move_links(session: Session, *, entry_id: uuid.UUID, local_date: date) -> None:
-    """Give the entry's links its new ``local_date`` (an import that keeps the file's day)."""
-    session.execute(_MOVE_LINKS, {"moved_entry": entry_id, "day": local_date})
+        session.execute(_UNLINK_ENTRY, [{"entry_id": entry_id} for entry_id in replace])
+    rows = [
+        {"entry_id": entry_id, "goal_id": goal_id, "user_id": user_id, "local_date": day}
+        for entry_id, (day, goal_ids) in links.items()
+        for goal_id in goal_ids
+    ]
+    if rows:
+        session.execute(_LINK, rows)
 
 
 def unlink(session: Session, *, entry_id: uuid.UUID) -> None:

@@ -9,11 +9,10 @@ from __future__ import annotations
 import unicodedata
 import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Literal
+from typing import Literal, NamedTuple
 
-from sqlalchemy import Date, Index, String, bindparam, delete, insert, update
+from sqlalchemy import Date, Index, String, bindparam, delete, insert
 from sqlmodel import Field, Session, SQLModel
 
 from app.core.database import UTCDateTime, table_of
@@ -55,27 +54,15 @@ class EntryMark(SQLModel, table=True):
     name: str = Field(max_length=60)
     # The name case- and accent-folded, for autocomplete by prefix.
     fold: str = Field(sa_type=String(FOLDED_LENGTH))
-    # The entry's, as stored on it: written with each version, ``local_date`` moved with it (``move``).
+    # The entry's, as stored on it: written with each version of the entry.
     local_date: date = Field(sa_type=Date)
     kind: str = Field(max_length=20)
     occurred_at: datetime = Field(sa_type=UTCDateTime)
 
 
-@dataclass(frozen=True)
-class EntryFacts:
-    """What a mark row copies from its entry."""
-
-    local_date: date
-    kind: str
-    occurred_at: datetime
-
-
 ENTRY_MARKS = table_of(EntryMark)
 _INSERT = insert(ENTRY_MARKS)
 _ERASE = delete(ENTRY_MARKS).where(ENTRY_MARKS.c.entry_id == bindparam("entry_id"))
-_MOVE = (
-    update(ENTRY_MARKS).where(ENTRY_MARKS.c.entry_id == bindparam("moved_entry")).values(local_date=bindparam("day"))
-)
 
 
 def fold(text: str) -> str:
@@ -102,32 +89,48 @@ def marks_of(*, people: Iterable[str], tags: Sequence[str], texts: Iterable[str]
     return [(mark, key, name) for (mark, key), name in found.items()]
 
 
-def record(
-    session: Session,
-    *,
-    user_id: uuid.UUID,
-    entry_id: uuid.UUID,
-    of_entry: EntryFacts,
-    people: Iterable[str],
-    tags: Sequence[str],
-    texts: Iterable[str],
-    replace: bool,
-) -> None:
+class Marked(NamedTuple):
+    """What marks one entry — its people, its tags, the texts whose motifs mark it (inner and note) — and
+    what each of its mark rows copies from it (``local_date``, ``kind``, ``occurred_at``)."""
+
+    entry_id: uuid.UUID
+    people: Sequence[str]
+    tags: Sequence[str]
+    texts: Sequence[str]
+    local_date: date
+    kind: str
+    occurred_at: datetime
+
+
+def record(session: Session, *, user_id: uuid.UUID, entry: Marked, replace: bool) -> None:
     """Store the entry's marks, after removing those of its previous version when ``replace``."""
+    record_many(session, user_id=user_id, entries=[entry], replace=[entry.entry_id] if replace else [])
+
+
+def record_many(
+    session: Session, *, user_id: uuid.UUID, entries: Sequence[Marked], replace: Sequence[uuid.UUID]
+) -> None:
+    """Store the marks of many entries of ``user_id`` (an import) in two statements (executemany), after
+    removing those of the entries of ``replace`` (their previous versions)."""
     if replace:
-        session.execute(_ERASE, {"entry_id": entry_id})
-    facts = {"local_date": of_entry.local_date, "kind": of_entry.kind, "occurred_at": of_entry.occurred_at}
+        session.execute(_ERASE, [{"entry_id": entry_id} for entry_id in replace])
     rows = [
-        {"entry_id": entry_id, "user_id": user_id, "mark": mark, "key": key, "name": name, "fold": fold(name), **facts}
-        for mark, key, name in marks_of(people=people, tags=tags, texts=texts)
+        {
+            "entry_id": entry.entry_id,
+            "user_id": user_id,
+            "mark": mark,
+            "key": key,
+            "name": name,
+            "fold": fold(name),
+            "local_date": entry.local_date,
+            "kind": entry.kind,
+            "occurred_at": entry.occurred_at,
+        }
+        for entry in entries
+        for mark, key, name in marks_of(people=entry.people, tags=entry.tags, texts=entry.texts)
     ]
     if rows:
         session.execute(_INSERT, rows)
-
-
-def move(session: Session, *, entry_id: uuid.UUID, local_date: date) -> None:
-    """Give the entry's marks its new ``local_date`` (an import that keeps the file's day)."""
-    session.execute(_MOVE, {"moved_entry": entry_id, "day": local_date})
 
 
 def erase(session: Session, *, entry_id: uuid.UUID) -> None:

@@ -7,18 +7,21 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
-from datetime import date, timedelta
-from typing import Any, NamedTuple
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any, NamedTuple, TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
+from app.auth.models import UserUpdate
 from app.core.errors import ProblemError, ValidationProblem
 from app.core.timezones import local_date
-from app.entries.models import EntryReplace
+from app.entries.models import EntryPublic, EntryReplace
 from app.goals.models import GoalReplace
 from app.pauses.models import PauseReplace
 
 SOURCE_MAX_LENGTH = 60
+Replace = TypeVar("Replace", bound=BaseModel)
 
 
 def problem(where: str, loc: Sequence[str | int], message: str, kind: str = "value_error") -> ValidationProblem:
@@ -83,14 +86,55 @@ def checked_pause(raw: Any, where: str, loc: Sequence[str | int]) -> CheckedPaus
 
 
 class CheckedEntry(NamedTuple):
-    """A row that passed every check that needs no write; ``day`` is the ``local_date`` it keeps."""
+    """A row that passed every check that needs no write; ``day`` is the ``local_date`` it keeps, and
+    ``columns`` what it stores if it is new (``app.entries.columns.stored_columns``, with ``day``)."""
 
     entry_id: uuid.UUID
     body: EntryReplace
     source: str | None
     day: date | None
+    columns: dict[str, Any]
     where: str
     loc: tuple[str | int, ...]
+
+    def same_row(self, other: CheckedEntry) -> bool:
+        """Whether ``other`` says exactly what this row says (a repeated row of a spreadsheet)."""
+        return (self.entry_id, self.body, self.source, self.day) == (
+            other.entry_id,
+            other.body,
+            other.source,
+            other.day,
+        )
+
+
+def entry_place(index: int) -> tuple[str, tuple[str | int, ...]]:
+    """How a problem names the entry at ``index`` of a JSON export."""
+    return f"entries[{index}]", ("entries", index)
+
+
+def document_entry(entry: Any, index: int) -> ImportedEntry:
+    """The entry at ``index`` of a JSON export: an object with a UUID ``id``, the fields ``EntryReplace`` takes."""
+    where, loc = entry_place(index)
+    if not isinstance(entry, dict):
+        raise problem(where, loc, "an entry must be an object")
+    try:
+        entry_id = uuid.UUID(str(entry["id"]))
+    except (KeyError, ValueError) as error:
+        raise problem(where, [*loc, "id"], "id must be a UUID") from error
+    fields = {name: entry[name] for name in EntryReplace.model_fields if name in entry}
+    return ImportedEntry(entry_id, fields, entry.get("source"), entry.get("local_date"))
+
+
+def unique_entries(entries: Sequence[CheckedEntry]) -> list[CheckedEntry]:
+    """Each id once: a row that repeats an earlier one is dropped (it would be skipped), one that contradicts it is
+    a 422 ``duplicate_id`` (a file cannot say two things of one entry)."""
+    first: dict[uuid.UUID, CheckedEntry] = {}
+    for entry in entries:
+        earlier = first.setdefault(entry.entry_id, entry)
+        if earlier is not entry and not earlier.same_row(entry):
+            message = f"id {entry.entry_id} is also {earlier.where}, with other values"
+            raise problem(entry.where, [*entry.loc, "id"], message, "duplicate_id")
+    return list(first.values())
 
 
 def checked_day(
@@ -123,3 +167,39 @@ def checked_source(source: Any, where: str, loc: Sequence[str | int]) -> str | N
     if "\x00" in source:
         raise problem(where, [*loc, "source"], "source: NUL (U+0000) is not allowed", "nul_character")
     return source
+
+
+@dataclass
+class CheckedImport:
+    """A whole file, parsed and checked against the account as it was read: what ``write_import`` writes."""
+
+    settings: UserUpdate | None
+    settings_skipped: bool
+    goals: list[CheckedGoal]
+    pauses: list[CheckedPause]
+    entries: list[CheckedEntry]
+    repeats: int  # rows that repeat an earlier row of the file (reported as skipped)
+    now: datetime  # when it was checked: the entries' created_at and updated_at
+
+
+def on_day(columns: dict[str, Any], day: date | None) -> dict[str, Any]:
+    """History never moves: the day the file gives (checked against the entry's time and zone), if any."""
+    return columns if day is None else {**columns, "local_date": day}
+
+
+def writable(public: BaseModel, replace: type[Replace]) -> Replace:
+    """The part of a stored object's public values a client may write, as the body that writes it."""
+    return replace.model_validate(public.model_dump(mode="json", include=set(replace.model_fields)))
+
+
+def same_entry(current: EntryPublic, body: EntryReplace) -> bool:
+    """Whether ``body`` would leave the stored entry as it is (what it leaves out keeps its stored value)."""
+    stored = writable(current, EntryReplace)
+    wanted = body.model_copy(
+        update={
+            "occurred_at": body.occurred_at or stored.occurred_at,
+            "timezone": body.timezone or stored.timezone,
+            "goal_ids": sorted(set(body.goal_ids), key=str),
+        }
+    )
+    return bool(stored == wanted)

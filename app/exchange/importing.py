@@ -1,45 +1,57 @@
-"""Import of a JSON export or a CSV into one account, inside the caller's one transaction.
+"""Import of a JSON export or a CSV into one account, in two steps: ``check_file`` reads and checks the
+whole file (nothing written, so it runs before the write slot is taken), then ``write_import`` writes
+it in the caller's one transaction, entries in bulk (``app.entries.service.write_entries``).
 
 All or nothing and idempotent by id: an id that is free or already the user's is kept, an
 id another account owns becomes UUIDv5(user id, original id), an object already equal to
 the imported one is skipped, and a deleted one stays deleted (skipped; links to it are
 dropped). Each entry keeps the file's ``local_date`` when it is the date of ``occurred_at``
 in the entry's zone or the day before. With ``settings_allowed`` false (a token) the
-file's ``user`` block is skipped.
+file's ``user`` block is skipped. An id given twice must carry the same row both times (the repeat
+is skipped).
 """
 
 from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence, Set
+from datetime import datetime
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
-from sqlalchemy import Table, update
+from pydantic import ValidationError
 from sqlmodel import Session
 
 from app.auth import service as auth_service
 from app.auth.models import User, UserUpdate
-from app.core.errors import ProblemError
+from app.core.database import utcnow
+from app.core.errors import ProblemError, Unauthorized
 from app.core.sequence import lock_sequence
 from app.core.synced import Stored
-from app.entries import goal_links, marks
+from app.entries import goal_links
 from app.entries import service as entries_service
-from app.entries.models import Entry, EntryCreate, EntryPublic, EntryReplace
-from app.exchange import formats
+from app.entries.columns import EntryRow, stored_columns
+from app.entries.models import EntryPublic, EntryReplace
 from app.exchange.import_checks import (
     CheckedEntry,
     CheckedGoal,
+    CheckedImport,
     CheckedPause,
     ImportedEntry,
     checked_day,
     checked_object,
     checked_pause,
     checked_source,
+    document_entry,
+    entry_place,
+    on_day,
     problem,
     row_problem,
+    same_entry,
+    unique_entries,
+    writable,
 )
+from app.exchange.import_csv import csv_entries
 from app.exchange.models import EXPORT_FORMAT_NAME, EXPORT_VERSION, ExportUser, ImportReport
 from app.exchange.service import export_user
 from app.goals import service as goals_service
@@ -47,20 +59,22 @@ from app.goals.models import GoalCreate, GoalPublic, GoalReplace
 from app.pauses import service as pauses_service
 from app.pauses.models import PauseCreate, PauseReplace
 
-_ENTRIES: Table = Entry.__table__  # type: ignore[attr-defined]
 # (entries done, entries in the file): an import reports each entry it has handled.
 ImportProgress = Callable[[int, int], None]
 Found = TypeVar("Found", bound=Stored[Any])
-Replace = TypeVar("Replace", bound=BaseModel)
+# Entries looked up and written together: a few statements each, and memory bounded whatever the file's size.
+ENTRY_CHUNK = 10_000
 
 
 class _Importer:
-    """One import into one account, inside the caller's transaction."""
+    """One import into one account: its checks (with ``session`` a read), or its writes (inside the transaction)."""
 
-    def __init__(self, session: Session, *, user: User, source: str) -> None:
+    def __init__(self, session: Session, *, user: User, source: str, now: datetime | None = None) -> None:
         self.session = session
         self.user = user
         self.source = source
+        self.now = now or utcnow()
+        self.home_timezone, self.day_start_hour = user.timezone, user.day_start_hour
         self.report = ImportReport()
         self.goal_ids: dict[uuid.UUID, uuid.UUID] = {}
         self.deleted_goals: dict[uuid.UUID, bool] = {}
@@ -81,17 +95,13 @@ class _Importer:
     def find_goal(self, goal_id: uuid.UUID) -> Stored[GoalPublic] | None:
         return goals_service.find_goal(self.session, goal_id=goal_id)
 
-    def find_entry(self, entry_id: uuid.UUID) -> Stored[EntryPublic] | None:
-        return entries_service.find_entry(self.session, entry_id=entry_id)
-
     def goal_id(self, original: uuid.UUID) -> uuid.UUID:
         """A goal named by an entry: as imported in this file, the user's own, or re-keyed by an earlier import."""
-        if original in self.goal_ids:
-            return self.goal_ids[original]
-        found = self.find_goal(original)
-        if found is None or found.user_id == self.user.id:
-            return original
-        return uuid.uuid5(self.user.id, str(original))
+        if original not in self.goal_ids:
+            found = self.find_goal(original)
+            own = found is None or found.user_id == self.user.id
+            self.goal_ids[original] = original if own else uuid.uuid5(self.user.id, str(original))
+        return self.goal_ids[original]
 
     def is_deleted_goal(self, goal_id: uuid.UUID) -> bool:
         """Whether ``goal_id`` is one of the user's deleted goals (an entry's link to it is dropped)."""
@@ -105,7 +115,8 @@ class _Importer:
         return [goal for goal in mapped if not self.is_deleted_goal(goal)]
 
     def check_settings(self, raw: Any, *, allowed: bool) -> UserUpdate | None:
-        """The settings to apply, or None (a token's import: reported as skipped, though checked like any part)."""
+        """The settings to apply, or None (a token's import: reported as skipped, though checked like any part);
+        entries are checked under the file's timezone and day_start_hour when the settings are applied."""
         try:
             settings = ExportUser.model_validate(raw)
             changes = UserUpdate.model_validate(settings.model_dump())
@@ -114,6 +125,7 @@ class _Importer:
         if not allowed:
             self.report.settings = "skipped"
             return None
+        self.home_timezone, self.day_start_hour = settings.timezone, settings.day_start_hour
         return None if export_user(self.user) == settings else changes
 
     def apply_settings(self, changes: UserUpdate | None) -> None:
@@ -138,7 +150,7 @@ class _Importer:
         if existing is None:
             goals_service.create_goal(self.session, user_id=user_id, body=GoalCreate(id=goal_id, **body.model_dump()))
             counts.created += 1
-        elif existing.deleted or _writable(existing.public, GoalReplace) == body:
+        elif existing.deleted or writable(existing.public, GoalReplace) == body:
             counts.skipped += 1
         else:
             goals_service.replace_goal(self.session, user_id=user_id, goal_id=goal_id, body=body)
@@ -160,7 +172,7 @@ class _Importer:
                 create = PauseCreate(id=pause_id, **body.model_dump())
                 pauses_service.create_pause(self.session, user_id=self.user.id, body=create)
                 counts.created += 1
-            elif _writable(existing.public, PauseReplace) == body:
+            elif writable(existing.public, PauseReplace) == body:
                 counts.skipped += 1
             else:
                 pauses_service.replace_pause(self.session, user_id=self.user.id, pause_id=pause_id, body=body)
@@ -169,71 +181,76 @@ class _Importer:
             raise row_problem(where, loc, error) from error
 
     def check_entry(self, row: ImportedEntry, where: str, loc: Sequence[str | int]) -> CheckedEntry:
-        """Everything about a row that needs no write: its fields, ``source`` and ``local_date``."""
+        """Everything about a row that needs no write: its fields, ``source``, ``local_date`` and stored columns."""
         try:
             body = EntryReplace.model_validate(row.fields)
         except ValidationError as error:
             raise row_problem(where, loc, error) from error
         source = checked_source(row.source, where, loc)
-        day = checked_day(row.local_date, body, self.user.timezone, where, loc)
-        return CheckedEntry(row.entry_id, body, source, day, where, tuple(loc))
-
-    def put_entry(self, checked: CheckedEntry) -> None:
-        row_id, body, source, day, where, loc = checked
-        body = body.model_copy(update={"goal_ids": self.live_goal_links(body.goal_ids)})
-        entry_id, existing = self.own_id(self.find_entry, row_id, where)
-        counts = self.report.entries
+        day = checked_day(row.local_date, body, self.home_timezone, where, loc)
         try:
-            if existing is None:
-                create = EntryCreate(id=entry_id, **body.model_dump())
-                written = entries_service.create_entry(
-                    self.session, user=self.user, source=source or self.source, body=create
-                )
-                counts.created += 1
-            elif existing.deleted or (_same_entry(existing.public, body) and day in (None, existing.public.local_date)):
-                counts.skipped += 1
-                return
-            else:
-                written = entries_service.replace_entry(
-                    self.session, user=self.user, source=self.source, entry_id=entry_id, body=body
-                )
-                counts.updated += 1
+            columns = stored_columns(
+                body, home_timezone=self.home_timezone, day_start_hour=self.day_start_hour, now=self.now, current=None
+            )
         except ProblemError as error:
             raise row_problem(where, loc, error) from error
-        if day is not None and written.public is not None and day != written.public.local_date:
-            # History never moves: the day the file gives, once checked against the entry's time and zone.
-            self.session.execute(update(_ENTRIES).where(_ENTRIES.c.id == entry_id).values(local_date=day))
-            goal_links.move_links(self.session, entry_id=entry_id, local_date=day)
-            marks.move(self.session, entry_id=entry_id, local_date=day)
+        return CheckedEntry(row.entry_id, body, source, day, on_day(columns, day), where, tuple(loc))
+
+    def put_entries(self, checked: Sequence[CheckedEntry], progress: ImportProgress | None) -> None:
+        """Write the checked entries, a chunk at a time: their stored rows looked up at once, then written at once."""
+        live = {goal.id for goal in goals_service.list_goals(self.session, user_id=self.user.id, status="all")}
+        for start in range(0, len(checked), ENTRY_CHUNK):
+            chunk = checked[start : start + ENTRY_CHUNK]
+            found = self.find_entries([entry.entry_id for entry in chunk])
+            rows = [row for entry in chunk if (row := self.entry_row(entry, found, live)) is not None]
+            entries_service.write_entries(self.session, user_id=self.user.id, rows=rows, now=self.now)
+            if progress is not None:
+                progress(start + len(chunk), len(checked))
+
+    def find_entries(self, originals: Sequence[uuid.UUID]) -> dict[uuid.UUID, Stored[EntryPublic]]:
+        """What is stored under these ids, and under the re-keyed ids of those another account owns."""
+        found = entries_service.find_entries(self.session, entry_ids=originals)
+        foreign = [entry_id for entry_id, stored in found.items() if stored.user_id != self.user.id]
+        found.update(
+            entries_service.find_entries(
+                self.session, entry_ids=[uuid.uuid5(self.user.id, str(entry_id)) for entry_id in foreign]
+            )
+        )
+        return found
+
+    def entry_row(
+        self, checked: CheckedEntry, found: Mapping[uuid.UUID, Stored[EntryPublic]], live: Set[uuid.UUID]
+    ) -> EntryRow | None:
+        """The row to write for one checked entry, or None when it is skipped (equal, or deleted here)."""
+        row_id, body, source, day, columns, where, loc = checked
+        links = self.live_goal_links(body.goal_ids) if body.goal_ids else []
+        entry_id, existing = self.own_id(found.get, row_id, where)
+        counts = self.report.entries
+        try:
+            if existing is None:  # the columns were worked out when the row was checked
+                counts.created += 1
+                goal_ids = goal_links.checked_goal_ids(links, live=live)
+                return EntryRow(entry_id, columns, goal_ids, source or self.source, None)
+            body = body.model_copy(update={"goal_ids": links})
+            if existing.deleted or (same_entry(existing.public, body) and day in (None, existing.public.local_date)):
+                counts.skipped += 1
+                return None
+            columns = stored_columns(
+                body,
+                home_timezone=self.user.timezone,
+                day_start_hour=self.user.day_start_hour,
+                now=self.now,
+                current=existing.public,
+            )
+            goal_ids = goal_links.checked_goal_ids(links, live=live)
+        except ProblemError as error:
+            raise row_problem(where, loc, error) from error
+        counts.updated += 1
+        return EntryRow(entry_id, on_day(columns, day), goal_ids, self.source, existing.version)
 
 
-def _writable(public: BaseModel, replace: type[Replace]) -> Replace:
-    """The part of a stored object's public values a client may write, as the body that writes it."""
-    return replace.model_validate(public.model_dump(mode="json", include=set(replace.model_fields)))
-
-
-def _same_entry(current: EntryPublic, body: EntryReplace) -> bool:
-    stored = _writable(current, EntryReplace)
-    wanted = body.model_copy(
-        update={
-            "occurred_at": body.occurred_at or stored.occurred_at,
-            "timezone": body.timezone or stored.timezone,
-            "goal_ids": sorted(set(body.goal_ids), key=str),
-        }
-    )
-    return stored == wanted
-
-
-def import_export_document(
-    session: Session,
-    *,
-    user: User,
-    source: str,
-    raw: bytes,
-    progress: ImportProgress | None = None,
-    settings_allowed: bool = True,
-) -> ImportReport:
-    """Import a JSON export: settings (unless ``settings_allowed`` is false), then goals, pauses and entries."""
+def check_document(importer: _Importer, raw: bytes, *, settings_allowed: bool) -> CheckedImport:
+    """Parse and check a JSON export: its settings (skipped unless ``settings_allowed``), goals, pauses and entries."""
     try:
         document = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as error:
@@ -247,130 +264,60 @@ def import_export_document(
     goals, pauses, entries = (document.get(name, []) for name in ("goals", "pauses", "entries"))
     if not isinstance(goals, list) or not isinstance(pauses, list) or not isinstance(entries, list):
         raise problem("document", [], "goals, pauses and entries must be lists")
-    importer = _Importer(session, user=user, source=source)
     changes = importer.check_settings(document["user"], allowed=settings_allowed) if "user" in document else None
     checked_goals = [importer.check_goal(goal, f"goals[{index}]", ("goals", index)) for index, goal in enumerate(goals)]
     checked_pauses = [checked_pause(pause, f"pauses[{index}]", ("pauses", index)) for index, pause in enumerate(pauses)]
     checked = [
-        importer.check_entry(_document_entry(entry, index), *_entry_place(index)) for index, entry in enumerate(entries)
+        importer.check_entry(document_entry(entry, index), *entry_place(index)) for index, entry in enumerate(entries)
     ]
-    lock_sequence(session, user_id=user.id)  # the counter before any write, as every write of the user does
-    importer.apply_settings(changes)
-    for goal in checked_goals:
-        importer.put_goal(goal)
-    for pause in checked_pauses:
-        importer.put_pause(pause)
-    _put_entries(importer, checked, progress)
-    return importer.report
+    return _checked_import(importer, changes, checked_goals, checked, checked_pauses)
 
 
-def _entry_place(index: int) -> tuple[str, tuple[str | int, ...]]:
-    return f"entries[{index}]", ("entries", index)
+def _checked_import(
+    importer: _Importer,
+    changes: UserUpdate | None,
+    goals: list[CheckedGoal],
+    entries: Sequence[CheckedEntry],
+    pauses: list[CheckedPause],
+) -> CheckedImport:
+    unique = unique_entries(entries)
+    skipped = importer.report.settings == "skipped"
+    return CheckedImport(changes, skipped, goals, pauses, unique, len(entries) - len(unique), importer.now)
 
 
-def _document_entry(entry: Any, index: int) -> ImportedEntry:
-    where, loc = _entry_place(index)
-    if not isinstance(entry, dict):
-        raise problem(where, loc, "an entry must be an object")
-    try:
-        entry_id = uuid.UUID(str(entry["id"]))
-    except (KeyError, ValueError) as error:
-        raise problem(where, [*loc, "id"], "id must be a UUID") from error
-    fields = {name: entry[name] for name in EntryReplace.model_fields if name in entry}
-    return ImportedEntry(entry_id, fields, entry.get("source"), entry.get("local_date"))
+def check_file(
+    session: Session, *, user: User, source: str, raw: bytes, is_csv: bool, settings_allowed: bool = True
+) -> CheckedImport:
+    """Parse and check a whole file for ``user`` (``session`` only reads): a bad row is a 422 naming it.
 
-
-def _put_entries(importer: _Importer, checked: Sequence[CheckedEntry], progress: ImportProgress | None) -> None:
-    for done, entry in enumerate(checked, start=1):
-        importer.put_entry(entry)
-        if progress is not None:
-            progress(done, len(checked))
-
-
-_CSV_WRITABLE = ("occurred_at", "timezone", "kind", "intensity", "lat", "lon")
-_CSV_TEXT = ("inner", "note", "meaning", "place")
-
-
-def import_csv(
-    session: Session,
-    *,
-    user: User,
-    source: str,
-    raw: bytes,
-    progress: ImportProgress | None = None,
-    settings_allowed: bool = True,
-) -> ImportReport:
-    """Import a CSV export (or a spreadsheet with some of its columns; ``occurred_at`` is required).
-
-    A row without an ``id`` gets one derived from its content, so importing the file again
-    still changes nothing. Goals are named by ``goal_ids`` or, failing that, by title.
+    ``settings_allowed`` is false for a token (the file's ``user`` block is skipped).
     """
-    try:
-        header, rows = formats.read_csv(raw.decode("utf-8"))
-    except UnicodeDecodeError as error:
-        raise problem("document", [], "a CSV import must be UTF-8") from error
-    unknown = [name for name in header if name not in formats.CSV_COLUMNS]
-    if unknown or "occurred_at" not in header:
-        message = f"unknown columns: {', '.join(unknown)}" if unknown else "the occurred_at column is required"
-        raise problem("header", ["header"], message)
     importer = _Importer(session, user=user, source=source)
-    checked: list[CheckedEntry] = []
-    titles = {
-        goal.title.casefold(): goal.id for goal in goals_service.list_goals(session, user_id=user.id, status="all")
-    }
-    for line, row in enumerate(rows, start=2):
-        where, loc = f"row {line}", ("row", line)
-        if None in row:
-            raise problem(where, loc, "more cells than columns")
-        if not row.get("occurred_at"):
-            raise problem(where, [*loc, "occurred_at"], "occurred_at: required")
-        fields: dict[str, Any] = {name: row[name] for name in _CSV_WRITABLE if row.get(name)}
-        for name in _CSV_TEXT:
-            if name in row:
-                fields[name] = formats.read_text_cell(row[name])
-                if fields[name] is None and name != "place":
-                    del fields[name]
-        fields["tags"] = formats.split_list(row.get("tags"))
-        fields["people"] = formats.split_list(row.get("people"))
-        fields["goal_ids"] = _csv_goal_ids(importer, row, titles, where, loc)
-        try:
-            entry_id = (
-                uuid.UUID(row["id"])
-                if row.get("id")
-                else uuid.uuid5(user.id, json.dumps(row, sort_keys=True, ensure_ascii=False))
-            )
-        except ValueError as error:
-            raise problem(where, [*loc, "id"], "id must be a UUID") from error
-        given = ImportedEntry(entry_id, fields, formats.read_text_cell(row.get("source")), row.get("local_date"))
-        checked.append(importer.check_entry(given, where, loc))
+    if is_csv:
+        return _checked_import(importer, None, [], csv_entries(importer, raw), [])
+    return check_document(importer, raw, settings_allowed=settings_allowed)
+
+
+def write_import(
+    session: Session, *, user: User, source: str, checked: CheckedImport, progress: ImportProgress | None = None
+) -> ImportReport:
+    """Write a checked file in ``session``'s transaction: settings, then goals, pauses, then entries in bulk.
+
+    ``user`` is the account as ``session`` reads it. A row that the stored data makes invalid (a goal
+    deleted since the check) is a 422 naming it, and the caller's transaction then writes nothing.
+    """
+    importer = _Importer(session, user=user, source=source, now=checked.now)
     lock_sequence(session, user_id=user.id)  # the counter before any write, as every write of the user does
-    _put_entries(importer, checked, progress)
+    if checked.settings_skipped:
+        importer.report.settings = "skipped"
+    importer.apply_settings(checked.settings)
+    for goal in checked.goals:
+        importer.put_goal(goal)
+    for pause in checked.pauses:
+        importer.put_pause(pause)
+    importer.put_entries(checked.entries, progress)
+    importer.report.entries.skipped += checked.repeats
     return importer.report
-
-
-def _csv_goal_ids(
-    importer: _Importer, row: Mapping[str, str], titles: Mapping[str, uuid.UUID], where: str, loc: Sequence[str | int]
-) -> list[str]:
-    """A row's goals by id when this account has them, else by title (a CSV from another server)."""
-    names = formats.split_list(row.get("goals"))
-    try:
-        ids = [uuid.UUID(cell) for cell in formats.split_list(row.get("goal_ids"))]
-    except ValueError as error:
-        raise problem(where, [*loc, "goal_ids"], "goal_ids: not a list of UUIDs") from error
-    known = set(titles.values())
-    resolved: list[str] = []
-    for index, name in enumerate(names if len(names) >= len(ids) else [""] * len(ids)):
-        goal_id = importer.goal_id(ids[index]) if index < len(ids) else None
-        if goal_id is not None and goal_id in known:
-            resolved.append(str(goal_id))
-        elif goal_id is not None and importer.is_deleted_goal(goal_id):
-            continue  # deleted since the export: the link is dropped
-        elif name.casefold() in titles:
-            resolved.append(str(titles[name.casefold()]))
-        else:
-            message = f"goals: no goal titled {name!r}" if name else f"goal_ids: unknown goal {ids[index]}"
-            raise problem(where, [*loc, "goals" if name else "goal_ids"], message, "unknown_goal")
-    return resolved
 
 
 def import_file(
@@ -383,12 +330,17 @@ def import_file(
     progress: ImportProgress | None = None,
     settings_allowed: bool = True,
 ) -> ImportReport:
-    """Import into ``user``; ``settings_allowed`` is false for a token (the file's ``user`` block is skipped).
+    """``check_file`` then ``write_import``, in one write transaction (the command line's import)."""
+    checked = check_file(session, user=user, source=source, raw=raw, is_csv=is_csv, settings_allowed=settings_allowed)
+    return write_import(session, user=user, source=source, checked=checked, progress=progress)
 
-    Every row is parsed and checked before the first write, so a bad row costs no writes.
-    """
-    importer = import_csv if is_csv else import_export_document
-    return importer(session, user=user, source=source, raw=raw, progress=progress, settings_allowed=settings_allowed)
+
+def write_checked(session: Session, *, user_id: uuid.UUID, source: str, checked: CheckedImport) -> ImportReport:
+    """``write_import`` into the account ``user_id`` as ``session`` reads it (the API's import, in the write slot)."""
+    user = session.get(User, user_id)
+    if user is None:
+        raise Unauthorized("The account was deleted.")
+    return write_import(session, user=user, source=source, checked=checked)
 
 
 def looks_like_csv(raw: bytes) -> bool:

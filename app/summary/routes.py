@@ -6,7 +6,6 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.concurrency import run_in_threadpool
 
 from app.api.deps import RequireScope, SessionDep
 from app.api.problems import problem_responses
@@ -17,6 +16,7 @@ from app.summary import service
 from app.summary.cache import SummaryCache
 from app.summary.history import Bucket
 from app.summary.models import ExplainPublic, HeatmapPublic, HistoryPublic, SummaryPublic
+from app.summary.turns import SummaryTurns
 
 router = APIRouter(prefix="/summary", tags=["summary"])
 
@@ -28,7 +28,14 @@ async def _summary_cache(request: Request) -> SummaryCache:
     return cache
 
 
+async def _summary_turns(request: Request) -> SummaryTurns:
+    turns: SummaryTurns = request.app.state.summary_turns
+    return turns
+
+
 SummaryCacheDep = Annotated[SummaryCache, Depends(_summary_cache)]
+# Every computation below runs through it: one per user at a time, on threads of its own.
+SummaryTurnsDep = Annotated[SummaryTurns, Depends(_summary_turns)]
 AsOf = Annotated[
     IsoDate | None,
     Query(description="The day to summarize as of (ISO date); default today in the user's zone and day start."),
@@ -37,23 +44,24 @@ AsOf = Annotated[
 
 @router.get("", responses=problem_responses(401, 403, 422, 429), summary="Streaks, momentum and counts")
 async def read_summary(
-    user: SummaryReader, session: SessionDep, cache: SummaryCacheDep, as_of: AsOf = None
+    user: SummaryReader, session: SessionDep, cache: SummaryCacheDep, turns: SummaryTurnsDep, as_of: AsOf = None
 ) -> SummaryPublic:
-    return await run_in_threadpool(service.get_summary, session, user=user, as_of=as_of, now=utcnow(), cache=cache)
+    return await turns.run(user.id, service.get_summary, session, user=user, as_of=as_of, now=utcnow(), cache=cache)
 
 
 @router.get("/heatmap", responses=problem_responses(401, 403, 404, 422, 429), summary="Entries per day")
 async def read_heatmap(
     user: SummaryReader,
     session: SessionDep,
+    turns: SummaryTurnsDep,
     first: Annotated[
         IsoDate | None, Query(alias="from", description="First local date; default 364 days before to.")
     ] = None,
     last: Annotated[IsoDate | None, Query(alias="to", description="Last local date; default today.")] = None,
     goal_id: Annotated[uuid.UUID | None, Query(description="Count only this goal's entries.")] = None,
 ) -> HeatmapPublic:
-    return await run_in_threadpool(
-        service.get_heatmap, session, user=user, first=first, last=last, goal_id=goal_id, now=utcnow()
+    return await turns.run(
+        user.id, service.get_heatmap, session, user=user, first=first, last=last, goal_id=goal_id, now=utcnow()
     )
 
 
@@ -65,10 +73,11 @@ async def read_heatmap(
 async def read_explanation(
     user: SummaryReader,
     session: SessionDep,
+    turns: SummaryTurnsDep,
     goal_id: Annotated[uuid.UUID | None, Query(description="The goal to explain; default the overall streak.")] = None,
     as_of: AsOf = None,
 ) -> ExplainPublic:
-    return await run_in_threadpool(service.explain, session, user=user, goal_id=goal_id, as_of=as_of, now=utcnow())
+    return await turns.run(user.id, service.explain, session, user=user, goal_id=goal_id, as_of=as_of, now=utcnow())
 
 
 @router.get(
@@ -79,6 +88,7 @@ async def read_explanation(
 async def read_history(
     user: SummaryReader,
     session: SessionDep,
+    turns: SummaryTurnsDep,
     goal_id: Annotated[uuid.UUID | None, Query(description="One goal's momentum; default the overall log.")] = None,
     first: Annotated[
         IsoDate | None, Query(alias="from", description="First local date; default 364 days before to.")
@@ -86,6 +96,14 @@ async def read_history(
     last: Annotated[IsoDate | None, Query(alias="to", description="Last local date; default today.")] = None,
     bucket: Annotated[Bucket, Query(description="Points per day, per week (from week_start) or per month.")] = "week",
 ) -> HistoryPublic:
-    return await run_in_threadpool(
-        service.get_history, session, user=user, goal_id=goal_id, first=first, last=last, bucket=bucket, now=utcnow()
+    return await turns.run(
+        user.id,
+        service.get_history,
+        session,
+        user=user,
+        goal_id=goal_id,
+        first=first,
+        last=last,
+        bucket=bucket,
+        now=utcnow(),
     )

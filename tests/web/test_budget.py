@@ -26,6 +26,7 @@ LAZY = {
     "pauses.js",
     "db-pages.js",
     "db-pull.js",
+    "db-account.js",
 }
 
 

@@ -164,7 +164,7 @@ def test_edit_elsewhere_while_offline_ends_in_a_rebase(
     open_editor(page)
     dialog = page.get_by_role("dialog")
     dialog.get_by_label("Note").fill("Met Anna at the station, right after thinking of her")
-    dialog.get_by_label("Tags").fill("phone")
+    dialog.get_by_label("Tags", exact=True).fill("phone")
     dialog.get_by_role("button", name="Save").click()
     pending(page).to_have_text("1")
 
@@ -207,7 +207,7 @@ def test_rejected_change_is_kept_aside_and_shown(page: Page, other_device: Calla
     email = sign_up(page)
     log_and_sync(page, other_device(email), 1)
     page.get_by_role("button", name="Add details").click()
-    page.get_by_label("Tags").fill("x" * 80)  # tags are at most 60 characters
+    page.get_by_label("Tags", exact=True).fill("x" * 80)  # tags are at most 60 characters
     page.get_by_role("button", name="Save details").click()
     expect(page.get_by_role("link", name="1 needs attention")).to_be_visible()
     pending(page).to_have_text("1")

@@ -23,8 +23,12 @@ OWN_CODE = sorted([WEB / "sw.js", *(WEB / "js").rglob("*.js")])
 DATABASE_MODULE = WEB / "js" / "db.js"
 # The timeline's page reads, on db.js's connection; loaded with the timeline to keep the shell small. Reads only.
 PAGE_READS_MODULE = WEB / "js" / "db-pages.js"
-# A pulled page applied in one transaction it asks db.js's write() for; loaded with the pull, not the shell.
-PULL_WRITES_MODULE = WEB / "js" / "db-pull.js"
+# Writes in transactions they ask db.js's write() for, loaded when needed rather than with the shell:
+# a pulled page (with the pull) and the account's data as a whole (on sign-in, sign-out and a 401).
+WRITES_THROUGH_DB = {
+    WEB / "js" / "db-pull.js": [DATABASE_MODULE, WEB / "js" / "merge.js"],
+    WEB / "js" / "db-account.js": [DATABASE_MODULE, WEB / "js" / "events.js"],
+}
 IDB = WEB / "vendor" / "idb"
 
 
@@ -102,12 +106,11 @@ def test_indexeddb_is_reached_through_db_js_alone_and_its_page_reads(outline: di
     reads = PAGE_READS_MODULE.read_text()
     assert "readwrite" not in reads and "indexedDB" not in reads
     assert outline[PAGE_READS_MODULE]["imports"] == [str(DATABASE_MODULE)]
-    # db-pull.js opens no transaction of its own: it writes in the one db.js's write() opens.
-    pulls = PULL_WRITES_MODULE.read_text()
-    assert "readwrite" not in pulls and "indexedDB" not in pulls and "write(" in pulls
-    assert sorted(outline[PULL_WRITES_MODULE]["imports"]) == sorted(
-        [str(DATABASE_MODULE), str(WEB / "js" / "merge.js")]
-    )
+    # db-pull.js and db-account.js open no transaction of their own: they write in the one db.js's write() opens.
+    for module, imports in WRITES_THROUGH_DB.items():
+        text = module.read_text()
+        assert "readwrite" not in text and "indexedDB" not in text and "write(" in text, module.name
+        assert sorted(outline[module]["imports"]) == sorted(str(imported) for imported in imports), module.name
 
 
 def test_vendored_idb_is_the_pinned_package() -> None:

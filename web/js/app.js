@@ -5,7 +5,7 @@
  */
 
 import * as api from './api.js';
-import { allOps, clearAll, readMeta, saveUser } from './db.js';
+import { allOps, readMeta } from './db.js';
 import { emit, notify, on } from './events.js';
 import { setAfterDrain, setSignedIn, startDraining, sync } from './outbox.js';
 import { mountQuickLog } from './views/quicklog.js';
@@ -78,7 +78,8 @@ async function boot() {
       await setUser(await api.me());
       enterApp();
     } catch {
-      await showSignIn();
+      // Signed out by the server earlier, with ops kept for the next sign-in: say so again.
+      await showSignIn(Boolean(await readMeta('owner')));
     }
   }
   document.documentElement.dataset.ready = 'true';
@@ -131,7 +132,7 @@ async function refreshUser() {
   try {
     await setUser(await api.me());
   } catch (error) {
-    if (error instanceof api.ApiError && error.status === 401) sessionEnded();
+    if (error instanceof api.ApiError && error.status === 401) await sessionEnded();
   }
 }
 
@@ -144,7 +145,7 @@ async function reloadUser() {
  * @param {User} user
  */
 async function setUser(user) {
-  await saveUser(user);
+  await (await import('./db-account.js')).saveUser(user);
   state.user = user;
   const wasSignedIn = state.signedIn;
   state.signedIn = true;
@@ -153,11 +154,17 @@ async function setUser(user) {
   if (!wasSignedIn) emit('outbox');
 }
 
-/** The server no longer knows our session: keep local data and ops, ask to sign in. */
-function sessionEnded() {
+/**
+ * The server no longer knows our session (a 401): erase this device's copy of the account's
+ * data, keep the unsent ops for the next sign-in, and ask to sign in (SPEC §7).
+ */
+async function sessionEnded() {
   if (!state.signedIn) return;
   state.signedIn = false;
-  void showSignIn(true);
+  await (await import('./db-account.js')).forgetAccountData();
+  state.user = undefined;
+  emit('data', { cleared: true });
+  await showSignIn(true);
 }
 
 async function signOut() {
@@ -166,7 +173,7 @@ async function signOut() {
   } catch {
     // Offline or already signed out: forgetting the local copy is what matters here.
   }
-  await clearAll();
+  await (await import('./db-account.js')).clearAll();
   state.user = undefined;
   state.signedIn = false;
   emit('outbox');

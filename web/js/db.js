@@ -312,22 +312,3 @@ export function replaceRecord(type, id, record) {
     track(record ? tx.objectStore(name).put(record) : tx.objectStore(name).delete(id));
   });
 }
-
-/**
- * Stores the signed-in user; another account's data on this device is cleared first.
- * @param {Stored} user
- */
-export function saveUser(user) {
-  return write(ALL_STORES, async (tx, track) => {
-    const previous = await tx.objectStore('meta').get('user');
-    if (previous && previous.id !== user.id) for (const name of ALL_STORES) track(tx.objectStore(name).clear());
-    track(tx.objectStore('meta').put(user, 'user'));
-  });
-}
-
-/** Forgets everything stored on this device (signing out). */
-export function clearAll() {
-  return write(ALL_STORES, async (tx, track) => {
-    for (const name of ALL_STORES) track(tx.objectStore(name).clear());
-  });
-}

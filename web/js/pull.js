@@ -17,19 +17,24 @@ const PAGE = 1000;
  * Applies pages of changes until the feed has no more. Runs inside the sync lock,
  * after the outbox drained, so ops still waiting are replayed over the new state.
  * After each page it emits `sync` ({applied, about, done}: changes applied so far and,
- * on a first sync, about how many entries the account has, else null), which the
+ * on a first sync of more than one page, about how many entries the account has, else null), which the
  * timeline shows while it is incomplete (db.js stores `caught_up` with each page: the feed's end).
  */
 export async function pull() {
   let cursor = /** @type {string | undefined} */ (await readMeta('cursor'));
-  // A first sync says how far it has come against the account's entries (GET /summary).
-  const about = cursor ? Promise.resolve(null) : request('/summary').then((r) => r.body.overall.entries, () => null);
+  const first = !cursor;
+  /** @type {Promise<number | null>} */
+  let about = Promise.resolve(null);
   /** @type {import('./types.js').Pulled[]} */
   const outcomes = [];
-  for (;;) {
+  for (let pages = 1; ; pages += 1) {
     const page = await changes(cursor, PAGE);
     outcomes.push(...(await applyChanges(page)));
     cursor = page.next_cursor;
+    // A first sync of more than a page says how far it has come against the account's entries (GET /summary).
+    if (first && pages === 1 && page.has_more) {
+      about = request('/summary').then((r) => r.body.overall.entries, () => null);
+    }
     emit('sync', { applied: outcomes.length, about: await about, done: !page.has_more });
     if (!page.has_more) break;
   }

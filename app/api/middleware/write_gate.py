@@ -10,6 +10,11 @@ waiting writers fewer than the threads. SQLite admits one writer anyway, so ther
 admits one and the next starts the moment the last is done, instead of after a busy-handler
 sleep. The body is read before queueing, so a slow upload never holds up other writers.
 
+A few writes do slow work before they write: an import parses and checks its whole file, and
+sign-in, sign-up, ``/me/password`` and ``DELETE /me`` run Argon2 (about half a second of CPU).
+Those (``SELF_GATED``) pass the gate unqueued, do that work with a read session, and take the
+slot only around their write transaction (``in_write_slot``), so no other writer waits on them.
+
 The same trap waits in a connection pool that can run out (PostgreSQL's): requests that
 hold a connection wait for a thread while the threads wait for a connection. So on
 PostgreSQL a request also takes one of ``POSTGRESQL_SESSIONS`` turns (a ``LoopSemaphore``,
@@ -21,10 +26,21 @@ from __future__ import annotations
 
 import asyncio
 import weakref
+from collections.abc import Callable
+from functools import partial
+from typing import Concatenate, ParamSpec, TypeVar
 
+from anyio import CapacityLimiter, to_thread
+from fastapi.concurrency import run_in_threadpool
+from sqlmodel import Session
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api.methods import writes
+from app.core.database import Database
+
+Params = ParamSpec("Params")
+Result = TypeVar("Result")
 
 SQLITE_WRITERS = 1
 POSTGRESQL_WRITERS = 8
@@ -37,6 +53,26 @@ POSTGRESQL_THREADS = 24
 # Request sessions open at once on PostgreSQL: with a request's occasional second connection (a read's
 # bookkeeping write, an export's snapshot), under the pool's 30 connections (``app.core.database``).
 POSTGRESQL_SESSIONS = 16
+# Threads that run Argon2 (sign-in, sign-up, ``/me/password``, ``DELETE /me``), beside the shared pool: a
+# check takes about half a second of CPU, and 8 sign-ins at once held all 8 shared threads, so another
+# user's write waited seconds for a thread. Argon2 runs 4 lanes itself: 2 checks at once keep the cores busy.
+PASSWORD_THREADS = 2
+API_PREFIX = "/api/v1"
+# Writes that take the slot themselves, only around their write (see the module's docstring).
+SELF_GATED = frozenset(
+    {
+        ("POST", f"{API_PREFIX}/import"),
+        ("POST", f"{API_PREFIX}/auth/login"),
+        ("POST", f"{API_PREFIX}/auth/register"),
+        ("POST", f"{API_PREFIX}/me/password"),
+        ("DELETE", f"{API_PREFIX}/me"),
+    }
+)
+
+
+def gated_write(method: str, path: str) -> bool:
+    """Whether a request queues at the gate and writes in its request session (``app.api.deps.get_session``)."""
+    return writes(method) and (method, path) not in SELF_GATED
 
 
 class LoopSemaphore:
@@ -56,15 +92,62 @@ class LoopSemaphore:
         return semaphore
 
 
-class WriteGate:
-    """ASGI middleware admitting ``writers`` write requests (``POST``/``PUT``/``PATCH``/``DELETE``) at a time."""
+async def in_write_slot(
+    request: Request,
+    write: Callable[Concatenate[Session, Params], Result],
+    *args: Params.args,
+    **kwargs: Params.kwargs,
+) -> Result:
+    """``write(session, …)`` in a write transaction of its own, in the thread pool, holding the write slot.
 
-    def __init__(self, app: ASGIApp, *, writers: int) -> None:
+    For the routes of ``SELF_GATED``, once their slow work is done; the slot is waited for on the
+    event loop (never in a thread), and the app keeps it in ``app.state.write_gate``.
+    """
+    gate: LoopSemaphore = request.app.state.write_gate
+    database: Database = request.app.state.database
+
+    def run() -> Result:
+        with database.write_transaction() as session:
+            return write(session, *args, **kwargs)
+
+    async with gate():
+        return await run_in_threadpool(run)
+
+
+class LoopLimiter:
+    """An anyio ``CapacityLimiter`` per event loop, as ``LoopSemaphore`` is for semaphores."""
+
+    def __init__(self, tokens: int) -> None:
+        self.tokens = tokens
+        self._limiters: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, CapacityLimiter] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    def __call__(self) -> CapacityLimiter:
+        loop = asyncio.get_running_loop()
+        limiter = self._limiters.get(loop)
+        if limiter is None:
+            limiter = self._limiters[loop] = CapacityLimiter(self.tokens)
+        return limiter
+
+
+async def in_password_threads(
+    request: Request, check: Callable[Params, Result], *args: Params.args, **kwargs: Params.kwargs
+) -> Result:
+    """``check(…)`` (Argon2 hashing or verifying) on the app's password threads, never the shared pool's."""
+    limiter: LoopLimiter = request.app.state.password_threads
+    return await to_thread.run_sync(partial(check, *args, **kwargs), limiter=limiter())
+
+
+class WriteGate:
+    """ASGI middleware admitting ``gate.value`` write requests (``POST``/``PUT``/``PATCH``/``DELETE``) at a time."""
+
+    def __init__(self, app: ASGIApp, *, gate: LoopSemaphore) -> None:
         self.app = app
-        self.gate = LoopSemaphore(writers)
+        self.gate = gate
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not writes(scope["method"]):
+        if scope["type"] != "http" or not gated_write(scope["method"], scope["path"]):
             await self.app(scope, receive, send)
             return
         body: list[Message] = []

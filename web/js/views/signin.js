@@ -3,7 +3,7 @@
 
 import { ApiError, NetworkError, register, signIn } from '../api.js';
 import { h, replace } from '../dom.js';
-import { allOps } from '../db.js';
+import { allOps, readMeta } from '../db.js';
 import { browserTimeZone } from '../time.js';
 
 /**
@@ -72,7 +72,7 @@ export function mountSignIn(section, ctx, onSignedIn) {
           waiting > 0
             ? `Your session ended. Sign in again to send ${waiting === 1 ? 'the 1 change' : `the ${waiting} changes`} waiting on this device.`
             : 'Your session ended. Sign in again.';
-        const user = ctx.user();
+        const user = ctx.user() || (await readMeta('owner'));
         if (user && user.email && !email.value) email.value = user.email;
       } else {
         intro.textContent = 'Catch meaningful coincidences in one tap, online or not.';

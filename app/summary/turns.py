@@ -1,0 +1,75 @@
+"""Summary computations take turns: one per user at a time, on a few threads of their own.
+
+A summary over years of entries costs far more than any other read. Run on the thread pool
+that every request shares (sign-in, the session's end, each write), ten of one account's at
+once would hold every thread while other users wait for one; run here, they wait for each
+other instead (SPEC §8). The app holds one (``app.state.summary_turns``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+import weakref
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from functools import partial
+from typing import ParamSpec, TypeVar
+
+from anyio import CapacityLimiter, to_thread
+
+# Threads that compute summaries, beside the shared pool (``app.api.middleware.write_gate``'s counts).
+SUMMARY_THREADS = 2
+Params = ParamSpec("Params")
+Result = TypeVar("Result")
+
+
+@dataclass
+class _Turn:
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    waiting: int = 0
+
+
+@dataclass
+class _LoopTurns:
+    limiter: CapacityLimiter
+    users: dict[uuid.UUID, _Turn] = field(default_factory=dict)
+
+
+class SummaryTurns:
+    """Runs each user's summary computations one at a time, on ``threads`` threads shared by all users.
+
+    Kept per event loop (a server runs one; test clients each run their own), as asyncio's locks are.
+    """
+
+    def __init__(self, threads: int = SUMMARY_THREADS) -> None:
+        self.threads = threads
+        self._loops: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _LoopTurns] = weakref.WeakKeyDictionary()
+
+    def _of_loop(self) -> _LoopTurns:
+        loop = asyncio.get_running_loop()
+        turns = self._loops.get(loop)
+        if turns is None:
+            turns = self._loops[loop] = _LoopTurns(CapacityLimiter(self.threads))
+        return turns
+
+    @asynccontextmanager
+    async def _users_turn(self, turns: _LoopTurns, user_id: uuid.UUID) -> AsyncIterator[None]:
+        turn = turns.users.setdefault(user_id, _Turn())
+        turn.waiting += 1
+        try:
+            async with turn.lock:
+                yield
+        finally:
+            turn.waiting -= 1
+            if turn.waiting == 0:  # nobody else holds or waits for it: forget the user
+                del turns.users[user_id]
+
+    async def run(
+        self, user_id: uuid.UUID, compute: Callable[Params, Result], *args: Params.args, **kwargs: Params.kwargs
+    ) -> Result:
+        """``compute(*args, **kwargs)`` in a summary thread, once the user's earlier computations are done."""
+        turns = self._of_loop()
+        async with self._users_turn(turns, user_id):
+            return await to_thread.run_sync(partial(compute, *args, **kwargs), limiter=turns.limiter)

@@ -1,0 +1,75 @@
+"""One account's heavy summaries take turns on threads of their own: another user's request does not wait
+for them (SPEC §8). Over real HTTP."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, date, datetime, timedelta
+
+import httpx
+import pytest
+
+from bench.processes import ServerProcess
+from tests.factories import bearer, sign_up
+
+# Links are what a summary reads most: since they carry their day (migration 0004) a summary over 30 000
+# of them cost ~0.1 s, and the first one answered before the other user's read had been sent.
+DAYS = 9_000
+GOALS = 20  # as many as an entry may name
+SUMMARIES = 10  # more than the threads every request shares (8)
+
+
+def heavy_account(url: str) -> dict[str, str]:
+    """An account whose uncached summary costs ~0.3 s or more: decades of daily entries, each tied to every goal."""
+    headers = bearer(sign_up(url))
+    goals = [
+        {"id": str(uuid.uuid4()), "title": f"goal {index}", "cadence": ("daily", "weekly")[index % 2], "target": 1}
+        for index in range(GOALS)
+    ]
+    start = datetime(1990, 1, 1, 12, tzinfo=UTC)
+    entries = [
+        {
+            "id": str(uuid.uuid4()),
+            "occurred_at": (start + timedelta(days=day)).isoformat(),
+            "goal_ids": [goal["id"] for goal in goals],
+        }
+        for day in range(DAYS)
+    ]
+    document = {"format": "synclog-export", "version": 1, "goals": goals, "entries": entries}
+    response = httpx.post(f"{url}/api/v1/import", json=document, headers=headers, timeout=300)
+    assert response.status_code == 200, response.text
+    return headers
+
+
+@pytest.mark.slow
+def test_heavy_summaries_leave_other_users_a_thread(
+    shared_server: ServerProcess, request: pytest.FixtureRequest
+) -> None:
+    server = shared_server
+    if request.node.callspec.params["shared_server"] != "sqlite":
+        # PostgreSQL's pool has 24 threads: ten summaries never took them all, so there is nothing to show.
+        pytest.skip("the shared pool has more threads than this test's summaries on PostgreSQL")
+    heavy, other = heavy_account(server.url), bearer(sign_up(server.url))
+
+    def summary(index: int) -> tuple[int, float]:
+        as_of = date(2026, 1, 1) - timedelta(days=index)  # each uncached
+        with httpx.Client(base_url=server.url, headers=heavy, timeout=600) as client:
+            status = client.get("/api/v1/summary", params={"as_of": as_of.isoformat()}).status_code
+        return status, time.monotonic()
+
+    with ThreadPoolExecutor(max_workers=SUMMARIES) as pool:
+        running = [pool.submit(summary, index) for index in range(SUMMARIES)]
+        time.sleep(0.3)  # every summary is in the server's hands
+        with httpx.Client(base_url=server.url, headers=other, timeout=600) as client:
+            status = client.get("/api/v1/entries").status_code
+        read = time.monotonic()
+        answers = [future.result() for future in running]
+
+    assert status == 200
+    assert [answer[0] for answer in answers] == [200] * SUMMARIES
+    # The other user's read answered while the heavy user's summaries still took their turns, one after
+    # another: at most the first two had answered (a busy machine slows the read as much as them).
+    # Computed on the shared threads, eight summaries at once would all have answered before it.
+    assert read < sorted(answer[1] for answer in answers)[2]
