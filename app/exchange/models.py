@@ -12,6 +12,7 @@ from app.auth.models import WeekStart
 from app.core.bodies import optional_member
 from app.entries.models import EntryPublic
 from app.goals.models import GoalPublic
+from app.pauses.models import PausePublic
 
 ExportFormat = Literal["json", "csv", "markdown"]
 EXPORT_FORMAT_NAME = "synclog-export"
@@ -32,7 +33,8 @@ class ExportUser(BaseModel):
 
 
 class ExportDocument(BaseModel):
-    """The JSON export (SPEC §4): goals and live entries exactly as the API returns them; ``POST /import`` reads it.
+    """The JSON export (SPEC §4): goals, pauses and live entries exactly as the API returns them; ``POST /import``
+    reads it.
 
     Documents the download; the export is written as a stream (``app.exchange.formats``), not through this model.
     """
@@ -42,14 +44,16 @@ class ExportDocument(BaseModel):
     exported_at: datetime
     user: ExportUser
     goals: list[GoalPublic]
+    pauses: list[PausePublic]
     entries: list[EntryPublic]
 
 
 class ImportDocument(BaseModel):
     """The JSON body of ``POST /import``: an ``ExportDocument`` (only ``format`` and ``version`` are required).
 
-    Documents the body; the import reads it part by part (``app.exchange.importing``), naming a bad one. Goals
-    and entries are the export's (``GoalPublic``, ``EntryPublic``), read leniently: missing fields take defaults.
+    Documents the body; the import reads it part by part (``app.exchange.importing``), naming a bad one. Goals,
+    pauses and entries are the export's (``GoalPublic``, ``PausePublic``, ``EntryPublic``), read leniently:
+    missing fields take defaults.
     """
 
     format: Literal["synclog-export"]
@@ -57,6 +61,7 @@ class ImportDocument(BaseModel):
     exported_at: Any = optional_member("Ignored by the import.")
     user: ExportUser | SkipJsonSchema[None] = optional_member("Settings to apply; ignored when a token imports.")
     goals: list[dict[str, Any]] = Field(default_factory=list, description="Goals as `GoalPublic`.")
+    pauses: list[dict[str, Any]] = Field(default_factory=list, description="Pauses as `PausePublic`.")
     entries: list[dict[str, Any]] = Field(default_factory=list, description="Entries as `EntryPublic`.")
 
 
