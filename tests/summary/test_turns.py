@@ -59,17 +59,21 @@ def test_heavy_summaries_leave_other_users_a_thread(
             status = client.get("/api/v1/summary", params={"as_of": as_of.isoformat()}).status_code
         return status, time.monotonic()
 
-    with ThreadPoolExecutor(max_workers=SUMMARIES) as pool:
-        running = [pool.submit(summary, index) for index in range(SUMMARIES)]
-        time.sleep(0.3)  # every summary is in the server's hands
-        with httpx.Client(base_url=server.url, headers=other, timeout=600) as client:
+    with httpx.Client(base_url=server.url, headers=other, timeout=600) as client:
+        client.get("/api/v1/entries").raise_for_status()  # connected and signed in once, before the load
+        with ThreadPoolExecutor(max_workers=SUMMARIES) as pool:
+            began = time.monotonic()
+            running = [pool.submit(summary, index) for index in range(SUMMARIES)]
+            time.sleep(0.3)  # every summary is in the server's hands
+            sent = time.monotonic()
             status = client.get("/api/v1/entries").status_code
-        read = time.monotonic()
-        answers = [future.result() for future in running]
+            read = time.monotonic() - sent
+            answers = [future.result() for future in running]
 
     assert status == 200
     assert [answer[0] for answer in answers] == [200] * SUMMARIES
-    # The other user's read answered while the heavy user's summaries still took their turns, one after
-    # another: at most the first two had answered (a busy machine slows the read as much as them).
-    # Computed on the shared threads, eight summaries at once would all have answered before it.
-    assert read < sorted(answer[1] for answer in answers)[2]
+    # The heavy user's summaries take their turns one after another; the other user's read does not wait
+    # for them. Measured: with turns the read took 0.4–2.3 % of the whole run; computed on the shared
+    # threads instead, eight summaries at once held every thread and the read waited 11–25 % of it.
+    whole = max(answer[1] for answer in answers) - began
+    assert read < whole / 20, (read, whole)
