@@ -135,7 +135,9 @@ def _write(
 def create_pause(session: Session, *, user_id: uuid.UUID, body: PauseCreate) -> Written[PausePublic]:
     pause_id = body.id or uuid.uuid4()
     if find_pause(session, pause_id=pause_id) is not None:
-        raise Conflict("A pause with this id already exists; use PUT to replace it.")
+        raise Conflict(
+            "A pause with this id exists: PUT replaces it if it is yours and live; a deleted one's id is not reused."
+        )
     return _write(session, user_id=user_id, pause_id=pause_id, body=body, current=None)
 
 
