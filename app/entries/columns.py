@@ -58,13 +58,18 @@ def stored_columns(
         "tags": tags,
         "people": people,
         "place": body.place,
-        "lat": body.lat,
-        "lon": body.lon,
+        "lat": _coordinate(body.lat),
+        "lon": _coordinate(body.lon),
         # Lower-cased text for ``q``, and whole tags between separators for ``tag``.
         "search_text": "\n".join(part for part in searched if part).lower(),
         "tag_keys": TAG_SEPARATOR + TAG_SEPARATOR.join(keys) + TAG_SEPARATOR if keys else "",
         "updated_at": now,
     }
+
+
+def _coordinate(value: float | None) -> float | None:
+    """``value`` with -0.0 made 0.0: SQLite keeps no negative zero, so both engines store (and answer) 0.0."""
+    return None if value is None else value + 0.0
 
 
 @dataclass(frozen=True, slots=True)
