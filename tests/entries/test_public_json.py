@@ -142,7 +142,7 @@ def changes_from_columns(database: Database, user_id: uuid.UUID) -> list[bytes]:
             rows = session.execute(query).all()
             for row, data in zip(rows, public(rows), strict=True):
                 deleted = row.deleted_at is not None
-                values = {"type": kind, "id": data.id, "seq": row.seq, "version": data.version, "deleted": deleted}
+                values = {"type": kind, "id": row.id, "seq": row.seq, "version": row.version, "deleted": deleted}
                 changes.append(Change.model_validate(values | {"data": None if deleted else data}))
     changes.sort(key=lambda change: change.root.seq)
     pages = []
