@@ -90,7 +90,7 @@ class EntryRow:
 
 def public_json(entry: EntryPublic) -> str:
     """The entry's public JSON, byte for byte what the API answers for it (stored with every version, so that
-    the timeline and ``/changes`` serve it as stored: ``app.entries.service.timeline_page``)."""
+    the timeline and ``/changes`` serve it as stored: ``app.entries.service.list_entries``)."""
     return entry.model_dump_json()
 
 
