@@ -7,7 +7,8 @@ Create Date: 2026-11-29 19:10:00
 Every write renders it from now on (``app.entries.columns.stored_row``); entries stored before are
 rendered here, in Python, by the same function and in batches by id, so that every read can serve
 the column from the first request on (filled lazily instead, each read would need the old path
-beside the new one). Tombstones keep null: their text is erased.
+beside the new one). Tombstones keep null: their text is erased. A later change to ``EntryPublic``'s
+fields needs a migration that renders every live entry again, like this one.
 """
 
 import uuid
@@ -57,7 +58,7 @@ def backfill(connection: sa.Connection) -> None:
     """Render every live entry's public JSON, with its goal ids, as the write path does."""
     entries = ENTRIES.c
     page = (
-        sa.select(*(entries[name] for name in EntryPublic.model_fields if name != "goal_ids"))
+        sa.select(*(column for column in ENTRIES.c if column.name not in ("deleted_at", "public_json")))
         .where(entries.id > sa.bindparam("after"), entries.deleted_at.is_(None))
         .order_by(entries.id)
         .limit(BATCH)
