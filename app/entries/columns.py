@@ -5,14 +5,21 @@ and the values an insert or update of it binds (``stored_row``). Every write of 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from sqlalchemy.engine import Dialect
+
+from app.core.bulk import bulk_insert
+from app.core.database import table_of
 from app.core.errors import ValidationProblem
 from app.core.timezones import local_date, local_hour
-from app.entries.models import EntryPublic, EntryReplace
+from app.entries import marks
+from app.entries.models import Entry, EntryPublic, EntryReplace
 
+ENTRIES = table_of(Entry)
 MAX_FUTURE = timedelta(hours=24)
 TAG_SEPARATOR = "\x1f"
 
@@ -67,15 +74,26 @@ def stored_columns(
 
 
 @dataclass(frozen=True, slots=True)
+class PreparedEntry:
+    """A new entry's rows as the driver takes them (``app.core.bulk``), built before the write slot: its
+    insert (``stored_row``, its change number 0 until it is written) and its marks' (``marks.mark_rows``)."""
+
+    entry_id: uuid.UUID
+    values: tuple[Any, ...]
+    marks: tuple[tuple[Any, ...], ...]
+
+
+@dataclass(frozen=True, slots=True)
 class EntryRow:
     """An entry ready to store: its columns (``stored_columns``), its checked goal ids, and the version it
-    replaces (``None``: a new entry, which records ``source``)."""
+    replaces (``None``: a new entry, which records ``source``); ``prepared``, its rows if built already."""
 
     entry_id: uuid.UUID
     columns: dict[str, Any]
     goal_ids: list[uuid.UUID]
     source: str
     current_version: int | None
+    prepared: PreparedEntry | None = None
 
 
 def stored_row(row: EntryRow, *, user_id: uuid.UUID, seq: int, now: datetime) -> dict[str, Any]:
@@ -91,3 +109,25 @@ def stored_row(row: EntryRow, *, user_id: uuid.UUID, seq: int, now: datetime) ->
         "created_at": now,
         "deleted_at": None,
     }
+
+
+def prepared_entry(dialect: Dialect, row: EntryRow, *, user_id: uuid.UUID, now: datetime) -> PreparedEntry:
+    """The driver's rows of the new entry ``row`` (``PreparedEntry``), for ``dialect``; pure, so an import builds
+    them while it checks its file."""
+    values = bulk_insert(ENTRIES, dialect).row(stored_row(row, user_id=user_id, seq=0, now=now))
+    mark_rows = marks.mark_rows(dialect, user_id=user_id, entry=marked(row.entry_id, row.columns))
+    return PreparedEntry(row.entry_id, values, mark_rows)
+
+
+def marked(entry_id: uuid.UUID, columns: Mapping[str, Any]) -> marks.Marked:
+    """What marks the entry stored with ``columns``: its people, tags, inner and note, with its day, kind and time."""
+    texts = (columns["inner"], columns["note"])
+    return marks.Marked(
+        entry_id,
+        columns["people"],
+        columns["tags"],
+        texts,
+        columns["local_date"],
+        columns["kind"],
+        columns["occurred_at"],
+    )
