@@ -200,18 +200,20 @@ def run_engine(engine: str, database_url: str, entries: int) -> EngineRun:
 
 def markdown(runs: list[EngineRun]) -> str:
     lines = [
-        "| engine | entries | file | check | write (commit) | write entries/s | end to end entries/s "
-        "| write CPU (Python + PostgreSQL) | again: check + write (all skipped) |",
+        "| engine | entries | file | check (CPU) | write (commit) | write entries/s | end to end entries/s "
+        "| write CPU (Python + PostgreSQL) | again, all skipped: check + write (CPU) |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for run in runs:
         backend = f" + {run.write.backend_cpu_seconds:.2f}" if run.write.backend_cpu_seconds is not None else ""
         lines.append(
             f"| {run.engine} | {run.entries:,} | {run.document_bytes / 2**20:.1f} MiB "
-            f"| {run.check.seconds:.2f} s | {run.write.seconds:.2f} s ({run.write.commit_seconds:.2f}) "
+            f"| {run.check.seconds:.2f} s ({run.check.cpu_seconds:.2f}) "
+            f"| {run.write.seconds:.2f} s ({run.write.commit_seconds:.2f}) "
             f"| {run.write_rate:,.0f} "
             f"| {run.end_to_end_rate:,.0f} | {run.write.cpu_seconds:.2f}{backend} s "
-            f"| {run.again_check.seconds:.2f} + {run.again_write.seconds:.2f} s |"
+            f"| {run.again_check.seconds:.2f} + {run.again_write.seconds:.2f} s "
+            f"({run.again_check.cpu_seconds:.2f} + {run.again_write.cpu_seconds:.2f}) |"
         )
     lines.append("")
     for run in runs:

@@ -13,7 +13,6 @@ import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import ARRAY, Row, Uuid, and_, any_, bindparam, func, insert, or_, update
@@ -184,8 +183,8 @@ def write_entries(session: Session, *, user_id: uuid.UUID, rows: Sequence[EntryR
         else:
             updates.append(stored_row(row, user_id=user_id, seq=seq, now=now))
             mark_rows += marks.mark_rows(dialect, user_id=user_id, entry=marked(row.entry_id, row.columns))
-    # In id order: each lands next to the last in the primary key's index (a third less work for SQLite).
-    inserts.sort(key=itemgetter(bulk.position["id"]))
+    # In the file's order (an export's is by day): sorted by id, the three indexes in time order cost SQLite more
+    # than the primary key's saved (100 000 entries: 1.5 s of CPU instead of 1.0 s for the entries' inserts).
     bulk.insert(session, inserts)
     for start in range(0, len(updates), WRITE_BATCH):
         session.execute(_UPDATE, updates[start : start + WRITE_BATCH])

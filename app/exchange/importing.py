@@ -215,6 +215,9 @@ class _Importer:
             found = self.find_entries([entry.entry_id for entry in chunk])
             rows = [row for entry in chunk if (row := self.entry_row(entry, found, live)) is not None]
             entries_service.write_entries(self.session, user_id=self.user.id, rows=rows, now=self.now)
+            updated = sum(row.current_version is not None for row in rows)
+            self.report.entries.created += len(rows) - updated
+            self.report.entries.updated += updated
             if progress is not None:
                 progress(start + len(chunk), len(checked))
 
@@ -235,12 +238,11 @@ class _Importer:
         """The row to write for one checked entry, or None when it is skipped (equal, or deleted here)."""
         row_id, body, source, day, columns, where, loc, prepared = checked
         links = self.live_goal_links(body.goal_ids) if body.goal_ids else []
-        entry_id, existing = self.own_id(found.get, row_id, where)
+        entry_id, existing = (row_id, None) if row_id not in found else self.own_id(found.get, row_id, where)
         counts = self.report.entries
         try:
-            if existing is None:  # the columns were worked out when the row was checked
-                counts.created += 1
-                goal_ids = goal_links.checked_goal_ids(links, live=live)
+            if existing is None:  # the columns (and the driver's rows) were worked out when the row was checked
+                goal_ids = goal_links.checked_goal_ids(links, live=live) if links else []
                 return EntryRow(entry_id, columns, goal_ids, source or self.source, None, prepared)
             body = body.model_copy(update={"goal_ids": links})
             if existing.deleted or (same_entry(existing.public, body) and day in (None, existing.public.local_date)):
@@ -256,7 +258,6 @@ class _Importer:
             goal_ids = goal_links.checked_goal_ids(links, live=live)
         except ProblemError as error:
             raise row_problem(where, loc, error) from error
-        counts.updated += 1
         return EntryRow(entry_id, on_day(columns, day), goal_ids, self.source, existing.version)
 
 
