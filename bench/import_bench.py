@@ -23,6 +23,7 @@ import argparse
 import gc
 import json
 import os
+import resource
 import sys
 import tempfile
 import time
@@ -219,6 +220,8 @@ def markdown(runs: list[EngineRun]) -> str:
     for run in runs:
         chunks = ", ".join(f"{seconds:.2f}" for seconds in run.write.chunk_seconds)
         lines.append(f"- {run.engine}: write seconds per 10 000 entries: {chunks}")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**10
+    lines.append(f"- peak memory of this process: {peak:,.0f} MiB")
     lines.append(f"- load average at the end: {', '.join(f'{load:.2f}' for load in os.getloadavg())}")
     return "\n".join(lines)
 

@@ -18,9 +18,15 @@ from typing import Any
 
 from sqlalchemy import Table, insert
 from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
+from app.core.database import without_values
+
 Convert = Callable[[Any], Any]
+# From this many rows on, PostgreSQL takes them by COPY: 50 000 entries and their marks cost 3.8 s of CPU
+# (Python and server) instead of 6.9 s by executemany. Fewer (a single write's marks) go by executemany.
+COPY_ROWS = 100
 
 
 class BulkInsert:
@@ -40,6 +46,8 @@ class BulkInsert:
             (index, convert) for index, convert in enumerate(converts) if convert is not None
         )
         self.position = {name: index for index, name in enumerate(self.names)}
+        quoted = ", ".join(dialect.identifier_preparer.quote(name) for name in self.names)
+        self.copy_sql = f"COPY {dialect.identifier_preparer.format_table(table)} ({quoted}) FROM STDIN"
 
     def row(self, values: Mapping[str, Any]) -> tuple[Any, ...]:
         """``values`` (every column, by name) as the driver takes them, in the statement's order."""
@@ -70,9 +78,23 @@ class BulkInsert:
         return fill
 
     def insert(self, session: Session, rows: Sequence[tuple[Any, ...]]) -> None:
-        """Insert ``rows`` (from ``row``) in ``session``'s transaction, in one executemany of the driver."""
-        if rows:
-            session.connection().exec_driver_sql(self.sql, list(rows))
+        """Insert ``rows`` (from ``row``) in ``session``'s transaction: one executemany of the driver, or on
+        PostgreSQL, from ``COPY_ROWS`` rows on, one ``COPY``."""
+        connection = session.connection()
+        if len(rows) < COPY_ROWS or connection.dialect.name != "postgresql":
+            if rows:
+                connection.exec_driver_sql(self.sql, list(rows))
+            return
+        dbapi, driver = connection.dialect.loaded_dbapi, connection.connection.driver_connection
+        assert driver is not None  # a live connection of this session's transaction
+        try:
+            with driver.cursor().copy(self.copy_sql) as copy:
+                for row in rows:
+                    copy.write_row(row)
+        except dbapi.Error as error:
+            # Past SQLAlchemy, so raised as it raises (a race on an id is an IntegrityError), values left out.
+            without_values(error)
+            raise DBAPIError.instance(self.copy_sql, None, error, dbapi.Error, hide_parameters=True) from None
 
 
 @functools.cache

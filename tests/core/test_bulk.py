@@ -8,10 +8,12 @@ import uuid
 from datetime import UTC, date, datetime
 from typing import Any
 
+import pytest
 from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
 
 from app.auth import service as auth_service
-from app.core.bulk import bulk_insert, bulk_write
+from app.core.bulk import COPY_ROWS, bulk_insert, bulk_write
 from app.core.database import Database, open_database, table_of
 from app.core.settings import Settings
 from app.entries.models import Entry
@@ -52,18 +54,23 @@ def entry_values(user_id: uuid.UUID, **changes: Any) -> dict[str, Any]:
 
 def make_user(database: Database) -> uuid.UUID:
     with database.write_transaction() as session:
-        return auth_service.create_user(session, email="bulk@example.org", password_hash="x").id  # noqa: S106
+        return auth_service.create_user(session, email="bulk@example.org", password_hash="x").id
 
 
-def test_a_bulk_insert_stores_what_an_insert_stores(database_url: str) -> None:
+@pytest.mark.parametrize("rows", [1, COPY_ROWS])
+def test_a_bulk_insert_stores_what_an_insert_stores(database_url: str, rows: int) -> None:
+    """A few rows (executemany) and many (PostgreSQL's COPY) are stored as SQLAlchemy's insert stores them."""
     database = open_database(Settings(database_url=database_url))
     try:
         user_id = make_user(database)
         through_sqlalchemy, through_driver = entry_values(user_id), entry_values(user_id, seq=8)
+        others = [entry_values(user_id, seq=100 + number) for number in range(rows - 1)]
         with database.write_transaction() as session:
             session.execute(insert(ENTRIES), through_sqlalchemy)
             bulk = bulk_insert(ENTRIES, session.get_bind().dialect)
-            bulk.insert(session, [bulk.filler("seq")(bulk.row({**through_driver, "seq": 0}), 8)])
+            numbered = bulk.filler("seq")
+            driven = [numbered(bulk.row({**values, "seq": 0}), values["seq"]) for values in [through_driver, *others]]
+            bulk.insert(session, driven)
         with database.read_session() as session:
             # The raw stored values, no conversion on the way out: what a query's comparisons see.
             connection = session.connection()
@@ -77,10 +84,27 @@ def test_a_bulk_insert_stores_what_an_insert_stores(database_url: str) -> None:
             read = {row.seq: row for row in session.execute(select(ENTRIES).order_by(ENTRIES.c.seq)).all()}
     finally:
         database.dispose()
-    assert sorted(stored) == [7, 8]
+    assert sorted(stored) == [7, 8, *range(100, 100 + rows - 1)]
     assert stored[7][2:] == stored[8][2:]
     assert read[8]._mapping["id"] == through_driver["id"]
     assert {name: read[8]._mapping[name] for name in through_driver} == through_driver
+
+
+def test_a_bulk_insert_that_breaks_a_constraint_is_an_integrity_error_naming_no_values(database_url: str) -> None:
+    database = open_database(Settings(database_url=database_url))
+    try:
+        user_id = make_user(database)
+        taken = entry_values(user_id)
+        with database.write_transaction() as session:
+            session.execute(insert(ENTRIES), taken)
+        rows = [entry_values(user_id, seq=number) for number in range(COPY_ROWS - 1)] + [taken]
+        with pytest.raises(IntegrityError) as refused, database.write_transaction() as session:
+            bulk = bulk_insert(ENTRIES, session.get_bind().dialect)
+            bulk.insert(session, [bulk.row(values) for values in rows])
+    finally:
+        database.dispose()
+    assert str(taken["id"]) not in str(refused.value)
+    assert taken["id"].hex not in str(refused.value)
 
 
 def test_a_filler_sets_the_columns_it_names() -> None:
