@@ -47,14 +47,25 @@ class BulkInsert:
             (index, convert) for index, convert in enumerate(converts) if convert is not None
         )
         self.position = {name: index for index, name in enumerate(self.names)}
+        # Each column's last value and its conversion, reused when the next row repeats it (the account, the
+        # import's time, an entry's id and day in each of its marks): one string kept instead of one per row
+        # (100 000 entries held ~440 MiB more once converted, before this).
+        self.last: list[tuple[Any, Any] | None] = [None] * len(self.names)
         quoted = ", ".join(dialect.identifier_preparer.quote(name) for name in self.names)
         self.copy_sql = f"COPY {dialect.identifier_preparer.format_table(table)} ({quoted}) FROM STDIN"
 
     def row(self, values: Mapping[str, Any]) -> tuple[Any, ...]:
         """``values`` (every column, by name) as the driver takes them, in the statement's order."""
         driver = [values[name] for name in self.names]
+        last = self.last
         for index, convert in self.converts:
-            driver[index] = convert(driver[index])
+            value = driver[index]
+            before = last[index]
+            if before is not None and before[0] == value and value is not None:
+                driver[index] = before[1]
+            else:
+                driver[index] = converted = convert(value)
+                last[index] = (value, converted)
         return tuple(driver)
 
     def convert(self, name: str, value: Any) -> Any:
