@@ -61,7 +61,8 @@ class BulkInsert:
         for index, convert in self.converts:
             value = driver[index]
             before = last[index]
-            if before is not None and before[0] == value and value is not None:
+            # Not for JSON: equal lists may dump differently ([1] == [1.0]).
+            if before is not None and before[0] == value and value is not None and type(value) not in (list, dict):
                 driver[index] = before[1]
             else:
                 driver[index] = converted = convert(value)
