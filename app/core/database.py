@@ -120,24 +120,30 @@ def normalize_database_url(url: str) -> str:
 
 
 def _without_values(context: ExceptionContext) -> None:
-    """Reduce a PostgreSQL error's text to its kind and the schema names it concerns.
+    """Reduce a PostgreSQL error's text to its kind and the schema names it concerns (``without_values``)."""
+    text = without_values(context.original_exception)
+    if text is not None and context.sqlalchemy_exception is not None:
+        # Its text was built from the driver's before this hook ran.
+        original = context.original_exception
+        context.sqlalchemy_exception.args = (f"({type(original).__module__}.{type(original).__name__}) {text}",)
+
+
+def without_values(original: BaseException) -> str | None:
+    """Reduce a PostgreSQL error's text to its kind and the schema names it concerns; the new text, if reduced.
 
     The server's text quotes the values it failed on (``Failing row contains (…)``, ``Key
     (email)=(…)``, ``invalid input syntax for type uuid: "…"``), and whatever logs the error
     would log them. SQLite's messages and psycopg's connection errors name no values.
     """
-    original = context.original_exception
     sqlstate = getattr(original, "sqlstate", None)
     diag = getattr(original, "diag", None)
     if sqlstate is None or diag is None:
-        return
+        return None
     names = (("table", diag.table_name), ("column", diag.column_name), ("constraint", diag.constraint_name))
     named = ", ".join(f"{label} {value}" for label, value in names if value)
     text = f"{type(original).__name__} (SQLSTATE {sqlstate})" + (f" on {named}" if named else "")
     original.args = (text,)
-    if context.sqlalchemy_exception is not None:
-        # Its text was built from the driver's before this hook ran.
-        context.sqlalchemy_exception.args = (f"({type(original).__module__}.{type(original).__name__}) {text}",)
+    return text
 
 
 def _create_engine(url: str, **options: Any) -> Engine:

@@ -6,14 +6,21 @@ import), stores these."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from sqlalchemy.engine import Dialect
+
+from app.core.bulk import bulk_insert
+from app.core.database import table_of
 from app.core.errors import ValidationProblem
 from app.core.timezones import local_date, local_hour
-from app.entries.models import EntryPublic, EntryReplace
+from app.entries import marks
+from app.entries.models import Entry, EntryPublic, EntryReplace
 
+ENTRIES = table_of(Entry)
 MAX_FUTURE = timedelta(hours=24)
 TAG_SEPARATOR = "\x1f"
 
@@ -73,15 +80,32 @@ def _coordinate(value: float | None) -> float | None:
 
 
 @dataclass(frozen=True, slots=True)
+class PreparedEntry:
+    """A new entry's rows as the driver takes them (``app.core.bulk``), built before the write slot: its
+    insert (``stored_row``, its change number 0 until it is written) and its marks' (``marks.mark_rows``)."""
+
+    entry_id: uuid.UUID
+    goal_ids: tuple[uuid.UUID, ...]
+    values: tuple[Any, ...]
+    marks: tuple[tuple[Any, ...], ...]
+
+    def fits(self, row: EntryRow) -> bool:
+        """Whether these rows are still ``row``'s: an import re-keys an id taken since, and links goals only
+        once its own are written (both are in the stored ``public_json``)."""
+        return self.entry_id == row.entry_id and self.goal_ids == tuple(row.goal_ids)
+
+
+@dataclass(frozen=True, slots=True)
 class EntryRow:
     """An entry ready to store: its columns (``stored_columns``), its checked goal ids, and the stored entry it
-    replaces (``None``: a new entry, which records ``source``)."""
+    replaces (``None``: a new entry, which records ``source``); ``prepared``, its rows if built already."""
 
     entry_id: uuid.UUID
     columns: dict[str, Any]
     goal_ids: list[uuid.UUID]
     source: str
     current: EntryPublic | None
+    prepared: PreparedEntry | None = None
 
     @property
     def current_version(self) -> int | None:
@@ -120,3 +144,25 @@ def stored_row(row: EntryRow, *, user_id: uuid.UUID, seq: int, now: datetime) ->
         "created_at": now,
         "deleted_at": None,
     }
+
+
+def prepared_entry(dialect: Dialect, row: EntryRow, *, user_id: uuid.UUID, now: datetime) -> PreparedEntry:
+    """The driver's rows of the new entry ``row`` (``PreparedEntry``), for ``dialect``; pure, so an import builds
+    them while it checks its file."""
+    values = bulk_insert(ENTRIES, dialect).row(stored_row(row, user_id=user_id, seq=0, now=now))
+    mark_rows = marks.mark_rows(dialect, user_id=user_id, entry=marked(row.entry_id, row.columns))
+    return PreparedEntry(row.entry_id, tuple(row.goal_ids), values, mark_rows)
+
+
+def marked(entry_id: uuid.UUID, columns: Mapping[str, Any]) -> marks.Marked:
+    """What marks the entry stored with ``columns``: its people, tags, inner and note, with its day, kind and time."""
+    texts = (columns["inner"], columns["note"])
+    return marks.Marked(
+        entry_id,
+        columns["people"],
+        columns["tags"],
+        texts,
+        columns["local_date"],
+        columns["kind"],
+        columns["occurred_at"],
+    )

@@ -7,11 +7,12 @@ import uuid
 from collections.abc import Mapping, Sequence, Set
 from datetime import date, datetime
 
-from sqlalchemy import String, bindparam, delete, func, insert, update
+from sqlalchemy import String, bindparam, delete, func, update
 from sqlalchemy import cast as sa_cast
 from sqlalchemy import select as sa_select
 from sqlmodel import Session
 
+from app.core.bulk import bulk_insert
 from app.core.database import table_of
 from app.core.errors import ValidationProblem
 from app.core.metrics import count_entry_write
@@ -34,7 +35,6 @@ GOAL_IDS = (
     .label("goal_ids")
 )
 # Built once (building a statement costs more than running it).
-_LINK = insert(ENTRY_GOALS)
 _UNLINK_ENTRY = delete(ENTRY_GOALS).where(ENTRY_GOALS.c.entry_id == bindparam("entry_id"))
 # A goal's linked entries (all live: a tombstone has no links), each with its stored public JSON to rewrite.
 _LINKED_ENTRIES = (
@@ -105,13 +105,13 @@ def link_many(
     entries of ``replace`` off theirs (executemany); like ``link``, each link carries the owner and day."""
     if replace:
         session.execute(_UNLINK_ENTRY, [{"entry_id": entry_id} for entry_id in replace])
+    bulk = bulk_insert(ENTRY_GOALS, session.get_bind().dialect)
     rows = [
-        {"entry_id": entry_id, "goal_id": goal_id, "user_id": user_id, "local_date": day}
+        bulk.row({"entry_id": entry_id, "goal_id": goal_id, "user_id": user_id, "local_date": day})
         for entry_id, (day, goal_ids) in links.items()
         for goal_id in goal_ids
     ]
-    if rows:
-        session.execute(_LINK, rows)
+    bulk.insert(session, rows)
 
 
 def unlink(session: Session, *, entry_id: uuid.UUID) -> None:

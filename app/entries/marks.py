@@ -10,11 +10,13 @@ import unicodedata
 import uuid
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
-from typing import Literal, NamedTuple
+from typing import Any, Literal, NamedTuple
 
-from sqlalchemy import Date, Index, String, bindparam, delete, insert
+from sqlalchemy import Date, Index, String, bindparam, delete
+from sqlalchemy.engine import Dialect
 from sqlmodel import Field, Session, SQLModel
 
+from app.core.bulk import bulk_insert
 from app.core.database import UTCDateTime, table_of
 from app.entries.motifs import find_motifs
 
@@ -61,7 +63,6 @@ class EntryMark(SQLModel, table=True):
 
 
 ENTRY_MARKS = table_of(EntryMark)
-_INSERT = insert(ENTRY_MARKS)
 _ERASE = delete(ENTRY_MARKS).where(ENTRY_MARKS.c.entry_id == bindparam("entry_id"))
 
 
@@ -110,27 +111,39 @@ def record(session: Session, *, user_id: uuid.UUID, entry: Marked, replace: bool
 def record_many(
     session: Session, *, user_id: uuid.UUID, entries: Sequence[Marked], replace: Sequence[uuid.UUID]
 ) -> None:
-    """Store the marks of many entries of ``user_id`` (an import) in two statements (executemany), after
-    removing those of the entries of ``replace`` (their previous versions)."""
+    """Store the marks of many entries of ``user_id`` (an import), after removing those of the entries of
+    ``replace`` (their previous versions)."""
+    dialect = session.get_bind().dialect
+    rows = [row for entry in entries for row in mark_rows(dialect, user_id=user_id, entry=entry)]
+    store(session, rows=rows, replace=replace)
+
+
+def mark_rows(dialect: Dialect, *, user_id: uuid.UUID, entry: Marked) -> tuple[tuple[Any, ...], ...]:
+    """The rows that store the entry's marks, as the driver of ``dialect`` takes them (``store``)."""
+    bulk = bulk_insert(ENTRY_MARKS, dialect)
+    return tuple(
+        bulk.row(
+            {
+                "entry_id": entry.entry_id,
+                "user_id": user_id,
+                "mark": mark,
+                "key": key,
+                "name": name,
+                "fold": fold(name),
+                "local_date": entry.local_date,
+                "kind": entry.kind,
+                "occurred_at": entry.occurred_at,
+            }
+        )
+        for mark, key, name in marks_of(people=entry.people, tags=entry.tags, texts=entry.texts)
+    )
+
+
+def store(session: Session, *, rows: Sequence[tuple[Any, ...]], replace: Sequence[uuid.UUID]) -> None:
+    """Insert mark rows (``mark_rows``) in one statement, after removing the marks of the entries of ``replace``."""
     if replace:
         session.execute(_ERASE, [{"entry_id": entry_id} for entry_id in replace])
-    rows = [
-        {
-            "entry_id": entry.entry_id,
-            "user_id": user_id,
-            "mark": mark,
-            "key": key,
-            "name": name,
-            "fold": fold(name),
-            "local_date": entry.local_date,
-            "kind": entry.kind,
-            "occurred_at": entry.occurred_at,
-        }
-        for entry in entries
-        for mark, key, name in marks_of(people=entry.people, tags=entry.tags, texts=entry.texts)
-    ]
-    if rows:
-        session.execute(_INSERT, rows)
+    bulk_insert(ENTRY_MARKS, session.get_bind().dialect).insert(session, rows)
 
 
 def erase(session: Session, *, entry_id: uuid.UUID) -> None:

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 from app.auth.models import UserUpdate
 from app.core.errors import ProblemError, ValidationProblem
 from app.core.timezones import local_date
+from app.entries.columns import PreparedEntry
 from app.entries.models import EntryPublic, EntryReplace
 from app.goals.models import GoalReplace
 from app.pauses.models import PauseReplace
@@ -86,8 +87,9 @@ def checked_pause(raw: Any, where: str, loc: Sequence[str | int]) -> CheckedPaus
 
 
 class CheckedEntry(NamedTuple):
-    """A row that passed every check that needs no write; ``day`` is the ``local_date`` it keeps, and
-    ``columns`` what it stores if it is new (``app.entries.columns.stored_columns``, with ``day``)."""
+    """A row that passed every check that needs no write; ``day`` is the ``local_date`` it keeps, ``columns``
+    what it stores if it is new (``app.entries.columns.stored_columns``, with ``day``) and ``prepared`` the
+    driver's rows that store it then (``app.entries.columns.prepared_entry``)."""
 
     entry_id: uuid.UUID
     body: EntryReplace
@@ -96,6 +98,7 @@ class CheckedEntry(NamedTuple):
     columns: dict[str, Any]
     where: str
     loc: tuple[str | int, ...]
+    prepared: PreparedEntry
 
     def same_row(self, other: CheckedEntry) -> bool:
         """Whether ``other`` says exactly what this row says (a repeated row of a spreadsheet)."""

@@ -24,13 +24,14 @@ from sqlmodel import Session
 
 from app.auth import service as auth_service
 from app.auth.models import User, UserUpdate
+from app.core.bulk import bulk_write
 from app.core.database import utcnow
 from app.core.errors import ProblemError, Unauthorized
 from app.core.sequence import lock_sequence
 from app.core.synced import Stored
 from app.entries import goal_links
 from app.entries import service as entries_service
-from app.entries.columns import EntryRow, stored_columns
+from app.entries.columns import EntryRow, prepared_entry, stored_columns
 from app.entries.models import EntryPublic, EntryReplace
 from app.exchange.import_checks import (
     CheckedEntry,
@@ -75,6 +76,7 @@ class _Importer:
         self.source = source
         self.now = now or utcnow()
         self.home_timezone, self.day_start_hour = user.timezone, user.day_start_hour
+        self.dialect = session.get_bind().dialect
         self.report = ImportReport()
         self.goal_ids: dict[uuid.UUID, uuid.UUID] = {}
         self.deleted_goals: dict[uuid.UUID, bool] = {}
@@ -189,12 +191,21 @@ class _Importer:
         source = checked_source(row.source, where, loc)
         day = checked_day(row.local_date, body, self.home_timezone, where, loc)
         try:
-            columns = stored_columns(
-                body, home_timezone=self.home_timezone, day_start_hour=self.day_start_hour, now=self.now, current=None
+            columns = on_day(
+                stored_columns(
+                    body,
+                    home_timezone=self.home_timezone,
+                    day_start_hour=self.day_start_hour,
+                    now=self.now,
+                    current=None,
+                ),
+                day,
             )
         except ProblemError as error:
             raise row_problem(where, loc, error) from error
-        return CheckedEntry(row.entry_id, body, source, day, on_day(columns, day), where, tuple(loc))
+        new = EntryRow(row.entry_id, columns, [], source or self.source, None)
+        prepared = prepared_entry(self.dialect, new, user_id=self.user.id, now=self.now)
+        return CheckedEntry(row.entry_id, body, source, day, columns, where, tuple(loc), prepared)
 
     def put_entries(self, checked: Sequence[CheckedEntry], progress: ImportProgress | None) -> None:
         """Write the checked entries, a chunk at a time: their stored rows looked up at once, then written at once."""
@@ -204,6 +215,9 @@ class _Importer:
             found = self.find_entries([entry.entry_id for entry in chunk])
             rows = [row for entry in chunk if (row := self.entry_row(entry, found, live)) is not None]
             entries_service.write_entries(self.session, user_id=self.user.id, rows=rows, now=self.now)
+            updated = sum(row.current_version is not None for row in rows)
+            self.report.entries.created += len(rows) - updated
+            self.report.entries.updated += updated
             if progress is not None:
                 progress(start + len(chunk), len(checked))
 
@@ -222,15 +236,14 @@ class _Importer:
         self, checked: CheckedEntry, found: Mapping[uuid.UUID, Stored[EntryPublic]], live: Set[uuid.UUID]
     ) -> EntryRow | None:
         """The row to write for one checked entry, or None when it is skipped (equal, or deleted here)."""
-        row_id, body, source, day, columns, where, loc = checked
+        row_id, body, source, day, columns, where, loc, prepared = checked
         links = self.live_goal_links(body.goal_ids) if body.goal_ids else []
-        entry_id, existing = self.own_id(found.get, row_id, where)
+        entry_id, existing = (row_id, None) if row_id not in found else self.own_id(found.get, row_id, where)
         counts = self.report.entries
         try:
-            if existing is None:  # the columns were worked out when the row was checked
-                counts.created += 1
-                goal_ids = goal_links.checked_goal_ids(links, live=live)
-                return EntryRow(entry_id, columns, goal_ids, source or self.source, None)
+            if existing is None:  # the columns (and the driver's rows) were worked out when the row was checked
+                goal_ids = goal_links.checked_goal_ids(links, live=live) if links else []
+                return EntryRow(entry_id, columns, goal_ids, source or self.source, None, prepared)
             body = body.model_copy(update={"goal_ids": links})
             if existing.deleted or (same_entry(existing.public, body) and day in (None, existing.public.local_date)):
                 counts.skipped += 1
@@ -245,7 +258,6 @@ class _Importer:
             goal_ids = goal_links.checked_goal_ids(links, live=live)
         except ProblemError as error:
             raise row_problem(where, loc, error) from error
-        counts.updated += 1
         return EntryRow(entry_id, on_day(columns, day), goal_ids, self.source, existing.public)
 
 
@@ -315,7 +327,8 @@ def write_import(
         importer.put_goal(goal)
     for pause in checked.pauses:
         importer.put_pause(pause)
-    importer.put_entries(checked.entries, progress)
+    with bulk_write(session):
+        importer.put_entries(checked.entries, progress)
     importer.report.entries.skipped += checked.repeats
     return importer.report
 

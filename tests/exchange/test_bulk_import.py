@@ -169,3 +169,49 @@ def test_a_row_the_stored_data_makes_invalid_at_write_writes_nothing(
     assert all_changes(client) == []
     make_entry(client)  # the change counter did not move either
     assert [change["seq"] for change in all_changes(client)] == [1]
+
+
+def test_an_id_taken_between_check_and_write_is_rekeyed_with_its_marks_and_links(
+    app: FastAPI, client: TestClient, new_client: Callable[[], TestClient]
+) -> None:
+    me = register(client)
+    goal = make_goal(client, title="Sea")
+    database: Database = app.state.database
+    entries = [an_entry(1, people=["Zoë"], tags=["Tide"]), an_entry(2, tags=["Tide"], goal_ids=[goal["id"]])]
+    user, checked = check_now(database, entries)
+    # Meanwhile another account takes the second entry's id (not the id it is re-keyed to).
+    other = new_client()
+    register(other)
+    taken = entries[1]["id"]
+    assert other.put(f"/api/v1/entries/{taken}", json={"note": "theirs", "tags": ["Theirs"]}).status_code == 201
+
+    with database.write_transaction() as session:
+        report = importing.write_checked(session, user_id=user.id, source="web", checked=checked)
+
+    assert report.entries.created == 2
+    rekeyed = str(uuid.uuid5(uuid.UUID(me["id"]), taken))
+    stored = client.get(f"/api/v1/entries/{rekeyed}").json()
+    assert (stored["note"], stored["tags"], stored["goal_ids"]) == ("entry 2", ["Tide"], [goal["id"]])
+    tide = client.get("/api/v1/tags").json()["data"]
+    assert [(use["name"], use["count"]) for use in tide] == [("Tide", 2)]
+    assert [(use["name"], use["count"]) for use in client.get("/api/v1/people").json()["data"]] == [("Zoë", 1)]
+    linked = client.get("/api/v1/entries", params={"goal_id": goal["id"]}).json()["data"]
+    assert [entry["id"] for entry in linked] == [rekeyed]
+    assert [(use["name"], use["count"]) for use in other.get("/api/v1/tags").json()["data"]] == [("Theirs", 1)]
+
+
+def test_a_reimport_of_more_ids_than_one_look_up_takes_finds_each(client: TestClient) -> None:
+    """1 200 ids (more than SQLite's look-up of 500 takes), half changed since: the second import finds every
+    one (nothing is created twice), updates the changed ones and creates only the new one."""
+    register(client)
+    entries = [an_entry(index % 48, note=f"entry {index}") for index in range(1_200)]
+    first = import_document(client, [], entries)
+    assert first.status_code == 200, first.text
+    assert first.json()["entries"] == {"created": 1_200, "updated": 0, "skipped": 0}
+    changed = [{**entry, "note": "changed"} if index % 2 else entry for index, entry in enumerate(entries)]
+
+    again = import_document(client, [], [*changed, an_entry(3)])
+
+    assert again.status_code == 200, again.text
+    assert again.json()["entries"] == {"created": 1, "updated": 600, "skipped": 600}
+    assert len(all_changes(client)) == 1_201
