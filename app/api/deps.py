@@ -187,7 +187,7 @@ def sign_in(request: Request, response: Response, session: SessionDep) -> Signed
         if auth_service.token_use_is_stale(token, now=now):
             with _side_write(request, session, database) as use_session:
                 auth_service.record_token_use(use_session, token_id=token.id, now=now)
-        principal = Principal(user_id=user.id, scopes=tuple(token.scopes), source=token.name, token_id=token.id)
+        principal = Principal(user_id=user.id, scopes=token.scopes, source=token.name, token_id=token.id)
         return SignedIn(principal, user)
 
     cookie = request.cookies.get(SESSION_COOKIE)
