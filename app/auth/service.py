@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, delete, func, update
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from app.auth.models import AccessToken, AuthSession, Register, TokenCreate, User, UserUpdate
@@ -150,12 +151,12 @@ def end_session(session: Session, *, token: str) -> None:
 _SESSIONS = table_of(AuthSession)
 _TOKENS = table_of(AccessToken)
 _SESSION_AND_USER = (
-    select(User, _SESSIONS.c.id, _SESSIONS.c.expires_at)
+    sa_select(User, _SESSIONS.c.id, _SESSIONS.c.expires_at)
     .join(_SESSIONS, _SESSIONS.c.user_id == col(User.id))
     .where(_SESSIONS.c.token_hash == bindparam("token_hash"))
 )
 _TOKEN_AND_USER = (
-    select(User, _TOKENS.c.id, _TOKENS.c.name, _TOKENS.c.scopes, _TOKENS.c.expires_at, _TOKENS.c.last_used_at)
+    sa_select(User, _TOKENS.c.id, _TOKENS.c.name, _TOKENS.c.scopes, _TOKENS.c.expires_at, _TOKENS.c.last_used_at)
     .join(_TOKENS, _TOKENS.c.user_id == col(User.id))
     .where(_TOKENS.c.token_hash == bindparam("token_hash"))
 )
