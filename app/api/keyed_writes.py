@@ -13,6 +13,7 @@ import json
 import re
 import time
 import uuid
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -24,6 +25,8 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel
 from sqlalchemy import JSON, Column, Text, bindparam, delete, func, insert, select
 from sqlmodel import Field, Session, SQLModel
+from starlette.applications import Starlette
+from starlette.datastructures import URLPath
 
 from app.api.preconditions import etag
 from app.core.database import UTCDateTime, commit, table_of, utcnow
@@ -86,6 +89,11 @@ def keyed(openapi_extra: dict[str, Any] | None = None) -> dict[str, Any]:
     return extra
 
 
+# Any id spells an object's path the same way around it: each app's paths are worked out once with this one.
+_SAMPLE_ID = uuid.UUID(int=0)
+_PATHS: weakref.WeakKeyDictionary[Starlette, dict[str, tuple[str, str]]] = weakref.WeakKeyDictionary()
+
+
 @dataclass(frozen=True, slots=True)
 class Resource:
     """Goals, entries or pauses, as keyed writes address them: the names of their collection and item routes."""
@@ -99,12 +107,28 @@ class Resource:
     def path(self, request: Request, object_id: uuid.UUID | None) -> str:
         """The app's path of the collection or of one object (ids spelled canonically), as fingerprinted."""
         if object_id is None:
-            return str(request.app.url_path_for(self.collection_route))
-        return str(request.app.url_path_for(self.item_route, **{self.id_param: str(object_id)}))
+            before, _ = self._paths(request.app, self.collection_route)
+            return before
+        before, after = self._paths(request.app, self.item_route)
+        return f"{before}{object_id}{after}"
 
     def url(self, request: Request, object_id: uuid.UUID) -> str:
         """The URL of one object: the ``Location`` of a created one."""
-        return str(request.url_for(self.item_route, **{self.id_param: str(object_id)}))
+        return str(URLPath(self.path(request, object_id)).make_absolute_url(request.base_url))
+
+    def _paths(self, app: Starlette, route: str) -> tuple[str, str]:
+        """A route's path around its id (all of it for the collection), found once per app: walking the app's
+        routes for every write (``url_path_for``) cost a quick log 4 % of its CPU."""
+        paths = _PATHS.setdefault(app, {})
+        if route not in paths:
+            if route == self.collection_route:
+                paths[route] = (str(app.url_path_for(route)), "")
+            else:
+                before, _, after = app.url_path_for(route, **{self.id_param: str(_SAMPLE_ID)}).partition(
+                    str(_SAMPLE_ID)
+                )
+                paths[route] = (before, after)
+        return paths[route]
 
 
 @dataclass(frozen=True, slots=True)
