@@ -28,6 +28,7 @@ from sqlmodel import Field, Session, SQLModel
 from starlette.applications import Starlette
 from starlette.datastructures import URLPath
 
+from app.api.deps import SignedIn, Writer
 from app.api.preconditions import etag
 from app.core.database import UTCDateTime, commit, table_of, utcnow
 from app.core.errors import Conflict, IdempotencyKeyReuse, PreconditionFailed, ValidationProblem
@@ -326,9 +327,29 @@ def purge_due(request: Request) -> bool:
     return True
 
 
-def _write_and_commit(session: Session, **write: Any) -> Answer:
-    """``keyed_write``, then the commit, in one thread-pool hop (a hop of its own cost more than the commit)."""
-    answer = keyed_write(session, **write)
+def _sign_in_write_and_commit(
+    session: Session,
+    *,
+    writer: Writer,
+    app_request: Request,
+    resource: Resource,
+    request: WriteRequest,
+    write: Callable[[SignedIn], Written[Any]],
+) -> Answer:
+    """Sign ``writer`` in, ``keyed_write``, then the commit: all in one thread-pool hop (each hop of its own cost a
+    quick log more than its commit)."""
+    signed = writer.sign_in(session)
+    if request.key is not None:
+        check_key(request.key)
+    answer = keyed_write(
+        session,
+        user_id=signed.principal.user_id,
+        request=request,
+        write=partial(write, signed),
+        locate=partial(resource.url, app_request),
+        may_read=resource.read_scope in signed.principal.scopes,
+        purge=request.key is not None and purge_due(app_request),
+    )
     commit(session)
     return answer
 
@@ -338,11 +359,12 @@ async def answer_write(
     session: Session,
     resource: Resource,
     *,
-    principal: Principal,
+    writer: Writer,
     object_id: uuid.UUID | None,
-    write: Callable[[], Written[Any]],
+    write: Callable[[SignedIn], Written[Any]],
 ) -> Response:
-    """Run ``principal``'s write through ``keyed_write`` with the request's key and commit it, in one thread-pool hop.
+    """Sign ``writer`` in, run their ``write(signed_in)`` through ``keyed_write`` with the request's key and commit
+    it, in one thread-pool hop.
 
     The request's transaction ends here, before the response is built: a failed commit is an error, not a 2xx.
     """
@@ -351,18 +373,17 @@ async def answer_write(
         # Without a key nothing is fingerprinted, so the path and body are not worked out.
         target = WriteRequest(request.method, path="", body="", key=None)
     else:
-        check_key(key)
+        # The key is checked once the writer is signed in (a 401 comes before a 422, as for other routes).
         body = canonical_body(await request.body())
         target = WriteRequest(request.method, resource.path(request, object_id), body, key)
     answer = await run_in_threadpool(
-        _write_and_commit,
+        _sign_in_write_and_commit,
         session,
-        user_id=principal.user_id,
+        writer=writer,
+        app_request=request,
+        resource=resource,
         request=target,
         write=write,
-        locate=partial(resource.url, request),
-        may_read=resource.read_scope in principal.scopes,
-        purge=key is not None and purge_due(request),
     )
     return answer.response()
 
