@@ -40,8 +40,8 @@ from app.core.sequence import ChangeCounter
 from app.core.settings import Settings
 from app.core.timezones import local_date, local_hour
 from app.entries import marks
-from app.entries.columns import TAG_SEPARATOR
-from app.entries.models import KINDS, Entry, EntryGoal
+from app.entries.columns import TAG_SEPARATOR, public_json
+from app.entries.models import KINDS, Entry, EntryGoal, EntryPublic
 from app.goals import service as goals_service
 from app.goals.models import GoalCreate
 from app.pauses import service as pauses_service
@@ -54,6 +54,16 @@ HOME_ZONE = "Europe/Berlin"
 TRAVEL_ZONES = ("America/New_York", "Asia/Tokyo", "Asia/Kolkata")
 SUMMARY = "/api/v1/summary"
 DATASETS = ("demo", "heavy")
+# What the entries table stores for the columns the seed leaves out.
+ENTRY_DEFAULTS: dict[str, Any] = {
+    "meaning": "",
+    "intensity": 3,
+    "place": None,
+    "lat": None,
+    "lon": None,
+    "source": "web",
+    "version": 1,
+}
 
 
 @dataclass(frozen=True)
@@ -174,6 +184,11 @@ def seed_heavy(database_url: str, heavy: Heavy, words: Callable[[random.Random],
         )
         mark_rows.extend(_marks(entry_rows[-1], mark_columns))
         linked = rng.sample(goal_ids, rng.choice((0, 1, 1, 2)))
+        # As the entry service stores them: a live entry's public JSON (the columns' defaults, its goals), none
+        # for a tombstone.
+        public = {**ENTRY_DEFAULTS, **entry_rows[-1], "goal_ids": sorted(linked, key=str)}
+        live = entry_rows[-1]["deleted_at"] is None
+        entry_rows[-1]["public_json"] = public_json(EntryPublic.model_validate(public)) if live else None
         # As the entry service stores them: a deleted entry keeps no goal links.
         for goal_id in [] if entry_rows[-1]["deleted_at"] else linked:
             link_rows.append(

@@ -1,6 +1,7 @@
 """The one shape of an entry for storage: the columns a full representation sets (``stored_columns``),
-and the values an insert or update of it binds (``stored_row``). Every write of an entry, one at a time
-(``app.entries.service``) or in bulk (an import), stores these."""
+and the values an insert or update of it binds (``stored_row``), its public JSON among them
+(``public_json``). Every write of an entry, one at a time (``app.entries.service``) or in bulk (an
+import), stores these."""
 
 from __future__ import annotations
 
@@ -57,8 +58,8 @@ def stored_columns(
         "tags": tags,
         "people": people,
         "place": body.place,
-        "lat": body.lat,
-        "lon": body.lon,
+        "lat": _coordinate(body.lat),
+        "lon": _coordinate(body.lon),
         # Lower-cased text for ``q``, and whole tags between separators for ``tag``.
         "search_text": "\n".join(part for part in searched if part).lower(),
         "tag_keys": TAG_SEPARATOR + TAG_SEPARATOR.join(keys) + TAG_SEPARATOR if keys else "",
@@ -66,22 +67,50 @@ def stored_columns(
     }
 
 
+def _coordinate(value: float | None) -> float | None:
+    """``value`` with -0.0 made 0.0: SQLite keeps no negative zero, so both engines store (and answer) 0.0."""
+    return None if value is None else value + 0.0
+
+
 @dataclass(frozen=True, slots=True)
 class EntryRow:
-    """An entry ready to store: its columns (``stored_columns``), its checked goal ids, and the version it
+    """An entry ready to store: its columns (``stored_columns``), its checked goal ids, and the stored entry it
     replaces (``None``: a new entry, which records ``source``)."""
 
     entry_id: uuid.UUID
     columns: dict[str, Any]
     goal_ids: list[uuid.UUID]
     source: str
-    current_version: int | None
+    current: EntryPublic | None
+
+    @property
+    def current_version(self) -> int | None:
+        return None if self.current is None else self.current.version
+
+
+def public_json(entry: EntryPublic) -> str:
+    """The entry's public JSON, byte for byte what the API answers for it (stored with every version, so that
+    the timeline and ``/changes`` serve it as stored: ``app.entries.service.list_entries``)."""
+    return entry.model_dump_json()
 
 
 def stored_row(row: EntryRow, *, user_id: uuid.UUID, seq: int, now: datetime) -> dict[str, Any]:
-    """The values an insert (new entry) or an update (``entry_id`` names it) of ``row`` binds."""
-    changes = {**row.columns, "version": 1 if row.current_version is None else row.current_version + 1, "seq": seq}
-    if row.current_version is not None:
+    """The values an insert (new entry) or an update (``entry_id`` names it) of ``row`` binds, its
+    ``public_json`` among them."""
+    version = 1 if row.current is None else row.current.version + 1
+    created_at, source = (now, row.source) if row.current is None else (row.current.created_at, row.current.source)
+    public = EntryPublic.model_validate(
+        {
+            **row.columns,
+            "id": row.entry_id,
+            "goal_ids": row.goal_ids,
+            "source": source,
+            "version": version,
+            "created_at": created_at,
+        }
+    )
+    changes = {**row.columns, "version": version, "seq": seq, "public_json": public_json(public)}
+    if row.current is not None:
         return {**changes, "entry_id": row.entry_id}
     return {
         **changes,

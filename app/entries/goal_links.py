@@ -17,7 +17,8 @@ from app.core.errors import ValidationProblem
 from app.core.metrics import count_entry_write
 from app.core.sequence import next_seq
 from app.core.synced import ExpectedVersion, Written
-from app.entries.models import Entry, EntryGoal
+from app.entries.columns import public_json
+from app.entries.models import Entry, EntryGoal, EntryPublic
 from app.goals import service as goals_service
 from app.goals.models import GoalPublic
 from app.pauses import service as pauses_service
@@ -35,17 +36,16 @@ GOAL_IDS = (
 # Built once (building a statement costs more than running it).
 _LINK = insert(ENTRY_GOALS)
 _UNLINK_ENTRY = delete(ENTRY_GOALS).where(ENTRY_GOALS.c.entry_id == bindparam("entry_id"))
+# A goal's linked entries (all live: a tombstone has no links), each with its stored public JSON to rewrite.
 _LINKED_ENTRIES = (
-    sa_select(ENTRY_GOALS.c.entry_id)
+    sa_select(ENTRIES.c.id, ENTRIES.c.public_json)
+    .join_from(ENTRY_GOALS, ENTRIES, ENTRIES.c.id == ENTRY_GOALS.c.entry_id)
     .where(ENTRY_GOALS.c.goal_id == bindparam("goal_id"))
     .order_by(ENTRY_GOALS.c.entry_id)
+    .with_for_update(of=ENTRIES)
 )
 _UNLINK_GOAL = delete(ENTRY_GOALS).where(ENTRY_GOALS.c.goal_id == bindparam("goal_id"))
-_TOUCH_ENTRY = (
-    update(ENTRIES)
-    .where(ENTRIES.c.id == bindparam("entry_id"))
-    .values(version=ENTRIES.c.version + 1, updated_at=bindparam("now"), seq=bindparam("new_seq"))
-)
+_TOUCH_ENTRY = update(ENTRIES).where(ENTRIES.c.id == bindparam("entry_id"))
 
 
 def split_goal_ids(joined: str | None) -> list[uuid.UUID]:
@@ -118,6 +118,12 @@ def unlink(session: Session, *, entry_id: uuid.UUID) -> None:
     session.execute(_UNLINK_ENTRY, {"entry_id": entry_id})
 
 
+def without_goal(entry: EntryPublic, *, goal_id: uuid.UUID, now: datetime) -> EntryPublic:
+    """The next version of ``entry`` (changed at ``now``) once the goal ``goal_id`` is deleted: its other goals."""
+    goal_ids = [linked for linked in entry.goal_ids if linked != goal_id]
+    return entry.model_copy(update={"goal_ids": goal_ids, "version": entry.version + 1, "updated_at": now})
+
+
 def delete_goal(
     session: Session, *, user_id: uuid.UUID, goal_id: uuid.UUID, expected: ExpectedVersion | None = None
 ) -> Written[GoalPublic]:
@@ -126,9 +132,11 @@ def delete_goal(
     ``goals.service.delete_goal``."""
 
     def take_off_entries(now: datetime) -> None:
-        for entry_id in session.execute(_LINKED_ENTRIES, {"goal_id": goal_id}).scalars().all():
+        for entry_id, stored_json in session.execute(_LINKED_ENTRIES, {"goal_id": goal_id}).all():
+            entry = without_goal(EntryPublic.model_validate_json(stored_json), goal_id=goal_id, now=now)
             seq = next_seq(session, user_id=user_id)
-            session.execute(_TOUCH_ENTRY, {"entry_id": entry_id, "now": now, "new_seq": seq})
+            touched = {"version": entry.version, "updated_at": now, "seq": seq, "public_json": public_json(entry)}
+            session.execute(_TOUCH_ENTRY, {**touched, "entry_id": entry_id})
             count_entry_write(session, "changed")
         session.execute(_UNLINK_GOAL, {"goal_id": goal_id})
         pauses_service.delete_goal_pauses(session, user_id=user_id, goal_id=goal_id, now=now)

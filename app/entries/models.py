@@ -81,6 +81,9 @@ class Entry(SQLModel, table=True):
     search_text: str = SQLField(default="", sa_type=Text)
     # Lower-cased tags between separators, so a ``tag`` filter matches whole tags only.
     tag_keys: str = SQLField(default="", sa_type=Text)
+    # The live entry's ``EntryPublic`` as JSON (``columns.public_json``), written with every version and served
+    # as stored by the timeline and ``/changes``; null for a tombstone (its text is erased).
+    public_json: str | None = SQLField(default=None, sa_type=Text)
     version: int = SQLField(default=1)
     seq: int = SQLField(default=0, sa_type=BigInteger)
     created_at: datetime = SQLField(default_factory=utcnow, sa_type=UTCDateTime)

@@ -57,7 +57,12 @@ async def create_entry(body: EntryCreate, request: Request, writer: EntriesWrite
     return await answer_write(request, session, ENTRY, writer=writer, object_id=None, write=write)
 
 
-@router.get("", responses=problem_responses(400, 401, 403, 422, 429), summary="The timeline, newest first")
+@router.get(
+    "",
+    response_model=EntryPage,
+    responses=problem_responses(400, 401, 403, 422, 429),
+    summary="The timeline, newest first",
+)
 async def list_entries(
     user: EntriesReader,
     session: SessionDep,
@@ -74,11 +79,12 @@ async def list_entries(
     ] = None,
     from_: Annotated[IsoDate | None, Query(alias="from", description="First local date, inclusive.")] = None,
     to: Annotated[IsoDate | None, Query(description="Last local date, inclusive.")] = None,
-) -> EntryPage:
+) -> Response:
     filters = service.EntryFilters(goal_id=goal_id, kind=kind, tag=tag, q=q, from_date=from_, to_date=to)
-    return await run_in_threadpool(
+    page = await run_in_threadpool(
         service.list_entries, session, user_id=user.id, filters=filters, limit=limit, cursor=cursor
     )
+    return Response(page, media_type="application/json")
 
 
 @router.get(

@@ -1,7 +1,9 @@
 """Entries: creating, replacing, patching, deleting and listing a user's synchronicities.
 
-Every read selects ``PUBLIC_ROW`` and maps it by name to ``EntryPublic`` (``public_entries``);
-every write goes through ``_write`` or ``_tombstone``, as plain rows (no ORM objects to build).
+Every read of an entry as a value selects ``PUBLIC_ROW`` and maps it by name to ``EntryPublic``
+(``public_entries``); pages of entries (the timeline here, ``/changes`` in ``app.sync``) serve each
+entry's ``public_json`` as stored. Every write goes through ``_write`` (through ``stored_row``, which
+renders ``public_json``) or ``delete_entry``, as plain rows (no ORM objects to build).
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from app.core.sequence import next_seq, take_seqs
 from app.core.synced import ExpectedVersion, Stored, Written, check_version, live, owned, replaceable
 from app.entries import goal_links, marks
 from app.entries.columns import TAG_SEPARATOR, EntryRow, stored_columns, stored_row
-from app.entries.models import Entry, EntryCreate, EntryGoal, EntryPage, EntryPatch, EntryPublic, EntryReplace
+from app.entries.models import Entry, EntryCreate, EntryGoal, EntryPatch, EntryPublic, EntryReplace
 
 ENTRIES = table_of(Entry)
 ENTRY_GOALS = table_of(EntryGoal)
@@ -49,8 +51,9 @@ _IDS_MANY = sa_select(ENTRIES.c.id).where(ENTRIES.c.id.in_(bindparam("entry_ids"
 # Rows per statement of a bulk write, and ids per look-up (under every engine's limit of bound values).
 WRITE_BATCH = 5_000
 FIND_BATCH = 500
+# The timeline serves each entry's stored JSON; its time and id make the next cursor.
 _TIMELINE = (
-    sa_select(*PUBLIC_ROW)
+    sa_select(ENTRIES.c.public_json, ENTRIES.c.occurred_at, ENTRIES.c.id)
     .where(ENTRIES.c.user_id == bindparam("user_id"), ENTRIES.c.deleted_at.is_(None))
     .order_by(ENTRIES.c.occurred_at.desc(), ENTRIES.c.id.desc())
     .limit(bindparam("limit"))
@@ -71,6 +74,7 @@ _ERASED: dict[str, Any] = {
     "place": None,
     "lat": None,
     "lon": None,
+    "public_json": None,
 }
 
 
@@ -124,7 +128,7 @@ def _write(
         body, home_timezone=user.timezone, day_start_hour=user.day_start_hour, now=now, current=current
     )
     goal_ids = goal_links.check_goal_ids(session, user_id=user.id, goal_ids=body.goal_ids)
-    row = EntryRow(entry_id, columns, goal_ids, source, None if current is None else current.version)
+    row = EntryRow(entry_id, columns, goal_ids, source, current)
     stored = stored_row(row, user_id=user.id, seq=next_seq(session, user_id=user.id), now=now)
     if current is None:
         session.execute(_INSERT, stored)
@@ -282,8 +286,10 @@ def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
 
 def list_entries(
     session: Session, *, user_id: uuid.UUID, filters: EntryFilters, limit: int, cursor: str | None
-) -> EntryPage:
-    """Newest ``occurred_at`` first, by keyset over (``occurred_at``, ``id``)."""
+) -> bytes:
+    """The timeline: an ``EntryPage`` as JSON bytes, newest ``occurred_at`` first, by keyset over
+    (``occurred_at``, ``id``); each entry's stored ``public_json`` as it is (no model built per entry).
+    400 for a malformed ``cursor``."""
     entries = ENTRIES.c
     query = _TIMELINE
     if cursor is not None:
@@ -308,9 +314,14 @@ def list_entries(
     if filters.to_date is not None:
         query = query.where(entries.local_date <= filters.to_date)
     rows = session.execute(query, {"user_id": user_id, "limit": limit + 1}).all()
-    page = public_entries(rows[:limit])
-    next_cursor = encode_cursor(page[-1].occurred_at, page[-1].id) if len(rows) > limit else None
-    return EntryPage(data=page, next_cursor=next_cursor)
+    last = rows[limit - 1] if len(rows) > limit else None
+    next_cursor = None if last is None else encode_cursor(last.occurred_at, last.id)
+    return entry_page_json([row.public_json for row in rows[:limit]], next_cursor)
+
+
+def entry_page_json(entries: Sequence[str], next_cursor: str | None) -> bytes:
+    """``EntryPage`` as JSON, byte for byte what pydantic writes for it, from its entries' ``public_json``."""
+    return f'{{"data":[{",".join(entries)}],"next_cursor":{json.dumps(next_cursor)}}}'.encode()
 
 
 def count_live_entries(session: Session, *, user_id: uuid.UUID) -> int:

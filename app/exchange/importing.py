@@ -246,7 +246,7 @@ class _Importer:
         except ProblemError as error:
             raise row_problem(where, loc, error) from error
         counts.updated += 1
-        return EntryRow(entry_id, on_day(columns, day), goal_ids, self.source, existing.version)
+        return EntryRow(entry_id, on_day(columns, day), goal_ids, self.source, existing.public)
 
 
 def check_document(importer: _Importer, raw: bytes, *, settings_allowed: bool) -> CheckedImport:

@@ -6,7 +6,7 @@ import uuid
 from functools import partial
 from typing import Annotated, Any, TypeVar
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel
 from pydantic import ValidationError as ModelValidationError
@@ -47,6 +47,7 @@ Op = GoalOp | EntryOp | PauseOp
 
 @router.get(
     "/changes",
+    response_model=ChangesPage,
     responses=problem_responses(400, 401, 403, 422, 429),
     summary="Goals, entries and pauses changed after a cursor, oldest change first",
 )
@@ -58,8 +59,9 @@ async def list_changes(
         QueryText | None, Query(description="`next_cursor` of the previous page; none to start over.")
     ] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-) -> ChangesPage:
-    return await run_in_threadpool(service.list_changes, session, user_id=user.id, cursor=cursor, limit=limit)
+) -> Response:
+    page = await run_in_threadpool(service.list_changes, session, user_id=user.id, cursor=cursor, limit=limit)
+    return Response(page, media_type="application/json")
 
 
 def _body(model: type[Body], data: dict[str, Any] | None) -> Body:
