@@ -15,7 +15,6 @@ from app.api.middleware.body_limit import BodyLimitMiddleware
 from app.api.middleware.cors import CorsMiddleware
 from app.api.middleware.logs import RequestLogMiddleware
 from app.api.middleware.media_type import MediaTypeMiddleware
-from app.api.middleware.metrics import MetricsMiddleware
 from app.api.middleware.security_headers import SecurityHeadersMiddleware
 from app.api.middleware.write_gate import (
     PASSWORD_THREADS,
@@ -118,7 +117,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.add_middleware(CorsMiddleware, origins=settings.cors_origin_list)
     app.add_middleware(SecurityHeadersMiddleware)
     # Outermost: every answer, refusals included, is counted, timed and logged with its request id.
-    app.add_middleware(MetricsMiddleware)
     app.add_middleware(RequestLogMiddleware)
 
     # Included one by one (not under one /api/v1 router, whose every request walked the nested

@@ -170,14 +170,32 @@ class SignedIn:
     user: User
 
 
-def sign_in(request: Request, response: Response, session: SessionDep) -> SignedIn:
+@dataclass(frozen=True, slots=True)
+class Credentials:
+    """What a request signs in with, read from its headers without any I/O: a bearer token's secret or the cookie."""
+
+    bearer: str | None
+    cookie: str | None
+
+    @classmethod
+    def of(cls, request: Request) -> Credentials:
+        """The request's credentials; 401 for a malformed ``Authorization`` header or none at all."""
+        bearer = _bearer_secret(request)
+        cookie = None if bearer is not None else request.cookies.get(SESSION_COOKIE)
+        if bearer is None and not cookie:
+            raise Unauthorized("Sign in, or send a personal access token.", headers={"WWW-Authenticate": "Bearer"})
+        return cls(bearer, cookie)
+
+
+def signed_in(request: Request, response: Response, session: Session, credentials: Credentials) -> SignedIn:
+    """Look ``credentials`` up in ``session``: 401 unless they are live; counts the request against the user's
+    rate limit (429) and, for a cookie, refuses a cross-site write (403 ``csrf``)."""
     # Read from the app, not as dependencies: every dependency costs each request some work.
     database: Database = request.app.state.database
     rate_limits: RateLimits = request.app.state.rate_limits
     now = utcnow()
-    secret = _bearer_secret(request)
-    if secret is not None:
-        found = auth_service.access_token_for_secret(session, secret=secret, now=now)
+    if credentials.bearer is not None:
+        found = auth_service.access_token_for_secret(session, secret=credentials.bearer, now=now)
         if found is None:
             raise Unauthorized(
                 "The access token is unknown, revoked or expired.", headers={"WWW-Authenticate": "Bearer"}
@@ -187,10 +205,10 @@ def sign_in(request: Request, response: Response, session: SessionDep) -> Signed
         if auth_service.token_use_is_stale(token, now=now):
             with _side_write(request, session, database) as use_session:
                 auth_service.record_token_use(use_session, token_id=token.id, now=now)
-        principal = Principal(user_id=user.id, scopes=tuple(token.scopes), source=token.name, token_id=token.id)
+        principal = Principal(user_id=user.id, scopes=token.scopes, source=token.name, token_id=token.id)
         return SignedIn(principal, user)
 
-    cookie = request.cookies.get(SESSION_COOKIE)
+    cookie = credentials.cookie
     found_session = auth_service.session_for_token(session, token=cookie, now=now) if cookie else None
     if found_session is None or cookie is None:
         raise Unauthorized("Sign in, or send a personal access token.", headers={"WWW-Authenticate": "Bearer"})
@@ -202,6 +220,11 @@ def sign_in(request: Request, response: Response, session: SessionDep) -> Signed
             auth_service.refresh_session(refresh_session, session_id=auth_session.id, now=now)
         set_session_cookie(response, request, request.app.state.settings, cookie)
     return SignedIn(Principal(user_id=user.id, scopes=ALL_SCOPES, source="web", session_id=auth_session.id), user)
+
+
+def sign_in(request: Request, response: Response, session: SessionDep) -> SignedIn:
+    """The signing-in dependency: ``signed_in`` with the request's credentials, in a thread-pool hop of its own."""
+    return signed_in(request, response, session, Credentials.of(request))
 
 
 SignedInDep = Annotated[SignedIn, Depends(sign_in)]
@@ -219,19 +242,24 @@ CurrentPrincipal = Annotated[Principal, Depends(_principal)]
 CurrentUser = Annotated[User, Depends(_user)]
 
 
-class ScopeCheck:
-    """The dependency of ``RequireScope``: the signed-in user, if the caller holds every one of ``scopes``.
-
-    Its ``scopes`` are what the OpenAPI document lists in the operation's security requirement.
-    """
+class ScopeRequirement:
+    """Scopes a route requires; its ``scopes`` are what the OpenAPI document lists in its security requirement."""
 
     def __init__(self, scopes: tuple[str, ...], detail: str | None) -> None:
         self.scopes = scopes
         self.detail = detail
 
-    async def __call__(self, signed_in: SignedInDep) -> User:
+    def require(self, principal: Principal) -> None:
+        """Raise 403 ``insufficient_scope`` naming the first of ``scopes`` the caller lacks."""
         for scope in self.scopes:
-            signed_in.principal.require(scope, detail=self.detail and self.detail.format(scope=scope))
+            principal.require(scope, detail=self.detail and self.detail.format(scope=scope))
+
+
+class ScopeCheck(ScopeRequirement):
+    """The dependency of ``RequireScope``: the signed-in user, if the caller holds every one of ``scopes``."""
+
+    async def __call__(self, signed_in: SignedInDep) -> User:
+        self.require(signed_in.principal)
         return signed_in.user
 
 
@@ -241,6 +269,38 @@ def RequireScope(*scopes: str, detail: str | None = None) -> Any:  # noqa: N802 
     Raises 403 ``insufficient_scope`` naming the first scope missing (``detail`` may name it as ``{scope}``).
     """
     return Depends(ScopeCheck(scopes, detail))
+
+
+@dataclass(frozen=True, slots=True)
+class Writer:
+    """The caller of a keyed write, not yet looked up: ``app.api.keyed_writes.answer_write`` signs them in
+    (``sign_in``) in the thread-pool hop that runs the write, so the two take one hop, not two."""
+
+    request: Request
+    response: Response
+    credentials: Credentials
+    requirement: ScopeRequirement
+
+    def sign_in(self, session: Session) -> SignedIn:
+        """``signed_in`` in the write's ``session``, then 403 unless the caller holds the write's scopes."""
+        signed = signed_in(self.request, self.response, session, self.credentials)
+        self.requirement.require(signed.principal)
+        return signed
+
+
+class WriterCheck(ScopeRequirement):
+    """The dependency of ``RequireWriter``: the request's ``Writer`` (no I/O; 401 without credentials)."""
+
+    async def __call__(self, request: Request, response: Response) -> Writer:
+        return Writer(request, response, Credentials.of(request), self)
+
+
+def RequireWriter(*scopes: str, detail: str | None = None) -> Any:  # noqa: N802 - reads as a type in route signatures
+    """``Annotated[Writer, RequireWriter("entries:write")]``: a keyed write's caller, signed in where it writes.
+
+    Answers as ``RequireScope`` does (401, 429, 403 ``csrf`` or ``insufficient_scope``), from ``Writer.sign_in``.
+    """
+    return Depends(WriterCheck(scopes, detail))
 
 
 async def require_browser_session(signed_in: SignedInDep) -> SignedIn:

@@ -13,6 +13,7 @@ import json
 import re
 import time
 import uuid
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -24,7 +25,10 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel
 from sqlalchemy import JSON, Column, Text, bindparam, delete, func, insert, select
 from sqlmodel import Field, Session, SQLModel
+from starlette.applications import Starlette
+from starlette.datastructures import URLPath
 
+from app.api.deps import SignedIn, Writer
 from app.api.preconditions import etag
 from app.core.database import UTCDateTime, commit, table_of, utcnow
 from app.core.errors import Conflict, IdempotencyKeyReuse, PreconditionFailed, ValidationProblem
@@ -86,6 +90,11 @@ def keyed(openapi_extra: dict[str, Any] | None = None) -> dict[str, Any]:
     return extra
 
 
+# Any id spells an object's path the same way around it: each app's paths are worked out once with this one.
+_SAMPLE_ID = uuid.UUID(int=0)
+_PATHS: weakref.WeakKeyDictionary[Starlette, dict[str, tuple[str, str]]] = weakref.WeakKeyDictionary()
+
+
 @dataclass(frozen=True, slots=True)
 class Resource:
     """Goals, entries or pauses, as keyed writes address them: the names of their collection and item routes."""
@@ -99,12 +108,28 @@ class Resource:
     def path(self, request: Request, object_id: uuid.UUID | None) -> str:
         """The app's path of the collection or of one object (ids spelled canonically), as fingerprinted."""
         if object_id is None:
-            return str(request.app.url_path_for(self.collection_route))
-        return str(request.app.url_path_for(self.item_route, **{self.id_param: str(object_id)}))
+            before, _ = self._paths(request.app, self.collection_route)
+            return before
+        before, after = self._paths(request.app, self.item_route)
+        return f"{before}{object_id}{after}"
 
     def url(self, request: Request, object_id: uuid.UUID) -> str:
         """The URL of one object: the ``Location`` of a created one."""
-        return str(request.url_for(self.item_route, **{self.id_param: str(object_id)}))
+        return str(URLPath(self.path(request, object_id)).make_absolute_url(request.base_url))
+
+    def _paths(self, app: Starlette, route: str) -> tuple[str, str]:
+        """A route's path around its id (all of it for the collection), found once per app: walking the app's
+        routes for every write (``url_path_for``) cost a quick log 4 % of its CPU."""
+        paths = _PATHS.setdefault(app, {})
+        if route not in paths:
+            if route == self.collection_route:
+                paths[route] = (str(app.url_path_for(route)), "")
+            else:
+                before, _, after = app.url_path_for(route, **{self.id_param: str(_SAMPLE_ID)}).partition(
+                    str(_SAMPLE_ID)
+                )
+                paths[route] = (before, after)
+        return paths[route]
 
 
 @dataclass(frozen=True, slots=True)
@@ -302,9 +327,29 @@ def purge_due(request: Request) -> bool:
     return True
 
 
-def _write_and_commit(session: Session, **write: Any) -> Answer:
-    """``keyed_write``, then the commit, in one thread-pool hop (a hop of its own cost more than the commit)."""
-    answer = keyed_write(session, **write)
+def _sign_in_write_and_commit(
+    session: Session,
+    *,
+    writer: Writer,
+    app_request: Request,
+    resource: Resource,
+    request: WriteRequest,
+    write: Callable[[SignedIn], Written[Any]],
+) -> Answer:
+    """Sign ``writer`` in, ``keyed_write``, then the commit: all in one thread-pool hop (each hop of its own cost a
+    quick log more than its commit)."""
+    signed = writer.sign_in(session)
+    if request.key is not None:
+        check_key(request.key)
+    answer = keyed_write(
+        session,
+        user_id=signed.principal.user_id,
+        request=request,
+        write=partial(write, signed),
+        locate=partial(resource.url, app_request),
+        may_read=resource.read_scope in signed.principal.scopes,
+        purge=request.key is not None and purge_due(app_request),
+    )
     commit(session)
     return answer
 
@@ -314,11 +359,12 @@ async def answer_write(
     session: Session,
     resource: Resource,
     *,
-    principal: Principal,
+    writer: Writer,
     object_id: uuid.UUID | None,
-    write: Callable[[], Written[Any]],
+    write: Callable[[SignedIn], Written[Any]],
 ) -> Response:
-    """Run ``principal``'s write through ``keyed_write`` with the request's key and commit it, in one thread-pool hop.
+    """Sign ``writer`` in, run their ``write(signed_in)`` through ``keyed_write`` with the request's key and commit
+    it, in one thread-pool hop.
 
     The request's transaction ends here, before the response is built: a failed commit is an error, not a 2xx.
     """
@@ -327,18 +373,17 @@ async def answer_write(
         # Without a key nothing is fingerprinted, so the path and body are not worked out.
         target = WriteRequest(request.method, path="", body="", key=None)
     else:
-        check_key(key)
+        # The key is checked once the writer is signed in (a 401 comes before a 422, as for other routes).
         body = canonical_body(await request.body())
         target = WriteRequest(request.method, resource.path(request, object_id), body, key)
     answer = await run_in_threadpool(
-        _write_and_commit,
+        _sign_in_write_and_commit,
         session,
-        user_id=principal.user_id,
+        writer=writer,
+        app_request=request,
+        resource=resource,
         request=target,
         write=write,
-        locate=partial(resource.url, request),
-        may_read=resource.read_scope in principal.scopes,
-        purge=key is not None and purge_due(request),
     )
     return answer.response()
 

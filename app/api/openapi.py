@@ -19,7 +19,7 @@ from fastapi.routing import APIRoute, RouteContext, iter_route_contexts
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
-from app.api.deps import SECURITY_SCHEMES, ScopeCheck, require_browser_session, sign_in
+from app.api.deps import SECURITY_SCHEMES, ScopeRequirement, WriterCheck, require_browser_session, sign_in
 from app.api.keyed_writes import HEADER as IDEMPOTENCY_KEY
 from app.api.methods import writes
 from app.api.problems import PROBLEM_JSON, PROBLEM_MODELS, Problem
@@ -89,14 +89,14 @@ def _codes_by_status() -> dict[int, list[str]]:
 
 def problem_statuses(route: RouteContext, operation: dict[str, Any]) -> set[int]:
     """The problem statuses an operation can answer beyond those its route names, from what it depends on."""
-    calls = set(_calls(route.dependant))
+    calls = list(_calls(route.dependant))
     method = next(iter(route.methods or {"GET"}))  # one method a route in Synclog
     statuses: set[int] = set()
-    if sign_in in calls:
+    if _signs_in(calls):
         statuses |= {401, 429}
         if writes(method):
             statuses.add(403)  # csrf, for a cookie sent cross-site
-    if require_browser_session in calls or any(isinstance(call, ScopeCheck) for call in calls):
+    if require_browser_session in calls or any(isinstance(call, ScopeRequirement) for call in calls):
         statuses.add(403)
     headers = {p["name"].lower() for p in operation.get("parameters", []) if p.get("in") == "header"}
     if operation.get("parameters") or "requestBody" in operation:
@@ -145,13 +145,18 @@ def _success_headers(status: int, *, versioned: bool, keyed: bool) -> list[str]:
     return names
 
 
+def _signs_in(calls: list[Any]) -> bool:
+    """Whether a route signs its caller in: by the ``sign_in`` dependency, or where its keyed write runs."""
+    return sign_in in calls or any(isinstance(call, WriterCheck) for call in calls)
+
+
 def _security(route: RouteContext) -> list[dict[str, list[str]]]:
     calls = list(_calls(route.dependant))
-    if sign_in not in calls:
+    if not _signs_in(calls):
         return []  # open to anyone
     if require_browser_session in calls:
         return [{"session": []}]  # tokens cannot manage tokens or the account
-    scopes = [scope for call in calls if isinstance(call, ScopeCheck) for scope in call.scopes]
+    scopes = [scope for call in calls if isinstance(call, ScopeRequirement) for scope in call.scopes]
     return [{"personalAccessToken": list(dict.fromkeys(scopes))}, {"session": []}]
 
 

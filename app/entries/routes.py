@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import uuid
-from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Header, Query, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
 from starlette.convertors import StringConvertor, register_url_convertor
 
-from app.api.deps import CurrentPrincipal, RequireScope, SessionDep
+from app.api.deps import RequireScope, RequireWriter, SessionDep, SignedIn, Writer
 from app.api.keyed_writes import Resource, answer_write, keyed
 from app.api.preconditions import conditional_read, expected_version, merge_patch_body, only_if_new
 from app.api.problems import problem_responses
 from app.auth.models import User
 from app.core.bodies import QueryText
 from app.core.dates import IsoDate
+from app.core.synced import Written
 from app.entries import service
 from app.entries.models import EntryCreate, EntryPage, EntryPatch, EntryPublic, EntryReplace, Kind
 
@@ -37,7 +37,7 @@ ENTRY = Resource(
     collection_route="create_entry", item_route="read_entry", id_param="entry_id", read_scope="entries:read"
 )
 EntriesReader = Annotated[User, RequireScope("entries:read")]
-EntriesWriter = Annotated[User, RequireScope("entries:write")]
+EntriesWriter = Annotated[Writer, RequireWriter("entries:write")]
 IfMatch = Annotated[str | None, Header(description="Write only if the entry is at this ETag.")]
 IfNoneMatch = Annotated[str | None, Header()]
 
@@ -50,11 +50,11 @@ IfNoneMatch = Annotated[str | None, Header()]
     openapi_extra=keyed(),
     summary="Log a synchronicity",
 )
-async def create_entry(
-    body: EntryCreate, request: Request, user: EntriesWriter, principal: CurrentPrincipal, session: SessionDep
-) -> Response:
-    write = partial(service.create_entry, session, user=user, source=principal.source, body=body)
-    return await answer_write(request, session, ENTRY, principal=principal, object_id=None, write=write)
+async def create_entry(body: EntryCreate, request: Request, writer: EntriesWriter, session: SessionDep) -> Response:
+    def write(signed: SignedIn) -> Written[EntryPublic]:
+        return service.create_entry(session, user=signed.user, source=signed.principal.source, body=body)
+
+    return await answer_write(request, session, ENTRY, writer=writer, object_id=None, write=write)
 
 
 @router.get(
@@ -119,23 +119,23 @@ async def replace_entry(
     entry_id: uuid.UUID,
     body: EntryReplace,
     request: Request,
-    user: EntriesWriter,
-    principal: CurrentPrincipal,
+    writer: EntriesWriter,
     session: SessionDep,
     if_match: IfMatch = None,
     if_none_match: IfNoneMatch = None,
 ) -> Response:
-    write = partial(
-        service.replace_entry,
-        session,
-        user=user,
-        source=principal.source,
-        entry_id=entry_id,
-        body=body,
-        expected=expected_version(if_match),
-        only_if_new=only_if_new(if_none_match),
-    )
-    return await answer_write(request, session, ENTRY, principal=principal, object_id=entry_id, write=write)
+    def write(signed: SignedIn) -> Written[EntryPublic]:
+        return service.replace_entry(
+            session,
+            user=signed.user,
+            source=signed.principal.source,
+            entry_id=entry_id,
+            body=body,
+            expected=expected_version(if_match),
+            only_if_new=only_if_new(if_none_match),
+        )
+
+    return await answer_write(request, session, ENTRY, writer=writer, object_id=entry_id, write=write)
 
 
 @router.patch(
@@ -149,15 +149,15 @@ async def patch_entry(
     entry_id: uuid.UUID,
     body: Annotated[EntryPatch, Body()],
     request: Request,
-    user: EntriesWriter,
-    principal: CurrentPrincipal,
+    writer: EntriesWriter,
     session: SessionDep,
     if_match: IfMatch = None,
 ) -> Response:
-    write = partial(
-        service.patch_entry, session, user=user, entry_id=entry_id, patch=body, expected=expected_version(if_match)
-    )
-    return await answer_write(request, session, ENTRY, principal=principal, object_id=entry_id, write=write)
+    def write(signed: SignedIn) -> Written[EntryPublic]:
+        expected = expected_version(if_match)
+        return service.patch_entry(session, user=signed.user, entry_id=entry_id, patch=body, expected=expected)
+
+    return await answer_write(request, session, ENTRY, writer=writer, object_id=entry_id, write=write)
 
 
 @router.delete(
@@ -170,12 +170,12 @@ async def patch_entry(
 async def delete_entry(
     entry_id: uuid.UUID,
     request: Request,
-    user: EntriesWriter,
-    principal: CurrentPrincipal,
+    writer: EntriesWriter,
     session: SessionDep,
     if_match: IfMatch = None,
 ) -> Response:
-    write = partial(
-        service.delete_entry, session, user_id=user.id, entry_id=entry_id, expected=expected_version(if_match)
-    )
-    return await answer_write(request, session, ENTRY, principal=principal, object_id=entry_id, write=write)
+    def write(signed: SignedIn) -> Written[EntryPublic]:
+        expected = expected_version(if_match)
+        return service.delete_entry(session, user_id=signed.user.id, entry_id=entry_id, expected=expected)
+
+    return await answer_write(request, session, ENTRY, writer=writer, object_id=entry_id, write=write)

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import uuid
-from functools import partial
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Body, Header, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
 
-from app.api.deps import CurrentPrincipal, RequireScope, SessionDep
+from app.api.deps import RequireScope, RequireWriter, SessionDep, SignedIn, Writer
 from app.api.keyed_writes import Resource, answer_write, keyed
 from app.api.preconditions import conditional_read, expected_version, merge_patch_body, only_if_new
 from app.api.problems import problem_responses
 from app.auth.models import User
+from app.core.synced import Written
 from app.entries import goal_links
 from app.goals import service
 from app.goals.models import GoalCreate, GoalList, GoalPatch, GoalPublic, GoalReplace
@@ -22,7 +22,7 @@ router = APIRouter(prefix="/goals", tags=["goals"])
 
 GOAL = Resource(collection_route="create_goal", item_route="read_goal", id_param="goal_id", read_scope="goals:read")
 GoalsReader = Annotated[User, RequireScope("goals:read")]
-GoalsWriter = Annotated[User, RequireScope("goals:write")]
+GoalsWriter = Annotated[Writer, RequireWriter("goals:write")]
 IfMatch = Annotated[str | None, Header(description="Write only if the goal is at this ETag.")]
 IfNoneMatch = Annotated[str | None, Header()]
 
@@ -42,11 +42,11 @@ async def list_goals(
     openapi_extra=keyed(),
     summary="Add a goal",
 )
-async def create_goal(
-    body: GoalCreate, request: Request, user: GoalsWriter, principal: CurrentPrincipal, session: SessionDep
-) -> Response:
-    write = partial(service.create_goal, session, user_id=user.id, body=body)
-    return await answer_write(request, session, GOAL, principal=principal, object_id=None, write=write)
+async def create_goal(body: GoalCreate, request: Request, writer: GoalsWriter, session: SessionDep) -> Response:
+    def write(signed: SignedIn) -> Written[GoalPublic]:
+        return service.create_goal(session, user_id=signed.user.id, body=body)
+
+    return await answer_write(request, session, GOAL, writer=writer, object_id=None, write=write)
 
 
 @router.get(
@@ -81,22 +81,22 @@ async def replace_goal(
     goal_id: uuid.UUID,
     body: GoalReplace,
     request: Request,
-    user: GoalsWriter,
-    principal: CurrentPrincipal,
+    writer: GoalsWriter,
     session: SessionDep,
     if_match: IfMatch = None,
     if_none_match: IfNoneMatch = None,
 ) -> Response:
-    write = partial(
-        service.replace_goal,
-        session,
-        user_id=user.id,
-        goal_id=goal_id,
-        body=body,
-        expected=expected_version(if_match),
-        only_if_new=only_if_new(if_none_match),
-    )
-    return await answer_write(request, session, GOAL, principal=principal, object_id=goal_id, write=write)
+    def write(signed: SignedIn) -> Written[GoalPublic]:
+        return service.replace_goal(
+            session,
+            user_id=signed.user.id,
+            goal_id=goal_id,
+            body=body,
+            expected=expected_version(if_match),
+            only_if_new=only_if_new(if_none_match),
+        )
+
+    return await answer_write(request, session, GOAL, writer=writer, object_id=goal_id, write=write)
 
 
 @router.patch(
@@ -110,15 +110,20 @@ async def patch_goal(
     goal_id: uuid.UUID,
     body: Annotated[GoalPatch, Body()],
     request: Request,
-    user: GoalsWriter,
-    principal: CurrentPrincipal,
+    writer: GoalsWriter,
     session: SessionDep,
     if_match: IfMatch = None,
 ) -> Response:
-    write = partial(
-        service.patch_goal, session, user_id=user.id, goal_id=goal_id, patch=body, expected=expected_version(if_match)
-    )
-    return await answer_write(request, session, GOAL, principal=principal, object_id=goal_id, write=write)
+    def write(signed: SignedIn) -> Written[GoalPublic]:
+        return service.patch_goal(
+            session,
+            user_id=signed.user.id,
+            goal_id=goal_id,
+            patch=body,
+            expected=expected_version(if_match),
+        )
+
+    return await answer_write(request, session, GOAL, writer=writer, object_id=goal_id, write=write)
 
 
 @router.delete(
@@ -131,12 +136,16 @@ async def patch_goal(
 async def delete_goal(
     goal_id: uuid.UUID,
     request: Request,
-    user: GoalsWriter,
-    principal: CurrentPrincipal,
+    writer: GoalsWriter,
     session: SessionDep,
     if_match: IfMatch = None,
 ) -> Response:
-    write = partial(
-        goal_links.delete_goal, session, user_id=user.id, goal_id=goal_id, expected=expected_version(if_match)
-    )
-    return await answer_write(request, session, GOAL, principal=principal, object_id=goal_id, write=write)
+    def write(signed: SignedIn) -> Written[GoalPublic]:
+        return goal_links.delete_goal(
+            session,
+            user_id=signed.user.id,
+            goal_id=goal_id,
+            expected=expected_version(if_match),
+        )
+
+    return await answer_write(request, session, GOAL, writer=writer, object_id=goal_id, write=write)

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import uuid
-from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Header, Query, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
 
-from app.api.deps import CurrentPrincipal, RequireScope, SessionDep
+from app.api.deps import RequireScope, RequireWriter, SessionDep, SignedIn, Writer
 from app.api.keyed_writes import Resource, answer_write, keyed
 from app.api.preconditions import conditional_read, expected_version, merge_patch_body, only_if_new
 from app.api.problems import problem_responses
 from app.auth.models import User
 from app.core.dates import IsoDate
+from app.core.synced import Written
 from app.pauses import service
 from app.pauses.models import PauseCreate, PauseList, PausePatch, PausePublic, PauseReplace
 
@@ -23,7 +23,7 @@ router = APIRouter(prefix="/pauses", tags=["pauses"])
 # Pauses shape streaks as goals do: they share the goals' scopes (SPEC §4).
 PAUSE = Resource(collection_route="create_pause", item_route="read_pause", id_param="pause_id", read_scope="goals:read")
 PausesReader = Annotated[User, RequireScope("goals:read")]
-PausesWriter = Annotated[User, RequireScope("goals:write")]
+PausesWriter = Annotated[Writer, RequireWriter("goals:write")]
 IfMatch = Annotated[str | None, Header(description="Write only if the pause is at this ETag.")]
 IfNoneMatch = Annotated[str | None, Header()]
 
@@ -51,11 +51,11 @@ async def list_pauses(
     openapi_extra=keyed(),
     summary="Add a pause",
 )
-async def create_pause(
-    body: PauseCreate, request: Request, user: PausesWriter, principal: CurrentPrincipal, session: SessionDep
-) -> Response:
-    write = partial(service.create_pause, session, user_id=user.id, body=body)
-    return await answer_write(request, session, PAUSE, principal=principal, object_id=None, write=write)
+async def create_pause(body: PauseCreate, request: Request, writer: PausesWriter, session: SessionDep) -> Response:
+    def write(signed: SignedIn) -> Written[PausePublic]:
+        return service.create_pause(session, user_id=signed.user.id, body=body)
+
+    return await answer_write(request, session, PAUSE, writer=writer, object_id=None, write=write)
 
 
 @router.get(
@@ -90,22 +90,22 @@ async def replace_pause(
     pause_id: uuid.UUID,
     body: PauseReplace,
     request: Request,
-    user: PausesWriter,
-    principal: CurrentPrincipal,
+    writer: PausesWriter,
     session: SessionDep,
     if_match: IfMatch = None,
     if_none_match: IfNoneMatch = None,
 ) -> Response:
-    write = partial(
-        service.replace_pause,
-        session,
-        user_id=user.id,
-        pause_id=pause_id,
-        body=body,
-        expected=expected_version(if_match),
-        only_if_new=only_if_new(if_none_match),
-    )
-    return await answer_write(request, session, PAUSE, principal=principal, object_id=pause_id, write=write)
+    def write(signed: SignedIn) -> Written[PausePublic]:
+        return service.replace_pause(
+            session,
+            user_id=signed.user.id,
+            pause_id=pause_id,
+            body=body,
+            expected=expected_version(if_match),
+            only_if_new=only_if_new(if_none_match),
+        )
+
+    return await answer_write(request, session, PAUSE, writer=writer, object_id=pause_id, write=write)
 
 
 @router.patch(
@@ -119,20 +119,20 @@ async def patch_pause(
     pause_id: uuid.UUID,
     body: Annotated[PausePatch, Body()],
     request: Request,
-    user: PausesWriter,
-    principal: CurrentPrincipal,
+    writer: PausesWriter,
     session: SessionDep,
     if_match: IfMatch = None,
 ) -> Response:
-    write = partial(
-        service.patch_pause,
-        session,
-        user_id=user.id,
-        pause_id=pause_id,
-        patch=body,
-        expected=expected_version(if_match),
-    )
-    return await answer_write(request, session, PAUSE, principal=principal, object_id=pause_id, write=write)
+    def write(signed: SignedIn) -> Written[PausePublic]:
+        return service.patch_pause(
+            session,
+            user_id=signed.user.id,
+            pause_id=pause_id,
+            patch=body,
+            expected=expected_version(if_match),
+        )
+
+    return await answer_write(request, session, PAUSE, writer=writer, object_id=pause_id, write=write)
 
 
 @router.delete(
@@ -145,12 +145,16 @@ async def patch_pause(
 async def delete_pause(
     pause_id: uuid.UUID,
     request: Request,
-    user: PausesWriter,
-    principal: CurrentPrincipal,
+    writer: PausesWriter,
     session: SessionDep,
     if_match: IfMatch = None,
 ) -> Response:
-    write = partial(
-        service.delete_pause, session, user_id=user.id, pause_id=pause_id, expected=expected_version(if_match)
-    )
-    return await answer_write(request, session, PAUSE, principal=principal, object_id=pause_id, write=write)
+    def write(signed: SignedIn) -> Written[PausePublic]:
+        return service.delete_pause(
+            session,
+            user_id=signed.user.id,
+            pause_id=pause_id,
+            expected=expected_version(if_match),
+        )
+
+    return await answer_write(request, session, PAUSE, writer=writer, object_id=pause_id, write=write)

@@ -1,8 +1,9 @@
-"""Request ids and logs: one line per request (text, or JSON with ``SYNCLOG_LOG_FORMAT=json``).
+"""Request ids, logs and metrics: one line per request (text, or JSON with ``SYNCLOG_LOG_FORMAT=json``).
 
 A request line names the method, the route template, the status, the time taken and the
 request id (``X-Request-ID``, echoed or generated). It never carries headers, cookies,
-tokens, query strings or bodies, so no secret and no entry text reaches the logs.
+tokens, query strings or bodies, so no secret and no entry text reaches the logs. The same
+route template counts and times the request in ``/metrics`` (``app.api.middleware.metrics``).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import Any, Literal
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.api.middleware.metrics import route_template
+from app.api.middleware.metrics import count_request, route_template
 
 REQUEST_ID_HEADER = "X-Request-ID"
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
@@ -88,7 +89,10 @@ def _request_id(scope: Scope) -> str:
 
 
 class RequestLogMiddleware:
-    """Gives each request an id (echoed in ``X-Request-ID``) and logs one line when it is answered."""
+    """Gives each request an id (echoed in ``X-Request-ID``); once answered, logs one line and counts it.
+
+    One middleware for both, so a request's route template is worked out once.
+    """
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -112,14 +116,17 @@ class RequestLogMiddleware:
         try:
             await self.app(scope, receive, send_with_id)
         finally:
-            route = route_template(scope, status)
-            duration_ms = round((time.perf_counter() - started) * 1000, 1)
-            request_logger.info(
-                "%s %s %s %.1fms",
-                scope["method"],
-                route,
-                status,
-                duration_ms,
-                extra={"method": scope["method"], "route": route, "status": status, "duration_ms": duration_ms},
-            )
+            seconds = time.perf_counter() - started
+            method, route = scope["method"], route_template(scope, status)
+            count_request(method, route, status, seconds)
+            if request_logger.isEnabledFor(logging.INFO):
+                duration_ms = round(seconds * 1000, 1)
+                request_logger.info(
+                    "%s %s %s %.1fms",
+                    method,
+                    route,
+                    status,
+                    duration_ms,
+                    extra={"method": method, "route": route, "status": status, "duration_ms": duration_ms},
+                )
             request_id_var.reset(token)
