@@ -13,11 +13,12 @@ For each server (SQLite with one process, with ``--workers 2``, PostgreSQL), on 
    ``GET /summary?as_of=…`` with a day never asked before on every request). They start
    ``LEAD_SECONDS`` before the measured window, so it opens with every one of them under way.
 
-p50 and p99 of the other user's writes count from when each was due. ``--before DIR`` runs the same
-cases against another checkout of Synclog (its own ``app``, CLI and migrations), server by server in the
-same run. The target (the issue's "done when"): disturbed p99 under 50 ms for the code under test.
+p50 and p99 of the other user's writes count from when each was due. ``--compare LABEL=DIR`` runs the
+same cases against another checkout of Synclog (its own ``app``, CLI and migrations), server by server
+in the same run. The target (the issue's "done when"): disturbed p99 under 50 ms for the code under
+test (``after``). ``--disturbances`` runs a part of the heavy account's load alone, to see its share.
 
-    python -m bench --parts load [--before /tmp/before]     # or: python -m bench.load_run
+    python -m bench --parts load [--compare before=/tmp/before]     # or: python -m bench.load_run
 """
 
 from __future__ import annotations
@@ -48,12 +49,15 @@ OTHER_EMAIL = "other-user@example.org"
 HEAVY_EMAIL = "heavy-account@example.org"
 PASSWORD = "load run password 1"  # noqa: S105 - throwaway accounts in a throwaway database
 P99_LIMIT_MS = 50.0
+# The code under test (this checkout): the target applies to it, not to the checkouts it is compared with.
+AFTER = "after"
 SIGN_INS = 8
 SUMMARY_CONNECTIONS = 8
 LEAD_SECONDS = 2
 OLD_DATA_START = datetime(1970, 1, 1, 9, tzinfo=UTC)
 IMPORT_START = datetime(1980, 1, 1, 9, tzinfo=UTC)
 KINDS = ("thought_then_met", "shared_date", "shared_interest", "number", "name_or_word", "dream", "other")
+DISTURBANCES = ("sign-ins", "import", "summaries")
 SERVERS = ("sqlite", "sqlite-workers-2", "postgresql")
 LABELS = {
     "sqlite": "SQLite, 1 process",
@@ -73,11 +77,17 @@ class Plan:
     goals: int = 200
     old_entries: int = 20_000
     import_entries: int = 100_000
+    # What the heavy account runs in the disturbed window: any of DISTURBANCES (one alone shows its share).
+    disturbances: tuple[str, ...] = ("sign-ins", "import", "summaries")
+
+
+# ``python -m bench --quick``: a smoke run.
+QUICK = Plan(seconds=4.0, warmup=1.0, peak_seconds=2.0, goals=20, old_entries=2_000, import_entries=10_000)
 
 
 @dataclass(frozen=True)
 class Code:
-    """The Synclog a case runs: this checkout (``after``) or another one (``before``), by its root folder."""
+    """The Synclog a case runs: this checkout (``after``) or another one, by its root folder."""
 
     label: str
     root: Path
@@ -234,6 +244,11 @@ class Import:
         return {"status": status, "seconds": round(seconds, 1)}
 
 
+def phase_row(result: wrk.LoadResult) -> dict[str, Any]:
+    """A paced phase's figures and its window (wrk's own duration, seconds)."""
+    return {**result.row(), "window_s": result.output.seconds}
+
+
 def disturbance_row(output: wrk.WrkOutput) -> dict[str, Any]:
     return {
         "requests": output.requests,
@@ -270,7 +285,7 @@ def run_case(
         rate = peak.output.rate / 2
         log(f"{code.label} {server_name}: peak {json.dumps(peak.row())}")
         alone = wrk.paced("alone", url, other, server_pid=pid, rate=rate, connections=connections, seconds=plan.seconds)
-        log(f"{code.label} {server_name}: alone {json.dumps(alone.row())}")
+        log(f"{code.label} {server_name}: alone {json.dumps(phase_row(alone))}")
 
         sign_in = wrk.Target(
             paths=(API + "/auth/login",),
@@ -280,9 +295,14 @@ def run_case(
         )
         summaries = wrk.Target(paths=tuple(summary_paths(date.today(), 20_000)), headers=heavy)
         lasting = LEAD_SECONDS + plan.seconds + 1
-        sign_ins = wrk.Background(url, sign_in, connections=SIGN_INS, seconds=lasting)
-        summary_load = wrk.Background(url, summaries, connections=SUMMARY_CONNECTIONS, seconds=lasting)
-        importing = Import(url, accounts.heavy_token, heavy_import)
+        runs = plan.disturbances
+        sign_ins = wrk.Background(url, sign_in, connections=SIGN_INS, seconds=lasting) if "sign-ins" in runs else None
+        summary_load = (
+            wrk.Background(url, summaries, connections=SUMMARY_CONNECTIONS, seconds=lasting)
+            if "summaries" in runs
+            else None
+        )
+        importing = Import(url, accounts.heavy_token, heavy_import) if "import" in runs else None
         time.sleep(LEAD_SECONDS)
         disturbed = wrk.paced(
             "disturbed",
@@ -294,11 +314,11 @@ def run_case(
             seconds=plan.seconds,
             settle=False,
         )
-        log(f"{code.label} {server_name}: disturbed {json.dumps(disturbed.row())}")
+        log(f"{code.label} {server_name}: disturbed {json.dumps(phase_row(disturbed))}")
         disturbance = {
-            "sign_ins": disturbance_row(sign_ins.finish()),
-            "summaries": disturbance_row(summary_load.finish()),
-            "import": importing.finish(timeout=60),
+            "sign_ins": disturbance_row(sign_ins.finish()) if sign_ins else None,
+            "summaries": disturbance_row(summary_load.finish()) if summary_load else None,
+            "import": importing.finish(timeout=60) if importing else None,
         }
         log(f"{code.label} {server_name}: disturbance {json.dumps(disturbance)}")
         return {
@@ -308,8 +328,8 @@ def run_case(
             "revision": code.revision(),
             "first_summary_ms": round(first_summary_ms, 1),
             "peak": peak.row(),
-            "alone": alone.row(),
-            "disturbed": disturbed.row(),
+            "alone": phase_row(alone),
+            "disturbed": phase_row(disturbed),
             "disturbance": disturbance,
             "log_problems": server.problems(),
         }
@@ -317,11 +337,21 @@ def run_case(
         server.stop()
 
 
+def parse_code(text: str) -> Code:
+    """``--compare LABEL=DIR``: another checkout of Synclog and what the report calls it."""
+    label, separator, root = text.partition("=")
+    if not separator or not label or not root:
+        raise argparse.ArgumentTypeError(f"not LABEL=DIR: {text!r}")
+    if label == AFTER:
+        raise argparse.ArgumentTypeError(f"{AFTER!r} is the code under test: give another label")
+    return Code(label, Path(root))
+
+
 def run(
-    servers: list[str], plan: Plan, work_dir: Path, *, postgres_url: str, before: Path | None = None
+    servers: list[str], plan: Plan, work_dir: Path, *, postgres_url: str, compare: tuple[Code, ...] = ()
 ) -> dict[str, Any]:
-    """Every case: each server, the code under test and (with ``before``) the other checkout, in turn."""
-    codes = [Code("after", processes.REPO)] + ([Code("before", before)] if before else [])
+    """Every case: each server, the code under test and each other checkout of ``compare``, in turn."""
+    codes = [Code(AFTER, processes.REPO), *compare]
     old_data, heavy_import = work_dir / "load-run-old-data.json", work_dir / "load-run-import.json"
     old_data.write_text(json.dumps(old_data_document(plan.goals, plan.old_entries)))
     heavy_import.write_text(json.dumps(import_document(plan.import_entries)))
@@ -346,7 +376,20 @@ def slowdown(case: dict[str, Any]) -> float:
     return case["disturbed"]["p99_ms"] / alone if alone else float("inf")
 
 
-def _import_cell(done: dict[str, Any]) -> str:
+def _latency(phase: dict[str, Any], share: int) -> str:
+    """A percentile of a paced phase; "≥" when requests never answered (counted as the whole window) reach it."""
+    value = phase[f"p{share}_ms"]
+    window_ms = phase["window_s"] * 1000
+    return f"≥ {value:.0f}" if phase["unanswered"] and value >= window_ms - 0.01 else f"{value:.1f}"
+
+
+def _load_cell(done: dict[str, Any] | None) -> str:
+    return "–" if done is None else f"{done['requests']} ({done['rate']:.1f})"
+
+
+def _import_cell(done: dict[str, Any] | None) -> str:
+    if done is None:
+        return "–"
     if done["status"] is None:
         return "not done in the window + 60 s"
     return f"{done['status']} in {done['seconds']:.1f} s"
@@ -356,7 +399,7 @@ def table(results: dict[str, Any]) -> list[str]:
     """One row per server and code: the other user's writes alone and disturbed, and what the heavy account did."""
     lines = [
         "| server | code | quick log peak req/s | half peak req/s | alone p50 / p99 ms | disturbed p50 / p99 ms "
-        "| p99 × alone | sign-ins answered (req/s) | summaries answered (req/s) | import of 100 000 | failures |",
+        "| p99 × alone | sign-ins answered (req/s) | summaries answered (req/s) | import | failures |",
         "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |",
     ]
     for case in results["cases"]:
@@ -367,11 +410,11 @@ def table(results: dict[str, Any]) -> list[str]:
             f"{case['code']} ({case['revision']})",
             f"{case['peak']['rate']:.0f}",
             f"{alone['target_rate']:.0f}",
-            f"{alone['p50_ms']:.1f} / {alone['p99_ms']:.1f}",
-            f"{disturbed['p50_ms']:.1f} / **{disturbed['p99_ms']:.1f}**",
+            f"{_latency(alone, 50)} / {_latency(alone, 99)}",
+            f"{_latency(disturbed, 50)} / **{_latency(disturbed, 99)}**",
             f"{slowdown(case):.1f}",
-            f"{heavy['sign_ins']['requests']} ({heavy['sign_ins']['rate']:.1f})",
-            f"{heavy['summaries']['requests']} ({heavy['summaries']['rate']:.1f})",
+            _load_cell(heavy["sign_ins"]),
+            _load_cell(heavy["summaries"]),
             _import_cell(heavy["import"]),
             str(failures),
         ]
@@ -383,14 +426,13 @@ def checks(results: dict[str, Any]) -> list[Check]:
     """The issue's target for the code under test on every server, and no failed write of the other user."""
     found = []
     for case in results["cases"]:
-        if case["code"] != "after":
+        if case["code"] != AFTER:
             continue
         disturbed = case["disturbed"]
         found.append(
             Check(
                 f"load run, {case['label']}: another user's quick log p99 < {P99_LIMIT_MS:.0f} ms at half peak "
-                f"({disturbed['target_rate']:.0f} req/s) while one account signs in {SIGN_INS}× in parallel, "
-                "imports and reads uncached summaries",
+                f"({disturbed['target_rate']:.0f} req/s) while one account runs {heavy_load(results['plan'])}",
                 disturbed["p99_ms"] < P99_LIMIT_MS,
                 f"{disturbed['p99_ms']:.1f} ms",
             )
@@ -411,13 +453,23 @@ def _count(number: int) -> str:
     return f"{number:,}".replace(",", " ")
 
 
+def heavy_load(plan: dict[str, Any]) -> str:
+    """What the heavy account ran in the disturbed window, in words."""
+    said = {
+        "sign-ins": f"{SIGN_INS} parallel sign-ins",
+        "import": f"an import of {_count(plan['import_entries'])} entries",
+        "summaries": f"uncached summaries ({SUMMARY_CONNECTIONS} connections)",
+    }
+    parts = [said[name] for name in DISTURBANCES if name in plan["disturbances"]]
+    return ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1]
+
+
 def markdown(results: dict[str, Any]) -> str:
     plan = results["plan"]
     lines = [
         f"Load run: the other user's quick log at half its peak ({plan['connections']} connections, "
         f"{plan['seconds']:g} s a window), alone and while one account with {_count(plan['old_entries'])} entries "
-        f"from 1970 tied to {plan['goals']} goals runs {SIGN_INS} parallel sign-ins, an import of "
-        f"{_count(plan['import_entries'])} entries and uncached summaries ({SUMMARY_CONNECTIONS} connections).",
+        f"from 1970 tied to {plan['goals']} goals runs {heavy_load(plan)}.",
         "",
         *table(results),
         "",
@@ -432,7 +484,17 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.load_run", description=__doc__.splitlines()[0])
     parser.add_argument("--servers", default=",".join(SERVERS), help=f"comma-separated: {', '.join(SERVERS)}")
     parser.add_argument("--seconds", type=float, default=Plan.seconds, help="each measured window")
-    parser.add_argument("--before", type=Path, help="another checkout of Synclog to measure in the same run")
+    parser.add_argument(
+        "--disturbances", default=",".join(DISTURBANCES), help=f"comma-separated: {', '.join(DISTURBANCES)}"
+    )
+    parser.add_argument(
+        "--compare",
+        type=parse_code,
+        action="append",
+        default=[],
+        metavar="LABEL=DIR",
+        help="another checkout of Synclog to measure in the same run (repeat for more), e.g. before=/tmp/before",
+    )
     parser.add_argument(
         "--postgres-url", default=os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
     )
@@ -447,7 +509,9 @@ def main(argv: list[str] | None = None) -> int:
     work_dir = args.work_dir or Path(tempfile.mkdtemp(prefix="synclog-load-run-"))
     work_dir.mkdir(parents=True, exist_ok=True)
     servers = [name.strip() for name in args.servers.split(",") if name.strip()]
-    results = run(servers, Plan(seconds=args.seconds), work_dir, postgres_url=args.postgres_url, before=args.before)
+    disturbances = tuple(name.strip() for name in args.disturbances.split(",") if name.strip())
+    plan = Plan(seconds=args.seconds, disturbances=disturbances)
+    results = run(servers, plan, work_dir, postgres_url=args.postgres_url, compare=tuple(args.compare))
     print(markdown(results))
     print(f"Server logs: {work_dir}", file=sys.stderr)
     if args.json:

@@ -98,6 +98,16 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[rank - 1]
 
 
+def unanswered(rate: float, seconds: float, *, answered: int, connections: int) -> int:
+    """Requests a paced run had due in ``seconds`` that got no answer: the rate's due count less those answered and
+    two per connection (its schedule starts up to one interval late, and one may be in flight when wrk stops).
+
+    wrk writes a latency only for an answer, so without these a server that stalled would show only the
+    requests it did answer, or none at all.
+    """
+    return max(0, math.floor(rate * seconds) - answered - 2 * connections)
+
+
 def read_latencies_ms(path: Path) -> list[float]:
     """The latencies a paced script wrote to ``<path>.<thread>``, one a line in microseconds, in milliseconds."""
     files = sorted(path.parent.glob(path.name + ".*"))
@@ -185,9 +195,20 @@ class LoadResult:
     def failures(self) -> int:
         return self.output.non_2xx + self.output.socket_errors
 
+    @property
+    def unanswered(self) -> int:
+        """A paced run's requests due in its window but never answered (0 for a closed run); see ``unanswered``."""
+        if self.target_rate is None:
+            return 0
+        return unanswered(
+            self.target_rate, self.output.seconds, answered=len(self.latencies_ms), connections=self.connections
+        )
+
     def latency_ms(self, share: int) -> float:
+        """The ``share``-th percentile; a paced run counts an unanswered request as the whole window (a lower bound)."""
         if self.target_rate is not None:
-            return percentile(self.latencies_ms, share)
+            window_ms = self.output.seconds * 1000
+            return percentile(self.latencies_ms + [window_ms] * self.unanswered, share)
         return self.output.percentiles_ms.get(share, math.nan)
 
     def row(self) -> dict[str, float | int | str | None]:
@@ -202,6 +223,7 @@ class LoadResult:
             "p99_ms": round(self.latency_ms(99), 2),
             "cpu_ms_per_request": round(self.cpu_ms_per_request, 3),
             "failures": self.failures,
+            "unanswered": self.unanswered,
         }
 
 
