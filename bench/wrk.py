@@ -108,6 +108,15 @@ def unanswered(rate: float, seconds: float, *, answered: int, connections: int) 
     return max(0, math.floor(rate * seconds) - answered - 2 * connections)
 
 
+def unanswered_bounds_ms(rate: float, count: int) -> list[float]:
+    """The least latencies ``count`` unanswered requests of a run paced at ``rate`` can have, in ms.
+
+    Requests fall due ``1 / rate`` apart, so the ``i``-th latest due of them was due at least ``i / rate``
+    before wrk stopped, and had waited at least that long.
+    """
+    return [index * 1000 / rate for index in range(1, count + 1)]
+
+
 def read_latencies_ms(path: Path) -> list[float]:
     """The latencies a paced script wrote to ``<path>.<thread>``, one a line in microseconds, in milliseconds."""
     files = sorted(path.parent.glob(path.name + ".*"))
@@ -200,15 +209,15 @@ class LoadResult:
         """A paced run's requests due in its window but never answered (0 for a closed run); see ``unanswered``."""
         if self.target_rate is None:
             return 0
-        return unanswered(
-            self.target_rate, self.output.seconds, answered=len(self.latencies_ms), connections=self.connections
-        )
+        answered = len(self.latencies_ms)
+        return unanswered(self.target_rate, self.output.seconds, answered=answered, connections=self.connections)
 
     def latency_ms(self, share: int) -> float:
-        """The ``share``-th percentile; a paced run counts an unanswered request as the whole window (a lower bound)."""
+        """The ``share``-th percentile; a paced run's unanswered requests count with ``unanswered_bounds_ms``, so
+        with any of them it is a lower bound."""
         if self.target_rate is not None:
-            window_ms = self.output.seconds * 1000
-            return percentile(self.latencies_ms + [window_ms] * self.unanswered, share)
+            bounds = unanswered_bounds_ms(self.target_rate, self.unanswered)
+            return percentile(self.latencies_ms + bounds, share)
         return self.output.percentiles_ms.get(share, math.nan)
 
     def row(self) -> dict[str, float | int | str | None]:
