@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import re
 import subprocess
@@ -386,6 +387,11 @@ def _load_cell(done: dict[str, Any] | None) -> str:
     return "–" if done is None else f"{done['requests']} ({done['rate']:.1f})"
 
 
+def due(phase: dict[str, Any]) -> int:
+    """Requests a paced phase had due in its window: its rate times wrk's own duration."""
+    return math.floor(float(phase["target_rate"]) * float(phase["window_s"]))
+
+
 def _import_cell(done: dict[str, Any] | None) -> str:
     if done is None:
         return "–"
@@ -398,8 +404,9 @@ def table(results: dict[str, Any]) -> list[str]:
     """One row per server and code: the other user's writes alone and disturbed, and what the heavy account did."""
     lines = [
         "| server | code | quick log peak req/s | half peak req/s | alone p50 / p99 ms | disturbed p50 / p99 ms "
-        "| p99 × alone | sign-ins answered (req/s) | summaries answered (req/s) | import | failures |",
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |",
+        "| p99 × alone | disturbed writes answered / due | sign-ins answered (req/s) | summaries answered (req/s) "
+        "| import | failures |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |",
     ]
     for case in results["cases"]:
         alone, disturbed, heavy = case["alone"], case["disturbed"], case["disturbance"]
@@ -412,6 +419,7 @@ def table(results: dict[str, Any]) -> list[str]:
             f"{_latency(alone, 50)} / {_latency(alone, 99)}",
             f"{_latency(disturbed, 50)} / **{_latency(disturbed, 99)}**",
             f"{slowdown(case):.1f}",
+            f"{disturbed['requests']} / {due(disturbed)}",
             _load_cell(heavy["sign_ins"]),
             _load_cell(heavy["summaries"]),
             _import_cell(heavy["import"]),

@@ -84,6 +84,8 @@ def phase(p50: float, p99: float, *, failures: int = 0, unanswered: int = 0) -> 
         "p99_ms": p99,
         "failures": failures,
         "unanswered": unanswered,
+        "requests": 1795 - unanswered,
+        "window_s": 15.0,
     }
 
 
@@ -143,11 +145,11 @@ def test_the_table_has_a_row_per_server_and_code() -> None:
     lines = load_run.table(RESULTS)
     assert len(lines) == 2 + 3
     assert lines[2] == (
-        "| SQLite, 1 process | after (abc1234) | 240 | 120 | 4.0 / 20.0 | 6.0 / **45.0** | 2.2 "
+        "| SQLite, 1 process | after (abc1234) | 240 | 120 | 4.0 / 20.0 | 6.0 / **45.0** | 2.2 | 1795 / 1800 "
         "| 30 (1.8) | 12 (0.7) | 200 in 9.4 s | 0 |"
     )
     # Unanswered requests counted as waiting since they fell due: a lower bound, said so.
-    assert "| ≥ 15020 / **≥ 15020** | 751.0 |" in lines[3]
+    assert "| ≥ 15020 / **≥ 15020** | 751.0 | 95 / 1800 |" in lines[3]
     assert lines[4].endswith("| 2 |")
 
 
