@@ -1,7 +1,9 @@
 """``python -m bench``: baseline (b), then Synclog on SQLite (one process, two), and on PostgreSQL, in one run.
 
-Every load comes from ``wrk`` in its own process (``bench.wrk``). Prints a report in Markdown;
-``--docs`` also writes it into ``docs/benchmarks.md``, ``--json`` keeps every figure.
+Two parts: ``api`` (each busy endpoint against baseline (b), ``bench.api_bench``) and ``load`` (another
+user's writes while one account runs heavy, ``bench.load_run``). Every load comes from ``wrk`` (or
+curl) in its own process (``bench.wrk``). Prints a report in Markdown; ``--docs`` also writes it into
+``docs/benchmarks.md``, ``--json`` keeps every figure.
 """
 
 from __future__ import annotations
@@ -12,14 +14,16 @@ import os
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from bench import api_bench, baseline_bench, docs_page, machine, report, wrk
+from bench import api_bench, baseline_bench, docs_page, load_run, machine, report, wrk
 from bench.postgres import temporary_database
 
 DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
 SERVERS = ("sqlite", "sqlite-workers-2", "postgresql")
+PARTS = ("api", "load")
 LABELS = {
     "sqlite": "Synclog, SQLite, 1 process",
     "sqlite-workers-2": "Synclog, SQLite, `--workers 2`",
@@ -38,6 +42,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--postgres-url",
         default=os.environ.get("BENCH_POSTGRES_URL", DEFAULT_POSTGRES_URL),
         help="a PostgreSQL server to create (and drop) a database on",
+    )
+    parser.add_argument("--parts", default=",".join(PARTS), help=f"comma-separated: {', '.join(PARTS)}")
+    parser.add_argument(
+        "--compare",
+        type=load_run.parse_code,
+        action="append",
+        default=[],
+        metavar="LABEL=DIR",
+        help="the load run also measures this checkout of Synclog (repeat for more), e.g. before=/tmp/before",
     )
     parser.add_argument("--no-baseline", action="store_true", help="measure Synclog only")
     parser.add_argument(
@@ -60,9 +73,15 @@ def plan_of(args: argparse.Namespace) -> api_bench.Plan:
     )
 
 
+def load_plan_of(args: argparse.Namespace) -> load_run.Plan:
+    plan = load_run.QUICK if args.quick else load_run.Plan()
+    return replace(plan, seconds=args.seconds or plan.seconds)
+
+
 def run(args: argparse.Namespace, work_dir: Path) -> dict[str, Any]:
     started = time.monotonic()
     plan = plan_of(args)
+    parts = {name.strip() for name in args.parts.split(",") if name.strip()}
     servers = [name.strip() for name in args.servers.split(",") if name.strip()]
     results: dict[str, Any] = {
         "started_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
@@ -71,10 +90,10 @@ def run(args: argparse.Namespace, work_dir: Path) -> dict[str, Any]:
         "machine": machine.describe(args.postgres_url if "postgresql" in servers else None),
         "servers": {},
     }
-    if not args.no_baseline:
+    if "api" in parts and not args.no_baseline:
         results["baseline"] = baseline_bench.run(work_dir, plan)
     sqlite_url = f"sqlite:///{work_dir / f'synclog-{plan.entries}.db'}"
-    for name in servers:
+    for name in servers if "api" in parts else ():
         if name == "postgresql":
             if results["machine"]["postgresql"] is None:
                 raise RuntimeError(f"PostgreSQL at {args.postgres_url!r} is not reachable (--servers leaves it out)")
@@ -83,6 +102,10 @@ def run(args: argparse.Namespace, work_dir: Path) -> dict[str, Any]:
         else:
             workers = 2 if name == "sqlite-workers-2" else 1
             results["servers"][name] = api_bench.run(LABELS[name], sqlite_url, work_dir, plan, workers=workers)
+    if "load" in parts:
+        results["load_run"] = load_run.run(
+            servers, load_plan_of(args), work_dir, postgres_url=args.postgres_url, compare=tuple(args.compare)
+        )
     results["seconds"] = round(time.monotonic() - started, 1)
     results["load_average_end"] = os.getloadavg()
     return results
@@ -105,6 +128,8 @@ def main(argv: list[str] | None = None) -> int:
                 database_file.unlink()
         print(f"Server logs: {work_dir}", file=sys.stderr)
     text = report.render(results)
+    if "load_run" in results:
+        text += "\n" + load_run.markdown(results["load_run"])
     print(text)
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n")
@@ -112,7 +137,8 @@ def main(argv: list[str] | None = None) -> int:
         args.markdown.write_text(text)
     if args.docs:
         docs_page.write(text)
-    return 0 if report.passed(results) else 1
+    load_met = all(check.ok for check in load_run.checks(results["load_run"])) if "load_run" in results else True
+    return 0 if report.passed(results) and load_met else 1
 
 
 if __name__ == "__main__":

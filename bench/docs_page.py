@@ -40,8 +40,10 @@ saying so, when it is missing. Options: `--servers sqlite,sqlite-workers-2,postg
 which the run creates its own database and drops it afterwards; default
 `postgresql://postgres@127.0.0.1:5432/test` or `BENCH_POSTGRES_URL`), `--work-dir DIR` (keeps
 the seeded SQLite database there and reuses it, so two versions of the code are measured on
-the same data), `--no-baseline`, `--json FILE`, `--markdown FILE`. The run exits 1 when a
-target is missed; server logs stay in the directory it prints.
+the same data), `--no-baseline`, `--json FILE`, `--markdown FILE`, `--parts api,load` (the
+endpoints, the load run, or both), `--compare LABEL=DIR` (the load run also measures that checkout
+of Synclog, e.g. `before=/tmp/before` made by `git worktree add /tmp/before <commit>`). The run
+exits 1 when a target is missed; server logs stay in the directory it prints.
 
 ## What a run does
 
@@ -77,8 +79,18 @@ Each endpoint, at 16 and at 64 connections:
   idle again, over the requests answered plus the one each connection still had in flight.
   On PostgreSQL the database's own processes are not counted.
 
+3. **Load run** ([`bench/load_run.py`](../bench/load_run.py), issue 14), once per server on a fresh
+   database: another user's quick log (as above) at half its peak, alone and while one account runs
+   8 parallel sign-ins (wrk, `POST /auth/login`), an import of 100 000 entries (one `POST /import`
+   sent by curl) and uncached summaries over 20 000 entries from 1970 tied to 200 goals (wrk, 8
+   connections, a new `as_of` on every request), each from a process of its own, for a 15 s window.
+   The target: the other user's p99 under 50 ms while disturbed. `python -m bench.load_run
+   --disturbances import` (or `sign-ins`, `summaries`) runs one part alone, to see its share.
+
 Every non-2xx answer and socket error counts as a failure, and each server's log is searched
-for "database is locked" and tracebacks.
+for "database is locked" and tracebacks. A paced run counts each request due in its window but never
+answered (beyond two per connection) as having waited since it fell due, so a server that stalls
+shows it; its percentiles are then lower bounds (the load run marks them ≥).
 
 ## Profiling the server under load
 

@@ -125,10 +125,12 @@ def start_synclog(
     env: Mapping[str, str] | None = None,
     workers: int = 1,
     synclog: Sequence[str] = (SYNCLOG,),
+    cwd: Path = REPO,
 ) -> ServerProcess:
     """``synclog serve`` on a free port once ``/healthz`` answers; rate limits off unless ``env`` turns them on.
 
-    Off by default, as they would cap one user at 50 requests/s. ``synclog`` is the command that runs the CLI.
+    Off by default, as they would cap one user at 50 requests/s. ``synclog`` is the command that runs the CLI,
+    in ``cwd`` (another checkout's root runs that checkout's code).
     """
     port = free_port()
     full_env = {
@@ -138,7 +140,7 @@ def start_synclog(
         **(env or {}),
     }
     command = [*synclog, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
-    return start("synclog", command, port=port, log_dir=log_dir, env=full_env, ready_path="/healthz")
+    return start("synclog", command, port=port, log_dir=log_dir, env=full_env, ready_path="/healthz", cwd=cwd)
 
 
 def start_baseline(app: str, database_path: Path, log_dir: Path) -> ServerProcess:

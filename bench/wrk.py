@@ -35,7 +35,7 @@ INSTALL_HINT = "wrk is not installed: apt-get install wrk (Debian/Ubuntu) or bre
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 _UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0, "h": 3_600_000.0}
 
-__all__ = ["Target", "closed", "paced", "run", "wrk_path"]
+__all__ = ["Background", "Target", "closed", "paced", "run", "wrk_path"]
 
 
 def wrk_path() -> str:
@@ -96,6 +96,25 @@ def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     rank = max(1, math.ceil(share / 100 * len(ordered)))
     return ordered[rank - 1]
+
+
+def unanswered(rate: float, seconds: float, *, answered: int, connections: int) -> int:
+    """Requests a paced run had due in ``seconds`` that got no answer: the rate's due count less those answered and
+    two per connection (its schedule starts up to one interval late, and one may be in flight when wrk stops).
+
+    wrk writes a latency only for an answer, so without these a server that stalled would show only the
+    requests it did answer, or none at all.
+    """
+    return max(0, math.floor(rate * seconds) - answered - 2 * connections)
+
+
+def unanswered_bounds_ms(rate: float, count: int) -> list[float]:
+    """The least latencies ``count`` unanswered requests of a run paced at ``rate`` can have, in ms.
+
+    Requests fall due ``1 / rate`` apart, so the ``i``-th latest due of them was due at least ``i / rate``
+    before wrk stopped, and had waited at least that long.
+    """
+    return [index * 1000 / rate for index in range(1, count + 1)]
 
 
 def read_latencies_ms(path: Path) -> list[float]:
@@ -185,9 +204,20 @@ class LoadResult:
     def failures(self) -> int:
         return self.output.non_2xx + self.output.socket_errors
 
+    @property
+    def unanswered(self) -> int:
+        """A paced run's requests due in its window but never answered (0 for a closed run); see ``unanswered``."""
+        if self.target_rate is None:
+            return 0
+        answered = len(self.latencies_ms)
+        return unanswered(self.target_rate, self.output.seconds, answered=answered, connections=self.connections)
+
     def latency_ms(self, share: int) -> float:
+        """The ``share``-th percentile; a paced run's unanswered requests count with ``unanswered_bounds_ms``, so
+        with any of them it is a lower bound."""
         if self.target_rate is not None:
-            return percentile(self.latencies_ms, share)
+            bounds = unanswered_bounds_ms(self.target_rate, self.unanswered)
+            return percentile(self.latencies_ms + bounds, share)
         return self.output.percentiles_ms.get(share, math.nan)
 
     def row(self) -> dict[str, float | int | str | None]:
@@ -202,7 +232,21 @@ class LoadResult:
             "p99_ms": round(self.latency_ms(99), 2),
             "cpu_ms_per_request": round(self.cpu_ms_per_request, 3),
             "failures": self.failures,
+            "unanswered": self.unanswered,
         }
+
+
+def _command(base_url: str, lua: Path, *, connections: int, threads: int, seconds: float) -> list[str]:
+    return [
+        wrk_path(),
+        "--latency",
+        f"--connections={connections}",
+        f"--threads={threads}",
+        f"--duration={max(1, round(seconds))}s",
+        "--timeout=60s",
+        f"--script={lua}",
+        base_url,
+    ]
 
 
 def _wrk(
@@ -215,26 +259,20 @@ def _wrk(
     threads: int,
     seconds: float,
     rate: float | None = None,
+    settle: bool = True,
 ) -> LoadResult:
     with tempfile.TemporaryDirectory(prefix="bench-wrk-") as folder:
         latencies = Path(folder) / "latencies"
         lua = Path(folder) / "load.lua"
         interval_us = connections * 1_000_000 / rate if rate else None
         lua.write_text(script(target, threads=threads, interval_us=interval_us, latencies_file=latencies))
-        command = [
-            wrk_path(),
-            "--latency",
-            f"--connections={connections}",
-            f"--threads={threads}",
-            f"--duration={max(1, round(seconds))}s",
-            "--timeout=60s",
-            f"--script={lua}",
-            base_url,
-        ]
-        wait_idle(server_pid)
+        command = _command(base_url, lua, connections=connections, threads=threads, seconds=seconds)
+        if settle:
+            wait_idle(server_pid)
         cpu_before = cpu_seconds(server_pid)
         finished = subprocess.run(command, capture_output=True, text=True, check=True)
-        wait_idle(server_pid)
+        if settle:
+            wait_idle(server_pid)
         cpu_after = cpu_seconds(server_pid)
         measured = read_latencies_ms(latencies) if rate else []
     output = parse_wrk(finished.stdout)
@@ -254,12 +292,22 @@ def paced_connections(rate: float, connections: int) -> int:
 
 
 def paced(
-    name: str, base_url: str, target: Target, *, server_pid: int, rate: float, connections: int, seconds: float
+    name: str,
+    base_url: str,
+    target: Target,
+    *,
+    server_pid: int,
+    rate: float,
+    connections: int,
+    seconds: float,
+    settle: bool = True,
 ) -> LoadResult:
     """``rate`` requests a second over ``connections`` (a wrk thread each); latencies count from when each was due.
 
     At most two connections per request a second: a connection idle longer than the server's
-    keep-alive timeout (uvicorn's 5 s) would be closed under it.
+    keep-alive timeout (uvicorn's 5 s) would be closed under it. ``settle=False`` starts at once
+    and does not wait for the server to be idle (other load runs beside it); its CPU figure then
+    counts that load too.
     """
     connections = paced_connections(rate, connections)
     return _wrk(
@@ -271,7 +319,35 @@ def paced(
         threads=connections,
         seconds=seconds,
         rate=rate,
+        settle=settle,
     )
+
+
+class Background:
+    """A closed-loop wrk run in the background (load beside a measurement, not the measurement).
+
+    ``start`` returns at once; ``finish`` waits for wrk's ``seconds`` to end and parses its report.
+    """
+
+    def __init__(self, base_url: str, target: Target, *, connections: int, seconds: float) -> None:
+        self._folder = tempfile.TemporaryDirectory(prefix="bench-wrk-")
+        lua = Path(self._folder.name) / "load.lua"
+        lua.write_text(script(target))
+        command = _command(base_url, lua, connections=connections, threads=1, seconds=seconds)
+        self._process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+    def finish(self, timeout: float = 120) -> WrkOutput:
+        """wrk's report once it has ended; ``RuntimeError`` with its output if it failed."""
+        try:
+            stdout, stderr = self._process.communicate(timeout=timeout)
+        finally:
+            if self._process.poll() is None:
+                self._process.kill()
+                self._process.wait()
+            self._folder.cleanup()
+        if self._process.returncode != 0:
+            raise RuntimeError(f"wrk failed ({self._process.returncode}): {stderr or stdout}")
+        return parse_wrk(stdout)
 
 
 def run(

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from app.api.deps import RequireScope, SessionDep
+from app.api.deps import SESSION_COOKIE, RequireScope, SessionDep
 from app.api.problems import problem_responses
 from app.auth.models import User
 from app.core.database import utcnow
@@ -18,7 +19,20 @@ from app.summary.history import Bucket
 from app.summary.models import ExplainPublic, HeatmapPublic, HistoryPublic, SummaryPublic
 from app.summary.turns import SummaryTurns
 
-router = APIRouter(prefix="/summary", tags=["summary"])
+
+async def _caller_turn(request: Request) -> AsyncIterator[None]:
+    """The caller's turn (``SummaryTurns.caller_turn``), taken before the session that signs the caller in."""
+    turns: SummaryTurns = request.app.state.summary_turns
+    credential = request.headers.get("authorization") or request.cookies.get(SESSION_COOKIE)
+    if credential is None:  # answered 401 by signing in
+        yield
+        return
+    async with turns.caller_turn(credential):
+        yield
+
+
+# A router's dependencies are solved before a route's own, so the turn comes before the session.
+router = APIRouter(prefix="/summary", tags=["summary"], dependencies=[Depends(_caller_turn, scope="function")])
 
 SummaryReader = Annotated[User, RequireScope("summary:read")]
 

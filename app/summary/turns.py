@@ -4,6 +4,10 @@ A summary over years of entries costs far more than any other read. Run on the t
 that every request shares (sign-in, the session's end, each write), ten of one account's at
 once would hold every thread while other users wait for one; run here, they wait for each
 other instead (SPEC §8). The app holds one (``app.state.summary_turns``).
+
+A request waits for its turn twice: by its credential before its database session is opened
+(``caller_turn``: on PostgreSQL a waiting request would hold one of the sessions every request
+takes turns for, and 8 summaries waiting beside 8 sign-ins held them all), then by its user.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 import weakref
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Hashable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from functools import partial
@@ -34,7 +38,8 @@ class _Turn:
 @dataclass
 class _LoopTurns:
     limiter: CapacityLimiter
-    users: dict[uuid.UUID, _Turn] = field(default_factory=dict)
+    users: dict[Hashable, _Turn] = field(default_factory=dict)
+    callers: dict[Hashable, _Turn] = field(default_factory=dict)
 
 
 class SummaryTurns:
@@ -54,22 +59,30 @@ class SummaryTurns:
             turns = self._loops[loop] = _LoopTurns(CapacityLimiter(self.threads))
         return turns
 
+    @staticmethod
     @asynccontextmanager
-    async def _users_turn(self, turns: _LoopTurns, user_id: uuid.UUID) -> AsyncIterator[None]:
-        turn = turns.users.setdefault(user_id, _Turn())
+    async def _turn(waiting: dict[Hashable, _Turn], key: Hashable) -> AsyncIterator[None]:
+        turn = waiting.setdefault(key, _Turn())
         turn.waiting += 1
         try:
             async with turn.lock:
                 yield
         finally:
             turn.waiting -= 1
-            if turn.waiting == 0:  # nobody else holds or waits for it: forget the user
-                del turns.users[user_id]
+            if turn.waiting == 0:  # nobody else holds or waits for it: forget the key
+                del waiting[key]
+
+    @asynccontextmanager
+    async def caller_turn(self, credential: str) -> AsyncIterator[None]:
+        """Held from before the request's database session until its end: one summary request per credential
+        (a bearer token or a session cookie) at a time, the others waiting on the event loop with no session."""
+        async with self._turn(self._of_loop().callers, credential):
+            yield
 
     async def run(
         self, user_id: uuid.UUID, compute: Callable[Params, Result], *args: Params.args, **kwargs: Params.kwargs
     ) -> Result:
         """``compute(*args, **kwargs)`` in a summary thread, once the user's earlier computations are done."""
         turns = self._of_loop()
-        async with self._users_turn(turns, user_id):
+        async with self._turn(turns.users, user_id):
             return await to_thread.run_sync(partial(compute, *args, **kwargs), limiter=turns.limiter)

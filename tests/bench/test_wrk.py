@@ -107,11 +107,32 @@ def test_cpu_per_request_and_failures() -> None:
 def test_a_paced_run_takes_its_percentiles_from_its_own_latencies() -> None:
     output = wrk.parse_wrk(REPORT)
     latencies = [float(value) for value in range(1, 201)]
-    result = wrk.LoadResult("paced", 16, output, server_cpu_seconds=1.0, target_rate=650.0, latencies_ms=latencies)
+    # 20 a second over wrk's 10.01 s: 200 due, 200 answered.
+    result = wrk.LoadResult("paced", 16, output, server_cpu_seconds=1.0, target_rate=20.0, latencies_ms=latencies)
     row = result.row()
-    assert (row["p50_ms"], row["p99_ms"], row["target_rate"]) == (100.0, 198.0, 650.0)
+    assert (row["p50_ms"], row["p99_ms"], row["target_rate"], row["unanswered"]) == (100.0, 198.0, 20.0, 0)
 
 
-@pytest.mark.parametrize(("rate", "connections", "used"), [(500.0, 16, 16), (7.9, 64, 15), (4.0, 64, 8), (0.2, 16, 1)])
-def test_a_slow_paced_run_uses_fewer_connections(rate: float, connections: int, used: int) -> None:
-    assert wrk.paced_connections(rate, connections) == used
+@pytest.mark.parametrize(
+    ("rate", "answered", "connections", "missing"),
+    [(100.0, 1000, 16, 0), (100.0, 968, 16, 0), (100.0, 967, 16, 1), (100.0, 0, 16, 968), (0.5, 0, 1, 3)],
+)
+def test_requests_due_but_never_answered_beyond_two_per_connection_are_unanswered(
+    rate: float, answered: int, connections: int, missing: int
+) -> None:
+    assert wrk.unanswered(rate, 10.0, answered=answered, connections=connections) == missing
+
+
+def test_unanswered_requests_waited_at_least_since_they_fell_due() -> None:
+    assert wrk.unanswered_bounds_ms(100.0, 3) == [10.0, 20.0, 30.0]
+    assert wrk.unanswered_bounds_ms(100.0, 0) == []
+
+
+def test_a_stalled_paced_run_counts_its_unanswered_requests_as_waiting_since_due() -> None:
+    output = wrk.parse_wrk(REPORT)  # 10.01 s
+    # 100 a second: 1 001 due; 500 answered in 1 ms, 32 allowed in flight, 469 never answered (10 ms … 4.69 s).
+    result = wrk.LoadResult("paced", 16, output, 1.0, target_rate=100.0, latencies_ms=[1.0] * 500)
+    assert result.unanswered == 469
+    assert (result.latency_ms(50), result.latency_ms(99)) == (1.0, 4600.0)
+    nothing = wrk.LoadResult("paced", 16, output, 1.0, target_rate=100.0, latencies_ms=[])
+    assert (nothing.latency_ms(50), nothing.row()["unanswered"]) == (4850.0, 969)

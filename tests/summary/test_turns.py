@@ -3,16 +3,22 @@ for them (SPEC §8). Over real HTTP."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 import uuid
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
 
 import httpx
 import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
 
+from app.api.middleware.write_gate import LoopSemaphore
+from app.summary.turns import SummaryTurns
 from bench.processes import ServerProcess
-from tests.factories import bearer, sign_up
+from tests.factories import bearer, make_token, register, sign_up
 
 # Links are what a summary reads most: since they carry their day (migration 0004) a summary over 30 000
 # of them cost ~0.1 s, and the first one answered before the other user's read had been sent.
@@ -77,3 +83,33 @@ def test_heavy_summaries_leave_other_users_a_thread(
     # threads instead, eight summaries at once held every thread and the read waited 11–25 % of it.
     whole = max(answer[1] for answer in answers) - began
     assert read < whole / 20, (read, whole)
+
+
+def test_summaries_waiting_for_their_callers_turn_hold_no_database_session(
+    app: FastAPI, new_client: Callable[[], TestClient]
+) -> None:
+    heavy_browser, other_browser = new_client(), new_client()
+    register(heavy_browser)
+    register(other_browser)
+    heavy = bearer(make_token(heavy_browser, scopes=("summary:read",)))
+    other = bearer(make_token(other_browser, scopes=("entries:read",)))
+    # One request session at a time (PostgreSQL's gate, made small): a waiting summary holding it would stall all.
+    app.state.session_gate = LoopSemaphore(1)
+    turns: SummaryTurns = app.state.summary_turns
+
+    async def scenario() -> tuple[int, list[int]]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver", timeout=60) as asgi:
+            async with turns.caller_turn(heavy["Authorization"]):  # the caller's earlier summary, still running
+                waiting = [
+                    asyncio.create_task(asgi.get("/api/v1/summary", params={"as_of": f"2020-01-0{day}"}, headers=heavy))
+                    for day in (1, 2)
+                ]
+                await asyncio.sleep(0.2)  # both have reached their turn's queue
+                assert not any(task.done() for task in waiting)
+                # Answered while both summaries wait: neither holds the one session.
+                read = await asyncio.wait_for(asgi.get("/api/v1/entries", headers=other), timeout=30)
+            answers = await asyncio.gather(*waiting)
+        return read.status_code, [answer.status_code for answer in answers]
+
+    assert asyncio.run(scenario()) == (200, [200, 200])
