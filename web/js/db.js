@@ -10,7 +10,7 @@ import { notify } from './events.js';
 import { afterAnswer, isCreate, rebased, undoneBy } from './merge.js';
 
 export const DB_NAME = 'synclog';
-export const DB_VERSION = 2;
+export const DB_VERSION = 3;
 
 /** @typedef {import('./types.js').RecordType} RecordType */
 /** @typedef {import('./types.js').Stored} Stored */
@@ -18,9 +18,10 @@ export const DB_VERSION = 2;
 /** @typedef {import('./types.js').Change} Change */
 /** @typedef {import('./types.js').StoreName} StoreName */
 /** @typedef {import('./types.js').Track} Track */
+/** @typedef {import('./types.js').Keep} Keep */
 
 /** @type {StoreName[]} */
-export const ALL_STORES = ['goals', 'entries', 'pauses', 'outbox', 'meta'];
+export const ALL_STORES = ['goals', 'entries', 'pauses', 'outbox', 'meta', 'days'];
 /** @type {IDBTransactionOptions} */
 const STRICT = { durability: 'strict' };
 
@@ -43,7 +44,7 @@ export function database() {
 
 /**
  * 1: goals, entries by `local_date`, the outbox (by `op_id`, object), `meta`; 2: timeline, tags, pauses
- * (pulled again from the start of /changes: the cursor was past them).
+ * (pulled again from the start of /changes: the cursor was past them); 3: `days` (db-days.js fills it).
  * @param {import('./types.js').Database} db @param {number} oldVersion @param {number | null} _newVersion
  * @param {import('./types.js').UpgradeTx} transaction
  */
@@ -64,6 +65,10 @@ function upgrade(db, oldVersion, _newVersion, transaction) {
     store.createIndex('tags', 'tags', { multiEntry: true });
     db.createObjectStore('pauses', { keyPath: 'id' });
     void transaction.objectStore('meta').delete('cursor');
+  }
+  if (oldVersion < 3) {
+    db.createObjectStore('days', { keyPath: 'local_date' });
+    if (oldVersion) void transaction.objectStore('meta').put(true, 'refill_days');
   }
 }
 
@@ -99,8 +104,6 @@ async function read(name, request) {
 
 /** @param {string} key */
 export const readMeta = (key) => read('meta', (store) => store.get(key));
-/** @returns {Promise<Stored[]>} */
-export const allEntries = () => read('entries', (store) => store.getAll());
 /** @param {string} localDate @returns {Promise<Stored[]>} */
 export const entriesOn = (localDate) => read('entries', (store) => store.index('local_date').getAll(localDate));
 /** @returns {Promise<Stored[]>} */
@@ -115,14 +118,16 @@ export const allOps = () => read('outbox', (store) => store.getAll());
 /**
  * Runs `work` in one readwrite transaction and resolves with its result once that has
  * committed. `work` awaits the requests whose answers it needs and hands the others to
- * `track`; if anything fails, nothing of it is kept and the error is passed on.
+ * `track`, and stores goals, entries and pauses through `keep` (entries move their `days`
+ * along). If anything fails, nothing of it is kept and the error is passed on.
  * @template T
  * @param {StoreName[]} stores
- * @param {(tx: import('./types.js').WriteTx, track: Track) => Promise<T>} work
+ * @param {(tx: import('./types.js').WriteTx, track: Track, keep: Keep) => Promise<T>} work
  * @returns {Promise<T>}
  */
 export async function write(stores, work) {
-  const tx = (await database()).transaction(stores, 'readwrite', STRICT);
+  const days = stores.includes('entries') ? await import('./days.js') : null;
+  const tx = (await database()).transaction(days ? /** @type {StoreName[]} */ ([...new Set([...stores, 'days'])]) : stores, 'readwrite', STRICT);
   /** @type {Promise<unknown>[]} */
   const requests = [];
   /** @type {Track} */
@@ -130,8 +135,16 @@ export async function write(stores, work) {
     request.catch(() => {}); // handled: the first failure rejects the Promise.all below
     requests.push(request);
   };
+  /** @type {Map<string, import('./days.js').Day>} */
+  const moved = new Map();
+  /** @type {Keep} */
+  const keep = (name, id, before, record) => {
+    if (days && name === 'entries') days.tally(moved, before, -1), days.tally(moved, record, 1);
+    track(record ? tx.objectStore(name).put(record) : tx.objectStore(name).delete(id));
+  };
   try {
-    const result = await work(tx, track);
+    const result = await work(tx, track, keep);
+    if (days) for (const day of moved.values()) track(days.move(tx.objectStore('days'), day));
     await Promise.all([...requests, tx.done]);
     return result;
   } catch (error) {
@@ -156,8 +169,8 @@ function newOp(change) {
  */
 export function saveLocal(record, change) {
   const name = storeOf(change.type);
-  return write([name, 'outbox'], async (tx, track) => {
-    track(tx.objectStore(name).put(record));
+  return write([name, 'outbox'], async (tx, track, keep) => {
+    keep(name, change.id, await tx.objectStore(name).get(change.id), record);
     track(tx.objectStore('outbox').add(newOp(change)));
   });
 }
@@ -171,12 +184,11 @@ export function saveLocal(record, change) {
  */
 export function updateLocal(type, id, decide) {
   const name = storeOf(type);
-  return write([name, 'outbox'], async (tx, track) => {
-    const records = tx.objectStore(name);
-    const current = await records.get(id);
+  return write([name, 'outbox'], async (tx, track, keep) => {
+    const current = await tx.objectStore(name).get(id);
     const decided = decide(current);
     if (!decided) return { record: current, queued: false };
-    track(records.put(decided.record));
+    keep(name, id, current, decided.record);
     track(tx.objectStore('outbox').add(newOp(decided.change)));
     return { record: decided.record, queued: true };
   });
@@ -188,10 +200,9 @@ export function updateLocal(type, id, decide) {
  */
 export function deleteLocal(type, id, change) {
   const name = storeOf(type);
-  return write([name, 'outbox'], async (tx, track) => {
-    const records = tx.objectStore(name);
-    const current = await records.get(id);
-    track(records.delete(id));
+  return write([name, 'outbox'], async (tx, track, keep) => {
+    const current = await tx.objectStore(name).get(id);
+    keep(name, id, current, null);
     track(tx.objectStore('outbox').add(newOp(change(current))));
   });
 }
@@ -204,12 +215,11 @@ export function deleteLocal(type, id, change) {
  */
 export function undoLocal(type, id, change) {
   const name = storeOf(type);
-  return write([name, 'outbox'], async (tx, track) => {
-    const records = tx.objectStore(name);
+  return write([name, 'outbox'], async (tx, track, keep) => {
     const outbox = tx.objectStore('outbox');
-    const [current, ops] = await Promise.all([records.get(id), outbox.index('object_id').getAll(id)]);
+    const [current, ops] = await Promise.all([tx.objectStore(name).get(id), outbox.index('object_id').getAll(id)]);
     const how = undoneBy(current, ops);
-    track(records.delete(id));
+    keep(name, id, current, null);
     if (how === 'drop') for (const op of ops) track(outbox.delete(/** @type {number} */ (op.seq)));
     else track(outbox.add(newOp(change(current))));
     return how;
@@ -223,7 +233,7 @@ export function undoLocal(type, id, change) {
  */
 export function settleOp(op, body) {
   const name = storeOf(op.type);
-  return write([name, 'outbox', 'meta'], async (tx, track) => {
+  return write([name, 'outbox', 'meta'], async (tx, track, keep) => {
     const outbox = tx.objectStore('outbox');
     const stillQueued = await outbox.get(/** @type {number} */ (op.seq));
     track(outbox.delete(/** @type {number} */ (op.seq)));
@@ -235,7 +245,7 @@ export function settleOp(op, body) {
     }
     const after = afterAnswer(op, body, local, queued.filter((other) => other.seq !== op.seq));
     for (const other of after.later) track(outbox.put(other));
-    if (after.record) track(tx.objectStore(name).put(after.record));
+    if (after.record) keep(name, op.id, local, after.record);
   });
 }
 
@@ -262,11 +272,12 @@ export function countAttempt(op) {
  */
 export function rebaseOp(op, current) {
   const name = storeOf(op.type);
-  return write([name, 'outbox'], async (tx, track) => {
+  return write([name, 'outbox'], async (tx, track, keep) => {
     const outbox = tx.objectStore('outbox');
-    const after = rebased(op, current, await outbox.index('object_id').getAll(op.id));
+    const [ops, local] = await Promise.all([outbox.index('object_id').getAll(op.id), tx.objectStore(name).get(op.id)]);
+    const after = rebased(op, current, ops);
     track(outbox.put(after.op));
-    if (after.record) track(tx.objectStore(name).put(after.record));
+    if (after.record) keep(name, op.id, local, after.record);
   });
 }
 
@@ -276,10 +287,11 @@ export function rebaseOp(op, current) {
  */
 export function dropObject(op) {
   const name = storeOf(op.type);
-  return write([name, 'outbox'], async (tx, track) => {
+  return write([name, 'outbox'], async (tx, track, keep) => {
     const outbox = tx.objectStore('outbox');
-    for (const other of await outbox.index('object_id').getAll(op.id)) track(outbox.delete(/** @type {number} */ (other.seq)));
-    track(tx.objectStore(name).delete(op.id));
+    const [ops, local] = await Promise.all([outbox.index('object_id').getAll(op.id), tx.objectStore(name).get(op.id)]);
+    for (const other of ops) track(outbox.delete(/** @type {number} */ (other.seq)));
+    keep(name, op.id, local, null);
   });
 }
 
@@ -308,7 +320,7 @@ export function discardOp(seq) {
  */
 export function replaceRecord(type, id, record) {
   const name = storeOf(type);
-  return write([name], async (tx, track) => {
-    track(record ? tx.objectStore(name).put(record) : tx.objectStore(name).delete(id));
+  return write([name], async (tx, _track, keep) => {
+    keep(name, id, await tx.objectStore(name).get(id), record);
   });
 }
