@@ -6,7 +6,7 @@
  * VERSION is a digest of the SHELL files; tests/web/test_install.py says the new value.
  */
 
-const VERSION = 'synclog-shell-3433b390ac62';
+const VERSION = 'synclog-shell-3cd95681233a';
 const SHELL = [
   '/',
   '/manifest.webmanifest',
@@ -18,8 +18,8 @@ const SHELL = [
   '/js/db-pages.js',
   '/js/db-account.js',
   '/js/db-pull.js',
-  '/js/days.js',
-  '/js/db-days.js',
+  '/js/derived.js',
+  '/js/db-derived.js',
   '/js/dom.js',
   '/js/events.js',
   '/js/kinds.js',

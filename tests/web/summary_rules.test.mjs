@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 
-import { daysOf } from '../../web/js/days.js';
+import { daysOf } from '../../web/js/derived.js';
 import { heatmap, momentumHistory, summarize } from '../../web/js/summary.js';
 import { localDate } from '../../web/js/time.js';
 

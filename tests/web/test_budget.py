@@ -27,8 +27,8 @@ LAZY = {
     "db-pages.js",
     "db-pull.js",
     "db-account.js",
-    "db-days.js",
-    "days.js",
+    "db-derived.js",
+    "derived.js",
 }
 
 

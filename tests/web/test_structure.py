@@ -27,7 +27,7 @@ PAGE_READS_MODULE = WEB / "js" / "db-pages.js"
 # a pulled page (with the pull), the account's data as a whole (on sign-in, sign-out and a 401) and the
 # entries per day rebuilt once after the upgrade that added them (with the screens that summarise).
 WRITES_THROUGH_DB = {
-    WEB / "js" / "db-days.js": [DATABASE_MODULE, WEB / "js" / "days.js"],
+    WEB / "js" / "db-derived.js": [DATABASE_MODULE, WEB / "js" / "derived.js"],
     WEB / "js" / "db-pull.js": [DATABASE_MODULE, WEB / "js" / "merge.js"],
     WEB / "js" / "db-account.js": [DATABASE_MODULE, WEB / "js" / "events.js"],
 }

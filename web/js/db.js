@@ -21,7 +21,7 @@ export const DB_VERSION = 3;
 /** @typedef {import('./types.js').Keep} Keep */
 
 /** @type {StoreName[]} */
-export const ALL_STORES = ['goals', 'entries', 'pauses', 'outbox', 'meta', 'days'];
+export const ALL_STORES = ['goals', 'entries', 'pauses', 'outbox', 'meta', 'days', 'search'];
 /** @type {IDBTransactionOptions} */
 const STRICT = { durability: 'strict' };
 
@@ -44,7 +44,7 @@ export function database() {
 
 /**
  * 1: goals, entries by `local_date`, the outbox (by `op_id`, object), `meta`; 2: timeline, tags, pauses
- * (pulled again from the start of /changes: the cursor was past them); 3: `days` (db-days.js fills it).
+ * (pulled again from the start of /changes: the cursor was past them); 3: `days`, `search` (derived.js; db-derived.js fills them).
  * @param {import('./types.js').Database} db @param {number} oldVersion @param {number | null} _newVersion
  * @param {import('./types.js').UpgradeTx} transaction
  */
@@ -68,7 +68,8 @@ function upgrade(db, oldVersion, _newVersion, transaction) {
   }
   if (oldVersion < 3) {
     db.createObjectStore('days', { keyPath: 'local_date' });
-    if (oldVersion) void transaction.objectStore('meta').put(true, 'refill_days');
+    db.createObjectStore('search');
+    if (oldVersion) void transaction.objectStore('meta').put(true, 'refill');
   }
 }
 
@@ -118,16 +119,17 @@ export const allOps = () => read('outbox', (store) => store.getAll());
 /**
  * Runs `work` in one readwrite transaction and resolves with its result once that has
  * committed. `work` awaits the requests whose answers it needs and hands the others to
- * `track`, and stores goals, entries and pauses through `keep` (entries move their `days`
- * along). If anything fails, nothing of it is kept and the error is passed on.
+ * `track`, and stores goals, entries and pauses through `keep` (entries move their `days` and
+ * `search` rows along: derived.js). If anything fails, nothing of it is kept and the error is passed on.
  * @template T
  * @param {StoreName[]} stores
  * @param {(tx: import('./types.js').WriteTx, track: Track, keep: Keep) => Promise<T>} work
  * @returns {Promise<T>}
  */
 export async function write(stores, work) {
-  const days = stores.includes('entries') ? await import('./days.js') : null;
-  const tx = (await database()).transaction(days ? /** @type {StoreName[]} */ ([...new Set([...stores, 'days'])]) : stores, 'readwrite', STRICT);
+  const derived = stores.includes('entries') ? await import('./derived.js') : null;
+  const scope = derived ? /** @type {StoreName[]} */ ([...new Set([...stores, 'days', 'search'])]) : stores;
+  const tx = (await database()).transaction(scope, 'readwrite', STRICT);
   /** @type {Promise<unknown>[]} */
   const requests = [];
   /** @type {Track} */
@@ -135,16 +137,15 @@ export async function write(stores, work) {
     request.catch(() => {}); // handled: the first failure rejects the Promise.all below
     requests.push(request);
   };
-  /** @type {Map<string, import('./days.js').Day>} */
   const moved = new Map();
   /** @type {Keep} */
   const keep = (name, id, before, record) => {
-    if (days && name === 'entries') days.tally(moved, before, -1), days.tally(moved, record, 1);
+    if (derived && name === 'entries') derived.keepEntry(tx, track, moved, before, record);
     track(record ? tx.objectStore(name).put(record) : tx.objectStore(name).delete(id));
   };
   try {
     const result = await work(tx, track, keep);
-    if (days) for (const day of moved.values()) track(days.move(tx.objectStore('days'), day));
+    derived?.moveDays(tx, track, moved);
     await Promise.all([...requests, tx.done]);
     return result;
   } catch (error) {

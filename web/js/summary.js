@@ -8,7 +8,7 @@
  * can ask it again the instant an entry is logged, undone or deleted.
  *
  * Days are day numbers (days since 1970-01-01): a day's weekday, week and distance are arithmetic.
- * It reads entries per local date (days.js, db.js's `days` store), never the entries themselves: the
+ * It reads entries per local date (derived.js, db.js's `days` store), never the entries themselves: the
  * cost follows the days with entries plus one step per calendar day from the first entry to `as_of`.
  */
 
@@ -19,7 +19,7 @@ const BEST_STREAKS = 5;
 const WINDOW = { daily: { days: 1, times: 1 }, weekly: { days: 14, times: 2 } };
 
 /**
- * @typedef {import('./days.js').Day} Day  entries per local date
+ * @typedef {import('./derived.js').Day} Day  entries per local date
  * @typedef {{id: string, title: string, cadence: 'daily' | 'weekly', target: number, status?: string}} Goal
  * @typedef {{start_date: string, end_date: string, goal_id: string | null, deleted_at?: string | null}} Pause
  * @typedef {{timezone: string, day_start_hour?: number, week_start: string, grace_days: number}} Settings

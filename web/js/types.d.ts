@@ -54,14 +54,14 @@ export type Schema = {
   pauses: { key: string; value: Stored };
   outbox: { key: number; value: Op; indexes: { op_id: string; object_id: string } };
   meta: { key: string; value: any };
-  days: { key: string; value: import('./days.js').Day };
+  days: { key: string; value: import('./derived.js').Day };
+  search: { key: [string, string, string]; value: import('./derived.js').SearchRow };
 };
 
 export type StoreName = keyof Schema;
 export type Database = IDBPDatabase<Schema>;
 export type ReadStore<N extends StoreName> = IDBPObjectStore<Schema, N[], N>;
 export type WriteTx = IDBPTransaction<Schema, StoreName[], 'readwrite'>;
-export type DaysStore = IDBPObjectStore<Schema, StoreName[], 'days', 'readwrite'>;
 export type UpgradeTx = IDBPTransaction<Schema, StoreName[], 'versionchange'>;
 /** Hands a request whose answer is not needed to the commit of its transaction (db.js `write`). */
 export type Track = (request: Promise<unknown>) => void;

@@ -6,7 +6,7 @@
  */
 
 import { allGoals, allPauses } from '../db.js';
-import { allDays } from '../db-days.js';
+import { allDays } from '../db-derived.js';
 import { h, renderList, replace, svg } from '../dom.js';
 import { on } from '../events.js';
 import { heatmap, momentumHistory, summarize } from '../summary.js';

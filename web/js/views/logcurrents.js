@@ -6,7 +6,7 @@
  */
 
 import { allGoals, allPauses, entriesOn } from '../db.js';
-import { allDays } from '../db-days.js';
+import { allDays } from '../db-derived.js';
 import { h, renderList, replace } from '../dom.js';
 import { summarize } from '../summary.js';
 import { clockTime, longDate, today } from '../time.js';

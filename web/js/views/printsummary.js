@@ -8,7 +8,7 @@
  */
 
 import { allGoals, allPauses } from '../db.js';
-import { allDays } from '../db-days.js';
+import { allDays } from '../db-derived.js';
 import { entriesPage } from '../db-pages.js';
 import { field, h, replace } from '../dom.js';
 import { kindLabel } from '../kinds.js';
@@ -98,7 +98,7 @@ function streaksPart(summary) {
 
 /**
  * Momentum by week over the range (history before it counts, as on Currents).
- * @param {User} user @param {import('../days.js').Day[]} days @param {any[]} pauses @param {string} from @param {string} to
+ * @param {User} user @param {import('../derived.js').Day[]} days @param {any[]} pauses @param {string} from @param {string} to
  */
 function momentumPart(user, days, pauses, from, to) {
   const history = momentumHistory({ days, pauses, settings: /** @type {any} */ (user), goal: null, from, to, bucket: 'week' });
