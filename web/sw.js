@@ -6,7 +6,7 @@
  * VERSION is a digest of the SHELL files; tests/web/test_install.py says the new value.
  */
 
-const VERSION = 'synclog-shell-3cd95681233a';
+const VERSION = 'synclog-shell-257f5bdb2afb';
 const SHELL = [
   '/',
   '/manifest.webmanifest',

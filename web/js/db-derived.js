@@ -1,8 +1,8 @@
 // @ts-check
 /**
  * The stores db.js keeps beside the entries (derived.js): entries per day for the screens that
- * summarise (Currents, the Log screen's streak, the printable summary), and the search rows the
- * timeline's search reads. Loaded with those screens rather than with the shell.
+ * summarise (Currents, the Log screen's streak, the printable summary), with the pauses they also
+ * read, and the search rows the timeline's search reads. Loaded with those screens, not the shell.
  */
 
 import { database, write } from './db.js';
@@ -41,6 +41,9 @@ async function refill() {
     track(meta.delete('refill'));
   });
 }
+
+/** Every stored pause. @returns {Promise<import('./types.js').Stored[]>} */
+export const allPauses = async () => (await database()).getAll('pauses');
 
 /** Every day with entries, oldest first. @returns {Promise<Day[]>} */
 export async function allDays() {

@@ -44,7 +44,7 @@ export function database() {
 
 /**
  * 1: goals, entries by `local_date`, the outbox (by `op_id`, object), `meta`; 2: timeline, tags, pauses
- * (pulled again from the start of /changes: the cursor was past them); 3: `days`, `search` (derived.js; db-derived.js fills them).
+ * (pulled again from the start of /changes: the cursor was past them); 3: `days`, `search` (derived.js).
  * @param {import('./types.js').Database} db @param {number} oldVersion @param {number | null} _newVersion
  * @param {import('./types.js').UpgradeTx} transaction
  */
@@ -109,8 +109,6 @@ export const readMeta = (key) => read('meta', (store) => store.get(key));
 export const entriesOn = (localDate) => read('entries', (store) => store.index('local_date').getAll(localDate));
 /** @returns {Promise<Stored[]>} */
 export const allGoals = () => read('goals', (store) => store.getAll());
-/** @returns {Promise<Stored[]>} */
-export const allPauses = () => read('pauses', (store) => store.getAll());
 /** @param {RecordType} type @param {string} id @returns {Promise<Stored | undefined>} */
 export const readRecord = (type, id) => read(storeOf(type), (store) => store.get(id));
 /** @returns {Promise<Op[]>} */
@@ -120,7 +118,7 @@ export const allOps = () => read('outbox', (store) => store.getAll());
  * Runs `work` in one readwrite transaction and resolves with its result once that has
  * committed. `work` awaits the requests whose answers it needs and hands the others to
  * `track`, and stores goals, entries and pauses through `keep` (entries move their `days` and
- * `search` rows along: derived.js). If anything fails, nothing of it is kept and the error is passed on.
+ * `search` rows along). If anything fails, nothing of it is kept and the error is passed on.
  * @template T
  * @param {StoreName[]} stores
  * @param {(tx: import('./types.js').WriteTx, track: Track, keep: Keep) => Promise<T>} work

@@ -102,12 +102,22 @@ export function longDate(iso) {
  * @param {string} occurredAt @param {string} timeZone
  */
 export function clockTime(occurredAt, timeZone) {
-  try {
-    return new Date(occurredAt).toLocaleTimeString(undefined, { timeZone, hour: 'numeric', minute: '2-digit' });
-  } catch {
-    return new Date(occurredAt).toLocaleTimeString(undefined, { hour: 'numeric', minute: '2-digit' });
+  let clock = clocks.get(timeZone);
+  if (!clock) {
+    try {
+      clock = clockIn(timeZone);
+    } catch {
+      clock = clockIn(undefined);
+    }
+    clocks.set(timeZone, clock);
   }
+  return clock.format(new Date(occurredAt));
 }
+
+/** @param {string | undefined} timeZone */
+const clockIn = (timeZone) => new Intl.DateTimeFormat(undefined, { timeZone, hour: 'numeric', minute: '2-digit' });
+/** clockTime's formats by zone, made once (one per call: ~40 ms of a keystroke at 4× slowdown). */
+const clocks = new Map();
 
 /** Value for <input type="datetime-local"> showing the instant in the zone. @param {string} occurredAt @param {string} timeZone */
 export function toDatetimeLocal(occurredAt, timeZone) {

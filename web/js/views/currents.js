@@ -5,8 +5,8 @@
  * (summary.js) from IndexedDB, so they are there offline and current the instant an entry or pause changes.
  */
 
-import { allGoals, allPauses } from '../db.js';
-import { allDays } from '../db-derived.js';
+import { allGoals } from '../db.js';
+import { allDays, allPauses } from '../db-derived.js';
 import { h, renderList, replace, svg } from '../dom.js';
 import { on } from '../events.js';
 import { heatmap, momentumHistory, summarize } from '../summary.js';

@@ -5,8 +5,8 @@
  * undone or deleted or a pause changes, online or offline. Loaded by quicklog.js once the button is ready.
  */
 
-import { allGoals, allPauses, entriesOn } from '../db.js';
-import { allDays } from '../db-derived.js';
+import { allGoals, entriesOn } from '../db.js';
+import { allDays, allPauses } from '../db-derived.js';
 import { h, renderList, replace } from '../dom.js';
 import { summarize } from '../summary.js';
 import { clockTime, longDate, today } from '../time.js';

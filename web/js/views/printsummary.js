@@ -7,8 +7,8 @@
  * device (summary.js); people and motifs from `GET /insights`, so that section needs a connection.
  */
 
-import { allGoals, allPauses } from '../db.js';
-import { allDays } from '../db-derived.js';
+import { allGoals } from '../db.js';
+import { allDays, allPauses } from '../db-derived.js';
 import { entriesPage } from '../db-pages.js';
 import { field, h, replace } from '../dom.js';
 import { kindLabel } from '../kinds.js';
