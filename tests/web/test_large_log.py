@@ -122,7 +122,10 @@ def test_a_partial_first_sync_is_never_shown_as_complete(page: Page, base_url: s
     go(page, "Timeline")
     eventually(page, lambda: bool(held), what="the second page of /changes")
     progress = page.get_by_test_id("sync-progress")
-    expect(progress).to_have_text("1,000 of about 2,500 fetched. The timeline is incomplete until this ends.")
+    # The second page is asked for while the first is being stored.
+    expect(progress).to_have_text(
+        "1,000 of about 2,500 fetched. The timeline is incomplete until this ends.", timeout=30_000
+    )
     expect(page.get_by_test_id("timeline-days")).to_have_attribute("data-complete", "false")
     expect(page.get_by_test_id("timeline-entry").first).to_be_visible()
 
