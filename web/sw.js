@@ -6,7 +6,7 @@
  * VERSION is a digest of the SHELL files; tests/web/test_install.py says the new value.
  */
 
-const VERSION = 'synclog-shell-257f5bdb2afb';
+const VERSION = 'synclog-shell-63b155150711';
 const SHELL = [
   '/',
   '/manifest.webmanifest',

@@ -1,6 +1,7 @@
 // @ts-check
 /**
- * The timeline's reads, on db.js's connection, loaded with the timeline rather than the shell.
+ * The timeline's reads and an entry's, on db.js's connection, loaded with the timeline or the
+ * entry's screen rather than the shell.
  * Read-only: every write stays in db.js.
  */
 
@@ -89,6 +90,9 @@ export async function knownTags() {
   for (let cursor = await index.openKeyCursor(null, 'nextunique'); cursor; cursor = await cursor.continue()) tags.push(String(cursor.key));
   return tags;
 }
+
+/** The stored entry `id`, if any. @param {string} id @returns {Promise<Stored | undefined>} */
+export const readEntry = async (id) => (await database()).get('entries', id);
 
 /** How many entries this device holds. @returns {Promise<number>} */
 export const countEntries = async () => (await database()).count('entries');

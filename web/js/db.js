@@ -109,8 +109,6 @@ export const readMeta = (key) => read('meta', (store) => store.get(key));
 export const entriesOn = (localDate) => read('entries', (store) => store.index('local_date').getAll(localDate));
 /** @returns {Promise<Stored[]>} */
 export const allGoals = () => read('goals', (store) => store.getAll());
-/** @param {RecordType} type @param {string} id @returns {Promise<Stored | undefined>} */
-export const readRecord = (type, id) => read(storeOf(type), (store) => store.get(id));
 /** @returns {Promise<Op[]>} */
 export const allOps = () => read('outbox', (store) => store.getAll());
 

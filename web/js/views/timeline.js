@@ -5,9 +5,9 @@
  * rendered by key, so an update leaves the others (and keyboard focus) where they are.
  */
 
-import { allGoals, allOps, readMeta, readRecord } from '../db.js';
+import { allGoals, allOps, readMeta } from '../db.js';
 import { derivedReady } from '../db-derived.js';
-import { countEntries, entriesPage, knownTags } from '../db-pages.js';
+import { countEntries, entriesPage, knownTags, readEntry } from '../db-pages.js';
 import { field, h, renderList, replace } from '../dom.js';
 import { notify, on } from '../events.js';
 import { KINDS, kindLabel } from '../kinds.js';
@@ -369,7 +369,7 @@ async function deleteEntry(id, ctx) {
  */
 async function openEditor(dialog, id, opener, ctx) {
   ensureTimeZoneList();
-  const entry = await readRecord('entry', id);
+  const entry = await readEntry(id);
   if (!entry) return notify('It is no longer here; it may have been deleted elsewhere.', 'warning');
   const goals = (await allGoals()).filter((g) => g.status !== 'archived' || (entry.goal_ids || []).includes(g.id));
   const fields = entryFields(entry, goals, { full: true });
