@@ -67,7 +67,7 @@ export type UpgradeTx = IDBPTransaction<Schema, StoreName[], 'versionchange'>;
 export type Track = (request: Promise<unknown>) => void;
 /**
  * Stores `record` as the goal, entry or pause `id` of store `name` (null or undefined: deletes it),
- * `before` being what is stored now: entries move the `days` with them (db.js `write`).
+ * `before` being what is stored now: entries move their `days` and `search` rows with them (db.js `write`).
  */
 export type Keep = (name: StoreName, id: string, before: Stored | undefined, record: Stored | null | undefined) => void;
 
