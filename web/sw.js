@@ -6,7 +6,7 @@
  * VERSION is a digest of the SHELL files; tests/web/test_install.py says the new value.
  */
 
-const VERSION = 'synclog-shell-63b155150711';
+const VERSION = 'synclog-shell-865ce8baab20';
 const SHELL = [
   '/',
   '/manifest.webmanifest',

@@ -11,8 +11,8 @@ import { h, renderList, replace, svg } from '../dom.js';
 import { on } from '../events.js';
 import { heatmap, momentumHistory, summarize } from '../summary.js';
 import { pausesSection } from './pauses.js';
-import { addDays, longDate, today } from '../time.js';
-import { count, number, periodWords, streakWords } from '../words.js';
+import { addDays, today } from '../time.js';
+import { count, longDate, number, periodWords, streakWords } from '../words.js';
 
 const CELL = 12;
 const GAP = 2;

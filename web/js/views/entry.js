@@ -11,7 +11,8 @@ import { readEntry } from '../db-pages.js';
 import { h, replace } from '../dom.js';
 import { kindLabel } from '../kinds.js';
 import { echoesOf } from '../noticing.js';
-import { clockTime, longDate } from '../time.js';
+import { clockTime } from '../time.js';
+import { longDate } from '../words.js';
 import { ensureStyles, explain } from './insights.js';
 
 /** @typedef {{type: string, name: string}} Reason */

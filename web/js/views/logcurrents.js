@@ -9,8 +9,8 @@ import { allGoals, entriesOn } from '../db.js';
 import { allDays, allPauses } from '../db-derived.js';
 import { h, renderList, replace } from '../dom.js';
 import { summarize } from '../summary.js';
-import { clockTime, longDate, today } from '../time.js';
-import { periodWords, streakWords } from '../words.js';
+import { clockTime, today } from '../time.js';
+import { longDate, periodWords, streakWords } from '../words.js';
 
 /**
  * The streak line and the goals' periods (`element`) and "On this day" (`onThisDay`), brought up

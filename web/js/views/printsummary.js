@@ -14,8 +14,8 @@ import { field, h, replace } from '../dom.js';
 import { kindLabel } from '../kinds.js';
 import { insightsOf } from '../noticing.js';
 import { momentumHistory, summarize } from '../summary.js';
-import { addDays, clockTime, longDate, today } from '../time.js';
-import { count, streakWords } from '../words.js';
+import { addDays, clockTime, today } from '../time.js';
+import { count, longDate, streakWords } from '../words.js';
 import { baseRateWords, explain, lineChart, motifLabel } from './insights.js';
 
 /** @typedef {import('../types.js').User} User */

@@ -12,9 +12,9 @@ import { field, h, renderList, replace } from '../dom.js';
 import { notify, on } from '../events.js';
 import { KINDS, kindLabel } from '../kinds.js';
 import { remove } from '../store.js';
-import { clockTime, longDate } from '../time.js';
+import { clockTime } from '../time.js';
 import { ensureTimeZoneList, entryFields, saveEditOnSubmit } from './entryform.js';
-import { count as plural, number } from '../words.js';
+import { count as plural, longDate, number } from '../words.js';
 
 // A page fills a few phone screens; building more items at once is what a keystroke would wait for.
 const PAGE = 50;
