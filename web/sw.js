@@ -6,7 +6,7 @@
  * VERSION is a digest of the SHELL files; tests/web/test_install.py says the new value.
  */
 
-const VERSION = 'synclog-shell-aa183a87e4de';
+const VERSION = 'synclog-shell-865ce8baab20';
 const SHELL = [
   '/',
   '/manifest.webmanifest',
@@ -18,6 +18,8 @@ const SHELL = [
   '/js/db-pages.js',
   '/js/db-account.js',
   '/js/db-pull.js',
+  '/js/derived.js',
+  '/js/db-derived.js',
   '/js/dom.js',
   '/js/events.js',
   '/js/kinds.js',

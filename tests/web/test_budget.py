@@ -27,6 +27,8 @@ LAZY = {
     "db-pages.js",
     "db-pull.js",
     "db-account.js",
+    "db-derived.js",
+    "derived.js",
 }
 
 

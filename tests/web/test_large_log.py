@@ -17,8 +17,8 @@ import httpx
 from playwright.sync_api import Error, Page, Route, expect
 
 from bench.large_log import export_document
-from tests.web.conftest import PASSWORD, eventually, sign_up, unique_email
-from tests.web.test_screens import go
+from tests.web.conftest import PASSWORD, eventually, pending, sign_up, unique_email
+from tests.web.test_screens import go, same_as_the_server
 
 SEEDED = 2_500
 
@@ -122,7 +122,10 @@ def test_a_partial_first_sync_is_never_shown_as_complete(page: Page, base_url: s
     go(page, "Timeline")
     eventually(page, lambda: bool(held), what="the second page of /changes")
     progress = page.get_by_test_id("sync-progress")
-    expect(progress).to_have_text("1,000 of about 2,500 fetched. The timeline is incomplete until this ends.")
+    # The second page is asked for while the first is being stored.
+    expect(progress).to_have_text(
+        "1,000 of about 2,500 fetched. The timeline is incomplete until this ends.", timeout=30_000
+    )
     expect(page.get_by_test_id("timeline-days")).to_have_attribute("data-complete", "false")
     expect(page.get_by_test_id("timeline-entry").first).to_be_visible()
 
@@ -138,3 +141,55 @@ def test_a_partial_first_sync_is_never_shown_as_complete(page: Page, base_url: s
     expect(page.get_by_test_id("timeline-days")).to_have_attribute("data-complete", "true", timeout=60_000)
     expect(progress).to_be_hidden()
     expect(page.locator("#timeline-count")).to_have_text("2,500 entries")
+
+
+def test_entries_changed_here_and_elsewhere_move_search_filters_and_currents_with_them(
+    page: Page, other_device: Callable[[str], httpx.Client]
+) -> None:
+    """The search rows and the entries per day (db.js keeps them beside the entries) follow every write:
+    pulled edits that move an entry to another day, pulled deletions, an entry logged here."""
+    email = sign_up(page)
+    desk = other_device(email)
+    seed(desk)
+    goal = desk.post("/goals", json={"title": "Walk by the water", "color": "#2563eb", "cadence": "daily"})
+    assert goal.status_code == 201, goal.text
+    goal_id = goal.json()["id"]
+    page.reload()
+    go(page, "Timeline")
+    expect(page.get_by_test_id("timeline-days")).to_have_attribute("data-complete", "true", timeout=60_000)
+
+    newest = server_ids(desk, 400)
+    for index, entry_id in enumerate(newest[:40:4]):  # ten entries of the last days join the goal
+        body: dict[str, Any] = {"goal_ids": [goal_id]}
+        if index < 3:  # three of them move two days back, with words nothing else has
+            moved = desk.get(f"/entries/{entry_id}").json()
+            at = datetime.fromisoformat(moved["occurred_at"]) - timedelta(days=2)
+            body |= {"occurred_at": at.isoformat(), "note": f"The lighthouse keeper waved {index}"}
+        response = desk.patch(f"/entries/{entry_id}", json=body)
+        assert response.status_code == 200, response.text
+    for entry_id in newest[100:400:30]:
+        assert desk.delete(f"/entries/{entry_id}").status_code == 204
+    page.reload()  # pulls the edits and deletions
+    go(page, "Log")
+    page.get_by_role("button", name="Log a synchronicity").click()
+    logged = SEEDED - 10 + 1
+    eventually(
+        page, lambda: desk.get("/summary").json()["overall"]["entries"] == logged, what="the entry on the server"
+    )
+    pending(page).to_have_text("0")
+
+    go(page, "Timeline")
+    expect(page.locator("#timeline-count")).to_have_text("2,491 entries")
+    page.get_by_label("Search").fill("LIGHTHOUSE KEEPER")
+    keepers = server_ids(desk, 50, q="lighthouse keeper")
+    assert len(keepers) == 3
+    shows_exactly(page, keepers, "the moved entries, by their new words")
+    page.get_by_label("Search").fill("friend 1")  # an old note's words: deleted entries are gone from the search
+    shows_exactly(page, server_ids(desk, 50, q="friend 1"), "the search after deletions")
+    page.get_by_label("Search").fill("")
+    page.get_by_text("More filters").click()
+    page.get_by_label("Goal", exact=True).select_option(label="Walk by the water")
+    shows_exactly(page, server_ids(desk, 50, goal_id=goal_id), "the goal's entries")
+
+    go(page, "Currents")
+    same_as_the_server(page, desk)

@@ -24,8 +24,10 @@ DATABASE_MODULE = WEB / "js" / "db.js"
 # The timeline's page reads, on db.js's connection; loaded with the timeline to keep the shell small. Reads only.
 PAGE_READS_MODULE = WEB / "js" / "db-pages.js"
 # Writes in transactions they ask db.js's write() for, loaded when needed rather than with the shell:
-# a pulled page (with the pull) and the account's data as a whole (on sign-in, sign-out and a 401).
+# a pulled page (with the pull), the account's data as a whole (on sign-in, sign-out and a 401) and the
+# entries per day rebuilt once after the upgrade that added them (with the screens that summarise).
 WRITES_THROUGH_DB = {
+    WEB / "js" / "db-derived.js": [DATABASE_MODULE, WEB / "js" / "derived.js"],
     WEB / "js" / "db-pull.js": [DATABASE_MODULE, WEB / "js" / "merge.js"],
     WEB / "js" / "db-account.js": [DATABASE_MODULE, WEB / "js" / "events.js"],
 }

@@ -45,7 +45,7 @@ export function forgetAccountData() {
   return write(ALL_STORES, async (tx, track) => {
     const meta = tx.objectStore('meta');
     const user = (await meta.get('user')) || (await meta.get('owner'));
-    for (const name of /** @type {StoreName[]} */ (['goals', 'entries', 'pauses', 'meta'])) track(tx.objectStore(name).clear());
+    for (const name of /** @type {StoreName[]} */ (['goals', 'entries', 'pauses', 'meta', 'days', 'search'])) track(tx.objectStore(name).clear());
     if (user) track(meta.put({ id: user.id, email: user.email }, 'owner'));
   });
 }

@@ -1,6 +1,7 @@
 // @ts-check
 /**
- * The timeline's reads, on db.js's connection, loaded with the timeline rather than the shell.
+ * The timeline's reads and an entry's, on db.js's connection, loaded with the timeline or the
+ * entry's screen rather than the shell.
  * Read-only: every write stays in db.js.
  */
 
@@ -8,17 +9,23 @@ import { database } from './db.js';
 
 /** @typedef {import('./types.js').Stored} Stored */
 /** @typedef {import('./types.js').Database} Database */
-/** @typedef {{from: string, to: string, count: number, keep: (entry: Stored) => boolean, after?: IDBValidKey | null, stale?: () => boolean}} PageAsk */
+/** @typedef {import('./derived.js').SearchRow} SearchRow */
+/**
+ * @typedef {{from: string, to: string, count: number, after?: IDBValidKey | null, stale?: () => boolean}
+ *   & ({keep?: undefined} | {keep: (row: SearchRow) => boolean})} PageAsk
+ */
 
 /** Entries read per transaction while a page is gathered. */
 const BATCH = 400;
 
 /**
  * The timeline's next entries, newest first (`local_date`, `occurred_at`, `id`): at most `count`
- * that `keep` accepts, dated between `from` and `to` (inclusive `YYYY-MM-DD`, '' for open), strictly
- * after `after` (the `key` a previous page ended at). Read through the `timeline` index in batches
- * of 400, each its own transaction, never the whole store; `stale()` true stops early (a newer read
- * is wanted). Resolves with the entries and the key to continue from (null: nothing older matches).
+ * dated between `from` and `to` (inclusive `YYYY-MM-DD`, '' for open), strictly after `after` (the
+ * `key` a previous page ended at), and with `keep`, only those whose search row (derived.js) it
+ * accepts. Read in batches of 400, each its own transaction, never the whole store: through the
+ * `timeline` index, or with `keep` the small rows of the `search` store (same keys) and then only
+ * the kept entries whole. `stale()` true stops early (a newer read is wanted). Resolves with the
+ * entries and the key to continue from (null: nothing older matches).
  * @param {PageAsk} ask
  * @returns {Promise<{entries: Stored[], next: IDBValidKey | null}>}
  */
@@ -27,28 +34,42 @@ export async function entriesPage({ from, to, count, keep, after = null, stale =
   const lower = from ? [from] : undefined;
   let upper = after ?? (to ? [to, []] : [[]]); // arrays sort after strings: past every key of that day
   let open = after !== null;
-  /** @type {{key: IDBValidKey, value: Stored}[]} */
+  /** @type {{key: IDBValidKey, value: any}[]} */
   const kept = [];
   for (;;) {
     const range = lower ? IDBKeyRange.bound(lower, upper, false, open) : IDBKeyRange.upperBound(upper, open);
-    const batch = await newestFirst(db, range, BATCH);
-    for (const record of batch) if (kept.length <= count && keep(record.value)) kept.push(record);
+    const batch = await newestFirst(db, range, BATCH, Boolean(keep));
+    for (const record of batch) if (kept.length <= count && (!keep || keep(record.value))) kept.push(record);
     // One more than asked tells whether anything older matches.
-    if (kept.length > count) return { entries: kept.slice(0, count).map((r) => r.value), next: kept[count - 1].key };
-    if (batch.length < BATCH || stale()) return { entries: kept.map((r) => r.value), next: null };
+    const more = kept.length > count;
+    if (more || batch.length < BATCH || stale()) {
+      const page = kept.slice(0, count);
+      return { entries: keep ? await wholeEntries(db, page.map((r) => r.value.id)) : page.map((r) => r.value), next: more ? page[count - 1].key : null };
+    }
     upper = batch[batch.length - 1].key;
     open = true;
   }
 }
 
 /**
- * Up to `count` records of the `timeline` index within `range`, newest first, in one transaction:
- * `getAllRecords` where the browser has it (Chromium 141+), a cursor elsewhere.
- * @param {Database} db @param {IDBKeyRange} range @param {number} count
- * @returns {Promise<{key: IDBValidKey, value: Stored}[]>}
+ * The entries of `ids`, in that order, in one transaction (one deleted since is left out).
+ * @param {Database} db @param {string[]} ids @returns {Promise<Stored[]>}
  */
-async function newestFirst(db, range, count) {
-  const index = /** @type {any} */ (db.transaction('entries').store.index('timeline'));
+async function wholeEntries(db, ids) {
+  const store = db.transaction('entries').store;
+  const entries = await Promise.all(ids.map((id) => store.get(id)));
+  return /** @type {Stored[]} */ (entries.filter(Boolean));
+}
+
+/**
+ * Up to `count` records within `range`, newest first, in one transaction: entries through the
+ * `timeline` index, or (`searched`) the `search` store's rows. `getAllRecords` where the browser has
+ * it (Chromium 141+), a cursor elsewhere.
+ * @param {Database} db @param {IDBKeyRange} range @param {number} count @param {boolean} searched
+ * @returns {Promise<{key: IDBValidKey, value: any}[]>}
+ */
+async function newestFirst(db, range, count, searched) {
+  const index = /** @type {any} */ (searched ? db.transaction('search').store : db.transaction('entries').store.index('timeline'));
   if (typeof index.getAllRecords === 'function') {
     /** @type {{key: IDBValidKey, value: Stored}[]} */
     const records = await index.getAllRecords({ query: range, count, direction: 'prev' });
@@ -69,6 +90,9 @@ export async function knownTags() {
   for (let cursor = await index.openKeyCursor(null, 'nextunique'); cursor; cursor = await cursor.continue()) tags.push(String(cursor.key));
   return tags;
 }
+
+/** The stored entry `id`, if any. @param {string} id @returns {Promise<Stored | undefined>} */
+export const readEntry = async (id) => (await database()).get('entries', id);
 
 /** How many entries this device holds. @returns {Promise<number>} */
 export const countEntries = async () => (await database()).count('entries');

@@ -14,16 +14,18 @@ import { pulledChange } from './merge.js';
  * @returns {Promise<import('./types.js').Pulled[]>}
  */
 export function applyChanges(page) {
-  return write(ALL_STORES, async (tx, track) => {
+  return write(ALL_STORES, async (tx, track, keep) => {
     const outbox = tx.objectStore('outbox');
     const changes = page.changes || [];
-    const reads = changes.map((c) => Promise.all([tx.objectStore(storeOf(c.type)).get(c.id), outbox.index('object_id').getAll(c.id)]));
+    // The outbox read once, not once per change (it is short; a first sync's page has 1 000 changes).
+    /** @type {Map<string, import('./types.js').Op[]>} */
+    const queued = new Map();
+    for (const op of await outbox.getAll()) queued.set(op.id, [...(queued.get(op.id) || []), op]);
+    const reads = changes.map((c) => tx.objectStore(storeOf(c.type)).get(c.id));
     const outcomes = changes.map(async (change, i) => {
-      const records = tx.objectStore(storeOf(change.type));
-      const [local, ops] = await reads[i];
+      const [local, ops] = [await reads[i], queued.get(change.id) || []];
       const outcome = pulledChange(change, local, ops);
-      if (outcome.record) track(records.put(outcome.record));
-      if (outcome.remove) track(records.delete(change.id));
+      if (outcome.record || outcome.remove) keep(storeOf(change.type), change.id, local, outcome.record);
       if (outcome.dropOps) for (const op of ops) track(outbox.delete(/** @type {number} */ (op.seq)));
       return outcome;
     });

@@ -10,7 +10,7 @@ import { notify } from './events.js';
 import { afterAnswer, isCreate, rebased, undoneBy } from './merge.js';
 
 export const DB_NAME = 'synclog';
-export const DB_VERSION = 2;
+export const DB_VERSION = 3;
 
 /** @typedef {import('./types.js').RecordType} RecordType */
 /** @typedef {import('./types.js').Stored} Stored */
@@ -18,9 +18,10 @@ export const DB_VERSION = 2;
 /** @typedef {import('./types.js').Change} Change */
 /** @typedef {import('./types.js').StoreName} StoreName */
 /** @typedef {import('./types.js').Track} Track */
+/** @typedef {import('./types.js').Keep} Keep */
 
 /** @type {StoreName[]} */
-export const ALL_STORES = ['goals', 'entries', 'pauses', 'outbox', 'meta'];
+export const ALL_STORES = ['goals', 'entries', 'pauses', 'outbox', 'meta', 'days', 'search'];
 /** @type {IDBTransactionOptions} */
 const STRICT = { durability: 'strict' };
 
@@ -43,7 +44,7 @@ export function database() {
 
 /**
  * 1: goals, entries by `local_date`, the outbox (by `op_id`, object), `meta`; 2: timeline, tags, pauses
- * (pulled again from the start of /changes: the cursor was past them).
+ * (pulled again from the start of /changes: the cursor was past them); 3: `days`, `search` (derived.js).
  * @param {import('./types.js').Database} db @param {number} oldVersion @param {number | null} _newVersion
  * @param {import('./types.js').UpgradeTx} transaction
  */
@@ -64,6 +65,11 @@ function upgrade(db, oldVersion, _newVersion, transaction) {
     store.createIndex('tags', 'tags', { multiEntry: true });
     db.createObjectStore('pauses', { keyPath: 'id' });
     void transaction.objectStore('meta').delete('cursor');
+  }
+  if (oldVersion < 3) {
+    db.createObjectStore('days', { keyPath: 'local_date' });
+    db.createObjectStore('search');
+    if (oldVersion) void transaction.objectStore('meta').put(true, 'refill');
   }
 }
 
@@ -99,30 +105,27 @@ async function read(name, request) {
 
 /** @param {string} key */
 export const readMeta = (key) => read('meta', (store) => store.get(key));
-/** @returns {Promise<Stored[]>} */
-export const allEntries = () => read('entries', (store) => store.getAll());
 /** @param {string} localDate @returns {Promise<Stored[]>} */
 export const entriesOn = (localDate) => read('entries', (store) => store.index('local_date').getAll(localDate));
 /** @returns {Promise<Stored[]>} */
 export const allGoals = () => read('goals', (store) => store.getAll());
-/** @returns {Promise<Stored[]>} */
-export const allPauses = () => read('pauses', (store) => store.getAll());
-/** @param {RecordType} type @param {string} id @returns {Promise<Stored | undefined>} */
-export const readRecord = (type, id) => read(storeOf(type), (store) => store.get(id));
 /** @returns {Promise<Op[]>} */
 export const allOps = () => read('outbox', (store) => store.getAll());
 
 /**
  * Runs `work` in one readwrite transaction and resolves with its result once that has
  * committed. `work` awaits the requests whose answers it needs and hands the others to
- * `track`; if anything fails, nothing of it is kept and the error is passed on.
+ * `track`, and stores goals, entries and pauses through `keep` (entries move their `days` and
+ * `search` rows along). If anything fails, nothing of it is kept and the error is passed on.
  * @template T
  * @param {StoreName[]} stores
- * @param {(tx: import('./types.js').WriteTx, track: Track) => Promise<T>} work
+ * @param {(tx: import('./types.js').WriteTx, track: Track, keep: Keep) => Promise<T>} work
  * @returns {Promise<T>}
  */
 export async function write(stores, work) {
-  const tx = (await database()).transaction(stores, 'readwrite', STRICT);
+  const derived = stores.includes('entries') ? await import('./derived.js') : null;
+  const scope = derived ? /** @type {StoreName[]} */ ([...new Set([...stores, 'days', 'search'])]) : stores;
+  const tx = (await database()).transaction(scope, 'readwrite', STRICT);
   /** @type {Promise<unknown>[]} */
   const requests = [];
   /** @type {Track} */
@@ -130,8 +133,15 @@ export async function write(stores, work) {
     request.catch(() => {}); // handled: the first failure rejects the Promise.all below
     requests.push(request);
   };
+  const moved = new Map();
+  /** @type {Keep} */
+  const keep = (name, id, before, record) => {
+    if (derived && name === 'entries') derived.keepEntry(tx, track, moved, before, record);
+    track(record ? tx.objectStore(name).put(record) : tx.objectStore(name).delete(id));
+  };
   try {
-    const result = await work(tx, track);
+    const result = await work(tx, track, keep);
+    derived?.moveDays(tx, track, moved);
     await Promise.all([...requests, tx.done]);
     return result;
   } catch (error) {
@@ -156,8 +166,8 @@ function newOp(change) {
  */
 export function saveLocal(record, change) {
   const name = storeOf(change.type);
-  return write([name, 'outbox'], async (tx, track) => {
-    track(tx.objectStore(name).put(record));
+  return write([name, 'outbox'], async (tx, track, keep) => {
+    keep(name, change.id, await tx.objectStore(name).get(change.id), record);
     track(tx.objectStore('outbox').add(newOp(change)));
   });
 }
@@ -171,12 +181,11 @@ export function saveLocal(record, change) {
  */
 export function updateLocal(type, id, decide) {
   const name = storeOf(type);
-  return write([name, 'outbox'], async (tx, track) => {
-    const records = tx.objectStore(name);
-    const current = await records.get(id);
+  return write([name, 'outbox'], async (tx, track, keep) => {
+    const current = await tx.objectStore(name).get(id);
     const decided = decide(current);
     if (!decided) return { record: current, queued: false };
-    track(records.put(decided.record));
+    keep(name, id, current, decided.record);
     track(tx.objectStore('outbox').add(newOp(decided.change)));
     return { record: decided.record, queued: true };
   });
@@ -188,10 +197,9 @@ export function updateLocal(type, id, decide) {
  */
 export function deleteLocal(type, id, change) {
   const name = storeOf(type);
-  return write([name, 'outbox'], async (tx, track) => {
-    const records = tx.objectStore(name);
-    const current = await records.get(id);
-    track(records.delete(id));
+  return write([name, 'outbox'], async (tx, track, keep) => {
+    const current = await tx.objectStore(name).get(id);
+    keep(name, id, current, null);
     track(tx.objectStore('outbox').add(newOp(change(current))));
   });
 }
@@ -204,12 +212,11 @@ export function deleteLocal(type, id, change) {
  */
 export function undoLocal(type, id, change) {
   const name = storeOf(type);
-  return write([name, 'outbox'], async (tx, track) => {
-    const records = tx.objectStore(name);
+  return write([name, 'outbox'], async (tx, track, keep) => {
     const outbox = tx.objectStore('outbox');
-    const [current, ops] = await Promise.all([records.get(id), outbox.index('object_id').getAll(id)]);
+    const [current, ops] = await Promise.all([tx.objectStore(name).get(id), outbox.index('object_id').getAll(id)]);
     const how = undoneBy(current, ops);
-    track(records.delete(id));
+    keep(name, id, current, null);
     if (how === 'drop') for (const op of ops) track(outbox.delete(/** @type {number} */ (op.seq)));
     else track(outbox.add(newOp(change(current))));
     return how;
@@ -223,7 +230,7 @@ export function undoLocal(type, id, change) {
  */
 export function settleOp(op, body) {
   const name = storeOf(op.type);
-  return write([name, 'outbox', 'meta'], async (tx, track) => {
+  return write([name, 'outbox', 'meta'], async (tx, track, keep) => {
     const outbox = tx.objectStore('outbox');
     const stillQueued = await outbox.get(/** @type {number} */ (op.seq));
     track(outbox.delete(/** @type {number} */ (op.seq)));
@@ -235,7 +242,7 @@ export function settleOp(op, body) {
     }
     const after = afterAnswer(op, body, local, queued.filter((other) => other.seq !== op.seq));
     for (const other of after.later) track(outbox.put(other));
-    if (after.record) track(tx.objectStore(name).put(after.record));
+    if (after.record) keep(name, op.id, local, after.record);
   });
 }
 
@@ -262,11 +269,12 @@ export function countAttempt(op) {
  */
 export function rebaseOp(op, current) {
   const name = storeOf(op.type);
-  return write([name, 'outbox'], async (tx, track) => {
+  return write([name, 'outbox'], async (tx, track, keep) => {
     const outbox = tx.objectStore('outbox');
-    const after = rebased(op, current, await outbox.index('object_id').getAll(op.id));
+    const [ops, local] = await Promise.all([outbox.index('object_id').getAll(op.id), tx.objectStore(name).get(op.id)]);
+    const after = rebased(op, current, ops);
     track(outbox.put(after.op));
-    if (after.record) track(tx.objectStore(name).put(after.record));
+    if (after.record) keep(name, op.id, local, after.record);
   });
 }
 
@@ -276,10 +284,11 @@ export function rebaseOp(op, current) {
  */
 export function dropObject(op) {
   const name = storeOf(op.type);
-  return write([name, 'outbox'], async (tx, track) => {
+  return write([name, 'outbox'], async (tx, track, keep) => {
     const outbox = tx.objectStore('outbox');
-    for (const other of await outbox.index('object_id').getAll(op.id)) track(outbox.delete(/** @type {number} */ (other.seq)));
-    track(tx.objectStore(name).delete(op.id));
+    const [ops, local] = await Promise.all([outbox.index('object_id').getAll(op.id), tx.objectStore(name).get(op.id)]);
+    for (const other of ops) track(outbox.delete(/** @type {number} */ (other.seq)));
+    keep(name, op.id, local, null);
   });
 }
 
@@ -308,7 +317,7 @@ export function discardOp(seq) {
  */
 export function replaceRecord(type, id, record) {
   const name = storeOf(type);
-  return write([name], async (tx, track) => {
-    track(record ? tx.objectStore(name).put(record) : tx.objectStore(name).delete(id));
+  return write([name], async (tx, _track, keep) => {
+    keep(name, id, await tx.objectStore(name).get(id), record);
   });
 }

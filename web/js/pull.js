@@ -19,18 +19,23 @@ const PAGE = 1000;
  * After each page it emits `sync` ({applied, about, done}: changes applied so far and,
  * on a first sync of more than one page, about how many entries the account has, else null), which the
  * timeline shows while it is incomplete (db.js stores `caught_up` with each page: the feed's end).
+ * The next page is fetched while one is being stored.
  */
 export async function pull() {
-  let cursor = /** @type {string | undefined} */ (await readMeta('cursor'));
+  const cursor = /** @type {string | undefined} */ (await readMeta('cursor'));
   const first = !cursor;
   /** @type {Promise<number | null>} */
   let about = Promise.resolve(null);
   /** @type {import('./types.js').Pulled[]} */
   const outcomes = [];
+  let next = changes(cursor, PAGE);
   for (let pages = 1; ; pages += 1) {
-    const page = await changes(cursor, PAGE);
+    const page = await next;
+    if (page.has_more) {
+      next = changes(page.next_cursor, PAGE);
+      next.catch(() => {}); // left unread when storing this page fails: the pull ends with that error
+    }
     outcomes.push(...(await applyChanges(page)));
-    cursor = page.next_cursor;
     // A first sync of more than a page says how far it has come against the account's entries (GET /summary).
     if (first && pages === 1 && page.has_more) {
       about = request('/summary').then((r) => r.body.overall.entries, () => null);

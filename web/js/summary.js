@@ -8,7 +8,8 @@
  * can ask it again the instant an entry is logged, undone or deleted.
  *
  * Days are day numbers (days since 1970-01-01): a day's weekday, week and distance are arithmetic.
- * The cost follows the entries plus one step per calendar day from the first entry to `as_of`.
+ * It reads entries per local date (derived.js, db.js's `days` store), never the entries themselves: the
+ * cost follows the days with entries plus one step per calendar day from the first entry to `as_of`.
  */
 
 const DAY_MS = 86_400_000;
@@ -18,7 +19,7 @@ const BEST_STREAKS = 5;
 const WINDOW = { daily: { days: 1, times: 1 }, weekly: { days: 14, times: 2 } };
 
 /**
- * @typedef {{local_date: string, goal_ids?: string[]}} Entry  an entry as stored (other fields unread)
+ * @typedef {import('./derived.js').Day} Day  entries per local date
  * @typedef {{id: string, title: string, cadence: 'daily' | 'weekly', target: number, status?: string}} Goal
  * @typedef {{start_date: string, end_date: string, goal_id: string | null, deleted_at?: string | null}} Pause
  * @typedef {{timezone: string, day_start_hour?: number, week_start: string, grace_days: number}} Settings
@@ -96,19 +97,19 @@ export function pausedDays(ranges, logged) {
 
 /**
  * Entries per local date, of the whole log (key null) and of each of `goalIds`, in one pass.
- * @param {Iterable<Entry>} entries @param {string[]} goalIds
+ * @param {Iterable<Day>} days @param {string[]} goalIds
  * @returns {Map<string | null, Map<string, number>>}
  */
-function entriesPerDate(entries, goalIds) {
+function entriesPerDate(days, goalIds) {
   /** @type {Map<string | null, Map<string, number>>} */
   const perSeries = new Map([[null, new Map()], ...goalIds.map((id) => /** @type {[string, Map<string, number>]} */ ([id, new Map()]))]);
   const overall = /** @type {Map<string, number>} */ (perSeries.get(null));
-  for (const entry of entries) {
-    const date = entry.local_date;
-    overall.set(date, (overall.get(date) || 0) + 1);
-    for (const goalId of entry.goal_ids || []) {
+  for (const day of days) {
+    const date = day.local_date;
+    overall.set(date, (overall.get(date) || 0) + day.count);
+    for (const [goalId, count] of Object.entries(day.goals)) {
       const dates = perSeries.get(goalId);
-      if (dates) dates.set(date, (dates.get(date) || 0) + 1);
+      if (dates && count) dates.set(date, (dates.get(date) || 0) + count);
     }
   }
   return perSeries;
@@ -304,12 +305,12 @@ function entriesWithin({ asOf, counts }, days) {
  * The summary as of `asOf` (an ISO date), in the shape of `GET /summary` without `by_kind` and
  * `by_hour`: `{as_of, timezone, grace_days, overall, goals, by_weekday}`; `goals` lists the
  * active goals in the order given.
- * @param {{entries: Iterable<Entry>, goals: Goal[], pauses: Pause[], settings: Settings, asOf: string}} data
+ * @param {{days: Iterable<Day>, goals: Goal[], pauses: Pause[], settings: Settings, asOf: string}} data
  */
-export function summarize({ entries, goals, pauses, settings, asOf }) {
+export function summarize({ days, goals, pauses, settings, asOf }) {
   const day = dayNumber(asOf);
   const active = goals.filter((goal) => goal.status !== 'archived');
-  const perSeries = entriesPerDate(entries, active.map((goal) => goal.id));
+  const perSeries = entriesPerDate(days, active.map((goal) => goal.id));
   const overall = seriesOf(/** @type {Map<string, number>} */ (perSeries.get(null)), pauses, null, day);
   const byWeekday = [0, 0, 0, 0, 0, 0, 0];
   for (const [logged, count] of overall.counts) byWeekday[weekday(logged)] += count;
@@ -352,13 +353,13 @@ function goalSummary(perDate, pauses, settings, goal, day) {
 /**
  * Entries per day from `from` through `to` (ISO dates), as `GET /summary/heatmap`:
  * `{from, to, max, total, days: [{date, count}]}`, days with entries only, oldest first.
- * @param {Iterable<Entry>} entries @param {string} from @param {string} to
+ * @param {Iterable<Day>} logged @param {string} from @param {string} to
  */
-export function heatmap(entries, from, to) {
+export function heatmap(logged, from, to) {
   /** @type {Map<string, number>} */
   const counts = new Map();
-  for (const entry of entries) {
-    if (entry.local_date >= from && entry.local_date <= to) counts.set(entry.local_date, (counts.get(entry.local_date) || 0) + 1);
+  for (const day of logged) {
+    if (day.local_date >= from && day.local_date <= to && day.count) counts.set(day.local_date, (counts.get(day.local_date) || 0) + day.count);
   }
   const days = [...counts].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([date, count]) => ({ date, count }));
   return {
@@ -374,12 +375,12 @@ export function heatmap(entries, from, to) {
  * Momentum over time, as `GET /summary/history` with `bucket=day|week`: for the whole log
  * (`goal` null) or one goal, a point per bucket from `from` through `to`, each the mean of its
  * days' scores (4 decimals) with its qualifying entries; weeks begin on the user's week start.
- * @param {{entries: Iterable<Entry>, pauses: Pause[], settings: Settings, goal: Goal | null, from: string, to: string, bucket: 'day' | 'week'}} query
+ * @param {{days: Iterable<Day>, pauses: Pause[], settings: Settings, goal: Goal | null, from: string, to: string, bucket: 'day' | 'week'}} query
  */
-export function momentumHistory({ entries, pauses, settings, goal, from, to, bucket }) {
+export function momentumHistory({ days, pauses, settings, goal, from, to, bucket }) {
   const [first, last] = [dayNumber(from), dayNumber(to)];
   const rule = ruleOf(settings, goal);
-  const perDate = /** @type {Map<string, number>} */ (entriesPerDate(entries, goal ? [goal.id] : []).get(goal ? goal.id : null));
+  const perDate = /** @type {Map<string, number>} */ (entriesPerDate(days, goal ? [goal.id] : []).get(goal ? goal.id : null));
   const series = seriesOf(perDate, pauses, goal ? goal.id : null, last);
   const scores = dailyScores(series, rule.cadence, rule.target, first, last);
   const points = [];

@@ -47,13 +47,15 @@ export interface Op {
 /** What a local write queues; db.js adds the rest of the op. */
 export type Change = Omit<Op, 'seq' | 'op_id' | 'state' | 'attempts' | 'error' | 'queued_at'>;
 
-/** The IndexedDB schema, version 2 (db.js `upgrade`). */
+/** The IndexedDB schema, version 3 (db.js `upgrade`). */
 export type Schema = {
   goals: { key: string; value: Stored };
   entries: { key: string; value: Stored; indexes: { local_date: string; timeline: [string, string, string]; tags: string } };
   pauses: { key: string; value: Stored };
   outbox: { key: number; value: Op; indexes: { op_id: string; object_id: string } };
   meta: { key: string; value: any };
+  days: { key: string; value: import('./derived.js').Day };
+  search: { key: [string, string, string]; value: import('./derived.js').SearchRow };
 };
 
 export type StoreName = keyof Schema;
@@ -63,6 +65,11 @@ export type WriteTx = IDBPTransaction<Schema, StoreName[], 'readwrite'>;
 export type UpgradeTx = IDBPTransaction<Schema, StoreName[], 'versionchange'>;
 /** Hands a request whose answer is not needed to the commit of its transaction (db.js `write`). */
 export type Track = (request: Promise<unknown>) => void;
+/**
+ * Stores `record` as the goal, entry or pause `id` of store `name` (null or undefined: deletes it),
+ * `before` being what is stored now: entries move their `days` and `search` rows with them (db.js `write`).
+ */
+export type Keep = (name: StoreName, id: string, before: Stored | undefined, record: Stored | null | undefined) => void;
 
 /**
  * What one pulled change does here: the record to store or whether to remove it, whether the

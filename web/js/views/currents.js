@@ -5,13 +5,14 @@
  * (summary.js) from IndexedDB, so they are there offline and current the instant an entry or pause changes.
  */
 
-import { allEntries, allGoals, allPauses } from '../db.js';
+import { allGoals } from '../db.js';
+import { allDays, allPauses } from '../db-derived.js';
 import { h, renderList, replace, svg } from '../dom.js';
 import { on } from '../events.js';
 import { heatmap, momentumHistory, summarize } from '../summary.js';
 import { pausesSection } from './pauses.js';
-import { addDays, longDate, today } from '../time.js';
-import { count, number, periodWords, streakWords } from '../words.js';
+import { addDays, today } from '../time.js';
+import { count, longDate, number, periodWords, streakWords } from '../words.js';
 
 const CELL = 12;
 const GAP = 2;
@@ -62,21 +63,21 @@ export function mount(section, ctx) {
 }
 
 /**
- * What Currents shows, from IndexedDB: the summary, the year's heatmap and momentum by week, with
- * the stored goals and pauses.
+ * What Currents shows, from IndexedDB's entries per day (`days`, never the entries): the summary,
+ * the year's heatmap and momentum by week, with the stored goals and pauses.
  * @param {User} user
  */
 async function currentsOf(user) {
-  const [entries, goals, pauses] = await Promise.all([allEntries(), allGoals(), allPauses()]);
+  const [days, goals, pauses] = await Promise.all([allDays(), allGoals(), allPauses()]);
   const asOf = today(user);
-  const stored = /** @type {{entries: any[], goals: any[], pauses: any[]}} */ ({ entries, goals: goals.sort(byCreation), pauses });
+  const stored = /** @type {{days: any[], goals: any[], pauses: any[]}} */ ({ days, goals: goals.sort(byCreation), pauses });
   const settings = user;
   const from = addDays(asOf, -364);
   return {
     ...stored,
     summary: summarize({ ...stored, settings, asOf }),
-    heatmap: heatmap(stored.entries, from, asOf),
-    history: momentumHistory({ entries: stored.entries, pauses: stored.pauses, settings, goal: null, from, to: asOf, bucket: 'week' }),
+    heatmap: heatmap(stored.days, from, asOf),
+    history: momentumHistory({ days: stored.days, pauses: stored.pauses, settings, goal: null, from, to: asOf, bucket: 'week' }),
   };
 }
 

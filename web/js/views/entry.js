@@ -7,11 +7,12 @@
  */
 
 import { request } from '../api.js';
-import { readRecord } from '../db.js';
+import { readEntry } from '../db-pages.js';
 import { h, replace } from '../dom.js';
 import { kindLabel } from '../kinds.js';
 import { echoesOf } from '../noticing.js';
-import { clockTime, longDate } from '../time.js';
+import { clockTime } from '../time.js';
+import { longDate } from '../words.js';
 import { ensureStyles, explain } from './insights.js';
 
 /** @typedef {{type: string, name: string}} Reason */
@@ -58,7 +59,7 @@ export function mount(section, _ctx) {
 /** From this device, else from the server. @param {string} id */
 async function entryById(id) {
   if (!id) return undefined;
-  const stored = await readRecord('entry', id);
+  const stored = await readEntry(id);
   if (stored) return stored;
   try {
     return (await request(`/entries/${encodeURIComponent(id)}`)).body;

@@ -13,8 +13,8 @@ import { notify } from '../events.js';
 import { kindLabel } from '../kinds.js';
 import { insightsOf, listNames, rename } from '../noticing.js';
 import { sync } from '../outbox.js';
-import { addDays, longDate, today } from '../time.js';
-import { count, number } from '../words.js';
+import { addDays, today } from '../time.js';
+import { count, longDate, number } from '../words.js';
 
 /** @typedef {import('../types.js').AppContext} AppContext */
 

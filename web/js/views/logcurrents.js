@@ -1,15 +1,16 @@
 // @ts-check
 /**
  * The current streak and each active goal's period beside the quick-log button, worked out on this
- * device (summary.js) from IndexedDB with the stored pauses: current the moment an entry is logged,
+ * device (summary.js) from IndexedDB's entries per day (`days`) with the stored pauses: current the moment an entry is logged,
  * undone or deleted or a pause changes, online or offline. Loaded by quicklog.js once the button is ready.
  */
 
-import { allEntries, allGoals, allPauses } from '../db.js';
+import { allGoals, entriesOn } from '../db.js';
+import { allDays, allPauses } from '../db-derived.js';
 import { h, renderList, replace } from '../dom.js';
 import { summarize } from '../summary.js';
-import { clockTime, longDate, today } from '../time.js';
-import { periodWords, streakWords } from '../words.js';
+import { clockTime, today } from '../time.js';
+import { longDate, periodWords, streakWords } from '../words.js';
 
 /**
  * The streak line and the goals' periods (`element`) and "On this day" (`onThisDay`), brought up
@@ -29,11 +30,15 @@ export function logCurrents() {
     async render(user) {
       if (!user) return;
       const turn = ++drawn;
-      const [entries, goals, pauses] = await Promise.all([allEntries(), allGoals(), allPauses()]);
+      const day = today(user);
+      const [days, goals, pauses] = await Promise.all([allDays(), allGoals(), allPauses()]);
+      // Earlier years' entries of today's date: one read per such day.
+      const earlierDays = days.filter((logged) => logged.local_date.slice(5) === day.slice(5) && logged.local_date < day);
+      const earlierEntries = (await Promise.all(earlierDays.map((logged) => entriesOn(logged.local_date)))).flat();
       if (turn !== drawn) return; // a later change is being drawn
       goals.sort((a, b) => (a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : a.id < b.id ? -1 : 1));
-      const stored = /** @type {{entries: any[], goals: any[], pauses: any[]}} */ ({ entries, goals, pauses });
-      const summary = summarize({ ...stored, settings: user, asOf: today(user) });
+      const stored = /** @type {{days: any[], goals: any[], pauses: any[]}} */ ({ days, goals, pauses });
+      const summary = summarize({ ...stored, settings: user, asOf: day });
       const current = summary.overall.current;
       const words = streakWords(current);
       streak.dataset.length = String(current.length);
@@ -42,7 +47,7 @@ export function logCurrents() {
       headline.textContent = words.headline;
       note.textContent = words.note;
       renderList(periods, summary.goals, goalPeriods);
-      earlier.render(stored.entries, today(user));
+      earlier.render(earlierEntries, day);
     },
   };
 }

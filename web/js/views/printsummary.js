@@ -7,13 +7,15 @@
  * device (summary.js); people and motifs from `GET /insights`, so that section needs a connection.
  */
 
-import { allEntries, allGoals, allPauses } from '../db.js';
+import { allGoals } from '../db.js';
+import { allDays, allPauses } from '../db-derived.js';
+import { entriesPage } from '../db-pages.js';
 import { field, h, replace } from '../dom.js';
 import { kindLabel } from '../kinds.js';
 import { insightsOf } from '../noticing.js';
 import { momentumHistory, summarize } from '../summary.js';
-import { addDays, clockTime, longDate, today } from '../time.js';
-import { count, streakWords } from '../words.js';
+import { addDays, clockTime, today } from '../time.js';
+import { count, longDate, streakWords } from '../words.js';
 import { baseRateWords, explain, lineChart, motifLabel } from './insights.js';
 
 /** @typedef {import('../types.js').User} User */
@@ -58,21 +60,20 @@ export function printSummary(ctx) {
  * @param {User} user @param {string} from @param {string} to @param {Set<string>} chosen
  */
 async function sheetParts(user, from, to, chosen) {
-  const [stored, goals, storedPauses] = await Promise.all([allEntries(), allGoals(), allPauses()]);
-  const entries = /** @type {any[]} */ (stored);
+  const [days, goals, storedPauses] = await Promise.all([allDays(), allGoals(), allPauses()]);
   const pauses = /** @type {any[]} */ (storedPauses); // as Currents reads them
-  const upTo = entries.filter((entry) => entry.local_date <= to);
-  const inRange = upTo.filter((entry) => entry.local_date >= from);
+  const upTo = days.filter((day) => day.local_date <= to);
+  const inRange = upTo.filter((day) => day.local_date >= from);
   const name = user.display_name ? ` of ${user.display_name}` : '';
   /** @type {HTMLElement[]} */
   const parts = [
     h('h2', { class: 'sheet-title' }, `Synchronicities${name}, ${longDate(from)} to ${longDate(to)}`),
-    h('p', { class: 'hint' }, `${count(inRange.length, 'entry', 'entries')} · made with Synclog on ${longDate(today(user))}`),
+    h('p', { class: 'hint' }, `${count(inRange.reduce((sum, day) => sum + day.count, 0), 'entry', 'entries')} · made with Synclog on ${longDate(today(user))}`),
   ];
-  if (chosen.has('streaks')) parts.push(streaksPart(summarize({ entries: inRange, goals: /** @type {any[]} */ (goals), pauses, settings: /** @type {any} */ (user), asOf: to })));
+  if (chosen.has('streaks')) parts.push(streaksPart(summarize({ days: inRange, goals: /** @type {any[]} */ (goals), pauses, settings: /** @type {any} */ (user), asOf: to })));
   if (chosen.has('momentum')) parts.push(momentumPart(user, upTo, pauses, from, to));
   if (chosen.has('top')) parts.push(await topPart(from, to));
-  if (chosen.has('entries')) parts.push(entriesPart(inRange));
+  if (chosen.has('entries')) parts.push(entriesPart((await entriesPage({ from, to, count: Infinity, keep: () => true })).entries));
   return parts;
 }
 
@@ -97,10 +98,10 @@ function streaksPart(summary) {
 
 /**
  * Momentum by week over the range (history before it counts, as on Currents).
- * @param {User} user @param {any[]} entries @param {any[]} pauses @param {string} from @param {string} to
+ * @param {User} user @param {import('../derived.js').Day[]} days @param {any[]} pauses @param {string} from @param {string} to
  */
-function momentumPart(user, entries, pauses, from, to) {
-  const history = momentumHistory({ entries, pauses, settings: /** @type {any} */ (user), goal: null, from, to, bucket: 'week' });
+function momentumPart(user, days, pauses, from, to) {
+  const history = momentumHistory({ days, pauses, settings: /** @type {any} */ (user), goal: null, from, to, bucket: 'week' });
   const points = history.points.map((point) => ({ label: `week of ${longDate(point.start)}`, value: point.momentum }));
   return sheetSection('momentum', 'Momentum', lineChart('Momentum by week', points));
 }

@@ -5,15 +5,16 @@
  * rendered by key, so an update leaves the others (and keyboard focus) where they are.
  */
 
-import { allGoals, allOps, readMeta, readRecord } from '../db.js';
-import { countEntries, entriesPage, knownTags } from '../db-pages.js';
+import { allGoals, allOps, readMeta } from '../db.js';
+import { derivedReady } from '../db-derived.js';
+import { countEntries, entriesPage, knownTags, readEntry } from '../db-pages.js';
 import { field, h, renderList, replace } from '../dom.js';
 import { notify, on } from '../events.js';
 import { KINDS, kindLabel } from '../kinds.js';
 import { remove } from '../store.js';
-import { clockTime, longDate } from '../time.js';
+import { clockTime } from '../time.js';
 import { ensureTimeZoneList, entryFields, saveEditOnSubmit } from './entryform.js';
-import { count as plural, number } from '../words.js';
+import { count as plural, longDate, number } from '../words.js';
 
 // A page fills a few phone screens; building more items at once is what a keystroke would wait for.
 const PAGE = 50;
@@ -124,7 +125,10 @@ function timelinePages(readFilter) {
     const mine = ++turn;
     const filter = readFilter();
     const stale = () => mine !== turn;
-    const found = await entriesPage({ from: filter.from, to: filter.to, count, after, stale, keep: (entry) => matches(entry, filter) });
+    const { from, to } = filter;
+    const searched = Boolean(filter.q || filter.kind || filter.goal || filter.tag);
+    if (searched) await derivedReady();
+    const found = await entriesPage(searched ? { from, to, count, after, stale, keep: (row) => matches(row, filter) } : { from, to, count, after, stale });
     if (stale()) return null;
     shown = after === null ? found.entries : shown.concat(found.entries);
     next = found.next;
@@ -225,18 +229,17 @@ function offerGoals(select, goals) {
 }
 
 /**
- * Whether `entry` passes the filter, as the server's GET /entries decides: `q` is a
- * case-insensitive substring of its inner, note, meaning, tags, people and place; `tag`
- * one of its tags, whole and case-insensitive. Dates are the index range (db.js).
- * @param {any} entry @param {Filter} filter
+ * Whether an entry's search row (derived.js) passes the filter, as the server's GET /entries
+ * decides: `q` is a case-insensitive (not accent-insensitive) substring of its inner, note,
+ * meaning, tags, people and place; `tag` one of its tags, whole and case-insensitive. Dates are
+ * the key range (db-pages.js).
+ * @param {import('../derived.js').SearchRow} row @param {Filter} filter
  */
-function matches(entry, filter) {
-  if (filter.kind && entry.kind !== filter.kind) return false;
-  if (filter.goal && !(entry.goal_ids || []).includes(filter.goal)) return false;
-  if (filter.tag && !(entry.tags || []).some((/** @type {string} */ t) => t.toLowerCase() === filter.tag)) return false;
-  if (!filter.q) return true;
-  const text = [entry.inner, entry.note, entry.meaning, ...(entry.tags || []), ...(entry.people || []), entry.place].filter(Boolean).join('\n').toLowerCase();
-  return text.includes(filter.q);
+function matches(row, filter) {
+  if (filter.kind && row.kind !== filter.kind) return false;
+  if (filter.goal && !row.goal_ids.includes(filter.goal)) return false;
+  if (filter.tag && !row.tags.includes(filter.tag)) return false;
+  return !filter.q || row.text.includes(filter.q);
 }
 
 /** @param {Item[]} items @returns {{date: string, items: Item[]}[]} */
@@ -366,7 +369,7 @@ async function deleteEntry(id, ctx) {
  */
 async function openEditor(dialog, id, opener, ctx) {
   ensureTimeZoneList();
-  const entry = await readRecord('entry', id);
+  const entry = await readEntry(id);
   if (!entry) return notify('It is no longer here; it may have been deleted elsewhere.', 'warning');
   const goals = (await allGoals()).filter((g) => g.status !== 'archived' || (entry.goal_ids || []).includes(g.id));
   const fields = entryFields(entry, goals, { full: true });
