@@ -40,7 +40,7 @@ from app.core.sequence import ChangeCounter
 from app.core.settings import Settings
 from app.core.timezones import local_date, local_hour
 from app.entries import marks
-from app.entries.columns import TAG_SEPARATOR, public_json
+from app.entries.columns import TAG_SEPARATOR, public_json, searchable
 from app.entries.models import KINDS, Entry, EntryGoal, EntryPublic
 from app.goals import service as goals_service
 from app.goals.models import GoalCreate
@@ -172,7 +172,7 @@ def seed_heavy(database_url: str, heavy: Heavy, words: Callable[[random.Random],
                 "kind": rng.choice(KINDS),
                 "inner": said.inner,
                 "note": said.note,
-                "search_text": "\n".join(part for part in searched if part).lower(),
+                "search_text": searchable("\n".join(part for part in searched if part)),
                 "tags": list(said.tags),
                 "people": list(said.people),
                 "tag_keys": TAG_SEPARATOR + TAG_SEPARATOR.join(keys) + TAG_SEPARATOR if keys else "",

@@ -5,6 +5,7 @@ import), stores these."""
 
 from __future__ import annotations
 
+import unicodedata
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -67,11 +68,20 @@ def stored_columns(
         "place": body.place,
         "lat": _coordinate(body.lat),
         "lon": _coordinate(body.lon),
-        # Lower-cased text for ``q``, and whole tags between separators for ``tag``.
-        "search_text": "\n".join(part for part in searched if part).lower(),
+        # Folded text for ``q`` (``searchable``), and whole lower-cased tags between separators for ``tag``.
+        "search_text": searchable("\n".join(part for part in searched if part)),
         "tag_keys": TAG_SEPARATOR + TAG_SEPARATOR.join(keys) + TAG_SEPARATOR if keys else "",
         "updated_at": now,
     }
+
+
+def searchable(text: str) -> str:
+    """``text`` as the timeline's ``q`` compares it, case- and accent-insensitively: lower-cased, decomposed
+    (NFKD) and without its nonspacing marks (Unicode category Mn), so ``"Zoë"``, ``"ZOE"`` and ``"zoe"``
+    all read ``"zoe"``. Lower-cased rather than case-folded: the PWA folds its search the same way in
+    JavaScript, which has no case folding (tests/golden/search_fold_cases.json checks both)."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(character for character in decomposed if unicodedata.category(character) != "Mn")
 
 
 def _coordinate(value: float | None) -> float | None:

@@ -74,7 +74,11 @@ async def list_entries(
     q: Annotated[
         QueryText | None,
         Query(
-            max_length=200, description="Searches inner, note, meaning, tags, people and place (case-insensitively)."
+            max_length=200,
+            description=(
+                "Searches inner, note, meaning, tags, people and place, case- and accent-insensitively"
+                " (`zoe` finds Zoë)."
+            ),
         ),
     ] = None,
     from_: Annotated[IsoDate | None, Query(alias="from", description="First local date, inclusive.")] = None,

@@ -30,7 +30,15 @@ from app.core.metrics import count_entry_write
 from app.core.sequence import next_seq, take_seqs
 from app.core.synced import ExpectedVersion, Stored, Written, check_version, live, owned, replaceable
 from app.entries import goal_links, marks
-from app.entries.columns import TAG_SEPARATOR, EntryRow, marked, prepared_entry, stored_columns, stored_row
+from app.entries.columns import (
+    TAG_SEPARATOR,
+    EntryRow,
+    marked,
+    prepared_entry,
+    searchable,
+    stored_columns,
+    stored_row,
+)
 from app.entries.models import Entry, EntryCreate, EntryGoal, EntryPatch, EntryPublic, EntryReplace
 
 ENTRIES = table_of(Entry)
@@ -315,7 +323,7 @@ def list_entries(
         key = TAG_SEPARATOR + filters.tag.lower() + TAG_SEPARATOR
         query = query.where(entries.tag_keys.contains(key, autoescape=True))
     if filters.q:
-        query = query.where(entries.search_text.contains(filters.q.lower(), autoescape=True))
+        query = query.where(entries.search_text.contains(searchable(filters.q), autoescape=True))
     if filters.from_date is not None:
         query = query.where(entries.local_date >= filters.from_date)
     if filters.to_date is not None:

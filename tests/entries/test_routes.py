@@ -237,3 +237,24 @@ def test_timeline_filters(client: TestClient) -> None:
     assert ids("q=porto") == [second["id"]]
     assert ids("from=2026-04-03&to=2026-04-05") == [second["id"]]
     assert ids("q=_") == []
+
+
+def test_q_finds_text_whatever_its_case_and_accents(client: TestClient) -> None:
+    register(client)
+    zoe = make_entry(client, occurred_at="2026-04-02T09:00:00+00:00", note="Met Zoë at the CAFÉ", tags=["Señal"])
+    krakow = make_entry(client, occurred_at="2026-04-03T09:00:00+00:00", place="Kraków", people=["Ｆｕｌｌ"])
+    make_entry(client, occurred_at="2026-04-04T09:00:00+00:00", note="Zoo, cage, sea")
+
+    def ids(q: str) -> list[str]:
+        response = client.get("/api/v1/entries", params={"q": q})
+        assert response.status_code == 200, response.text
+        return [entry["id"] for entry in response.json()["data"]]
+
+    assert ids("zoe") == [zoe["id"]]
+    assert ids("ZOË") == [zoe["id"]]
+    assert ids("cafe") == [zoe["id"]]
+    assert ids("senal") == [zoe["id"]]
+    assert ids("krakow") == [krakow["id"]]
+    assert ids("KRAKÓW") == [krakow["id"]]
+    assert ids("full") == [krakow["id"]]
+    assert ids("met zoe at the cafe") == [zoe["id"]]
