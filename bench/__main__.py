@@ -1,9 +1,10 @@
 """``python -m bench``: baseline (b), then Synclog on SQLite (one process, two), and on PostgreSQL, in one run.
 
 Two parts: ``api`` (each busy endpoint against baseline (b), ``bench.api_bench``) and ``load`` (another
-user's writes while one account runs heavy, ``bench.load_run``). Every load comes from ``wrk`` (or
-curl) in its own process (``bench.wrk``). Prints a report in Markdown; ``--docs`` also writes it into
-``docs/benchmarks.md``, ``--json`` keeps every figure.
+user's writes while one account runs heavy, ``bench.load_run``). ``--compare LABEL=DIR`` measures another
+checkout of Synclog in both, in the same run: on each server, right after the code under test. Every
+load comes from ``wrk`` (or curl) in its own process (``bench.wrk``). Prints a report in Markdown;
+``--docs`` also writes it into ``docs/benchmarks.md``, ``--json`` keeps every figure.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from bench import api_bench, baseline_bench, docs_page, load_run, machine, report, wrk
+from bench import api_bench, baseline_bench, docs_page, load_run, machine, processes, report, wrk
 from bench.postgres import temporary_database
 
 DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
@@ -29,6 +30,12 @@ LABELS = {
     "sqlite-workers-2": "Synclog, SQLite, `--workers 2`",
     "postgresql": "Synclog, PostgreSQL, 1 process",
 }
+
+
+def label_of(server: str, code: str) -> str:
+    """What the report calls ``server`` running ``code``: "Synclog before, SQLite, 1 process" for ``before``."""
+    label = LABELS[server]
+    return label if code == processes.AFTER else label.replace("Synclog", f"Synclog {code}", 1)
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -46,11 +53,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--parts", default=",".join(PARTS), help=f"comma-separated: {', '.join(PARTS)}")
     parser.add_argument(
         "--compare",
-        type=load_run.parse_code,
+        type=processes.parse_code,
         action="append",
         default=[],
         metavar="LABEL=DIR",
-        help="the load run also measures this checkout of Synclog (repeat for more), e.g. before=/tmp/before",
+        help="also measure this checkout of Synclog, in both parts (repeat for more), e.g. before=/tmp/before",
     )
     parser.add_argument("--no-baseline", action="store_true", help="measure Synclog only")
     parser.add_argument(
@@ -78,6 +85,20 @@ def load_plan_of(args: argparse.Namespace) -> load_run.Plan:
     return replace(plan, seconds=args.seconds or plan.seconds)
 
 
+def api_run(
+    server: str, code: processes.Code, work_dir: Path, plan: api_bench.Plan, *, postgres_url: str
+) -> dict[str, Any]:
+    """``code`` on ``server``: a database of its own (the two SQLite servers share one per code), seeded by it."""
+    label = label_of(server, code.label)
+    if server == "postgresql":
+        with temporary_database(postgres_url, prefix="synclog_bench") as url:
+            return api_bench.run(label, url, work_dir, plan, code=code)
+    named = "" if code.label == processes.AFTER else f"{code.label}-"
+    sqlite_url = f"sqlite:///{work_dir / f'synclog-{named}{plan.entries}.db'}"
+    workers = 2 if server == "sqlite-workers-2" else 1
+    return api_bench.run(label, sqlite_url, work_dir, plan, workers=workers, code=code)
+
+
 def run(args: argparse.Namespace, work_dir: Path) -> dict[str, Any]:
     started = time.monotonic()
     plan = plan_of(args)
@@ -92,16 +113,15 @@ def run(args: argparse.Namespace, work_dir: Path) -> dict[str, Any]:
     }
     if "api" in parts and not args.no_baseline:
         results["baseline"] = baseline_bench.run(work_dir, plan)
-    sqlite_url = f"sqlite:///{work_dir / f'synclog-{plan.entries}.db'}"
     for name in servers if "api" in parts else ():
-        if name == "postgresql":
-            if results["machine"]["postgresql"] is None:
-                raise RuntimeError(f"PostgreSQL at {args.postgres_url!r} is not reachable (--servers leaves it out)")
-            with temporary_database(args.postgres_url, prefix="synclog_bench") as url:
-                results["servers"][name] = api_bench.run(LABELS[name], url, work_dir, plan)
-        else:
-            workers = 2 if name == "sqlite-workers-2" else 1
-            results["servers"][name] = api_bench.run(LABELS[name], sqlite_url, work_dir, plan, workers=workers)
+        if name == "postgresql" and results["machine"]["postgresql"] is None:
+            raise RuntimeError(f"PostgreSQL at {args.postgres_url!r} is not reachable (--servers leaves it out)")
+        for code in (processes.UNDER_TEST, *args.compare):
+            measured = api_run(name, code, work_dir, plan, postgres_url=args.postgres_url)
+            if code.label == processes.AFTER:
+                results["servers"][name] = measured
+            else:
+                results.setdefault("compared", {}).setdefault(name, []).append(measured)
     if "load" in parts:
         results["load_run"] = load_run.run(
             servers, load_plan_of(args), work_dir, postgres_url=args.postgres_url, compare=tuple(args.compare)

@@ -5,6 +5,9 @@ each connection count: peak throughput (closed loop), then latency at half that 
 and the server's CPU per request, for the quick log, the timeline, the summary, a page of
 changes and ``/healthz``. The quick log goes first: its writes would otherwise invalidate the
 summary the reads are measured on.
+
+``code`` runs another checkout of Synclog (``--compare LABEL=DIR``) the same way: its own seeder,
+migrations, CLI and server; an endpoint it does not answer with a 2xx is reported as not measured.
 """
 
 from __future__ import annotations
@@ -18,11 +21,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import httpx
 import psycopg
 
 from bench import processes, wrk
 from bench.lua import Target
-from bench.summary_bench import EMAIL, Heavy, seed_heavy
+from bench.processes import AFTER, UNDER_TEST, Code
+from bench.summary_bench import EMAIL
 
 API = "/api/v1"
 SCOPES = ("entries:read", "entries:write", "goals:read", "summary:read")
@@ -113,18 +118,27 @@ def measure(server: processes.ServerProcess, name: str, target: Target, plan: Pl
     return found
 
 
-def prepare(database_url: str, plan: Plan) -> str:
-    """The user (seeded with ``plan.entries`` entries unless the database has them) and a new token."""
-    if not _has_user(database_url):
+def prepare(code: Code, database_url: str, plan: Plan) -> str:
+    """The user (seeded by ``code`` with ``plan.entries`` entries unless the database has them) and a new token."""
+    if not _has_user(code, database_url):
         started = time.perf_counter()
-        seed_heavy(database_url, Heavy(entries=plan.entries))
-        log(f"seeded {plan.entries} entries in {time.perf_counter() - started:.0f} s")
+        code.seed_heavy(database_url, plan.entries)
+        log(f"{code.label}: seeded {plan.entries} entries in {time.perf_counter() - started:.0f} s")
     scopes = [arg for scope in SCOPES for arg in ("--scope", scope)]
-    output = processes.synclog_cli(
+    output = code.cli(
         ["token", "create", "--email", EMAIL, "--name", f"bench-{uuid.uuid4().hex[:6]}", *scopes],
         database_url=database_url,
     )
     return next(word for word in output.split() if word.startswith("sl_pat_"))
+
+
+def answer_status(base_url: str, target: Target) -> int:
+    """The status of one request of ``target`` (a fresh unique header, if it has one)."""
+    headers = dict(target.headers)
+    if target.unique_header:
+        headers[target.unique_header] = str(uuid.uuid4())
+    answer = httpx.request(target.method, base_url + target.paths[0], headers=headers, content=target.body, timeout=600)
+    return answer.status_code
 
 
 def count_entries(database_url: str) -> int:
@@ -137,20 +151,39 @@ def count_entries(database_url: str) -> int:
         return int(row[0]) if row else 0
 
 
-def _has_user(database_url: str) -> bool:
+def _has_user(code: Code, database_url: str) -> bool:
     try:
-        return EMAIL in processes.synclog_cli(["user", "list"], database_url=database_url)
+        return EMAIL in code.cli(["user", "list"], database_url=database_url)
     except RuntimeError:  # no schema yet
         return False
 
 
-def run(label: str, database_url: str, log_dir: Path, plan: Plan, *, workers: int = 1) -> dict[str, Any]:
-    """Everything measured on one server: ``synclog serve --workers N`` over ``database_url``."""
-    token = prepare(database_url, plan)
-    server = processes.start_synclog(database_url, log_dir, workers=workers)
+def run(
+    label: str, database_url: str, log_dir: Path, plan: Plan, *, workers: int = 1, code: Code = UNDER_TEST
+) -> dict[str, Any]:
+    """Everything measured on one server: ``code``'s ``synclog serve --workers N`` over ``database_url``.
+
+    For another checkout (``code.label`` not ``after``), ``not_measured`` maps each endpoint it did not answer
+    with a 2xx to the status it gave instead (the code under test is measured on every endpoint).
+    """
+    token = prepare(code, database_url, plan)
+    server = processes.start_synclog(
+        database_url, log_dir, workers=workers, env=code.env, synclog=code.command, cwd=code.root
+    )
     try:
-        found: dict[str, Any] = {"label": label, "workers": workers, "endpoints": {}}
+        found: dict[str, Any] = {
+            "label": label,
+            "workers": workers,
+            "code": code.label,
+            "revision": code.revision(),
+            "endpoints": {},
+            "not_measured": {},
+        }
         for key, target in targets(token).items():
+            if code.label != AFTER and not 200 <= (status := answer_status(server.url, target)) < 300:
+                log(f"{label}: {key} not measured, answered {status}")
+                found["not_measured"][key] = status
+                continue
             log(f"{label}: {key}")
             before = count_entries(database_url) if key == "quick_log" else 0
             measured = found["endpoints"][key] = measure(server, f"{label} {key}", target, plan)

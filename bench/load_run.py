@@ -43,6 +43,7 @@ import httpx
 from bench import processes, wrk
 from bench.api_bench import quick_log_target
 from bench.postgres import temporary_database
+from bench.processes import AFTER, Code, parse_code
 from bench.report import Check
 
 API = "/api/v1"
@@ -50,8 +51,6 @@ OTHER_EMAIL = "other-user@example.org"
 HEAVY_EMAIL = "heavy-account@example.org"
 PASSWORD = "load run password 1"  # noqa: S105 - throwaway accounts in a throwaway database
 P99_LIMIT_MS = 50.0
-# The code under test (this checkout): the target applies to it, not to the checkouts it is compared with.
-AFTER = "after"
 SIGN_INS = 8
 SUMMARY_CONNECTIONS = 8
 LEAD_SECONDS = 2
@@ -84,43 +83,6 @@ class Plan:
 
 # ``python -m bench --quick``: a smoke run.
 QUICK = Plan(seconds=4.0, warmup=1.0, peak_seconds=2.0, goals=20, old_entries=2_000, import_entries=10_000)
-
-
-@dataclass(frozen=True)
-class Code:
-    """The Synclog a case runs: this checkout (``after``) or another one, by its root folder."""
-
-    label: str
-    root: Path
-
-    @property
-    def command(self) -> tuple[str, ...]:
-        return (sys.executable, "-c", "from app.cli import main; main()")
-
-    @property
-    def env(self) -> dict[str, str]:
-        return {"PYTHONPATH": str(self.root)}
-
-    def cli(self, args: list[str], *, database_url: str, stdin: str | None = None) -> str:
-        """One ``synclog`` command of this code against ``database_url``; its standard output."""
-        result = subprocess.run(
-            [*self.command, *args],
-            input=stdin,
-            capture_output=True,
-            text=True,
-            env={**os.environ, **self.env, "SYNCLOG_DATABASE_URL": database_url},
-            cwd=self.root,
-            check=False,
-        )
-        if result.returncode != 0:
-            raise RuntimeError(f"synclog {' '.join(args)} ({self.label}) failed: {result.stderr or result.stdout}")
-        return result.stdout
-
-    def revision(self) -> str:
-        found = subprocess.run(
-            ["git", "-C", str(self.root), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False
-        )
-        return found.stdout.strip() or "?"
 
 
 def log(message: str) -> None:
@@ -338,21 +300,11 @@ def run_case(
         server.stop()
 
 
-def parse_code(text: str) -> Code:
-    """``--compare LABEL=DIR``: another checkout of Synclog and what the report calls it."""
-    label, separator, root = text.partition("=")
-    if not separator or not label or not root:
-        raise argparse.ArgumentTypeError(f"not LABEL=DIR: {text!r}")
-    if label == AFTER:
-        raise argparse.ArgumentTypeError(f"{AFTER!r} is the code under test: give another label")
-    return Code(label, Path(root))
-
-
 def run(
     servers: list[str], plan: Plan, work_dir: Path, *, postgres_url: str, compare: tuple[Code, ...] = ()
 ) -> dict[str, Any]:
     """Every case: each server, the code under test and each other checkout of ``compare``, in turn."""
-    codes = [Code(AFTER, processes.REPO), *compare]
+    codes = [processes.UNDER_TEST, *compare]
     old_data, heavy_import = work_dir / "load-run-old-data.json", work_dir / "load-run-import.json"
     old_data.write_text(json.dumps(old_data_document(plan.goals, plan.old_entries)))
     heavy_import.write_text(json.dumps(import_document(plan.import_entries)))

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import shutil
 import signal
@@ -22,6 +23,8 @@ import httpx
 BIN = Path(sys.executable).parent
 SYNCLOG = shutil.which("synclog", path=str(BIN)) or "synclog"
 REPO = Path(__file__).resolve().parent.parent
+# The code under test (this checkout): targets apply to it, not to the checkouts it is compared with.
+AFTER = "after"
 
 
 def free_port() -> int:
@@ -179,3 +182,71 @@ def synclog_cli(args: Sequence[str], *, database_url: str, stdin: str | None = N
     if result.returncode != 0:
         raise RuntimeError(f"synclog {' '.join(args)} failed: {result.stderr or result.stdout}")
     return result.stdout
+
+
+# ``bench.summary_bench.seed_heavy(database_url, Heavy(entries=N))``: the same call in every checkout from
+# 67d5e1c (where issue 17's work began) on, whatever schema that checkout has.
+SEED_HEAVY = (
+    "import sys; from bench.summary_bench import Heavy, seed_heavy; "
+    "seed_heavy(sys.argv[1], Heavy(entries=int(sys.argv[2])))"
+)
+
+
+@dataclass(frozen=True)
+class Code:
+    """The Synclog a case runs: this checkout (``after``) or another one, by its root folder."""
+
+    label: str
+    root: Path
+
+    @property
+    def command(self) -> tuple[str, ...]:
+        return (sys.executable, "-c", "from app.cli import main; main()")
+
+    @property
+    def env(self) -> dict[str, str]:
+        return {"PYTHONPATH": str(self.root)}
+
+    def cli(self, args: list[str], *, database_url: str, stdin: str | None = None) -> str:
+        """One ``synclog`` command of this code against ``database_url``; its standard output."""
+        return self._run([*self.command, *args], f"synclog {' '.join(args)}", database_url=database_url, stdin=stdin)
+
+    def seed_heavy(self, database_url: str, entries: int) -> None:
+        """The heavy log's user with ``entries`` entries, by this code's own seeder and migrations (each version
+        fills its own schema), in a process of its own. Raises ``RuntimeError`` with its output if it fails."""
+        self._run(
+            [sys.executable, "-c", SEED_HEAVY, database_url, str(entries)], "seed_heavy", database_url=database_url
+        )
+
+    def _run(self, command: list[str], what: str, *, database_url: str, stdin: str | None = None) -> str:
+        result = subprocess.run(
+            command,
+            input=stdin,
+            capture_output=True,
+            text=True,
+            env={**os.environ, **self.env, "SYNCLOG_DATABASE_URL": database_url},
+            cwd=self.root,
+            check=False,
+        )
+        if result.returncode != 0:
+            raise RuntimeError(f"{what} ({self.label}) failed: {result.stderr or result.stdout}")
+        return result.stdout
+
+    def revision(self) -> str:
+        found = subprocess.run(
+            ["git", "-C", str(self.root), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False
+        )
+        return found.stdout.strip() or "?"
+
+
+UNDER_TEST = Code(AFTER, REPO)
+
+
+def parse_code(text: str) -> Code:
+    """``--compare LABEL=DIR``: another checkout of Synclog and what the report calls it."""
+    label, separator, root = text.partition("=")
+    if not separator or not label or not root:
+        raise argparse.ArgumentTypeError(f"not LABEL=DIR: {text!r}")
+    if label == AFTER:
+        raise argparse.ArgumentTypeError(f"{AFTER!r} is the code under test: give another label")
+    return Code(label, Path(root))

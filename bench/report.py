@@ -79,17 +79,34 @@ def table(results: dict[str, Any]) -> list[str]:
         for operation, by_connections in baseline["endpoints"].items():
             for connections, measured in by_connections.items():
                 lines.append(_row("(b)", BASELINE_OPERATIONS[operation], connections, measured, None))
-    for run in results["servers"].values():
+    for name, run in results["servers"].items():
+        runs = [run, *results.get("compared", {}).get(name, [])]
         for key, by_connections in run["endpoints"].items():
-            label, operation = ENDPOINTS[key]
-            for connections, measured in by_connections.items():
-                times = ratio(measured["peak"]["rate"], baseline_rate(results, operation, connections))
-                lines.append(_row(run["label"], label, connections, measured, times))
+            for connections in by_connections:
+                lines += [_endpoint_row(results, each, key, connections) for each in runs]
     return lines
 
 
+def _endpoint_row(results: dict[str, Any], run: dict[str, Any], key: str, connections: str) -> str:
+    """``run``'s row of endpoint ``key`` at ``connections``, its ratio to (b) of the same run; "not measured" and
+    the status it answered instead when its code (another checkout) did not answer it with a 2xx."""
+    label, operation = ENDPOINTS[key]
+    measured = run["endpoints"].get(key, {}).get(connections)
+    if measured is None:
+        status = run.get("not_measured", {}).get(key)
+        return _not_measured_row(run["label"], label, connections, status)
+    times = ratio(measured["peak"]["rate"], baseline_rate(results, operation, connections))
+    return _row(run["label"], label, connections, measured, times)
+
+
+def _not_measured_row(server: str, endpoint: str, connections: str, status: int | None) -> str:
+    said = "not measured" if status is None else f"not measured: answered {status}"
+    return "| " + " | ".join([server, endpoint, connections, said, *["–"] * 8]) + " |"
+
+
 def checks(results: dict[str, Any]) -> list[Check]:
-    """The issue's targets on SQLite with one process, and no failure anywhere."""
+    """The issue's targets on SQLite with one process, and no failure on any server: for the code under test
+    only (``results["servers"]``), never for the checkouts it is compared with (``results["compared"]``)."""
     found: list[Check] = []
     target = results["servers"].get(TARGET_SERVER)
     if target is not None:
@@ -154,6 +171,19 @@ def _load(values: list[float]) -> str:
     return ", ".join(f"{value:.2f}" for value in values)
 
 
+def compared_codes(results: dict[str, Any]) -> list[str]:
+    """A line naming each other checkout measured in the run and its revision, when there are any."""
+    codes = {run["code"]: run["revision"] for runs in results.get("compared", {}).values() for run in runs}
+    if not codes:
+        return []
+    named = ", ".join(f"`{code}` ({revision})" for code, revision in codes.items())
+    return [
+        f"Also measured, right after the code under test on each server: {named}, in the rows that name it; "
+        "the targets apply to the code under test only.",
+        "",
+    ]
+
+
 def render(results: dict[str, Any]) -> str:
     """The report: when and where, the table, the targets."""
     box = results["machine"]
@@ -167,6 +197,7 @@ def render(results: dict[str, Any]) -> str:
         f"{box['wrk']}. Load average (1, 5, 15 min) at the start {_load(box['load_average'])}, "
         f"at the end {_load(results['load_average_end'])}.",
         "",
+        *compared_codes(results),
         *table(results),
         "",
         "| target | met | figure |",

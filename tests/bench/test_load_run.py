@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from bench import load_run
+from bench import load_run, processes
 
 
 def test_the_old_data_ties_every_entry_from_1970_to_its_goals() -> None:
@@ -65,7 +65,7 @@ def test_curl_output_of_another_shape_is_refused() -> None:
 
 
 def test_another_checkout_is_named_label_equals_folder() -> None:
-    code = load_run.parse_code("before=/srv/synclog-before")
+    code = processes.parse_code("before=/srv/synclog-before")
     assert (code.label, code.root, code.env) == (
         "before",
         Path("/srv/synclog-before"),
@@ -73,7 +73,7 @@ def test_another_checkout_is_named_label_equals_folder() -> None:
     )
     for wrong in ("/srv/synclog-before", "before=", "=/srv/synclog-before", "after=/srv/synclog-other"):
         with pytest.raises(argparse.ArgumentTypeError):
-            load_run.parse_code(wrong)
+            processes.parse_code(wrong)
 
 
 def phase(p50: float, p99: float, *, failures: int = 0, unanswered: int = 0) -> dict[str, Any]:
