@@ -31,6 +31,8 @@ select of the 50 newest rows per `GET /entries`, with Synclog's pragmas (WAL,
 make bench                            # or: .venv/bin/python -m bench
 .venv/bin/python -m bench --quick     # a smoke run: 2 s measurements over 3 000 entries
 .venv/bin/python -m bench --docs      # also write the figures below into this page
+git worktree add /tmp/before <commit>  # then, before and after in one run:
+.venv/bin/python -m bench --parts api --compare before=/tmp/before
 ```
 
 The load generator is [`wrk`](https://github.com/wg/wrk), a native program in its own
@@ -41,9 +43,18 @@ which the run creates its own database and drops it afterwards; default
 `postgresql://postgres@127.0.0.1:5432/test` or `BENCH_POSTGRES_URL`), `--work-dir DIR` (keeps
 the seeded SQLite database there and reuses it, so two versions of the code are measured on
 the same data), `--no-baseline`, `--json FILE`, `--markdown FILE`, `--parts api,load` (the
-endpoints, the load run, or both), `--compare LABEL=DIR` (the load run also measures that checkout
-of Synclog, e.g. `before=/tmp/before` made by `git worktree add /tmp/before <commit>`). The run
-exits 1 when a target is missed; server logs stay in the directory it prints.
+endpoints, the load run, or both), `--compare LABEL=DIR` (both parts also measure that checkout
+of Synclog, e.g. `before=/tmp/before` made by `git worktree add /tmp/before <commit>`; repeat
+it for more). The run exits 1 when a target is missed; server logs stay in the directory it prints.
+
+With `--compare`, each server runs the code under test, then each other checkout, against the
+same baseline (b): that checkout on a database of its own, migrated and seeded by its own code
+(its `bench.summary_bench.seed_heavy`, in a process with its root as `PYTHONPATH` and working
+directory, so each version fills its own schema), its own `synclog token create` and
+`synclog serve`, then the same endpoints. Its rows follow the code under test's, named by the
+label ("Synclog before, SQLite, 1 process"), with their ratio to the same (b); an endpoint it
+does not answer with a 2xx is reported as not measured, with the status it gave. The targets
+apply to the code under test only.
 
 ## What a run does
 
