@@ -39,12 +39,13 @@ def check_version(expected: ExpectedVersion | None, version: int, current: Calla
 
 @dataclass(frozen=True, slots=True)
 class Written(Generic[Public]):
-    """A synced object as a write left it: its public values (``None`` once deleted), version and change number."""
+    """A synced object as a write left it: its public JSON, byte for byte what the API answers for it (``None`` once
+    deleted; an entry's is its stored ``public_json``), version and change number. ``Public`` names its model."""
 
     id: uuid.UUID
     version: int
     seq: int
-    public: Public | None
+    public_json: str | None
     created: bool = False
 
 

@@ -149,24 +149,19 @@ def _write(
     goal_ids = goal_links.check_goal_ids(session, user_id=user.id, goal_ids=body.goal_ids)
     row = EntryRow(entry_id, columns, goal_ids, source, current)
     stored = stored_row(row, user_id=user.id, seq=next_seq(session, user_id=user.id), now=now)
-    if current is None:
-        session.execute(_INSERT, stored)
-        values = stored
-    else:
-        session.execute(_UPDATE, stored)
-        values = {**current.model_dump(), **stored}
+    session.execute(_INSERT if current is None else _UPDATE, stored)
     goal_links.link(
         session,
         entry_id=entry_id,
         user_id=user.id,
-        local_date=values["local_date"],
+        local_date=columns["local_date"],
         goal_ids=goal_ids,
         replace=current is not None,
     )
-    marks.record(session, user_id=user.id, entry=marked(entry_id, values), replace=current is not None)
+    marks.record(session, user_id=user.id, entry=marked(entry_id, columns), replace=current is not None)
     count_entry_write(session, "created" if current is None else "changed")
-    public = EntryPublic.model_validate({**values, "goal_ids": goal_ids})
-    return Written(entry_id, stored["version"], stored["seq"], public, created=current is None)
+    # The answer is the stored public JSON: one entry shape, rendered once (by ``stored_row``).
+    return Written(entry_id, stored["version"], stored["seq"], stored["public_json"], created=current is None)
 
 
 def write_entries(session: Session, *, user_id: uuid.UUID, rows: Sequence[EntryRow], now: datetime) -> None:

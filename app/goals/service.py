@@ -112,7 +112,7 @@ def _write(
         values = {**current.model_dump(), **changes}
         session.execute(_UPDATE, {**changes, "seq": seq, "goal_id": goal_id})
     public = GoalPublic.model_validate(values)
-    return Written(goal_id, version, seq, public, created=current is None)
+    return Written(goal_id, version, seq, public.model_dump_json(), created=current is None)
 
 
 def create_goal(session: Session, *, user_id: uuid.UUID, body: GoalCreate) -> Written[GoalPublic]:

@@ -129,7 +129,8 @@ def _write(
     else:
         values = {**current.model_dump(), **changes}
         session.execute(_UPDATE, {**changes, "seq": seq, "pause_id": pause_id})
-    return Written(pause_id, version, seq, PausePublic.model_validate(values), created=current is None)
+    public_json = PausePublic.model_validate(values).model_dump_json()
+    return Written(pause_id, version, seq, public_json, created=current is None)
 
 
 def create_pause(session: Session, *, user_id: uuid.UUID, body: PauseCreate) -> Written[PausePublic]:

@@ -174,3 +174,33 @@ def test_a_tombstone_keeps_no_text(client: TestClient, app: FastAPI) -> None:
     with database.read_session() as session:
         stored = session.execute(select(ENTRIES.public_json).where(ENTRIES.id == uuid.UUID(entry["id"]))).scalar_one()
     assert stored is None
+
+
+def stored_public_json(database: Database, entry_id: str) -> str:
+    with database.read_session() as session:
+        query = select(ENTRIES.public_json).where(ENTRIES.id == uuid.UUID(entry_id))
+        stored: str = session.execute(query).scalar_one()
+    return stored
+
+
+def test_each_write_answers_its_stored_json_which_a_read_of_its_columns_makes(client: TestClient, app: FastAPI) -> None:
+    register(client, timezone="America/St_Johns")
+    goals = [make_goal(client, title=title)["id"] for title in ("Sea", "Friends")]
+    answers = [client.post("/api/v1/entries", json=body) for body in varied_bodies(goals)]
+    answers.append(client.put(f"/api/v1/entries/{uuid.uuid4()}", json={"note": TEXT, "goal_ids": goals}))
+    first = answers[0].json()["id"]
+    answers.append(client.put(f"/api/v1/entries/{first}", json={"inner": TEXT, "lat": -0.0, "goal_ids": goals[1:]}))
+    answers.append(client.patch(f"/api/v1/entries/{first}", json={"meaning": TEXT, "people": ["Zoë"]}))
+    answers.append(client.post("/api/v1/entries", json={"tags": ["Key"]}, headers={"Idempotency-Key": "public-json-1"}))
+    replayed = client.post("/api/v1/entries", json={"tags": ["Key"]}, headers={"Idempotency-Key": "public-json-1"})
+
+    assert [answer.status_code for answer in answers] == [201] * 7 + [200, 200, 201]
+    assert replayed.headers["idempotent-replayed"] == "true" and replayed.content == answers[-1].content
+    # The first entry was replaced and patched since; every other one is as its write answered it.
+    for answer in answers[1:-3] + answers[-1:]:
+        entry_id = answer.json()["id"]
+        assert answer.content.decode() == stored_public_json(app.state.database, entry_id)
+        # A read builds the entry's model from its columns and goal links.
+        assert answer.content == client.get(f"/api/v1/entries/{entry_id}").content
+    # The replace and the patch answered the versions they wrote (the last is the stored one).
+    assert answers[-3].json()["version"] == 2 and answers[-2].content == client.get(f"/api/v1/entries/{first}").content
