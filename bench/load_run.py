@@ -255,6 +255,8 @@ def disturbance_row(output: wrk.WrkOutput) -> dict[str, Any]:
         "requests": output.requests,
         "rate": round(output.rate, 1),
         "failures": output.non_2xx + output.socket_errors,
+        "p50_ms": output.percentiles_ms.get(50),
+        "p99_ms": output.percentiles_ms.get(99),
     }
 
 
