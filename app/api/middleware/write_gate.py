@@ -29,6 +29,7 @@ import contextvars
 import weakref
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from functools import partial
 from typing import Concatenate, ParamSpec, TypeVar
 
@@ -108,6 +109,28 @@ async def in_write_slot(
             return write(session, *args, **kwargs)
 
     async with gate():
+        return await run_in_threadpool(run)
+
+
+async def in_read_session(
+    request: Request,
+    read: Callable[Concatenate[Session, Params], Result],
+    *args: Params.args,
+    **kwargs: Params.kwargs,
+) -> Result:
+    """``read(session, …)`` in a read session of its own, in the thread pool, closed before this returns.
+
+    For a route that must hold no session through slow work (sign-in's Argon2): on PostgreSQL the
+    session's turn (``app.state.session_gate``) is waited for on the event loop, as a request's is.
+    """
+    gate: LoopSemaphore | None = request.app.state.session_gate
+    database: Database = request.app.state.database
+
+    def run() -> Result:
+        with database.read_session() as session:
+            return read(session, *args, **kwargs)
+
+    async with gate() if gate is not None else nullcontext():
         return await run_in_threadpool(run)
 
 
