@@ -7,6 +7,7 @@ import sys
 import threading
 
 import pytest
+from argon2 import Type
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
 
@@ -54,5 +55,24 @@ def test_password_threads_and_the_threads_they_start_run_at_the_lowest_priority(
 def test_hashes_of_other_parameters_still_verify() -> None:
     """Parameters stored with a hash are the ones it is checked with, so raising the cost never locks anyone out."""
     older = PasswordHash((Argon2Hasher(time_cost=2, memory_cost=19456, parallelism=1),)).hash("correct horse battery")
+    assert passwords.verify_password("correct horse battery", older)
+    assert not passwords.verify_password("correct horse battery!", older)
+
+
+def test_a_hash_computed_on_one_thread_is_argon2s_own() -> None:
+    """Filling the lanes one after another changes no hash: pwdlib's hasher makes and accepts the same ones."""
+    salt = bytes(range(16))
+    ours = passwords.OneThreadArgon2Hasher()
+    standard = Argon2Hasher()
+    assert ours.hash("correct horse battery", salt=salt) == standard.hash("correct horse battery", salt=salt)
+    assert standard.verify("correct horse battery", passwords.hash_password("correct horse battery"))
+    made_by_pwdlib = standard.hash("correct horse battery")
+    assert ours.verify("correct horse battery", made_by_pwdlib)
+    assert not ours.verify("correct horse battery!", made_by_pwdlib)
+    assert not ours.verify("correct horse battery", made_by_pwdlib.rsplit("$", 1)[0])  # no digest
+
+
+def test_argon2i_hashes_are_still_checked() -> None:
+    older = PasswordHash((Argon2Hasher(type=Type.I),)).hash("correct horse battery")
     assert passwords.verify_password("correct horse battery", older)
     assert not passwords.verify_password("correct horse battery!", older)
