@@ -19,9 +19,10 @@ SESSION_TOKEN_BYTES = 32
 # Threads that run Argon2 (sign-in, sign-up, ``/me/password``, ``DELETE /me``), beside the shared pool: a
 # check takes about half a second of CPU, and 8 sign-ins at once held all 8 shared threads, so another
 # user's write waited seconds for a thread. Each check runs on one core (``OneThreadArgon2Hasher``), so 2
-# checks at once can keep 2 cores busy, and only when nothing else wants them (``LOWEST_PRIORITY``).
+# checks at once can keep 2 cores busy, and only when no other thread of the server wants them.
 PASSWORD_THREADS = 2
-# Linux's lowest CPU priority (nice 19): Argon2 gets the cores only when no other request wants them.
+# Linux's lowest CPU priority (nice 19): Argon2 gets the cores only when no other thread of the server
+# wants them (nice orders the threads of one scheduling group: a process's autogroup, a container's cgroup).
 # At nice 0, 8 sign-ins took another user's quick log at half peak from p50 6 ms to 7 s (load run, SQLite).
 LOWEST_PRIORITY = 19
 ACCESS_TOKEN_PREFIX = "sl_pat_"  # noqa: S105 - a public prefix, not a secret
@@ -76,8 +77,8 @@ class OneThreadArgon2Hasher(Argon2Hasher):
 
     The lanes (``p=4``) are part of a hash; the threads that fill them are not. libargon2 started a
     thread per lane for every slice of every pass (48 a check), and those took the cores from the
-    threads serving other requests: with them, 8 parallel sign-ins took another user's quick log at
-    half peak to p50 2.8 s (load run, SQLite); computed on the password thread, p50 31 ms. Hashes of
+    threads serving other requests: with them (at nice 19), 8 parallel sign-ins took another user's
+    quick log at half peak to p50 2.8 s (load run, SQLite); one thread a check, to 31 ms. Hashes of
     other variants or versions are checked by pwdlib's own hasher.
     """
 
@@ -106,15 +107,18 @@ class OneThreadArgon2Hasher(Argon2Hasher):
         if not match["salt"] or not match["digest"]:
             return False
         secret = password.encode() if isinstance(password, str) else password
-        digest = _unb64(match["digest"])
-        raw = _argon2id_raw(
-            secret,
-            _unb64(match["salt"]),
-            time_cost=int(match["time_cost"]),
-            memory_cost=int(match["memory_cost"]),
-            lanes=int(match["parallelism"]),
-            length=len(digest),
-        )
+        try:
+            digest = _unb64(match["digest"])
+            raw = _argon2id_raw(
+                secret,
+                _unb64(match["salt"]),
+                time_cost=int(match["time_cost"]),
+                memory_cost=int(match["memory_cost"]),
+                lanes=int(match["parallelism"]),
+                length=len(digest),
+            )
+        except ValueError:  # not base64, or parameters libargon2 refuses: not a hash this password can match
+            return False
         return hmac.compare_digest(raw, digest)
 
 

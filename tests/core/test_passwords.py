@@ -76,3 +76,11 @@ def test_argon2i_hashes_are_still_checked() -> None:
     older = PasswordHash((Argon2Hasher(type=Type.I),)).hash("correct horse battery")
     assert passwords.verify_password("correct horse battery", older)
     assert not passwords.verify_password("correct horse battery!", older)
+
+
+def test_a_malformed_hash_matches_no_password() -> None:
+    made = passwords.hash_password("correct horse battery")
+    prefix, salt, digest = made.rsplit("$", 2)
+    assert not passwords.verify_password("correct horse battery", f"{prefix}${salt}$!{digest[1:]}")
+    assert not passwords.verify_password("correct horse battery", f"{prefix}$!{salt[1:]}$-{digest[1:]}")
+    assert not passwords.verify_password("correct horse battery", made.replace("m=65536", "m=1"))
