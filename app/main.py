@@ -17,13 +17,11 @@ from app.api.middleware.logs import RequestLogMiddleware
 from app.api.middleware.media_type import MediaTypeMiddleware
 from app.api.middleware.security_headers import SecurityHeadersMiddleware
 from app.api.middleware.write_gate import (
-    PASSWORD_THREADS,
     POSTGRESQL_SESSIONS,
     POSTGRESQL_THREADS,
     POSTGRESQL_WRITERS,
     SQLITE_THREADS,
     SQLITE_WRITERS,
-    LoopLimiter,
     LoopSemaphore,
     WriteGate,
 )
@@ -33,6 +31,7 @@ from app.api.web import install_framework_answers, mount_web
 from app.auth.routes import router as auth_router
 from app.core.database import open_database
 from app.core.metrics import RATE_LIMITS_SKIPPED
+from app.core.passwords import password_threads
 from app.core.paths import web_dir
 from app.core.rate_limits import RateLimits
 from app.core.settings import Settings, load_settings
@@ -105,7 +104,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_problem_handlers(app)
     # Innermost: writers queue after their body is read and the limits above have passed.
     app.state.write_gate = LoopSemaphore(SQLITE_WRITERS if sqlite else POSTGRESQL_WRITERS)
-    app.state.password_threads = LoopLimiter(PASSWORD_THREADS)
+    app.state.password_threads = password_threads()
     app.add_middleware(WriteGate, gate=app.state.write_gate)
     # A body of a type no route reads is refused before it is read.
     app.add_middleware(MediaTypeMiddleware)

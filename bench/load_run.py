@@ -217,6 +217,8 @@ def disturbance_row(output: wrk.WrkOutput) -> dict[str, Any]:
         "requests": output.requests,
         "rate": round(output.rate, 1),
         "failures": output.non_2xx + output.socket_errors,
+        "p50_ms": output.percentiles_ms.get(50),
+        "p99_ms": output.percentiles_ms.get(99),
     }
 
 
@@ -336,7 +338,10 @@ def _latency(phase: dict[str, Any], share: int) -> str:
 
 
 def _load_cell(done: dict[str, Any] | None) -> str:
-    return "–" if done is None else f"{done['requests']} ({done['rate']:.1f})"
+    if done is None:
+        return "–"
+    p50 = done.get("p50_ms")  # absent from runs saved before it was measured
+    return f"{done['requests']} ({done['rate']:.1f})" + (f", p50 {p50:.0f} ms" if p50 is not None else "")
 
 
 def due(phase: dict[str, Any]) -> int:
@@ -356,8 +361,8 @@ def table(results: dict[str, Any]) -> list[str]:
     """One row per server and code: the other user's writes alone and disturbed, and what the heavy account did."""
     lines = [
         "| server | code | quick log peak req/s | half peak req/s | alone p50 / p99 ms | disturbed p50 / p99 ms "
-        "| p99 × alone | disturbed writes answered / due | sign-ins answered (req/s) | summaries answered (req/s) "
-        "| import | failures |",
+        "| p99 × alone | disturbed writes answered / due | sign-ins answered (req/s), p50 "
+        "| summaries answered (req/s), p50 | import | failures |",
         "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |",
     ]
     for case in results["cases"]:

@@ -18,7 +18,7 @@ from app.api.deps import (
     client_address,
     set_session_cookie,
 )
-from app.api.middleware.write_gate import in_password_threads, in_write_slot
+from app.api.middleware.write_gate import in_password_threads, in_read_session, in_write_slot
 from app.api.problems import problem_responses
 from app.auth import service
 from app.auth.models import (
@@ -70,20 +70,17 @@ async def register(
 
 @router.post("/auth/login", responses=problem_responses(401, 403, 422, 429), summary="Sign in with email and password")
 async def login(
-    body: Login,
-    request: Request,
-    response: Response,
-    session: SessionDep,
-    settings: SettingsDep,
-    rate_limits: RateLimitsDep,
+    body: Login, request: Request, response: Response, settings: SettingsDep, rate_limits: RateLimitsDep
 ) -> UserPublic:
     check_csrf(request)
+    found = await in_read_session(request, service.find_user_by_email, email=body.email)
 
     def check() -> User:
         with rate_limits.password_check(email=body.email, ip=client_address(request)):
-            return service.authenticate(session, email=body.email, password=body.password)
+            return service.authenticate(found, password=body.password)
 
-    # Argon2 with the request's read session; only starting the session holds the write slot (SPEC §8).
+    # Argon2 holds no database session (on PostgreSQL, none of its turns); only starting the session holds
+    # the write slot (SPEC §8).
     user = await in_password_threads(request, check)
     token = await in_write_slot(
         request, service.start_checked_session, user_id=user.id, password_hash=user.password_hash

@@ -73,13 +73,12 @@ def register(session: Session, *, body: Register, password_hash: str | None = No
     )
 
 
-def authenticate(session: Session, *, email: str, password: str) -> User:
-    """The user with these credentials; the same 401 for an unknown email and a wrong password.
+def authenticate(user: User | None, *, password: str) -> User:
+    """``user`` (``find_user_by_email``'s) if ``password`` is theirs; the same 401 for no user and a wrong password.
 
-    Only reads: Argon2 runs here, so callers do this before they take the write slot, then
-    ``still_authenticated`` in their write transaction.
+    Argon2 runs here, with no session: callers read the user before and hold no session or write
+    slot through it, then confirm with ``still_authenticated`` in their write transaction.
     """
-    user = find_user_by_email(session, email=email)
     if not verify_password(password, user.password_hash if user else None) or user is None:
         raise Unauthorized("The email or password is not right.")
     return user

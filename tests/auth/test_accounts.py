@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import sys
+import threading
 from collections.abc import Callable
 
+import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from app.core.passwords import verify_password
 from app.core.settings import Settings
 from app.main import create_app
 from tests.factories import PASSWORD, bearer, make_entry, make_token, register
@@ -156,3 +162,28 @@ def test_closed_signups_refuse_registration(settings: Settings) -> None:
         assert response.status_code == 403 and response.json()["code"] == "forbidden"
         assert "synclog_session" not in client.cookies
     closed.state.database.dispose()
+
+
+def test_sign_in_checks_the_password_at_the_lowest_priority_holding_no_database_connection(
+    new_client: Callable[[], TestClient], app: FastAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Argon2 takes a core for half a second: it must neither hold a connection nor take CPU from other requests."""
+    register(new_client(), email="ada@example.org")
+    database = app.state.database
+    seen: list[tuple[int, int]] = []
+
+    def verify_watched(password: str, password_hash: str | None) -> bool:
+        connections = database.read_engine.pool.checkedout() + database.write_engine.pool.checkedout()
+        seen.append((connections, os.getpriority(os.PRIO_PROCESS, threading.get_native_id())))
+        return verify_password(password, password_hash)
+
+    monkeypatch.setattr("app.auth.service.verify_password", verify_watched)
+    stranger = new_client()
+    assert (
+        stranger.post("/api/v1/auth/login", json={"email": "ada@example.org", "password": PASSWORD}).status_code == 200
+    )
+    assert (
+        stranger.post("/api/v1/auth/login", json={"email": "bob@example.org", "password": PASSWORD}).status_code == 401
+    )
+    lowest = 19 if sys.platform == "linux" else 0
+    assert seen == [(0, lowest), (0, lowest)]

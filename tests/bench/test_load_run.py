@@ -168,3 +168,11 @@ def test_a_part_of_the_heavy_load_alone_is_named_and_the_rest_left_blank() -> No
 def test_the_dates_of_the_old_data_come_before_any_summary_asked() -> None:
     last_old = datetime.fromisoformat(load_run.old_data_document(1, 20_000)["entries"][-1]["occurred_at"])
     assert last_old.year == 1979
+
+
+def test_the_table_gives_the_sign_ins_own_p50_when_it_was_measured() -> None:
+    results = copy.deepcopy(RESULTS)
+    results["cases"][0]["disturbance"]["sign_ins"].update(p50_ms=2150.0, p99_ms=3980.0)
+    rows = load_run.table(results)
+    assert "| 30 (1.8), p50 2150 ms | 12 (0.7) |" in rows[2]
+    assert "| 30 (1.8) | 12 (0.7) |" in rows[3]  # a run saved before sign-ins were timed

@@ -25,12 +25,14 @@ never runs out.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import weakref
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from functools import partial
 from typing import Concatenate, ParamSpec, TypeVar
 
-from anyio import CapacityLimiter, to_thread
 from fastapi.concurrency import run_in_threadpool
 from sqlmodel import Session
 from starlette.requests import Request
@@ -53,10 +55,6 @@ POSTGRESQL_THREADS = 24
 # Request sessions open at once on PostgreSQL: with a request's occasional second connection (a read's
 # bookkeeping write, an export's snapshot), under the pool's 30 connections (``app.core.database``).
 POSTGRESQL_SESSIONS = 16
-# Threads that run Argon2 (sign-in, sign-up, ``/me/password``, ``DELETE /me``), beside the shared pool: a
-# check takes about half a second of CPU, and 8 sign-ins at once held all 8 shared threads, so another
-# user's write waited seconds for a thread. Argon2 runs 4 lanes itself: 2 checks at once keep the cores busy.
-PASSWORD_THREADS = 2
 API_PREFIX = "/api/v1"
 # Writes that take the slot themselves, only around their write (see the module's docstring).
 SELF_GATED = frozenset(
@@ -114,29 +112,39 @@ async def in_write_slot(
         return await run_in_threadpool(run)
 
 
-class LoopLimiter:
-    """An anyio ``CapacityLimiter`` per event loop, as ``LoopSemaphore`` is for semaphores."""
+async def in_read_session(
+    request: Request,
+    read: Callable[Concatenate[Session, Params], Result],
+    *args: Params.args,
+    **kwargs: Params.kwargs,
+) -> Result:
+    """``read(session, …)`` in a read session of its own, in the thread pool, closed before this returns.
 
-    def __init__(self, tokens: int) -> None:
-        self.tokens = tokens
-        self._limiters: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, CapacityLimiter] = (
-            weakref.WeakKeyDictionary()
-        )
+    For a route that must hold no session through slow work (sign-in's Argon2): on PostgreSQL the
+    session's turn (``app.state.session_gate``) is waited for on the event loop, as a request's is.
+    """
+    gate: LoopSemaphore | None = request.app.state.session_gate
+    database: Database = request.app.state.database
 
-    def __call__(self) -> CapacityLimiter:
-        loop = asyncio.get_running_loop()
-        limiter = self._limiters.get(loop)
-        if limiter is None:
-            limiter = self._limiters[loop] = CapacityLimiter(self.tokens)
-        return limiter
+    def run() -> Result:
+        with database.read_session() as session:
+            return read(session, *args, **kwargs)
+
+    async with gate() if gate is not None else nullcontext():
+        return await run_in_threadpool(run)
 
 
 async def in_password_threads(
     request: Request, check: Callable[Params, Result], *args: Params.args, **kwargs: Params.kwargs
 ) -> Result:
-    """``check(…)`` (Argon2 hashing or verifying) on the app's password threads, never the shared pool's."""
-    limiter: LoopLimiter = request.app.state.password_threads
-    return await to_thread.run_sync(partial(check, *args, **kwargs), limiter=limiter())
+    """``check(…)`` (Argon2 hashing or verifying) on the app's password threads, never the shared pool's.
+
+    Those run at the lowest CPU priority (``app.core.passwords.password_threads``), so Argon2 takes
+    no core from the threads and the event loop that serve other requests.
+    """
+    executor: ThreadPoolExecutor = request.app.state.password_threads
+    context = contextvars.copy_context()
+    return await asyncio.get_running_loop().run_in_executor(executor, partial(context.run, check, *args, **kwargs))
 
 
 class WriteGate:
