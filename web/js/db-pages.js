@@ -10,6 +10,7 @@ import { database } from './db.js';
 /** @typedef {import('./types.js').Stored} Stored */
 /** @typedef {import('./types.js').Database} Database */
 /** @typedef {import('./derived.js').SearchRow} SearchRow */
+/** @typedef {{key: IDBValidKey, value: SearchRow}} SearchRecord */
 /**
  * @typedef {{from: string, to: string, count: number, after?: IDBValidKey | null, stale?: () => boolean}
  *   & ({keep?: undefined} | {keep: (row: SearchRow) => boolean})} PageAsk
@@ -38,7 +39,8 @@ export async function entriesPage({ from, to, count, keep, after = null, stale =
   const kept = [];
   for (;;) {
     const range = lower ? IDBKeyRange.bound(lower, upper, false, open) : IDBKeyRange.upperBound(upper, open);
-    const batch = await newestFirst(db, range, BATCH, Boolean(keep));
+    // Unfiltered, the page and the one after it are all there is to read (a first render reads 51, not 400).
+    const batch = await newestFirst(db, range, keep ? BATCH : Math.min(BATCH, count + 1 - kept.length), Boolean(keep));
     for (const record of batch) if (kept.length <= count && (!keep || keep(record.value))) kept.push(record);
     // One more than asked tells whether anything older matches.
     const more = kept.length > count;
@@ -53,8 +55,26 @@ export async function entriesPage({ from, to, count, keep, after = null, stale =
 
 /**
  * The entries of `ids`, in that order, in one transaction (one deleted since is left out).
- * @param {Database} db @param {string[]} ids @returns {Promise<Stored[]>}
+ * @param {string[]} ids @returns {Promise<Stored[]>}
  */
+export const entriesById = async (ids) => wholeEntries(await database(), ids);
+
+/**
+ * Every row of the `search` store with its timeline key, newest first, in one transaction.
+ * @returns {Promise<SearchRecord[]>}
+ */
+export async function searchRecords() {
+  const store = /** @type {any} */ ((await database()).transaction('search').store);
+  if (typeof store.getAllRecords === 'function') {
+    /** @type {SearchRecord[]} */
+    const records = await store.getAllRecords({ direction: 'prev' });
+    return records.map((record) => ({ key: record.key, value: record.value }));
+  }
+  const [keys, values] = await Promise.all([store.getAllKeys(), store.getAll()]);
+  return keys.map((/** @type {IDBValidKey} */ key, /** @type {number} */ i) => ({ key, value: values[i] })).reverse();
+}
+
+/** @param {Database} db @param {string[]} ids @returns {Promise<Stored[]>} */
 async function wholeEntries(db, ids) {
   const store = db.transaction('entries').store;
   const entries = await Promise.all(ids.map((id) => store.get(id)));

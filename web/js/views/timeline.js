@@ -6,11 +6,11 @@
  */
 
 import { allGoals, allOps, readMeta } from '../db.js';
-import { derivedReady } from '../db-derived.js';
 import { countEntries, entriesPage, knownTags, readEntry } from '../db-pages.js';
 import { field, h, renderList, replace } from '../dom.js';
 import { notify, on } from '../events.js';
 import { KINDS, kindLabel } from '../kinds.js';
+import { holdSearchRows, searchPage } from '../searching.js';
 import { remove } from '../store.js';
 import { clockTime } from '../time.js';
 import { ensureTimeZoneList, entryFields, saveEditOnSubmit } from './entryform.js';
@@ -40,16 +40,30 @@ export function mount(section, ctx) {
 
   /** @type {number | undefined} */
   let pendingRender;
-  const rerender = () => {
+  /** Renders once after a burst of changes; a keystroke waits for no more than the tasks already queued. */
+  const rerender = (delay = 40) => {
     clearTimeout(pendingRender);
-    pendingRender = window.setTimeout(() => void render(), 40);
+    pendingRender = window.setTimeout(() => void render(), delay);
   };
-  filters.element.addEventListener('input', rerender);
+  filters.element.addEventListener('input', () => rerender(0));
   filters.element.addEventListener('reset', () => setTimeout(() => void render()));
+  filters.element.addEventListener('focusin', holdSearchRows);
+
+  /** @type {Promise<[any[], any[], number, unknown]> | null} */
+  let around = null;
+  /** Goals, the outbox, how many entries and whether the pull has caught up: read once, again after a change. */
+  function readAround() {
+    if (around) return around;
+    const reading = Promise.all([allGoals(), allOps(), countEntries(), readMeta('caught_up')]);
+    reading.catch(() => {
+      if (around === reading) around = null; // the next render reads them again
+    });
+    return (around = reading);
+  }
 
   /** Reads the first page again (as many entries as are shown, at least a page) and draws it. */
   async function render() {
-    const [shown, goals, ops, total, caughtUp] = await Promise.all([page.first(), allGoals(), allOps(), countEntries(), readMeta('caught_up')]);
+    const [shown, [goals, ops, total, caughtUp]] = await Promise.all([page.first(), readAround()]);
     if (!shown) return; // a newer read is under way
     syncing.complete(caughtUp === true);
     list.dataset.complete = String(caughtUp === true);
@@ -75,7 +89,7 @@ export function mount(section, ctx) {
   }
 
   async function showPage() {
-    const [shown, goals, ops, total] = await Promise.all([page.more(), allGoals(), allOps(), countEntries()]);
+    const [shown, [goals, ops, total]] = await Promise.all([page.more(), readAround()]);
     if (shown) draw(shown, goals, ops, total);
   }
 
@@ -85,14 +99,17 @@ export function mount(section, ctx) {
   }
 
   on('data', () => {
+    around = null;
     if (section.hidden) return;
     rerender();
     void offerChoices();
   });
   on('outbox', () => {
+    around = null;
     if (!section.hidden) rerender();
   });
   on('sync', (progress) => {
+    around = null;
     syncing.update(progress);
     if (!section.hidden) rerender();
   });
@@ -100,16 +117,23 @@ export function mount(section, ctx) {
   return {
     /** @param {boolean} focus */
     async show(focus) {
-      void offerChoices();
       await render();
       if (focus) title.focus();
+      // After the first page is painted: the filters' choices, then the search rows while the device is idle.
+      requestAnimationFrame(() =>
+        setTimeout(() => {
+          void offerChoices();
+          (window.requestIdleCallback || setTimeout)(holdSearchRows);
+        }),
+      );
     },
   };
 }
 
 /**
- * The timeline's pages for the current filter, newest first, read from IndexedDB (db.js
- * `entriesPage`). `first` reads the first page again, as long as what is shown (so an update
+ * The timeline's pages for the current filter, newest first: through the `timeline` index
+ * (db-pages.js `entriesPage`), or for a search or filter, the search rows held in memory
+ * (searching.js `searchPage`). `first` reads the first page again, as long as what is shown (so an update
  * keeps the shown length); `more` adds the next. A read overtaken by a newer one resolves
  * with null and stops early.
  * @param {() => Filter} readFilter
@@ -127,8 +151,7 @@ function timelinePages(readFilter) {
     const stale = () => mine !== turn;
     const { from, to } = filter;
     const searched = Boolean(filter.q || filter.kind || filter.goal || filter.tag);
-    if (searched) await derivedReady();
-    const found = await entriesPage(searched ? { from, to, count, after, stale, keep: (row) => matches(row, filter) } : { from, to, count, after, stale });
+    const found = searched ? await searchPage({ from, to, count, after, keep: (row) => matches(row, filter) }) : await entriesPage({ from, to, count, after, stale });
     if (stale()) return null;
     shown = after === null ? found.entries : shown.concat(found.entries);
     next = found.next;
