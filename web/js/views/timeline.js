@@ -38,32 +38,16 @@ export function mount(section, ctx) {
   const days = dayRows(entryRows({ edit: (id, opener) => void openEditor(dialog, id, opener, ctx), remove: (id) => void deleteEntry(id, ctx) }));
   const page = timelinePages(filters.read);
 
-  /** @type {number | undefined} */
-  let pendingRender;
-  /** Renders once after a burst of changes; a keystroke waits for no more than the tasks already queued. */
-  const rerender = (delay = 40) => {
-    clearTimeout(pendingRender);
-    pendingRender = window.setTimeout(() => void render(), delay);
-  };
+  const rerender = coalesced(() => void render());
   filters.element.addEventListener('input', () => rerender(0));
   filters.element.addEventListener('reset', () => setTimeout(() => void render()));
   filters.element.addEventListener('focusin', holdSearchRows);
 
-  /** @type {Promise<[any[], any[], number, unknown]> | null} */
-  let around = null;
-  /** Goals, the outbox, how many entries and whether the pull has caught up: read once, again after a change. */
-  function readAround() {
-    if (around) return around;
-    const reading = Promise.all([allGoals(), allOps(), countEntries(), readMeta('caught_up')]);
-    reading.catch(() => {
-      if (around === reading) around = null; // the next render reads them again
-    });
-    return (around = reading);
-  }
+  const around = aroundReads();
 
   /** Reads the first page again (as many entries as are shown, at least a page) and draws it. */
   async function render() {
-    const [shown, [goals, ops, total, caughtUp]] = await Promise.all([page.first(), readAround()]);
+    const [shown, [goals, ops, total, caughtUp]] = await Promise.all([page.first(), around.read()]);
     if (!shown) return; // a newer read is under way
     syncing.complete(caughtUp === true);
     list.dataset.complete = String(caughtUp === true);
@@ -89,7 +73,7 @@ export function mount(section, ctx) {
   }
 
   async function showPage() {
-    const [shown, [goals, ops, total]] = await Promise.all([page.more(), readAround()]);
+    const [shown, [goals, ops, total]] = await Promise.all([page.more(), around.read()]);
     if (shown) draw(shown, goals, ops, total);
   }
 
@@ -99,17 +83,14 @@ export function mount(section, ctx) {
   }
 
   on('data', () => {
-    around = null;
     if (section.hidden) return;
     rerender();
     void offerChoices();
   });
   on('outbox', () => {
-    around = null;
     if (!section.hidden) rerender();
   });
   on('sync', (progress) => {
-    around = null;
     syncing.update(progress);
     if (!section.hidden) rerender();
   });
@@ -120,12 +101,40 @@ export function mount(section, ctx) {
       await render();
       if (focus) title.focus();
       // After the first page is painted: the filters' choices, then the search rows while the device is idle.
-      requestAnimationFrame(() =>
-        setTimeout(() => {
-          void offerChoices();
-          (window.requestIdleCallback || setTimeout)(holdSearchRows);
-        }),
-      );
+      requestAnimationFrame(() => setTimeout(() => void offerChoices().then(() => (window.requestIdleCallback || setTimeout)(holdSearchRows))));
+    },
+  };
+}
+
+/**
+ * `run` once after a burst of calls: `delay` ms after the last (a keystroke: 0, after the tasks already queued).
+ * @param {() => void} run @returns {(delay?: number) => void}
+ */
+function coalesced(run) {
+  /** @type {number | undefined} */
+  let pending;
+  return (delay = 40) => {
+    clearTimeout(pending);
+    pending = window.setTimeout(run, delay);
+  };
+}
+
+/**
+ * Goals, the outbox, how many entries and whether the pull has caught up: what a render shows beside
+ * the page, read once and again after a change (any `data`, `outbox` or `sync`), not on every keystroke.
+ */
+function aroundReads() {
+  /** @type {Promise<[any[], any[], number, unknown]> | null} */
+  let around = null;
+  for (const topic of /** @type {const} */ (['data', 'outbox', 'sync'])) on(topic, () => (around = null));
+  return {
+    read() {
+      if (around) return around;
+      const reading = Promise.all([allGoals(), allOps(), countEntries(), readMeta('caught_up')]);
+      reading.catch(() => {
+        if (around === reading) around = null; // the next render reads them again
+      });
+      return (around = reading);
     },
   };
 }
