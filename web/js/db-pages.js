@@ -60,18 +60,14 @@ export async function entriesPage({ from, to, count, keep, after = null, stale =
 export const entriesById = async (ids) => wholeEntries(await database(), ids);
 
 /**
- * Every row of the `search` store with its timeline key, newest first, in one transaction.
+ * Up to `count` rows of the `search` store with their timeline keys, newest first, strictly older than
+ * `before` (null: from the newest), in one transaction.
+ * @param {IDBValidKey | null} before @param {number} count
  * @returns {Promise<SearchRecord[]>}
  */
-export async function searchRecords() {
-  const store = /** @type {any} */ ((await database()).transaction('search').store);
-  if (typeof store.getAllRecords === 'function') {
-    /** @type {SearchRecord[]} */
-    const records = await store.getAllRecords({ direction: 'prev' });
-    return records.map((record) => ({ key: record.key, value: record.value }));
-  }
-  const [keys, values] = await Promise.all([store.getAllKeys(), store.getAll()]);
-  return keys.map((/** @type {IDBValidKey} */ key, /** @type {number} */ i) => ({ key, value: values[i] })).reverse();
+export async function searchRecords(before, count) {
+  const db = await database();
+  return newestFirst(db, before === null ? null : IDBKeyRange.upperBound(before, true), count, true);
 }
 
 /** @param {Database} db @param {string[]} ids @returns {Promise<Stored[]>} */
@@ -85,7 +81,7 @@ async function wholeEntries(db, ids) {
  * Up to `count` records within `range`, newest first, in one transaction: entries through the
  * `timeline` index, or (`searched`) the `search` store's rows. `getAllRecords` where the browser has
  * it (Chromium 141+), a cursor elsewhere.
- * @param {Database} db @param {IDBKeyRange} range @param {number} count @param {boolean} searched
+ * @param {Database} db @param {IDBKeyRange | null} range @param {number} count @param {boolean} searched
  * @returns {Promise<{key: IDBValidKey, value: any}[]>}
  */
 async function newestFirst(db, range, count, searched) {
