@@ -1,7 +1,7 @@
 // @ts-check
 /**
  * The timeline's search and filters over the `search` store's rows (derived.js) held in memory: read
- * newest first, 5 000 per transaction, once they are wanted (the search box focused, or the device
+ * newest first, 1 000 per transaction, once they are wanted (the search box focused, or the device
  * idle once the timeline is drawn; a search reads as many as its page needs) and kept current from
  * the change notifications every screen gets (events.js), so a keystroke filters an array and reads
  * only the page of entries it shows.
@@ -16,7 +16,7 @@ import { on } from './events.js';
 /** @typedef {import('./db-pages.js').SearchRecord} SearchRecord */
 
 // Rows read per transaction: a search waits only for the chunks its page needs (a common word's 51 matches are in the first).
-const CHUNK = 5_000;
+const CHUNK = 1_000;
 
 /**
  * The search rows read so far, newest first, and whether that is all of them. Chunks and the changes
