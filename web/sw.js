@@ -6,7 +6,7 @@
  * VERSION is a digest of the SHELL files; tests/web/test_install.py says the new value.
  */
 
-const VERSION = 'synclog-shell-865ce8baab20';
+const VERSION = 'synclog-shell-95968c199962';
 const SHELL = [
   '/',
   '/manifest.webmanifest',
@@ -27,6 +27,7 @@ const SHELL = [
   '/js/noticing.js',
   '/js/outbox.js',
   '/js/pull.js',
+  '/js/searching.js',
   '/js/store.js',
   '/js/summary.js',
   '/js/time.js',

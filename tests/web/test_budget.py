@@ -29,6 +29,7 @@ LAZY = {
     "db-account.js",
     "db-derived.js",
     "derived.js",
+    "searching.js",
 }
 
 

@@ -193,3 +193,60 @@ def test_entries_changed_here_and_elsewhere_move_search_filters_and_currents_wit
 
     go(page, "Currents")
     same_as_the_server(page, desk)
+
+
+def test_search_rows_held_in_memory_follow_changes_pulled_and_made_here(
+    page: Page, other_device: Callable[[str], httpx.Client]
+) -> None:
+    """Once a search has read the search rows into memory they follow every write without a reload: an
+    edit (to another day, with new words) and a deletion pulled from another device, then offline an
+    entry deleted and one logged here. Each search shows what the server's ``q`` (or ``kind``) returns."""
+    email = sign_up(page)
+    desk = other_device(email)
+    seed(desk, 600)
+    page.reload()
+    go(page, "Timeline")
+    expect(page.get_by_test_id("timeline-days")).to_have_attribute("data-complete", "true", timeout=60_000)
+    search = page.get_by_label("Search")
+    search.fill("harbour")
+    harbour = server_ids(desk, 50, q="harbour")
+    shows_exactly(page, harbour, "the search, its rows now in memory")
+
+    newest = server_ids(desk, 100)
+    moved = desk.get(f"/entries/{newest[60]}").json()
+    at = datetime.fromisoformat(moved["occurred_at"]) - timedelta(days=2)
+    edit = desk.patch(
+        f"/entries/{newest[60]}", json={"occurred_at": at.isoformat(), "note": "The Lighthouse keeper waved"}
+    )
+    assert edit.status_code == 200, edit.text
+    assert desk.delete(f"/entries/{harbour[0]}").status_code == 204
+    page.evaluate("window.dispatchEvent(new Event('online'))")  # syncs now: the pull brings both
+    shows_exactly(page, server_ids(desk, 50, q="harbour"), "the search after a pulled deletion")
+    search.fill("lighthouse KEEPER")
+    assert server_ids(desk, 50, q="lighthouse KEEPER") == [newest[60]]
+    shows_exactly(page, [newest[60]], "the pulled edit, by its new words")
+    page.get_by_text("More filters").click()
+    page.get_by_label("To", exact=True).fill(edit.json()["local_date"])
+    shows_exactly(page, [newest[60]], "the pulled edit, on its new day")
+    page.get_by_label("To", exact=True).fill("")
+
+    page.context.set_offline(True)
+    search.fill("harbour")
+    expected = server_ids(desk, 51, q="harbour")
+    shows_exactly(page, expected[:50], "the search again")
+    first = page.get_by_test_id("timeline-entry").first
+    first.get_by_role("button", name="Delete").click()
+    first.get_by_role("button", name="Confirm delete").click()
+    shows_exactly(page, expected[1:], "the search after a deletion here")
+
+    go(page, "Log")
+    page.get_by_role("button", name="Log a synchronicity").click()
+    pending(page).to_have_text("2")
+    go(page, "Timeline")
+    search.fill("")
+    page.get_by_label("Kind", exact=True).select_option("other")
+    others = server_ids(desk, 49, kind="other")
+    eventually(page, lambda: shown_ids(page)[1:] == others, what="the entries of kind other")
+    logged = shown_ids(page)[0]
+    assert logged not in server_ids(desk, 700)
+    expect(page.get_by_test_id("timeline-entry").first).to_contain_text("not sent yet")

@@ -10,6 +10,7 @@ import { database } from './db.js';
 /** @typedef {import('./types.js').Stored} Stored */
 /** @typedef {import('./types.js').Database} Database */
 /** @typedef {import('./derived.js').SearchRow} SearchRow */
+/** @typedef {{key: IDBValidKey, value: SearchRow}} SearchRecord */
 /**
  * @typedef {{from: string, to: string, count: number, after?: IDBValidKey | null, stale?: () => boolean}
  *   & ({keep?: undefined} | {keep: (row: SearchRow) => boolean})} PageAsk
@@ -38,7 +39,8 @@ export async function entriesPage({ from, to, count, keep, after = null, stale =
   const kept = [];
   for (;;) {
     const range = lower ? IDBKeyRange.bound(lower, upper, false, open) : IDBKeyRange.upperBound(upper, open);
-    const batch = await newestFirst(db, range, BATCH, Boolean(keep));
+    // Unfiltered, the page and the one after it are all there is to read (a first render reads 51, not 400).
+    const batch = await newestFirst(db, range, keep ? BATCH : Math.min(BATCH, count + 1 - kept.length), Boolean(keep));
     for (const record of batch) if (kept.length <= count && (!keep || keep(record.value))) kept.push(record);
     // One more than asked tells whether anything older matches.
     const more = kept.length > count;
@@ -53,8 +55,22 @@ export async function entriesPage({ from, to, count, keep, after = null, stale =
 
 /**
  * The entries of `ids`, in that order, in one transaction (one deleted since is left out).
- * @param {Database} db @param {string[]} ids @returns {Promise<Stored[]>}
+ * @param {string[]} ids @returns {Promise<Stored[]>}
  */
+export const entriesById = async (ids) => wholeEntries(await database(), ids);
+
+/**
+ * Up to `count` rows of the `search` store with their timeline keys, newest first, strictly older than
+ * `before` (null: from the newest), in one transaction.
+ * @param {IDBValidKey | null} before @param {number} count
+ * @returns {Promise<SearchRecord[]>}
+ */
+export async function searchRecords(before, count) {
+  const db = await database();
+  return newestFirst(db, before === null ? null : IDBKeyRange.upperBound(before, true), count, true);
+}
+
+/** @param {Database} db @param {string[]} ids @returns {Promise<Stored[]>} */
 async function wholeEntries(db, ids) {
   const store = db.transaction('entries').store;
   const entries = await Promise.all(ids.map((id) => store.get(id)));
@@ -65,7 +81,7 @@ async function wholeEntries(db, ids) {
  * Up to `count` records within `range`, newest first, in one transaction: entries through the
  * `timeline` index, or (`searched`) the `search` store's rows. `getAllRecords` where the browser has
  * it (Chromium 141+), a cursor elsewhere.
- * @param {Database} db @param {IDBKeyRange} range @param {number} count @param {boolean} searched
+ * @param {Database} db @param {IDBKeyRange | null} range @param {number} count @param {boolean} searched
  * @returns {Promise<{key: IDBValidKey, value: any}[]>}
  */
 async function newestFirst(db, range, count, searched) {

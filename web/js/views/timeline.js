@@ -6,11 +6,11 @@
  */
 
 import { allGoals, allOps, readMeta } from '../db.js';
-import { derivedReady } from '../db-derived.js';
 import { countEntries, entriesPage, knownTags, readEntry } from '../db-pages.js';
 import { field, h, renderList, replace } from '../dom.js';
 import { notify, on } from '../events.js';
 import { KINDS, kindLabel } from '../kinds.js';
+import { holdSearchRows, searchPage } from '../searching.js';
 import { remove } from '../store.js';
 import { clockTime } from '../time.js';
 import { ensureTimeZoneList, entryFields, saveEditOnSubmit } from './entryform.js';
@@ -38,18 +38,16 @@ export function mount(section, ctx) {
   const days = dayRows(entryRows({ edit: (id, opener) => void openEditor(dialog, id, opener, ctx), remove: (id) => void deleteEntry(id, ctx) }));
   const page = timelinePages(filters.read);
 
-  /** @type {number | undefined} */
-  let pendingRender;
-  const rerender = () => {
-    clearTimeout(pendingRender);
-    pendingRender = window.setTimeout(() => void render(), 40);
-  };
-  filters.element.addEventListener('input', rerender);
+  const rerender = coalesced(() => void render());
+  filters.element.addEventListener('input', () => rerender(0));
   filters.element.addEventListener('reset', () => setTimeout(() => void render()));
+  filters.element.addEventListener('focusin', holdSearchRows);
+
+  const around = aroundReads();
 
   /** Reads the first page again (as many entries as are shown, at least a page) and draws it. */
   async function render() {
-    const [shown, goals, ops, total, caughtUp] = await Promise.all([page.first(), allGoals(), allOps(), countEntries(), readMeta('caught_up')]);
+    const [shown, [goals, ops, total, caughtUp]] = await Promise.all([page.first(), around.read()]);
     if (!shown) return; // a newer read is under way
     syncing.complete(caughtUp === true);
     list.dataset.complete = String(caughtUp === true);
@@ -75,7 +73,7 @@ export function mount(section, ctx) {
   }
 
   async function showPage() {
-    const [shown, goals, ops, total] = await Promise.all([page.more(), allGoals(), allOps(), countEntries()]);
+    const [shown, [goals, ops, total]] = await Promise.all([page.more(), around.read()]);
     if (shown) draw(shown, goals, ops, total);
   }
 
@@ -100,16 +98,51 @@ export function mount(section, ctx) {
   return {
     /** @param {boolean} focus */
     async show(focus) {
-      void offerChoices();
       await render();
       if (focus) title.focus();
+      // After the first page is painted: the filters' choices, then the search rows while the device is idle.
+      requestAnimationFrame(() => setTimeout(() => void offerChoices().then(() => (window.requestIdleCallback || setTimeout)(holdSearchRows))));
     },
   };
 }
 
 /**
- * The timeline's pages for the current filter, newest first, read from IndexedDB (db.js
- * `entriesPage`). `first` reads the first page again, as long as what is shown (so an update
+ * `run` once after a burst of calls: `delay` ms after the last (a keystroke: 0, after the tasks already queued).
+ * @param {() => void} run @returns {(delay?: number) => void}
+ */
+function coalesced(run) {
+  /** @type {number | undefined} */
+  let pending;
+  return (delay = 40) => {
+    clearTimeout(pending);
+    pending = window.setTimeout(run, delay);
+  };
+}
+
+/**
+ * Goals, the outbox, how many entries and whether the pull has caught up: what a render shows beside
+ * the page, read once and again after a change (any `data`, `outbox` or `sync`), not on every keystroke.
+ */
+function aroundReads() {
+  /** @type {Promise<[any[], any[], number, unknown]> | null} */
+  let around = null;
+  for (const topic of /** @type {const} */ (['data', 'outbox', 'sync'])) on(topic, () => (around = null));
+  return {
+    read() {
+      if (around) return around;
+      const reading = Promise.all([allGoals(), allOps(), countEntries(), readMeta('caught_up')]);
+      reading.catch(() => {
+        if (around === reading) around = null; // the next render reads them again
+      });
+      return (around = reading);
+    },
+  };
+}
+
+/**
+ * The timeline's pages for the current filter, newest first: through the `timeline` index
+ * (db-pages.js `entriesPage`), or for a search or filter, the search rows held in memory
+ * (searching.js `searchPage`). `first` reads the first page again, as long as what is shown (so an update
  * keeps the shown length); `more` adds the next. A read overtaken by a newer one resolves
  * with null and stops early.
  * @param {() => Filter} readFilter
@@ -127,8 +160,7 @@ function timelinePages(readFilter) {
     const stale = () => mine !== turn;
     const { from, to } = filter;
     const searched = Boolean(filter.q || filter.kind || filter.goal || filter.tag);
-    if (searched) await derivedReady();
-    const found = await entriesPage(searched ? { from, to, count, after, stale, keep: (row) => matches(row, filter) } : { from, to, count, after, stale });
+    const found = searched ? await searchPage({ from, to, count, after, keep: (row) => matches(row, filter) }) : await entriesPage({ from, to, count, after, stale });
     if (stale()) return null;
     shown = after === null ? found.entries : shown.concat(found.entries);
     next = found.next;
