@@ -250,3 +250,26 @@ def test_search_rows_held_in_memory_follow_changes_pulled_and_made_here(
     logged = shown_ids(page)[0]
     assert logged not in server_ids(desk, 700)
     expect(page.get_by_test_id("timeline-entry").first).to_contain_text("not sent yet")
+
+
+def test_search_finds_text_whatever_its_accents_as_the_server_does(
+    page: Page, other_device: Callable[[str], httpx.Client]
+) -> None:
+    email = sign_up(page)
+    desk = other_device(email)
+    made = {}
+    for note in ("Met Zoë at the CAFÉ", "Zoo, cage", "Señal en Kraków"):
+        response = desk.post("/entries", json={"note": note})
+        assert response.status_code == 201, response.text
+        made[note] = response.json()["id"]
+    page.reload()
+    go(page, "Timeline")
+    expect(page.get_by_test_id("timeline-days")).to_have_attribute("data-complete", "true", timeout=60_000)
+    for query, note in (
+        ("ZOE", "Met Zoë at the CAFÉ"),
+        ("café", "Met Zoë at the CAFÉ"),
+        ("senal en krakow", "Señal en Kraków"),
+    ):
+        page.get_by_label("Search").fill(query)
+        assert server_ids(desk, 50, q=query) == [made[note]]
+        shows_exactly(page, [made[note]], f"the search {query!r}")

@@ -10,7 +10,7 @@ import { notify } from './events.js';
 import { afterAnswer, isCreate, rebased, undoneBy } from './merge.js';
 
 export const DB_NAME = 'synclog';
-export const DB_VERSION = 3;
+export const DB_VERSION = 4;
 
 /** @typedef {import('./types.js').RecordType} RecordType */
 /** @typedef {import('./types.js').Stored} Stored */
@@ -44,7 +44,8 @@ export function database() {
 
 /**
  * 1: goals, entries by `local_date`, the outbox (by `op_id`, object), `meta`; 2: timeline, tags, pauses
- * (pulled again from the start of /changes: the cursor was past them); 3: `days`, `search` (derived.js).
+ * (pulled again from the start of /changes: the cursor was past them); 3: `days`, `search` (derived.js);
+ * 4: search rows folded accent-insensitively (`searchable`), so the ones kept are made again.
  * @param {import('./types.js').Database} db @param {number} oldVersion @param {number | null} _newVersion
  * @param {import('./types.js').UpgradeTx} transaction
  */
@@ -69,8 +70,9 @@ function upgrade(db, oldVersion, _newVersion, transaction) {
   if (oldVersion < 3) {
     db.createObjectStore('days', { keyPath: 'local_date' });
     db.createObjectStore('search');
-    if (oldVersion) void transaction.objectStore('meta').put(true, 'refill');
   }
+  // The derived stores, made again from the kept entries by db-derived.js on first use.
+  if (oldVersion && oldVersion < 4) void transaction.objectStore('meta').put(true, 'refill');
 }
 
 function blocked() {

@@ -13,14 +13,24 @@
 /** @typedef {Record<string, any> | null | undefined} Entry */
 
 /**
- * What the timeline's search and filters look at: kind, goals, lower-cased tags, and the lower-cased
- * text of inner, note, meaning, tags, people and place, one per line, as the server's `search_text`.
+ * `text` as the server's `q` compares it (app/entries/columns.py `searchable`), case- and
+ * accent-insensitively: lower-cased, decomposed (NFKD), without nonspacing marks, so "Zoë", "ZOE"
+ * and "zoe" all read "zoe". tests/golden/search_fold_cases.json, made by the server's function,
+ * checks this one (tests/web/search_fold.test.mjs).
+ * @param {string} text @returns {string}
+ */
+export const searchable = (text) => text.toLowerCase().normalize('NFKD').replace(/\p{Mn}/gu, '');
+
+/**
+ * What the timeline's search and filters look at: kind, goals, lower-cased tags, and the folded
+ * (`searchable`) text of inner, note, meaning, tags, people and place, one per line, as the server's
+ * `search_text`.
  * @param {Record<string, any>} entry @returns {SearchRow}
  */
 export function searchRow(entry) {
   const tags = entry.tags || [];
   const text = [entry.inner, entry.note, entry.meaning, ...tags, ...(entry.people || []), entry.place].filter(Boolean).join('\n');
-  return { id: entry.id, kind: entry.kind, goal_ids: entry.goal_ids || [], tags: tags.map((/** @type {string} */ tag) => tag.toLowerCase()), text: text.toLowerCase() };
+  return { id: entry.id, kind: entry.kind, goal_ids: entry.goal_ids || [], tags: tags.map((/** @type {string} */ tag) => tag.toLowerCase()), text: searchable(text) };
 }
 
 /**

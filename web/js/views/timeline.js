@@ -9,6 +9,7 @@ import { allGoals, allOps, readMeta } from '../db.js';
 import { countEntries, entriesPage, knownTags, readEntry } from '../db-pages.js';
 import { field, h, renderList, replace } from '../dom.js';
 import { notify, on } from '../events.js';
+import { searchable } from '../derived.js';
 import { KINDS, kindLabel } from '../kinds.js';
 import { holdSearchRows, searchPage } from '../searching.js';
 import { remove } from '../store.js';
@@ -235,7 +236,7 @@ function filterForm() {
   return {
     element,
     /** @returns {Filter} */
-    read: () => ({ q: search.value.trim().toLowerCase(), kind: kind.value, goal: goal.value, tag: tag.value.trim().toLowerCase(), from: from.value, to: to.value }),
+    read: () => ({ q: searchable(search.value.trim()), kind: kind.value, goal: goal.value, tag: tag.value.trim().toLowerCase(), from: from.value, to: to.value }),
     /** @param {any[]} goals @param {string[]} tags */
     offer(goals, tags) {
       offerGoals(goal, goals);
@@ -262,7 +263,7 @@ function offerGoals(select, goals) {
 
 /**
  * Whether an entry's search row (derived.js) passes the filter, as the server's GET /entries
- * decides: `q` is a case-insensitive (not accent-insensitive) substring of its inner, note,
+ * decides: `q`, folded (`searchable`), is a substring of its folded inner, note,
  * meaning, tags, people and place; `tag` one of its tags, whole and case-insensitive. Dates are
  * the key range (db-pages.js).
  * @param {import('../derived.js').SearchRow} row @param {Filter} filter
