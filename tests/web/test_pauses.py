@@ -189,7 +189,7 @@ def test_a_device_upgraded_from_the_first_schema_keeps_its_log_and_pulls_the_pau
     context.set_offline(True)
     page.goto("/")
     streak(page, 1, "active")  # the entries kept; the pause not on this device yet
-    assert page.evaluate(SCHEMA_VERSION) == 3
+    assert page.evaluate(SCHEMA_VERSION) == 4
 
     context.set_offline(False)
     streak(page, 3, "active")  # pulled again from the start of /changes
