@@ -11,7 +11,7 @@ from sqlalchemy import Date, SmallInteger, Text, Uuid, create_engine, insert, se
 
 from app.core.database import normalize_database_url
 from app.core.migrations import alembic_config
-from tests.core.test_migrations import ENTRIES, GOALS, USERS, UTC_TIME, _table
+from tests.core.test_migrations import ENTRIES, GOALS, UTC_TIME, _table, old_user
 
 # Entries as revision 0007 stores them.
 STORED = _table(
@@ -44,20 +44,7 @@ def test_existing_live_entries_get_their_public_json(unmigrated_url: str) -> Non
     }
     engine = create_engine(normalize_database_url(unmigrated_url))
     with engine.begin() as connection:
-        connection.execute(
-            insert(USERS).values(
-                id=user_id,
-                email="old@example.org",
-                display_name="",
-                timezone="UTC",
-                day_start_hour=0,
-                week_start="monday",
-                grace_days=0,
-                password_hash="unused",
-                created_at=now,
-                updated_at=now,
-            )
-        )
+        connection.execute(old_user(user_id, now))
         connection.execute(
             insert(GOALS),
             [

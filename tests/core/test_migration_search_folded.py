@@ -12,7 +12,7 @@ from sqlalchemy import SmallInteger, String, Text, Uuid, create_engine, insert, 
 
 from app.core.database import normalize_database_url
 from app.core.migrations import alembic_config
-from tests.core.test_migrations import ENTRIES, USERS, UTC_TIME, _table
+from tests.core.test_migrations import ENTRIES, UTC_TIME, _table, old_user
 
 # Entries as revision 0008 stores them.
 STORED = _table(
@@ -51,20 +51,7 @@ def test_live_entries_are_searched_without_their_accents(unmigrated_url: str) ->
     }
     engine = create_engine(normalize_database_url(unmigrated_url))
     with engine.begin() as connection:
-        connection.execute(
-            insert(USERS).values(
-                id=user_id,
-                email="old@example.org",
-                display_name="",
-                timezone="UTC",
-                day_start_hour=0,
-                week_start="monday",
-                grace_days=0,
-                password_hash="unused",
-                created_at=now,
-                updated_at=now,
-            )
-        )
+        connection.execute(old_user(user_id, now))
         connection.execute(
             insert(STORED),
             [

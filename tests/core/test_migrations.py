@@ -25,7 +25,7 @@ from sqlalchemy import (
     select,
     table,
 )
-from sqlalchemy.sql.expression import TableClause
+from sqlalchemy.sql.expression import Insert, TableClause
 from sqlmodel import SQLModel
 
 import app.models  # noqa: F401 - registers every table
@@ -51,6 +51,22 @@ def test_migrating_creates_the_sqlite_folder(tmp_path: Path) -> None:
 
 def _table(name: str, **types: Any) -> TableClause:
     return table(name, *(column(key, type_) for key, type_ in types.items()))
+
+
+def old_user(user_id: uuid.UUID, now: datetime) -> Insert:
+    """The insert of a user as every revision since 0001 stores one (for a migration test's data)."""
+    return insert(USERS).values(
+        id=user_id,
+        email="old@example.org",
+        display_name="",
+        timezone="UTC",
+        day_start_hour=0,
+        week_start="monday",
+        grace_days=0,
+        password_hash="unused",
+        created_at=now,
+        updated_at=now,
+    )
 
 
 UTC_TIME = UTCDateTime(timezone=True)
@@ -161,20 +177,7 @@ def test_local_hour_is_filled_for_every_entry_by_its_wall_clock(unmigrated_url: 
     ]
     engine = create_engine(normalize_database_url(unmigrated_url))
     with engine.begin() as connection:
-        connection.execute(
-            insert(USERS).values(
-                id=user_id,
-                email="old@example.org",
-                display_name="",
-                timezone="UTC",
-                day_start_hour=0,
-                week_start="monday",
-                grace_days=0,
-                password_hash="unused",
-                created_at=now,
-                updated_at=now,
-            )
-        )
+        connection.execute(old_user(user_id, now))
         connection.execute(
             insert(GOALS).values(
                 id=goal_id,
