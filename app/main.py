@@ -29,6 +29,7 @@ from app.api.openapi import operation_id
 from app.api.problems import install_problem_handlers
 from app.api.web import install_framework_answers, mount_web
 from app.auth.routes import router as auth_router
+from app.core import slow_work
 from app.core.database import open_database
 from app.core.metrics import RATE_LIMITS_SKIPPED
 from app.core.passwords import password_threads
@@ -81,7 +82,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # What the app holds from its start lives as long as the process: out of the collector's full
         # collections, which had to walk all of it and stalled requests for tens of milliseconds.
         gc.freeze()
-        yield
+        # Slow work (Argon2, an import's check) runs in processes of their own, started on first use.
+        with slow_work.held():
+            yield
         database.dispose()
 
     app = FastAPI(

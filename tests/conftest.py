@@ -30,6 +30,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlmodel import SQLModel
 
 from app import models as every_table  # noqa: F401 - registers every table, for emptying them
+from app.core import slow_work
 from app.core.database import normalize_database_url
 from app.core.migrations import upgrade_to_head
 from app.core.settings import Settings
@@ -66,6 +67,13 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Slow and browser tests first (longest first): the xdist workers then finish at about the same time."""
     items.sort(key=lambda item: item.get_closest_marker("slow") is None and item.get_closest_marker("browser") is None)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def slow_work_processes() -> Iterator[None]:
+    """The slow-work processes, started on first use and kept for the run (an app holds them only while it runs)."""
+    with slow_work.held():
+        yield
 
 
 @pytest.fixture(autouse=True)
