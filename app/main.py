@@ -32,7 +32,6 @@ from app.auth.routes import router as auth_router
 from app.core import slow_work
 from app.core.database import open_database
 from app.core.metrics import RATE_LIMITS_SKIPPED
-from app.core.passwords import password_threads
 from app.core.paths import web_dir
 from app.core.rate_limits import RateLimits
 from app.core.settings import Settings, load_settings
@@ -107,7 +106,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_problem_handlers(app)
     # Innermost: writers queue after their body is read and the limits above have passed.
     app.state.write_gate = LoopSemaphore(SQLITE_WRITERS if sqlite else POSTGRESQL_WRITERS)
-    app.state.password_threads = password_threads()
     app.add_middleware(WriteGate, gate=app.state.write_gate)
     # A body of a type no route reads is refused before it is read.
     app.add_middleware(MediaTypeMiddleware)

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, Request, Response, status
+from fastapi.concurrency import run_in_threadpool
 from sqlmodel import Session
 
 from app.api.deps import (
@@ -18,7 +21,7 @@ from app.api.deps import (
     client_address,
     set_session_cookie,
 )
-from app.api.middleware.write_gate import in_password_threads, in_read_session, in_write_slot
+from app.api.middleware.write_gate import in_read_session, in_write_slot
 from app.api.problems import problem_responses
 from app.auth import service
 from app.auth.models import (
@@ -35,8 +38,25 @@ from app.auth.models import (
     UserUpdate,
 )
 from app.core.errors import Forbidden, NotFound
+from app.core.passwords import hash_password_in_slow_work, verify_password_in_slow_work
+from app.core.rate_limits import RateLimits
 
 router = APIRouter(tags=["accounts"])
+
+
+@asynccontextmanager
+async def password_attempt(request: Request, rate_limits: RateLimits, *, email: str) -> AsyncIterator[None]:
+    """``RateLimits.password_check`` around a block that awaits a password check: its counting (a call to
+    Redis, when limits are shared) in the thread pool, the check itself (Argon2) in a slow-work process."""
+    attempt = rate_limits.password_check(email=email, ip=client_address(request))
+    await run_in_threadpool(attempt.__enter__)
+    try:
+        yield
+    except BaseException as error:
+        if not await run_in_threadpool(attempt.__exit__, type(error), error, error.__traceback__):
+            raise
+    else:
+        await run_in_threadpool(attempt.__exit__, None, None, None)
 
 
 @router.post(
@@ -50,14 +70,14 @@ async def register(
 ) -> UserPublic:
     check_csrf(request)
 
-    def check() -> str:
+    def check() -> None:
         rate_limits.hit_registration(ip=client_address(request))
         if settings.signups == "closed":
             raise Forbidden("Sign-ups are closed on this server.")
-        return service.new_password_hash(body.password)
 
+    await run_in_threadpool(check)
     # Argon2 before the write slot, so no other writer waits for it (SPEC §8).
-    password_hash = await in_password_threads(request, check)
+    password_hash = await hash_password_in_slow_work(body.password)
 
     def write(session: Session) -> tuple[User, str]:
         user = service.register(session, body=body, password_hash=password_hash)
@@ -75,13 +95,11 @@ async def login(
     check_csrf(request)
     found = await in_read_session(request, service.find_user_by_email, email=body.email)
 
-    def check() -> User:
-        with rate_limits.password_check(email=body.email, ip=client_address(request)):
-            return service.authenticate(found, password=body.password)
-
     # Argon2 holds no database session (on PostgreSQL, none of its turns); only starting the session holds
     # the write slot (SPEC §8).
-    user = await in_password_threads(request, check)
+    async with password_attempt(request, rate_limits, email=body.email):
+        matches = await verify_password_in_slow_work(body.password, found.password_hash if found else None)
+        user = service.authenticated(found, matches=matches)
     token = await in_write_slot(
         request, service.start_checked_session, user_id=user.id, password_hash=user.password_hash
     )
@@ -127,15 +145,11 @@ async def change_password(
 ) -> None:
     user = owner.user
 
-    def check() -> str:
-        with rate_limits.password_check(email=user.email, ip=client_address(request)):
-            service.check_password(
-                user, password=body.current_password, error=Forbidden("The current password is not right.")
-            )
-        return service.new_password_hash(body.new_password)
-
     # Both Argon2 runs before the write slot is taken (SPEC §8).
-    new_password_hash = await in_password_threads(request, check)
+    async with password_attempt(request, rate_limits, email=user.email):
+        if not await verify_password_in_slow_work(body.current_password, user.password_hash):
+            raise Forbidden("The current password is not right.")
+    new_password_hash = await hash_password_in_slow_work(body.new_password)
     await in_write_slot(
         request,
         service.change_password,
@@ -157,12 +171,10 @@ async def delete_me(
 ) -> Response:
     user = owner.user
 
-    def check() -> None:
-        with rate_limits.password_check(email=user.email, ip=client_address(request)):
-            service.check_password(user, password=body.password, error=Forbidden("The password is not right."))
-
     # Argon2 before the write slot is taken (SPEC §8).
-    await in_password_threads(request, check)
+    async with password_attempt(request, rate_limits, email=user.email):
+        if not await verify_password_in_slow_work(body.password, user.password_hash):
+            raise Forbidden("The password is not right.")
     await in_write_slot(request, service.delete_account, user=user, password_hash=user.password_hash)
     response = Response(status_code=status.HTTP_204_NO_CONTENT)
     response.delete_cookie(SESSION_COOKIE, path="/")

@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 from app.auth.models import AccessToken, AuthSession, Register, TokenCreate, User, UserUpdate
 from app.core.database import table_of, utcnow
 from app.core.errors import Conflict, Forbidden, ProblemError, Unauthorized, ValidationProblem
-from app.core.passwords import hash_password, hash_token, new_access_token, new_session_token, verify_password
+from app.core.passwords import hash_password, hash_token, new_access_token, new_session_token
 from app.core.sequence import ChangeCounter
 
 SESSION_LIFETIME = timedelta(days=30)
@@ -45,7 +45,7 @@ def create_user(
     display_name: str = "",
     timezone: str = "UTC",
 ) -> User:
-    """A new account; ``password_hash`` (from ``hash_password``, computed before the write) or ``password``."""
+    """A new account; ``password_hash`` (``hash_password_in_slow_work``'s, made before the write) or ``password``."""
     if find_user_by_email(session, email=email) is not None:
         raise Conflict("An account with this email already exists.")
     user = User(
@@ -73,13 +73,15 @@ def register(session: Session, *, body: Register, password_hash: str | None = No
     )
 
 
-def authenticate(user: User | None, *, password: str) -> User:
-    """``user`` (``find_user_by_email``'s) if ``password`` is theirs; the same 401 for no user and a wrong password.
+def authenticated(user: User | None, *, matches: bool) -> User:
+    """``user`` (``find_user_by_email``'s) if the password checked against theirs ``matches``; the same 401 for no
+    user and a wrong password.
 
-    Argon2 runs here, with no session: callers read the user before and hold no session or write
-    slot through it, then confirm with ``still_authenticated`` in their write transaction.
+    Callers check the password (``verify_password_in_slow_work``) between reading the user and their
+    write, holding no session or write slot through it, then confirm with ``still_authenticated`` in
+    their write transaction.
     """
-    if not verify_password(password, user.password_hash if user else None) or user is None:
+    if not matches or user is None:
         raise Unauthorized("The email or password is not right.")
     return user
 
@@ -102,17 +104,6 @@ def start_checked_session(session: Session, *, user_id: uuid.UUID, password_hash
     return start_session(
         session, user=still_authenticated(session, user_id=user_id, password_hash=password_hash, error=error)
     )
-
-
-def new_password_hash(password: str) -> str:
-    """The Argon2id hash to store for ``password``: slow on purpose, so computed before the write slot is taken."""
-    return hash_password(password)
-
-
-def check_password(user: User, *, password: str, error: ProblemError) -> None:
-    """Raise ``error`` unless ``password`` is the user's (Argon2: call it before taking the write slot)."""
-    if not verify_password(password, user.password_hash):
-        raise error
 
 
 def list_users(session: Session) -> list[User]:
@@ -262,9 +253,9 @@ def update_user(session: Session, *, user: User, changes: UserUpdate) -> User:
 def change_password(
     session: Session, *, user: User, password_hash: str, new_password_hash: str, keep_session_id: uuid.UUID | None
 ) -> None:
-    """Set a new password (``hash_password``, computed before the write); every other session ends and every
-    token is revoked. ``password_hash`` is the hash the current password was checked against (``check_password``):
-    403 if it changed since."""
+    """Set a new password (``hash_password_in_slow_work``'s, computed before the write); every other session ends
+    and every token is revoked. ``password_hash`` is the hash the current password was checked against
+    (``verify_password_in_slow_work``): 403 if it changed since."""
     user = still_authenticated(
         session, user_id=user.id, password_hash=password_hash, error=Forbidden("The current password is not right.")
     )
@@ -282,7 +273,8 @@ def change_password(
 def delete_account(session: Session, *, user: User, password_hash: str) -> None:
     """Remove the user and, through cascading keys, every row that belongs to them.
 
-    ``password_hash`` is the hash the password was checked against (``check_password``): 403 if it changed since.
+    ``password_hash`` is the hash the password was checked against (``verify_password_in_slow_work``): 403 if it
+    changed since.
     """
     user = still_authenticated(
         session, user_id=user.id, password_hash=password_hash, error=Forbidden("The password is not right.")

@@ -3,45 +3,20 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import secrets
-import sys
-import threading
-from concurrent.futures import ThreadPoolExecutor
 
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
 
+from app.core import slow_work
+
 SESSION_TOKEN_BYTES = 32
-# Threads that run Argon2 (sign-in, sign-up, ``/me/password``, ``DELETE /me``), beside the shared pool: a
-# check takes about half a second of CPU, and 8 sign-ins at once held all 8 shared threads, so another
-# user's write waited seconds for a thread. Two checks at once can keep both cores busy, but only when no
-# other thread of the server wants them (``LOWEST_PRIORITY``: libargon2's lane threads inherit it).
-PASSWORD_THREADS = 2
-# Linux's lowest CPU priority (nice 19): Argon2 gets the cores only when no other thread of the server
-# wants them (nice orders the threads of one scheduling group: a process's autogroup, a container's cgroup).
-# At nice 0, 8 sign-ins took another user's quick log at half peak from p50 6 ms to 7 s (load run, SQLite).
-LOWEST_PRIORITY = 19
 ACCESS_TOKEN_PREFIX = "sl_pat_"  # noqa: S105 - a public prefix, not a secret
 
 
 _password_hash = PasswordHash((Argon2Hasher(),))
 # Verified against when an email is unknown, so a failed login takes as long either way.
 _DUMMY_HASH = _password_hash.hash(secrets.token_urlsafe(16))
-
-
-def lower_priority() -> None:
-    """Give the calling thread the lowest CPU priority (Linux); threads it starts (Argon2's lanes) inherit it.
-
-    Elsewhere a priority is the whole process's, so there it does nothing.
-    """
-    if sys.platform == "linux":
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), LOWEST_PRIORITY)
-
-
-def password_threads() -> ThreadPoolExecutor:
-    """``PASSWORD_THREADS`` threads, started on demand at the lowest CPU priority, to run Argon2 on."""
-    return ThreadPoolExecutor(PASSWORD_THREADS, thread_name_prefix="password", initializer=lower_priority)
 
 
 def hash_password(password: str) -> str:
@@ -54,6 +29,32 @@ def verify_password(password: str, password_hash: str | None) -> bool:
         _password_hash.verify(password, _DUMMY_HASH)
         return False
     return _password_hash.verify(password, password_hash)
+
+
+# The server's Argon2 (sign-in, sign-up, ``/me/password``, ``DELETE /me``) runs in the slow-work processes
+# (``app.core.slow_work``): about half a second of CPU a check, off the server's GIL and at nice 19, so
+# under load sign-in slows instead of everyone else. The hasher travels with each call (400 bytes), so the
+# processes check with the server's parameters, whatever they are.
+
+
+def _hash_with(hasher: PasswordHash, password: str) -> str:
+    return hasher.hash(password)
+
+
+def _verify_with(hasher: PasswordHash, password: str, password_hash: str) -> bool:
+    return hasher.verify(password, password_hash)
+
+
+async def hash_password_in_slow_work(password: str) -> str:
+    """``hash_password`` in a slow-work process: the event loop waits, no thread of the server does."""
+    return await slow_work.run(_hash_with, _password_hash, password)
+
+
+async def verify_password_in_slow_work(password: str, password_hash: str | None) -> bool:
+    """``verify_password`` in a slow-work process: constant work whether or not the account exists (None)."""
+    checked = _DUMMY_HASH if password_hash is None else password_hash
+    matches = await slow_work.run(_verify_with, _password_hash, password, checked)
+    return matches and password_hash is not None
 
 
 def new_session_token() -> str:

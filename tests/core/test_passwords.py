@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import sys
-import threading
+import asyncio
 
 import pytest
 from argon2 import Type
@@ -12,6 +10,7 @@ from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
 
 from app.core import passwords
+from tests.cheap_hashing import use_cheap_hashing
 
 pytestmark = pytest.mark.real_password_hashing
 REAL_COST = "$argon2id$v=19$m=65536,t=3,p=4$"
@@ -29,27 +28,22 @@ def test_an_unknown_account_is_checked_against_a_hash_of_the_same_cost() -> None
     assert not passwords.verify_password("correct horse battery", None)
 
 
-def _priority() -> int:
-    return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+def test_the_server_hashes_and_checks_in_slow_work_as_it_would_inline() -> None:
+    stored = asyncio.run(passwords.hash_password_in_slow_work("correct horse battery"))
+    assert stored.startswith(REAL_COST)
+    assert passwords.verify_password("correct horse battery", stored)
+    assert asyncio.run(passwords.verify_password_in_slow_work("correct horse battery", stored))
+    assert not asyncio.run(passwords.verify_password_in_slow_work("correct horse battery!", stored))
+    assert not asyncio.run(passwords.verify_password_in_slow_work("correct horse battery", None))
 
 
-def _own_and_started_priorities() -> tuple[int, int]:
-    """This thread's CPU priority, and that of a thread it starts (as libargon2 starts its lanes)."""
-    started: list[int] = []
-    lane = threading.Thread(target=lambda: started.append(_priority()))
-    lane.start()
-    lane.join()
-    return _priority(), started[0]
-
-
-@pytest.mark.skipif(sys.platform != "linux", reason="a thread's own CPU priority is Linux's")
-def test_password_threads_and_the_threads_they_start_run_at_the_lowest_priority() -> None:
-    caller = _priority()
-    with passwords.password_threads() as executor:
-        assert executor.submit(_own_and_started_priorities).result() == (19, 19)
-        stored = executor.submit(passwords.hash_password, "correct horse battery").result()
-        assert executor.submit(passwords.verify_password, "correct horse battery", stored).result()
-    assert _priority() == caller  # the thread that handed the work over keeps its own
+def test_slow_work_hashes_with_the_servers_parameters(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The hasher travels with each call: the processes started before a server changes it hash as it says."""
+    asyncio.run(passwords.verify_password_in_slow_work("correct horse battery", None))  # the processes run
+    use_cheap_hashing(monkeypatch.setattr)
+    stored = asyncio.run(passwords.hash_password_in_slow_work("correct horse battery"))
+    assert stored.startswith("$argon2id$v=19$m=8,t=1,p=1$")
+    assert asyncio.run(passwords.verify_password_in_slow_work("correct horse battery", stored))
 
 
 def test_hashes_of_other_parameters_still_verify() -> None:

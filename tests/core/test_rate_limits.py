@@ -28,17 +28,6 @@ REDIS_URL = os.environ.get("SYNCLOG_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 REDIS_REQUIRED = "SYNCLOG_TEST_REDIS_URL" in os.environ
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Argon2 is deliberately slow; these tests count attempts, so a plain comparison stands in for it."""
-
-    def verify(password: str, password_hash: str | None) -> bool:
-        return password_hash == f"plain:{password}"
-
-    monkeypatch.setattr("app.auth.service.hash_password", lambda password: f"plain:{password}")
-    monkeypatch.setattr("app.auth.service.verify_password", verify)
-
-
 @pytest.fixture
 def limited_client(database_url: str) -> Iterator[Callable[..., TestClient]]:
     """A client of an app with rate limits on; keyword arguments become settings."""

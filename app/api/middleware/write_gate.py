@@ -11,9 +11,10 @@ admits one and the next starts the moment the last is done, instead of after a b
 sleep. The body is read before queueing, so a slow upload never holds up other writers.
 
 A few writes do slow work before they write: an import parses and checks its whole file, and
-sign-in, sign-up, ``/me/password`` and ``DELETE /me`` run Argon2 (about half a second of CPU).
-Those (``SELF_GATED``) pass the gate unqueued, do that work with a read session, and take the
-slot only around their write transaction (``in_write_slot``), so no other writer waits on them.
+sign-in, sign-up, ``/me/password`` and ``DELETE /me`` run Argon2 (about half a second of CPU, in a
+slow-work process: ``app.core.slow_work``). Those (``SELF_GATED``) pass the gate unqueued, do that
+work with a read session or none, and take the slot only around their write transaction
+(``in_write_slot``), so no other writer waits on them.
 
 The same trap waits in a connection pool that can run out (PostgreSQL's): requests that
 hold a connection wait for a thread while the threads wait for a connection. So on
@@ -25,12 +26,9 @@ never runs out.
 from __future__ import annotations
 
 import asyncio
-import contextvars
 import weakref
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
-from functools import partial
 from typing import Concatenate, ParamSpec, TypeVar
 
 from fastapi.concurrency import run_in_threadpool
@@ -132,19 +130,6 @@ async def in_read_session(
 
     async with gate() if gate is not None else nullcontext():
         return await run_in_threadpool(run)
-
-
-async def in_password_threads(
-    request: Request, check: Callable[Params, Result], *args: Params.args, **kwargs: Params.kwargs
-) -> Result:
-    """``check(…)`` (Argon2 hashing or verifying) on the app's password threads, never the shared pool's.
-
-    Those run at the lowest CPU priority (``app.core.passwords.password_threads``), so Argon2 takes
-    no core from the threads and the event loop that serve other requests.
-    """
-    executor: ThreadPoolExecutor = request.app.state.password_threads
-    context = contextvars.copy_context()
-    return await asyncio.get_running_loop().run_in_executor(executor, partial(context.run, check, *args, **kwargs))
 
 
 class WriteGate:
