@@ -13,6 +13,7 @@ from typing import Any
 from pydantic_core import from_json
 from sqlalchemy import DateTime, Table, event
 from sqlalchemy.engine import Dialect, Engine, ExceptionContext, make_url
+from sqlalchemy.pool import NullPool
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, SQLModel, create_engine
 
@@ -182,11 +183,13 @@ def ensure_sqlite_directory(url: str) -> None:
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
 
 
-def _make_sqlite_engine(url: str, synchronous: str, *, immediate: bool) -> Engine:
+def _make_sqlite_engine(url: str, synchronous: str, *, immediate: bool, pooled: bool = True) -> Engine:
     ensure_sqlite_directory(url)
     parsed = make_url(url)
     pool: dict[str, Any] = {}
-    if parsed.database and parsed.database != ":memory:":
+    if not pooled:
+        pool = {"poolclass": NullPool}
+    elif parsed.database and parsed.database != ":memory:":
         # A request keeps its connection across several hops through the thread pool; a pool that made
         # threads wait for a connection could stall every thread while the holders wait for a thread.
         # SQLite connections are cheap, so this pool never makes anyone wait: extra ones close on return.
@@ -231,12 +234,15 @@ class Database:
             yield session
 
 
-def open_database(settings: Settings) -> Database:
+def open_database(settings: Settings, *, pooled: bool = True) -> Database:
+    """The database ``settings`` name; with ``pooled`` false, every session connects anew and its connection closes
+    when it ends (for a process that reads now and then and must hold no connection between: ``app.core.slow_work``)."""
     url = normalize_database_url(settings.database_url)
     if url.startswith("sqlite"):
         return Database(
-            read_engine=_make_sqlite_engine(url, settings.sqlite_synchronous, immediate=False),
-            write_engine=_make_sqlite_engine(url, settings.sqlite_synchronous, immediate=True),
+            read_engine=_make_sqlite_engine(url, settings.sqlite_synchronous, immediate=False, pooled=pooled),
+            write_engine=_make_sqlite_engine(url, settings.sqlite_synchronous, immediate=True, pooled=pooled),
         )
-    engine = _create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    pool: dict[str, Any] = {"pool_size": 10, "max_overflow": 20, "pool_pre_ping": True} if pooled else {}
+    engine = _create_engine(url, **(pool or {"poolclass": NullPool}))
     return Database(read_engine=engine.execution_options(isolation_level="REPEATABLE READ"), write_engine=engine)

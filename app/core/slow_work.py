@@ -26,7 +26,11 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
+from functools import partial
 from typing import ParamSpec, TypeVar
+
+from app.core.database import Database, open_database
+from app.core.settings import Settings
 
 Params = ParamSpec("Params")
 Result = TypeVar("Result")
@@ -39,6 +43,9 @@ LOWEST_PRIORITY = 19
 _lock = threading.Lock()
 _pool: ProcessPoolExecutor | None = None
 _holders = 0
+# In a slow-work process: the databases it reads, by URL, opened on first use (without a pool: no connection
+# is held between two pieces of work).
+_databases: dict[str, Database] = {}
 
 
 def _start_process() -> None:
@@ -75,11 +82,9 @@ async def run(work: Callable[Params, Result], *args: Params.args, **kwargs: Para
     ``work`` is a module-level function; its arguments, result and exception are pickled. Raises
     what ``work`` raised, or ``BrokenProcessPool`` if its process died (the next call starts anew).
     """
-    if kwargs:
-        raise TypeError("slow work takes positional arguments only")
     pool = _started()
     try:
-        return await asyncio.get_running_loop().run_in_executor(pool, work, *args)
+        return await asyncio.get_running_loop().run_in_executor(pool, partial(work, *args, **kwargs))
     except BrokenProcessPool:
         _discard(pool)
         raise
@@ -99,3 +104,12 @@ def held() -> Iterator[None]:
             pool, _pool = (_pool, None) if _holders == 0 else (None, _pool)
         if pool is not None:
             pool.shutdown(wait=False, cancel_futures=True)
+
+
+def database(settings: Settings) -> Database:
+    """In a slow-work process, the database ``settings`` name, for work that reads (an import's check): its
+    sessions connect anew and close their connection when they end."""
+    found = _databases.get(settings.database_url)
+    if found is None:
+        found = _databases[settings.database_url] = open_database(settings, pooled=False)
+    return found

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 
-from app.api.deps import CurrentPrincipal, DatabaseDep, RateLimitsDep, RequireScope, SessionDep, SettingsDep
+from app.api.deps import CurrentPrincipal, DatabaseDep, RateLimitsDep, RequireScope, SettingsDep
 from app.api.middleware.write_gate import in_write_slot
 from app.api.openapi import schema_ref
 from app.api.problems import problem_responses
@@ -18,7 +18,6 @@ from app.core.database import utcnow
 from app.core.errors import PayloadTooLarge
 from app.core.timezones import zone
 from app.exchange import formats, importing, service
-from app.exchange.import_checks import CheckedImport
 from app.exchange.models import ExportDocument, ExportFormat, ImportDocument, ImportReport
 
 router = APIRouter(tags=["export and import"])
@@ -128,7 +127,7 @@ async def import_(
     body: ImportBody,
     user: Importer,
     principal: CurrentPrincipal,
-    session: SessionDep,
+    settings: SettingsDep,
     rate_limits: RateLimitsDep,
 ) -> ImportReport:
     """Import a JSON export (``application/json``) or a CSV (``text/csv``) into the signed-in account.
@@ -143,23 +142,20 @@ async def import_(
     a bad row answers 422 ``validation_error`` naming it (``entries[3]``, ``row 5``) and nothing is imported.
     Tokens need ``export``, ``entries:write`` and ``goals:write``. At most 10 imports per account an
     hour (429 ``rate_limited`` with ``Retry-After``). The whole file is parsed and checked before
-    anything is written; then its entries are written in bulk (tens of thousands a second).
+    anything is written (in a process of its own, at the lowest CPU priority); then its entries are
+    written in bulk (tens of thousands a second).
     """
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-
-    def check() -> CheckedImport:
-        rate_limits.hit_import(user_id=user.id)
-        return importing.check_file(
-            session,
-            user=user,
-            source=principal.source,
-            raw=body,
-            is_csv=content_type in CSV_TYPES,
-            settings_allowed=principal.token_id is None,
-        )
-
-    # Parsed and checked with the request's read session; only the write holds the write slot.
-    checked = await run_in_threadpool(check)
+    await run_in_threadpool(rate_limits.hit_import, user_id=user.id)
+    # Parsed and checked in a slow-work process, with a read session of its own; only the write holds the slot.
+    checked = await importing.check_file_in_slow_work(
+        settings,
+        user_id=user.id,
+        source=principal.source,
+        raw=body,
+        is_csv=content_type in CSV_TYPES,
+        settings_allowed=principal.token_id is None,
+    )
     return await in_write_slot(
         request, importing.write_checked, user_id=user.id, source=principal.source, checked=checked
     )

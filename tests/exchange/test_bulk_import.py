@@ -16,8 +16,10 @@ from fastapi.testclient import TestClient
 from sqlmodel import select
 
 from app.auth.models import User
+from app.core import slow_work
 from app.core.database import Database
-from app.core.errors import ValidationProblem
+from app.core.errors import Unauthorized, ValidationProblem
+from app.core.settings import Settings
 from app.exchange import importing
 from app.exchange.import_checks import CheckedImport
 from tests.factories import make_entry, make_goal, register
@@ -215,3 +217,41 @@ def test_a_reimport_of_more_ids_than_one_look_up_takes_finds_each(client: TestCl
     assert again.status_code == 200, again.text
     assert again.json()["entries"] == {"created": 1, "updated": 600, "skipped": 600}
     assert len(all_changes(client)) == 1_201
+
+
+def test_the_api_checks_the_file_in_a_slow_work_process_then_writes_what_it_checked(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    register(client)
+    goal = make_goal(client, title="Sea")
+    ran: list[str] = []
+    run = slow_work.run
+
+    async def run_watched(work: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        ran.append(work.__name__)
+        return await run(work, *args, **kwargs)
+
+    monkeypatch.setattr(slow_work, "run", run_watched)
+    entries = [an_entry(1, goal_ids=[goal["id"]]), an_entry(2, tags=["sea"])]
+    response = import_document(client, [], entries)
+
+    assert response.status_code == 200
+    assert ran == ["check_account_file"]
+    assert response.json()["entries"] == {"created": 2, "updated": 0, "skipped": 0}
+    assert client.get(f"/api/v1/entries/{entries[0]['id']}").json()["goal_ids"] == [goal["id"]]
+    assert client.get(f"/api/v1/entries/{entries[1]['id']}").json()["tags"] == ["sea"]
+    bad = import_document(client, [], [an_entry(3), an_entry(4, kind="nonsense")])
+    assert bad.status_code == 422
+    assert bad.json()["errors"][0]["row"] == "entries[1]"
+
+
+def test_a_check_for_an_account_deleted_meanwhile_is_refused(settings: Settings) -> None:
+    with pytest.raises(Unauthorized):
+        importing.check_account_file(
+            settings,
+            user_id=uuid.uuid4(),
+            source="web",
+            raw=json.dumps({**EXPORT, "entries": []}).encode(),
+            is_csv=False,
+            settings_allowed=True,
+        )
