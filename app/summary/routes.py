@@ -7,10 +7,12 @@ from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
+from fastapi.concurrency import run_in_threadpool
 
-from app.api.deps import SESSION_COOKIE, RequireScope, SessionDep
+from app.api.deps import SESSION_COOKIE, RequireScope, SessionDep, SettingsDep
 from app.api.problems import problem_responses
 from app.auth.models import User
+from app.core import slow_work
 from app.core.database import utcnow
 from app.core.dates import IsoDate
 from app.summary import service
@@ -48,7 +50,8 @@ async def _summary_turns(request: Request) -> SummaryTurns:
 
 
 SummaryCacheDep = Annotated[SummaryCache, Depends(_summary_cache)]
-# Every computation below runs through it: one per user at a time, on threads of its own.
+# Every computation below runs through it: one per user at a time, on threads of its own (``/summary``'s in a
+# slow-work process).
 SummaryTurnsDep = Annotated[SummaryTurns, Depends(_summary_turns)]
 AsOf = Annotated[
     IsoDate | None,
@@ -58,9 +61,23 @@ AsOf = Annotated[
 
 @router.get("", responses=problem_responses(401, 403, 422, 429), summary="Streaks, momentum and counts")
 async def read_summary(
-    user: SummaryReader, session: SessionDep, cache: SummaryCacheDep, turns: SummaryTurnsDep, as_of: AsOf = None
+    user: SummaryReader,
+    session: SessionDep,
+    settings: SettingsDep,
+    cache: SummaryCacheDep,
+    turns: SummaryTurnsDep,
+    as_of: AsOf = None,
 ) -> SummaryPublic:
-    return await turns.run(user.id, service.get_summary, session, user=user, as_of=as_of, now=utcnow(), cache=cache)
+    async with turns.user_turn(user.id):
+        key, summary = await run_in_threadpool(
+            service.kept_summary, session, user=user, as_of=as_of, now=utcnow(), cache=cache
+        )
+        if summary is None:
+            # Computed in a slow-work process with a read session of its own: years of old entries tied to many
+            # goals cost seconds of CPU, which there take none of the server's GIL or cores.
+            summary = await slow_work.run(service.summary_of_key, settings, key)
+            cache.put(key, summary)
+        return summary
 
 
 @router.get("/heatmap", responses=problem_responses(401, 403, 404, 422, 429), summary="Entries per day")

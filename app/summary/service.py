@@ -16,9 +16,11 @@ from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import Session, col, select
 
 from app.auth.models import User
+from app.core import slow_work
 from app.core.database import table_of
 from app.core.errors import NotFound, ValidationProblem
 from app.core.sequence import ChangeCounter
+from app.core.settings import Settings
 from app.core.timezones import today
 from app.entries.models import Entry, EntryGoal
 from app.goals.models import Goal
@@ -100,10 +102,10 @@ def _goal_rule(goal: Goal) -> GoalRule:
     )
 
 
-def active_goals(session: Session, *, user: User) -> list[GoalRule]:
+def active_goals(session: Session, *, user_id: uuid.UUID) -> list[GoalRule]:
     query = (
         select(Goal)
-        .where(col(Goal.user_id) == user.id, col(Goal.status) == "active", col(Goal.deleted_at).is_(None))
+        .where(col(Goal.user_id) == user_id, col(Goal.status) == "active", col(Goal.deleted_at).is_(None))
         .order_by(col(Goal.created_at), col(Goal.id))
     )
     return [_goal_rule(goal) for goal in session.exec(query)]
@@ -218,23 +220,38 @@ def get_summary(
     session: Session, *, user: User, as_of: date | None, now: datetime, cache: SummaryCache | None = None
 ) -> SummaryPublic:
     """The summary as of ``as_of`` (default the user's today); kept in ``cache`` under the user's change number."""
-    day = resolve_as_of(as_of, user=user, now=now)
-    settings = summary_settings(user)
     if cache is None:
-        return _summary(session, user=user, as_of=day, settings=settings)
-    # Read before the counts: what is kept under a change number holds at least that number's writes.
-    key = SummaryKey(user.id, change_number(session, user_id=user.id), day, settings)
-    summary = cache.get(key)
+        return _summary(
+            session, user_id=user.id, as_of=resolve_as_of(as_of, user=user, now=now), settings=summary_settings(user)
+        )
+    key, summary = kept_summary(session, user=user, as_of=as_of, now=now, cache=cache)
     if summary is None:
-        summary = _summary(session, user=user, as_of=day, settings=settings)
+        summary = _summary(session, user_id=user.id, as_of=key.as_of, settings=key.settings)
         cache.put(key, summary)
     return summary
 
 
-def _summary(session: Session, *, user: User, as_of: date, settings: SummarySettings) -> SummaryPublic:
-    counts = summary_counts(session, user_id=user.id, as_of=as_of)
-    goals = active_goals(session, user=user)
-    pauses = pauses_service.pause_spans(session, user_id=user.id)
+def kept_summary(
+    session: Session, *, user: User, as_of: date | None, now: datetime, cache: SummaryCache
+) -> tuple[SummaryKey, SummaryPublic | None]:
+    """The key the summary as of ``as_of`` (default the user's today) is kept under, and the summary if kept."""
+    day = resolve_as_of(as_of, user=user, now=now)
+    # Read before the counts: what is kept under a change number holds at least that number's writes.
+    key = SummaryKey(user.id, change_number(session, user_id=user.id), day, summary_settings(user))
+    return key, cache.get(key)
+
+
+def summary_of_key(settings: Settings, key: SummaryKey) -> SummaryPublic:
+    """The summary ``key`` names, computed with a read session of its own on the database ``settings`` name (what
+    a slow-work process runs for ``GET /summary``); it holds at least the writes of ``key``'s change number."""
+    with slow_work.database(settings).read_session() as session:
+        return _summary(session, user_id=key.user_id, as_of=key.as_of, settings=key.settings)
+
+
+def _summary(session: Session, *, user_id: uuid.UUID, as_of: date, settings: SummarySettings) -> SummaryPublic:
+    counts = summary_counts(session, user_id=user_id, as_of=as_of)
+    goals = active_goals(session, user_id=user_id)
+    pauses = pauses_service.pause_spans(session, user_id=user_id)
     return build_summary(counts=counts, goals=goals, settings=settings, as_of=as_of, pauses=pauses)
 
 

@@ -1,4 +1,5 @@
-"""Summary computations take turns: one per user at a time, on a few threads of their own.
+"""Summary computations take turns: one per user at a time, on a few threads of their own (``/summary``'s
+uncached computation in a slow-work process instead: ``app.core.slow_work``, ``user_turn``).
 
 A summary over years of entries costs far more than any other read. Run on the thread pool
 that every request shares (sign-in, the session's end, each write), ten of one account's at
@@ -77,6 +78,13 @@ class SummaryTurns:
         """Held from before the request's database session until its end: one summary request per credential
         (a bearer token or a session cookie) at a time, the others waiting on the event loop with no session."""
         async with self._turn(self._of_loop().callers, credential):
+            yield
+
+    @asynccontextmanager
+    async def user_turn(self, user_id: uuid.UUID) -> AsyncIterator[None]:
+        """Held while one of the user's summaries is computed (elsewhere than ``run`` puts it: a slow-work process),
+        so the user's others wait for it."""
+        async with self._turn(self._of_loop().users, user_id):
             yield
 
     async def run(

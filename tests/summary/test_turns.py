@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import httpx
 import pytest
@@ -16,9 +17,10 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from app.api.middleware.write_gate import LoopSemaphore
+from app.core import slow_work
 from app.summary.turns import SummaryTurns
 from bench.processes import ServerProcess
-from tests.factories import bearer, make_token, register, sign_up
+from tests.factories import bearer, make_entry, make_token, register, sign_up
 
 # Links are what a summary reads most: since they carry their day (migration 0004) a summary over 30 000
 # of them cost ~0.1 s, and the first one answered before the other user's read had been sent.
@@ -115,3 +117,47 @@ def test_summaries_waiting_for_their_callers_turn_hold_no_database_session(
     # On a thread of its own: a browser test's Playwright may hold this thread's event loop.
     with ThreadPoolExecutor(1) as runner:
         assert runner.submit(asyncio.run, scenario()).result() == (200, [200, 200])
+
+
+def test_an_uncached_summary_is_computed_in_a_slow_work_process_one_per_user_at_a_time(
+    app: FastAPI, client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    register(client)
+    make_entry(client, occurred_at="2020-01-01T12:00:00Z")
+    headers = bearer(make_token(client, scopes=("summary:read",)))
+    computed: list[str] = []
+    running = 0
+    most = 0
+    run = slow_work.run
+
+    async def run_watched(work: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        nonlocal running, most
+        computed.append(work.__name__)
+        running += 1
+        most = max(most, running)
+        try:
+            return await run(work, *args, **kwargs)
+        finally:
+            running -= 1
+
+    monkeypatch.setattr(slow_work, "run", run_watched)
+
+    async def scenario() -> list[httpx.Response]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver", timeout=60) as asgi:
+            # Two credentials of one user, so only the user's turn keeps their computations apart.
+            other = bearer(await asyncio.to_thread(make_token, client, scopes=("summary:read",)))
+            first = await asyncio.gather(
+                asgi.get("/api/v1/summary", params={"as_of": "2020-01-02"}, headers=headers),
+                asgi.get("/api/v1/summary", params={"as_of": "2020-01-03"}, headers=other),
+            )
+            again = await asgi.get("/api/v1/summary", params={"as_of": "2020-01-02"}, headers=headers)
+        return [*first, again]
+
+    with ThreadPoolExecutor(1) as runner:
+        answers = runner.submit(asyncio.run, scenario()).result()
+
+    assert [answer.status_code for answer in answers] == [200, 200, 200]
+    assert [sum(answer.json()["by_kind"].values()) for answer in answers] == [1, 1, 1]
+    assert computed == ["summary_of_key", "summary_of_key"]  # the third was kept
+    assert most == 1
