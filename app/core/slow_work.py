@@ -22,6 +22,7 @@ import multiprocessing
 import os
 import signal
 import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -39,6 +40,8 @@ Result = TypeVar("Result")
 SLOW_WORK_PROCESSES = 2
 # Linux's lowest CPU priority (nice 19): the processes get a core only when nothing of the server wants it.
 LOWEST_PRIORITY = 19
+# How often a slow-work process checks that its server still runs.
+SERVER_CHECK_SECONDS = 1.0
 
 _lock = threading.Lock()
 _pool: ProcessPoolExecutor | None = None
@@ -48,13 +51,23 @@ _holders = 0
 _databases: dict[str, Database] = {}
 
 
-def _start_process() -> None:
-    """In each slow-work process, before its first task: the lowest CPU priority, and Ctrl-C left to the server."""
+def _start_process(server: int) -> None:
+    """In each slow-work process, before its first task: the lowest CPU priority, Ctrl-C left to the server, and
+    an end when the server (process ``server``) is gone."""
     if hasattr(os, "setpriority"):
         # On Linux this names the calling thread, the process's only one yet: every thread it starts inherits it.
         os.setpriority(os.PRIO_PROCESS, 0, LOWEST_PRIORITY)
     # A terminal's Ctrl-C reaches the whole process group; the server shuts these processes down itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_end_with, args=(server,), name="slow-work-watch", daemon=True).start()
+
+
+def _end_with(server: int) -> None:
+    """Exit once the server is gone: a server killed outright (out of memory, ``kill -9``) never shuts its pool
+    down, and its processes, which hold their queue's both ends, would wait for work forever."""
+    while os.getppid() == server:
+        time.sleep(SERVER_CHECK_SECONDS)
+    os._exit(0)
 
 
 def _started() -> ProcessPoolExecutor:
@@ -62,7 +75,10 @@ def _started() -> ProcessPoolExecutor:
     with _lock:
         if _pool is None:
             _pool = ProcessPoolExecutor(
-                SLOW_WORK_PROCESSES, mp_context=multiprocessing.get_context("spawn"), initializer=_start_process
+                SLOW_WORK_PROCESSES,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_start_process,
+                initargs=(os.getpid(),),
             )
         return _pool
 
@@ -103,7 +119,8 @@ def held() -> Iterator[None]:
             _holders -= 1
             pool, _pool = (_pool, None) if _holders == 0 else (None, _pool)
         if pool is not None:
-            pool.shutdown(wait=False, cancel_futures=True)
+            # Waits for work already running (at most an import's check), so the processes end cleanly.
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 def database(settings: Settings) -> Database:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import os
+import subprocess
 import sys
 import threading
+import time
 from concurrent.futures.process import BrokenProcessPool
 
 import pytest
@@ -63,3 +65,39 @@ def test_after_a_process_dies_the_next_work_gets_new_ones() -> None:
         asyncio.run(slow_work.run(_die))
     pid, _, _ = asyncio.run(slow_work.run(_process_and_priorities))
     assert pid != os.getpid()
+
+
+def _gone(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] == "Z"  # ended, not yet reaped
+    except FileNotFoundError:
+        return True
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="reads /proc")
+def test_the_processes_end_when_their_server_is_killed_outright() -> None:
+    with subprocess.Popen(  # noqa: S603 - this Python on our own script
+        [sys.executable, "-c", SERVER_THAT_STARTS_SLOW_WORK],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+    ) as server:
+        try:
+            assert server.stdout is not None
+            worker = int(server.stdout.readline())
+            assert not _gone(worker)
+        finally:
+            server.kill()
+    deadline = time.monotonic() + 10 * slow_work.SERVER_CHECK_SECONDS
+    while not _gone(worker) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _gone(worker)
+
+
+SERVER_THAT_STARTS_SLOW_WORK = """
+import asyncio, os, time
+from app.core import slow_work
+print(asyncio.run(slow_work.run(os.getpid)), flush=True)
+time.sleep(600)
+"""
