@@ -21,7 +21,7 @@ from collections.abc import Callable, Mapping, Sequence, Set
 from datetime import datetime
 from typing import Any, TypeVar
 
-from fastapi.concurrency import run_in_threadpool
+from anyio import to_thread
 from pydantic import ValidationError
 from sqlmodel import Session
 
@@ -357,7 +357,7 @@ async def check_file_in_slow_work(
         is_csv=is_csv,
         settings_allowed=settings_allowed,
     )
-    return await run_in_threadpool(_unpickled, data)
+    return await to_thread.run_sync(_unpickled, data)
 
 
 def write_import(
