@@ -13,7 +13,7 @@ from app.api.deps import RequireScope, RequireWriter, SessionDep, SignedIn, Writ
 from app.api.keyed_writes import Resource, answer_write, keyed
 from app.api.preconditions import conditional_read, expected_version, merge_patch_body, only_if_new
 from app.api.problems import problem_responses
-from app.auth.models import User
+from app.auth.models import Account
 from app.core.bodies import QueryText
 from app.core.dates import IsoDate
 from app.core.synced import Written
@@ -36,7 +36,7 @@ ENTRY_PATH = "/{entry_id:entry_id}"
 ENTRY = Resource(
     collection_route="create_entry", item_route="read_entry", id_param="entry_id", read_scope="entries:read"
 )
-EntriesReader = Annotated[User, RequireScope("entries:read")]
+EntriesReader = Annotated[Account, RequireScope("entries:read")]
 EntriesWriter = Annotated[Writer, RequireWriter("entries:write")]
 IfMatch = Annotated[str | None, Header(description="Write only if the entry is at this ETag.")]
 IfNoneMatch = Annotated[str | None, Header()]
@@ -52,7 +52,7 @@ IfNoneMatch = Annotated[str | None, Header()]
 )
 async def create_entry(body: EntryCreate, request: Request, writer: EntriesWriter, session: SessionDep) -> Response:
     def write(signed: SignedIn) -> Written[EntryPublic]:
-        return service.create_entry(session, user=signed.user, source=signed.principal.source, body=body)
+        return service.create_entry(session, user=signed.account, source=signed.principal.source, body=body)
 
     return await answer_write(request, session, ENTRY, writer=writer, object_id=None, write=write)
 
@@ -131,7 +131,7 @@ async def replace_entry(
     def write(signed: SignedIn) -> Written[EntryPublic]:
         return service.replace_entry(
             session,
-            user=signed.user,
+            user=signed.account,
             source=signed.principal.source,
             entry_id=entry_id,
             body=body,
@@ -159,7 +159,7 @@ async def patch_entry(
 ) -> Response:
     def write(signed: SignedIn) -> Written[EntryPublic]:
         expected = expected_version(if_match)
-        return service.patch_entry(session, user=signed.user, entry_id=entry_id, patch=body, expected=expected)
+        return service.patch_entry(session, user=signed.account, entry_id=entry_id, patch=body, expected=expected)
 
     return await answer_write(request, session, ENTRY, writer=writer, object_id=entry_id, write=write)
 
@@ -180,6 +180,6 @@ async def delete_entry(
 ) -> Response:
     def write(signed: SignedIn) -> Written[EntryPublic]:
         expected = expected_version(if_match)
-        return service.delete_entry(session, user_id=signed.user.id, entry_id=entry_id, expected=expected)
+        return service.delete_entry(session, user_id=signed.account.id, entry_id=entry_id, expected=expected)
 
     return await answer_write(request, session, ENTRY, writer=writer, object_id=entry_id, write=write)

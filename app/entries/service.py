@@ -21,7 +21,7 @@ from sqlalchemy import ARRAY, Row, Uuid, and_, any_, bindparam, func, insert, or
 from sqlalchemy import select as sa_select
 from sqlmodel import Session
 
-from app.auth.models import User
+from app.auth.models import Account
 from app.core.bodies import patched
 from app.core.bulk import bulk_insert
 from app.core.database import table_of, utcnow
@@ -139,7 +139,13 @@ def get_entry(session: Session, *, user_id: uuid.UUID, entry_id: uuid.UUID) -> E
 
 
 def _write(
-    session: Session, *, user: User, entry_id: uuid.UUID, body: EntryReplace, source: str, current: EntryPublic | None
+    session: Session,
+    *,
+    user: Account,
+    entry_id: uuid.UUID,
+    body: EntryReplace,
+    source: str,
+    current: EntryPublic | None,
 ) -> Written[EntryPublic]:
     """The one write of an entry's fields: a new entry (``current`` is None) or a new version of it."""
     now = utcnow()
@@ -220,7 +226,7 @@ def find_entries(session: Session, *, entry_ids: Sequence[uuid.UUID]) -> dict[uu
     return found
 
 
-def create_entry(session: Session, *, user: User, source: str, body: EntryCreate) -> Written[EntryPublic]:
+def create_entry(session: Session, *, user: Account, source: str, body: EntryCreate) -> Written[EntryPublic]:
     # Only a client-chosen id can already exist; a fresh UUIDv4 cannot.
     if body.id is not None and session.execute(_EXISTS, {"entry_id": body.id}).first() is not None:
         raise Conflict(
@@ -232,7 +238,7 @@ def create_entry(session: Session, *, user: User, source: str, body: EntryCreate
 def replace_entry(
     session: Session,
     *,
-    user: User,
+    user: Account,
     source: str,
     entry_id: uuid.UUID,
     body: EntryReplace,
@@ -247,7 +253,7 @@ def replace_entry(
 
 
 def patch_entry(
-    session: Session, *, user: User, entry_id: uuid.UUID, patch: EntryPatch, expected: ExpectedVersion | None = None
+    session: Session, *, user: Account, entry_id: uuid.UUID, patch: EntryPatch, expected: ExpectedVersion | None = None
 ) -> Written[EntryPublic]:
     """``PATCH``: a JSON merge patch of the writable fields; pydantic's ``ValidationError`` if it spoils them."""
     current = live(_owned(session, user_id=user.id, entry_id=entry_id), noun="entry")

@@ -12,7 +12,7 @@ from app.api.deps import RequireScope, RequireWriter, SessionDep, SignedIn, Writ
 from app.api.keyed_writes import Resource, answer_write, keyed
 from app.api.preconditions import conditional_read, expected_version, merge_patch_body, only_if_new
 from app.api.problems import problem_responses
-from app.auth.models import User
+from app.auth.models import Account
 from app.core.synced import Written
 from app.entries import goal_links
 from app.goals import service
@@ -21,7 +21,7 @@ from app.goals.models import GoalCreate, GoalList, GoalPatch, GoalPublic, GoalRe
 router = APIRouter(prefix="/goals", tags=["goals"])
 
 GOAL = Resource(collection_route="create_goal", item_route="read_goal", id_param="goal_id", read_scope="goals:read")
-GoalsReader = Annotated[User, RequireScope("goals:read")]
+GoalsReader = Annotated[Account, RequireScope("goals:read")]
 GoalsWriter = Annotated[Writer, RequireWriter("goals:write")]
 IfMatch = Annotated[str | None, Header(description="Write only if the goal is at this ETag.")]
 IfNoneMatch = Annotated[str | None, Header()]
@@ -44,7 +44,7 @@ async def list_goals(
 )
 async def create_goal(body: GoalCreate, request: Request, writer: GoalsWriter, session: SessionDep) -> Response:
     def write(signed: SignedIn) -> Written[GoalPublic]:
-        return service.create_goal(session, user_id=signed.user.id, body=body)
+        return service.create_goal(session, user_id=signed.account.id, body=body)
 
     return await answer_write(request, session, GOAL, writer=writer, object_id=None, write=write)
 
@@ -89,7 +89,7 @@ async def replace_goal(
     def write(signed: SignedIn) -> Written[GoalPublic]:
         return service.replace_goal(
             session,
-            user_id=signed.user.id,
+            user_id=signed.account.id,
             goal_id=goal_id,
             body=body,
             expected=expected_version(if_match),
@@ -117,7 +117,7 @@ async def patch_goal(
     def write(signed: SignedIn) -> Written[GoalPublic]:
         return service.patch_goal(
             session,
-            user_id=signed.user.id,
+            user_id=signed.account.id,
             goal_id=goal_id,
             patch=body,
             expected=expected_version(if_match),
@@ -143,7 +143,7 @@ async def delete_goal(
     def write(signed: SignedIn) -> Written[GoalPublic]:
         return goal_links.delete_goal(
             session,
-            user_id=signed.user.id,
+            user_id=signed.account.id,
             goal_id=goal_id,
             expected=expected_version(if_match),
         )

@@ -12,7 +12,7 @@ from app.api.deps import RequireScope, RequireWriter, SessionDep, SignedIn, Writ
 from app.api.keyed_writes import Resource, answer_write, keyed
 from app.api.preconditions import conditional_read, expected_version, merge_patch_body, only_if_new
 from app.api.problems import problem_responses
-from app.auth.models import User
+from app.auth.models import Account
 from app.core.dates import IsoDate
 from app.core.synced import Written
 from app.pauses import service
@@ -22,7 +22,7 @@ router = APIRouter(prefix="/pauses", tags=["pauses"])
 
 # Pauses shape streaks as goals do: they share the goals' scopes (SPEC §4).
 PAUSE = Resource(collection_route="create_pause", item_route="read_pause", id_param="pause_id", read_scope="goals:read")
-PausesReader = Annotated[User, RequireScope("goals:read")]
+PausesReader = Annotated[Account, RequireScope("goals:read")]
 PausesWriter = Annotated[Writer, RequireWriter("goals:write")]
 IfMatch = Annotated[str | None, Header(description="Write only if the pause is at this ETag.")]
 IfNoneMatch = Annotated[str | None, Header()]
@@ -53,7 +53,7 @@ async def list_pauses(
 )
 async def create_pause(body: PauseCreate, request: Request, writer: PausesWriter, session: SessionDep) -> Response:
     def write(signed: SignedIn) -> Written[PausePublic]:
-        return service.create_pause(session, user_id=signed.user.id, body=body)
+        return service.create_pause(session, user_id=signed.account.id, body=body)
 
     return await answer_write(request, session, PAUSE, writer=writer, object_id=None, write=write)
 
@@ -98,7 +98,7 @@ async def replace_pause(
     def write(signed: SignedIn) -> Written[PausePublic]:
         return service.replace_pause(
             session,
-            user_id=signed.user.id,
+            user_id=signed.account.id,
             pause_id=pause_id,
             body=body,
             expected=expected_version(if_match),
@@ -126,7 +126,7 @@ async def patch_pause(
     def write(signed: SignedIn) -> Written[PausePublic]:
         return service.patch_pause(
             session,
-            user_id=signed.user.id,
+            user_id=signed.account.id,
             pause_id=pause_id,
             patch=body,
             expected=expected_version(if_match),
@@ -152,7 +152,7 @@ async def delete_pause(
     def write(signed: SignedIn) -> Written[PausePublic]:
         return service.delete_pause(
             session,
-            user_id=signed.user.id,
+            user_id=signed.account.id,
             pause_id=pause_id,
             expected=expected_version(if_match),
         )

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Query, Request
 
 from app.api.deps import SESSION_COOKIE, RequireScope, SessionDep
 from app.api.problems import problem_responses
-from app.auth.models import User
+from app.auth.models import Account
 from app.core.database import utcnow
 from app.core.dates import IsoDate
 from app.summary import service
@@ -34,7 +34,7 @@ async def _caller_turn(request: Request) -> AsyncIterator[None]:
 # A router's dependencies are solved before a route's own, so the turn comes before the session.
 router = APIRouter(prefix="/summary", tags=["summary"], dependencies=[Depends(_caller_turn, scope="function")])
 
-SummaryReader = Annotated[User, RequireScope("summary:read")]
+SummaryReader = Annotated[Account, RequireScope("summary:read")]
 
 
 async def _summary_cache(request: Request) -> SummaryCache:

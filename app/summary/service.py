@@ -15,7 +15,7 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import Session, col, select
 
-from app.auth.models import User
+from app.auth.models import Account
 from app.core.database import table_of
 from app.core.errors import NotFound, ValidationProblem
 from app.core.sequence import ChangeCounter
@@ -56,7 +56,7 @@ HISTORY_DEFAULT_DAYS = 365
 HISTORY_MAX_DAYS = 3660
 
 
-def summary_settings(user: User) -> SummarySettings:
+def summary_settings(user: Account) -> SummarySettings:
     return SummarySettings(
         timezone=user.timezone,
         day_start_hour=user.day_start_hour,
@@ -72,7 +72,7 @@ def _invalid(parameter: str, message: str) -> ValidationProblem:
     )
 
 
-def resolve_as_of(as_of: date | None, *, user: User, now: datetime) -> date:
+def resolve_as_of(as_of: date | None, *, user: Account, now: datetime) -> date:
     """``as_of``, or the user's today; dates before 1970 or over a year ahead are refused."""
     current = today(now, user.timezone, user.day_start_hour)
     if as_of is None:
@@ -84,7 +84,7 @@ def resolve_as_of(as_of: date | None, *, user: User, now: datetime) -> date:
     return as_of
 
 
-def _goal_of_user(session: Session, *, user: User, goal_id: uuid.UUID) -> Goal:
+def _goal_of_user(session: Session, *, user: Account, goal_id: uuid.UUID) -> Goal:
     goal = session.get(Goal, goal_id)
     if goal is None or goal.user_id != user.id or goal.deleted_at is not None:
         raise NotFound("No such goal.")
@@ -100,7 +100,7 @@ def _goal_rule(goal: Goal) -> GoalRule:
     )
 
 
-def active_goals(session: Session, *, user: User) -> list[GoalRule]:
+def active_goals(session: Session, *, user: Account) -> list[GoalRule]:
     query = (
         select(Goal)
         .where(col(Goal.user_id) == user.id, col(Goal.status) == "active", col(Goal.deleted_at).is_(None))
@@ -215,7 +215,7 @@ def change_number(session: Session, *, user_id: uuid.UUID) -> int:
 
 
 def get_summary(
-    session: Session, *, user: User, as_of: date | None, now: datetime, cache: SummaryCache | None = None
+    session: Session, *, user: Account, as_of: date | None, now: datetime, cache: SummaryCache | None = None
 ) -> SummaryPublic:
     """The summary as of ``as_of`` (default the user's today); kept in ``cache`` under the user's change number."""
     day = resolve_as_of(as_of, user=user, now=now)
@@ -231,7 +231,7 @@ def get_summary(
     return summary
 
 
-def _summary(session: Session, *, user: User, as_of: date, settings: SummarySettings) -> SummaryPublic:
+def _summary(session: Session, *, user: Account, as_of: date, settings: SummarySettings) -> SummaryPublic:
     counts = summary_counts(session, user_id=user.id, as_of=as_of)
     goals = active_goals(session, user=user)
     pauses = pauses_service.pause_spans(session, user_id=user.id)
@@ -239,7 +239,7 @@ def _summary(session: Session, *, user: User, as_of: date, settings: SummarySett
 
 
 def _date_range(
-    first: date | None, last: date | None, *, user: User, now: datetime, default_days: int, max_days: int
+    first: date | None, last: date | None, *, user: Account, now: datetime, default_days: int, max_days: int
 ) -> tuple[date, date]:
     """``from``..``to`` of a range query: by default the ``default_days`` ending today; 422 when ``from`` is
     after ``to`` or the range spans more than ``max_days``."""
@@ -259,7 +259,7 @@ def _date_range(
 def get_heatmap(
     session: Session,
     *,
-    user: User,
+    user: Account,
     first: date | None,
     last: date | None,
     goal_id: uuid.UUID | None,
@@ -283,7 +283,7 @@ def get_heatmap(
 
 
 def explain(
-    session: Session, *, user: User, goal_id: uuid.UUID | None, as_of: date | None, now: datetime
+    session: Session, *, user: Account, goal_id: uuid.UUID | None, as_of: date | None, now: datetime
 ) -> ExplainPublic:
     """The streak rule in words and numbers, and the periods of the current streak."""
     day = resolve_as_of(as_of, user=user, now=now)
@@ -306,7 +306,7 @@ def explain(
 def get_history(
     session: Session,
     *,
-    user: User,
+    user: Account,
     goal_id: uuid.UUID | None,
     first: date | None,
     last: date | None,
