@@ -8,7 +8,7 @@ values: routes that change the account load its ``User`` row themselves).
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import AbstractAsyncContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -57,6 +57,13 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 RateLimitsDep = Annotated[RateLimits, Depends(get_rate_limits)]
 
 
+def session_turn(request: Request) -> AbstractAsyncContextManager[object]:
+    """Wait on the event loop for a turn to open a request's database session, where the pool of connections can
+    run out (PostgreSQL: ``app.state.session_gate``); on SQLite at once (its pool never runs out)."""
+    gate: LoopSemaphore | None = request.app.state.session_gate
+    return gate() if gate is not None else nullcontext()
+
+
 def _end_session(session: Session, *, commit_it: bool) -> None:
     try:
         if commit_it:
@@ -72,16 +79,15 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     themselves (``write_gate.SELF_GATED``): their request session only reads. A coroutine: opening a session does no
     I/O, so only its end (commit and close) takes a thread-pool hop, and on SQLite a read's not
     even that: ending a read transaction there does no I/O and never waits, so it ends on the
-    event loop. A keyed write commits in the hop that runs it (``app.api.keyed_writes``), so its
-    session is closed here on the event loop as well. Where the pool of connections can run out,
-    the request first waits for its turn on the event loop (``app.api.middleware.write_gate``),
-    never in a thread.
+    event loop, as is a session whose transaction a route ended itself (a sync push). Where the pool
+    of connections can run out, the request first waits for its turn on the event loop
+    (``session_turn``), never in a thread. Keyed writes take no request session: each runs in a write
+    transaction of its own (``app.api.keyed_writes.answer_write``).
     """
     database: Database = request.app.state.database
-    gate: LoopSemaphore | None = request.app.state.session_gate
     write = gated_write(request.method, request.scope["path"])
     ends_on_loop = not write and database.dialect == "sqlite"
-    async with gate() if gate is not None else nullcontext():
+    async with session_turn(request):
         session = Session(database.write_engine if write else database.read_engine, expire_on_commit=False)
         try:
             yield session
@@ -93,7 +99,7 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
 
 async def _end_request_session(session: Session, *, commit_it: bool, on_loop: bool) -> None:
     if on_loop or not session.in_transaction():
-        # Nothing to wait for: a read on SQLite, or a transaction already ended (a keyed write commits in its hop).
+        # Nothing to wait for: a read on SQLite, or a transaction the route already ended.
         _end_session(session, commit_it=commit_it and session.in_transaction())
     else:
         await run_in_threadpool(_end_session, session, commit_it=commit_it)
@@ -276,7 +282,7 @@ def RequireScope(*scopes: str, detail: str | None = None) -> Any:  # noqa: N802 
 @dataclass(frozen=True, slots=True)
 class Writer:
     """The caller of a keyed write, not yet looked up: ``app.api.keyed_writes.answer_write`` signs them in
-    (``sign_in``) in the thread-pool hop that runs the write, so the two take one hop, not two."""
+    (``sign_in``) in the write's transaction, in the thread-pool hop that runs it, so the two take one hop, not two."""
 
     request: Request
     response: Response

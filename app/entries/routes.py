@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Header, Query, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
+from sqlmodel import Session
 from starlette.convertors import StringConvertor, register_url_convertor
 
 from app.api.deps import RequireScope, RequireWriter, SessionDep, SignedIn, Writer
@@ -50,11 +51,11 @@ IfNoneMatch = Annotated[str | None, Header()]
     openapi_extra=keyed(),
     summary="Log a synchronicity",
 )
-async def create_entry(body: EntryCreate, request: Request, writer: EntriesWriter, session: SessionDep) -> Response:
-    def write(signed: SignedIn) -> Written[EntryPublic]:
+async def create_entry(body: EntryCreate, request: Request, writer: EntriesWriter) -> Response:
+    def write(session: Session, signed: SignedIn) -> Written[EntryPublic]:
         return service.create_entry(session, user=signed.account, source=signed.principal.source, body=body)
 
-    return await answer_write(request, session, ENTRY, writer=writer, object_id=None, write=write)
+    return await answer_write(request, ENTRY, writer=writer, object_id=None, write=write)
 
 
 @router.get(
@@ -124,11 +125,10 @@ async def replace_entry(
     body: EntryReplace,
     request: Request,
     writer: EntriesWriter,
-    session: SessionDep,
     if_match: IfMatch = None,
     if_none_match: IfNoneMatch = None,
 ) -> Response:
-    def write(signed: SignedIn) -> Written[EntryPublic]:
+    def write(session: Session, signed: SignedIn) -> Written[EntryPublic]:
         return service.replace_entry(
             session,
             user=signed.account,
@@ -139,7 +139,7 @@ async def replace_entry(
             only_if_new=only_if_new(if_none_match),
         )
 
-    return await answer_write(request, session, ENTRY, writer=writer, object_id=entry_id, write=write)
+    return await answer_write(request, ENTRY, writer=writer, object_id=entry_id, write=write)
 
 
 @router.patch(
@@ -154,14 +154,13 @@ async def patch_entry(
     body: Annotated[EntryPatch, Body()],
     request: Request,
     writer: EntriesWriter,
-    session: SessionDep,
     if_match: IfMatch = None,
 ) -> Response:
-    def write(signed: SignedIn) -> Written[EntryPublic]:
+    def write(session: Session, signed: SignedIn) -> Written[EntryPublic]:
         expected = expected_version(if_match)
         return service.patch_entry(session, user=signed.account, entry_id=entry_id, patch=body, expected=expected)
 
-    return await answer_write(request, session, ENTRY, writer=writer, object_id=entry_id, write=write)
+    return await answer_write(request, ENTRY, writer=writer, object_id=entry_id, write=write)
 
 
 @router.delete(
@@ -175,11 +174,10 @@ async def delete_entry(
     entry_id: uuid.UUID,
     request: Request,
     writer: EntriesWriter,
-    session: SessionDep,
     if_match: IfMatch = None,
 ) -> Response:
-    def write(signed: SignedIn) -> Written[EntryPublic]:
+    def write(session: Session, signed: SignedIn) -> Written[EntryPublic]:
         expected = expected_version(if_match)
         return service.delete_entry(session, user_id=signed.account.id, entry_id=entry_id, expected=expected)
 
-    return await answer_write(request, session, ENTRY, writer=writer, object_id=entry_id, write=write)
+    return await answer_write(request, ENTRY, writer=writer, object_id=entry_id, write=write)

@@ -46,7 +46,8 @@ ENTRY_GOALS = table_of(EntryGoal)
 
 # What every read of entries selects: the columns named as ``EntryPublic``'s fields, and the goal ids.
 PUBLIC_ROW = (*(ENTRIES.c[name] for name in EntryPublic.model_fields if name != "goal_ids"), goal_links.GOAL_IDS)
-# Built once (building a statement costs more than running it); the timeline's filters add to its own.
+# Built once (building a statement costs more than running it); the timeline's filters add to its own. A single
+# entry's writes run on the session's connection (Core statements need nothing of the ORM session's own path).
 _STORED = sa_select(*PUBLIC_ROW, ENTRIES.c.user_id, ENTRIES.c.deleted_at, ENTRIES.c.seq).where(
     ENTRIES.c.id == bindparam("entry_id")
 )
@@ -155,7 +156,7 @@ def _write(
     goal_ids = goal_links.check_goal_ids(session, user_id=user.id, goal_ids=body.goal_ids)
     row = EntryRow(entry_id, columns, goal_ids, source, current)
     stored = stored_row(row, user_id=user.id, seq=next_seq(session, user_id=user.id), now=now)
-    session.execute(_INSERT if current is None else _UPDATE, stored)
+    session.connection().execute(_INSERT if current is None else _UPDATE, stored)
     goal_links.link(
         session,
         entry_id=entry_id,
@@ -228,7 +229,7 @@ def find_entries(session: Session, *, entry_ids: Sequence[uuid.UUID]) -> dict[uu
 
 def create_entry(session: Session, *, user: Account, source: str, body: EntryCreate) -> Written[EntryPublic]:
     # Only a client-chosen id can already exist; a fresh UUIDv4 cannot.
-    if body.id is not None and session.execute(_EXISTS, {"entry_id": body.id}).first() is not None:
+    if body.id is not None and session.connection().execute(_EXISTS, {"entry_id": body.id}).first() is not None:
         raise Conflict(
             "An entry with this id exists: PUT replaces it if it is yours and live; a deleted one's id is not reused."
         )
@@ -274,7 +275,7 @@ def delete_entry(
     now = utcnow()
     seq = next_seq(session, user_id=user_id)
     tombstone = {**_ERASED, "deleted_at": now, "updated_at": now, "version": version + 1, "seq": seq}
-    session.execute(_UPDATE, {**tombstone, "entry_id": entry_id})
+    session.connection().execute(_UPDATE, {**tombstone, "entry_id": entry_id})
     goal_links.unlink(session, entry_id=entry_id)
     marks.erase(session, entry_id=entry_id)
     count_entry_write(session, "deleted")

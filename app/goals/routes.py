@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Body, Header, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
+from sqlmodel import Session
 
 from app.api.deps import RequireScope, RequireWriter, SessionDep, SignedIn, Writer
 from app.api.keyed_writes import Resource, answer_write, keyed
@@ -42,11 +43,11 @@ async def list_goals(
     openapi_extra=keyed(),
     summary="Add a goal",
 )
-async def create_goal(body: GoalCreate, request: Request, writer: GoalsWriter, session: SessionDep) -> Response:
-    def write(signed: SignedIn) -> Written[GoalPublic]:
+async def create_goal(body: GoalCreate, request: Request, writer: GoalsWriter) -> Response:
+    def write(session: Session, signed: SignedIn) -> Written[GoalPublic]:
         return service.create_goal(session, user_id=signed.account.id, body=body)
 
-    return await answer_write(request, session, GOAL, writer=writer, object_id=None, write=write)
+    return await answer_write(request, GOAL, writer=writer, object_id=None, write=write)
 
 
 @router.get(
@@ -82,11 +83,10 @@ async def replace_goal(
     body: GoalReplace,
     request: Request,
     writer: GoalsWriter,
-    session: SessionDep,
     if_match: IfMatch = None,
     if_none_match: IfNoneMatch = None,
 ) -> Response:
-    def write(signed: SignedIn) -> Written[GoalPublic]:
+    def write(session: Session, signed: SignedIn) -> Written[GoalPublic]:
         return service.replace_goal(
             session,
             user_id=signed.account.id,
@@ -96,7 +96,7 @@ async def replace_goal(
             only_if_new=only_if_new(if_none_match),
         )
 
-    return await answer_write(request, session, GOAL, writer=writer, object_id=goal_id, write=write)
+    return await answer_write(request, GOAL, writer=writer, object_id=goal_id, write=write)
 
 
 @router.patch(
@@ -111,10 +111,9 @@ async def patch_goal(
     body: Annotated[GoalPatch, Body()],
     request: Request,
     writer: GoalsWriter,
-    session: SessionDep,
     if_match: IfMatch = None,
 ) -> Response:
-    def write(signed: SignedIn) -> Written[GoalPublic]:
+    def write(session: Session, signed: SignedIn) -> Written[GoalPublic]:
         return service.patch_goal(
             session,
             user_id=signed.account.id,
@@ -123,7 +122,7 @@ async def patch_goal(
             expected=expected_version(if_match),
         )
 
-    return await answer_write(request, session, GOAL, writer=writer, object_id=goal_id, write=write)
+    return await answer_write(request, GOAL, writer=writer, object_id=goal_id, write=write)
 
 
 @router.delete(
@@ -137,10 +136,9 @@ async def delete_goal(
     goal_id: uuid.UUID,
     request: Request,
     writer: GoalsWriter,
-    session: SessionDep,
     if_match: IfMatch = None,
 ) -> Response:
-    def write(signed: SignedIn) -> Written[GoalPublic]:
+    def write(session: Session, signed: SignedIn) -> Written[GoalPublic]:
         return goal_links.delete_goal(
             session,
             user_id=signed.account.id,
@@ -148,4 +146,4 @@ async def delete_goal(
             expected=expected_version(if_match),
         )
 
-    return await answer_write(request, session, GOAL, writer=writer, object_id=goal_id, write=write)
+    return await answer_write(request, GOAL, writer=writer, object_id=goal_id, write=write)

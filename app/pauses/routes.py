@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Header, Query, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
+from sqlmodel import Session
 
 from app.api.deps import RequireScope, RequireWriter, SessionDep, SignedIn, Writer
 from app.api.keyed_writes import Resource, answer_write, keyed
@@ -51,11 +52,11 @@ async def list_pauses(
     openapi_extra=keyed(),
     summary="Add a pause",
 )
-async def create_pause(body: PauseCreate, request: Request, writer: PausesWriter, session: SessionDep) -> Response:
-    def write(signed: SignedIn) -> Written[PausePublic]:
+async def create_pause(body: PauseCreate, request: Request, writer: PausesWriter) -> Response:
+    def write(session: Session, signed: SignedIn) -> Written[PausePublic]:
         return service.create_pause(session, user_id=signed.account.id, body=body)
 
-    return await answer_write(request, session, PAUSE, writer=writer, object_id=None, write=write)
+    return await answer_write(request, PAUSE, writer=writer, object_id=None, write=write)
 
 
 @router.get(
@@ -91,11 +92,10 @@ async def replace_pause(
     body: PauseReplace,
     request: Request,
     writer: PausesWriter,
-    session: SessionDep,
     if_match: IfMatch = None,
     if_none_match: IfNoneMatch = None,
 ) -> Response:
-    def write(signed: SignedIn) -> Written[PausePublic]:
+    def write(session: Session, signed: SignedIn) -> Written[PausePublic]:
         return service.replace_pause(
             session,
             user_id=signed.account.id,
@@ -105,7 +105,7 @@ async def replace_pause(
             only_if_new=only_if_new(if_none_match),
         )
 
-    return await answer_write(request, session, PAUSE, writer=writer, object_id=pause_id, write=write)
+    return await answer_write(request, PAUSE, writer=writer, object_id=pause_id, write=write)
 
 
 @router.patch(
@@ -120,10 +120,9 @@ async def patch_pause(
     body: Annotated[PausePatch, Body()],
     request: Request,
     writer: PausesWriter,
-    session: SessionDep,
     if_match: IfMatch = None,
 ) -> Response:
-    def write(signed: SignedIn) -> Written[PausePublic]:
+    def write(session: Session, signed: SignedIn) -> Written[PausePublic]:
         return service.patch_pause(
             session,
             user_id=signed.account.id,
@@ -132,7 +131,7 @@ async def patch_pause(
             expected=expected_version(if_match),
         )
 
-    return await answer_write(request, session, PAUSE, writer=writer, object_id=pause_id, write=write)
+    return await answer_write(request, PAUSE, writer=writer, object_id=pause_id, write=write)
 
 
 @router.delete(
@@ -146,10 +145,9 @@ async def delete_pause(
     pause_id: uuid.UUID,
     request: Request,
     writer: PausesWriter,
-    session: SessionDep,
     if_match: IfMatch = None,
 ) -> Response:
-    def write(signed: SignedIn) -> Written[PausePublic]:
+    def write(session: Session, signed: SignedIn) -> Written[PausePublic]:
         return service.delete_pause(
             session,
             user_id=signed.account.id,
@@ -157,4 +155,4 @@ async def delete_pause(
             expected=expected_version(if_match),
         )
 
-    return await answer_write(request, session, PAUSE, writer=writer, object_id=pause_id, write=write)
+    return await answer_write(request, PAUSE, writer=writer, object_id=pause_id, write=write)
