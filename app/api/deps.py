@@ -8,7 +8,7 @@ values: routes that change the account load its ``User`` row themselves).
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from contextlib import AbstractAsyncContextManager, contextmanager, nullcontext
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -57,13 +57,6 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 RateLimitsDep = Annotated[RateLimits, Depends(get_rate_limits)]
 
 
-def session_turn(request: Request) -> AbstractAsyncContextManager[object]:
-    """Wait on the event loop for a turn to open a request's database session, where the pool of connections can
-    run out (PostgreSQL: ``app.state.session_gate``); on SQLite at once (its pool never runs out)."""
-    gate: LoopSemaphore | None = request.app.state.session_gate
-    return gate() if gate is not None else nullcontext()
-
-
 def _end_session(session: Session, *, commit_it: bool) -> None:
     try:
         if commit_it:
@@ -81,13 +74,14 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     even that: ending a read transaction there does no I/O and never waits, so it ends on the
     event loop, as is a session whose transaction a route ended itself (a sync push). Where the pool
     of connections can run out, the request first waits for its turn on the event loop
-    (``session_turn``), never in a thread. Keyed writes take no request session: each runs in a write
-    transaction of its own (``app.api.keyed_writes.answer_write``).
+    (``app.api.middleware.write_gate``), never in a thread. Keyed writes take no request session: each
+    runs in a write transaction of its own (``app.api.keyed_writes.answer_write``).
     """
     database: Database = request.app.state.database
+    gate: LoopSemaphore | None = request.app.state.session_gate
     write = gated_write(request.method, request.scope["path"])
     ends_on_loop = not write and database.dialect == "sqlite"
-    async with session_turn(request):
+    async with gate() if gate is not None else nullcontext():
         session = Session(database.write_engine if write else database.read_engine, expire_on_commit=False)
         try:
             yield session
@@ -152,9 +146,10 @@ def _bearer_secret(request: Request) -> str | None:
 
 
 @contextmanager
-def _side_write(request: Request, session: Session, database: Database) -> Iterator[Session]:
-    """Bookkeeping writes: in the request's own transaction when it writes, else in a short one of their own."""
-    if gated_write(request.method, request.scope["path"]):
+def _side_write(session: Session, database: Database) -> Iterator[Session]:
+    """Bookkeeping writes: in ``session``'s transaction when it writes (a request's own write session, or a keyed
+    write's transaction), else in a short one of their own."""
+    if session.get_bind() is database.write_engine:
         yield session
     else:
         with database.write_transaction() as own:
@@ -210,7 +205,7 @@ def signed_in(request: Request, response: Response, session: Session, credential
         token, account = found
         rate_limits.hit_api(user_id=account.id)
         if auth_service.token_use_is_stale(token, now=now):
-            with _side_write(request, session, database) as use_session:
+            with _side_write(session, database) as use_session:
                 auth_service.record_token_use(use_session, token_id=token.id, now=now)
         principal = Principal(user_id=account.id, scopes=token.scopes, source=token.name, token_id=token.id)
         return SignedIn(principal, account)
@@ -223,7 +218,7 @@ def signed_in(request: Request, response: Response, session: Session, credential
     check_csrf(request)
     rate_limits.hit_api(user_id=account.id)
     if auth_service.session_needs_refresh(auth_session, now=now):
-        with _side_write(request, session, database) as refresh_session:
+        with _side_write(session, database) as refresh_session:
             auth_service.refresh_session(refresh_session, session_id=auth_session.id, now=now)
         set_session_cookie(response, request, request.app.state.settings, cookie)
     principal = Principal(user_id=account.id, scopes=ALL_SCOPES, source="web", session_id=auth_session.id)

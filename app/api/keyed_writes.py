@@ -27,9 +27,10 @@ from sqlalchemy import JSON, Column, Text, bindparam, delete, func, insert, sele
 from sqlmodel import Field, Session, SQLModel
 from starlette.applications import Starlette
 
-from app.api.deps import SignedIn, Writer, session_turn
+from app.api.deps import SignedIn, Writer
+from app.api.middleware.write_gate import in_write_slot
 from app.api.preconditions import etag
-from app.core.database import Database, UTCDateTime, table_of, utcnow
+from app.core.database import UTCDateTime, table_of, utcnow
 from app.core.errors import Conflict, IdempotencyKeyReuse, PreconditionFailed, ValidationProblem
 from app.core.principal import Principal
 from app.core.sequence import lock_sequence
@@ -333,30 +334,23 @@ def purge_due(request: Request) -> bool:
 KeyedWrite = Callable[[Session, SignedIn], Written[Any]]
 
 
-def _sign_in_write_and_commit(
-    database: Database,
-    *,
-    writer: Writer,
-    app_request: Request,
-    resource: Resource,
-    request: WriteRequest,
-    write: KeyedWrite,
+def _sign_in_and_write(
+    session: Session, *, writer: Writer, app_request: Request, resource: Resource, target: WriteRequest, act: KeyedWrite
 ) -> Answer:
-    """In a write transaction of its own, committed (or rolled back) here: sign ``writer`` in, then ``keyed_write``.
-    All in one thread-pool hop (each hop of its own cost a quick log more than its commit)."""
-    with database.write_transaction() as session:
-        signed = writer.sign_in(session)
-        if request.key is not None:
-            check_key(request.key)
-        return keyed_write(
-            session,
-            user_id=signed.principal.user_id,
-            request=request,
-            write=partial(write, session, signed),
-            locate=partial(resource.url, app_request),
-            may_read=resource.read_scope in signed.principal.scopes,
-            purge=request.key is not None and purge_due(app_request),
-        )
+    """Sign ``writer`` in, then ``keyed_write`` their ``act`` as ``target``, in the write's transaction ``session``: one
+    thread-pool hop with its commit (each hop of its own cost a quick log more than its commit)."""
+    signed = writer.sign_in(session)
+    if target.key is not None:
+        check_key(target.key)
+    return keyed_write(
+        session,
+        user_id=signed.principal.user_id,
+        request=target,
+        write=partial(act, session, signed),
+        locate=partial(resource.url, app_request),
+        may_read=resource.read_scope in signed.principal.scopes,
+        purge=target.key is not None and purge_due(app_request),
+    )
 
 
 async def answer_write(
@@ -368,7 +362,8 @@ async def answer_write(
     write: KeyedWrite,
 ) -> Response:
     """Sign ``writer`` in, run their ``write(session, signed_in)`` through ``keyed_write`` with the request's key and
-    commit it: one write transaction of its own (no request session), in one thread-pool hop.
+    commit it: one write transaction of its own (no request session), in one thread-pool hop, holding the write
+    slot only for that hop (``in_write_slot``; the request passes the ``WriteGate`` unqueued).
 
     The transaction ends there, before the response is built: a failed commit is an error, not a 2xx. Answers
     401, 429, 403 (``Writer.sign_in``), 422 for a malformed key, 409/422 for a key in use or reused
@@ -382,17 +377,9 @@ async def answer_write(
         # The key is checked once the writer is signed in (a 401 comes before a 422, as for other routes).
         body = canonical_body(await request.body())
         target = WriteRequest(request.method, resource.path(request, object_id), body, key)
-    database: Database = request.app.state.database
-    async with session_turn(request):
-        answer = await run_in_threadpool(
-            _sign_in_write_and_commit,
-            database,
-            writer=writer,
-            app_request=request,
-            resource=resource,
-            request=target,
-            write=write,
-        )
+    answer = await in_write_slot(
+        request, _sign_in_and_write, writer=writer, app_request=request, resource=resource, target=target, act=write
+    )
     return answer.response()
 
 
