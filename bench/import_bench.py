@@ -39,7 +39,6 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from app.auth import service as auth_service
-from app.auth.models import User
 from app.core.database import Database, open_database
 from app.core.migrations import upgrade_to_head
 from app.core.settings import Settings
@@ -159,8 +158,7 @@ def run_import(database: Database, user_id: uuid.UUID, raw: bytes, check: Phase,
     """The route's two steps, each measured; the import's report."""
     gc.collect()
     with measured(check), database.read_session() as session:
-        user = session.get(User, user_id)
-        assert user is not None
+        user = auth_service.get_account(session, user_id=user_id)
         checked = importing.check_file(session, user=user, source="bench", raw=raw, is_csv=False)
     gc.collect()
     began = time.perf_counter()
@@ -176,8 +174,7 @@ def run_import(database: Database, user_id: uuid.UUID, raw: bytes, check: Phase,
         with database.write_transaction() as session:
             backend = _backend_cpu(session)
             backend_before = backend()
-            user = session.get(User, user_id)
-            assert user is not None
+            user = auth_service.get_account(session, user_id=user_id)
             report = importing.write_import(session, user=user, source="bench", checked=checked, progress=progress)
             backend_after = backend()
             written = time.perf_counter()

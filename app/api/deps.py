@@ -1,7 +1,8 @@
 """Request dependencies: the database session (where a request's transaction ends), signing in, scopes.
 
 Signing in is the one place the HTTP layer calls a domain service (``app.auth.service``): it
-turns the request's cookie or bearer token into a ``Principal`` and the signed-in ``User``.
+turns the request's cookie or bearer token into a ``Principal`` and the signed-in ``Account`` (plain
+values: routes that change the account load its ``User`` row themselves).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from sqlmodel import Session
 from app.api.methods import writes
 from app.api.middleware.write_gate import LoopSemaphore, gated_write
 from app.auth import service as auth_service
-from app.auth.models import User
+from app.auth.models import Account
 from app.core.database import Database, commit, utcnow
 from app.core.errors import CsrfRejected, Forbidden, Unauthorized
 from app.core.principal import ALL_SCOPES, Principal
@@ -71,10 +72,10 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     themselves (``write_gate.SELF_GATED``): their request session only reads. A coroutine: opening a session does no
     I/O, so only its end (commit and close) takes a thread-pool hop, and on SQLite a read's not
     even that: ending a read transaction there does no I/O and never waits, so it ends on the
-    event loop. A keyed write commits in the hop that runs it (``app.api.keyed_writes``), so its
-    session is closed here on the event loop as well. Where the pool of connections can run out,
-    the request first waits for its turn on the event loop (``app.api.middleware.write_gate``),
-    never in a thread.
+    event loop, as is a session whose transaction a route ended itself (a sync push). Where the pool
+    of connections can run out, the request first waits for its turn on the event loop
+    (``app.api.middleware.write_gate``), never in a thread. Keyed writes take no request session: each
+    runs in a write transaction of its own (``app.api.keyed_writes.answer_write``).
     """
     database: Database = request.app.state.database
     gate: LoopSemaphore | None = request.app.state.session_gate
@@ -92,7 +93,7 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
 
 async def _end_request_session(session: Session, *, commit_it: bool, on_loop: bool) -> None:
     if on_loop or not session.in_transaction():
-        # Nothing to wait for: a read on SQLite, or a transaction already ended (a keyed write commits in its hop).
+        # Nothing to wait for: a read on SQLite, or a transaction the route already ended.
         _end_session(session, commit_it=commit_it and session.in_transaction())
     else:
         await run_in_threadpool(_end_session, session, commit_it=commit_it)
@@ -145,9 +146,10 @@ def _bearer_secret(request: Request) -> str | None:
 
 
 @contextmanager
-def _side_write(request: Request, session: Session, database: Database) -> Iterator[Session]:
-    """Bookkeeping writes: in the request's own transaction when it writes, else in a short one of their own."""
-    if gated_write(request.method, request.scope["path"]):
+def _side_write(session: Session, database: Database) -> Iterator[Session]:
+    """Bookkeeping writes: in ``session``'s transaction when it writes (a request's own write session, or a keyed
+    write's transaction), else in a short one of their own."""
+    if session.get_bind() is database.write_engine:
         yield session
     else:
         with database.write_transaction() as own:
@@ -167,7 +169,7 @@ class SignedIn:
     """The caller: what they may do, and the account they act for."""
 
     principal: Principal
-    user: User
+    account: Account
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,26 +202,27 @@ def signed_in(request: Request, response: Response, session: Session, credential
             raise Unauthorized(
                 "The access token is unknown, revoked or expired.", headers={"WWW-Authenticate": "Bearer"}
             )
-        token, user = found
-        rate_limits.hit_api(user_id=user.id)
+        token, account = found
+        rate_limits.hit_api(user_id=account.id)
         if auth_service.token_use_is_stale(token, now=now):
-            with _side_write(request, session, database) as use_session:
+            with _side_write(session, database) as use_session:
                 auth_service.record_token_use(use_session, token_id=token.id, now=now)
-        principal = Principal(user_id=user.id, scopes=token.scopes, source=token.name, token_id=token.id)
-        return SignedIn(principal, user)
+        principal = Principal(user_id=account.id, scopes=token.scopes, source=token.name, token_id=token.id)
+        return SignedIn(principal, account)
 
     cookie = credentials.cookie
     found_session = auth_service.session_for_token(session, token=cookie, now=now) if cookie else None
     if found_session is None or cookie is None:
         raise Unauthorized("Sign in, or send a personal access token.", headers={"WWW-Authenticate": "Bearer"})
-    auth_session, user = found_session
+    auth_session, account = found_session
     check_csrf(request)
-    rate_limits.hit_api(user_id=user.id)
+    rate_limits.hit_api(user_id=account.id)
     if auth_service.session_needs_refresh(auth_session, now=now):
-        with _side_write(request, session, database) as refresh_session:
+        with _side_write(session, database) as refresh_session:
             auth_service.refresh_session(refresh_session, session_id=auth_session.id, now=now)
         set_session_cookie(response, request, request.app.state.settings, cookie)
-    return SignedIn(Principal(user_id=user.id, scopes=ALL_SCOPES, source="web", session_id=auth_session.id), user)
+    principal = Principal(user_id=account.id, scopes=ALL_SCOPES, source="web", session_id=auth_session.id)
+    return SignedIn(principal, account)
 
 
 def sign_in(request: Request, response: Response, session: SessionDep) -> SignedIn:
@@ -234,12 +237,12 @@ async def _principal(signed_in: SignedInDep) -> Principal:
     return signed_in.principal
 
 
-async def _user(signed_in: SignedInDep) -> User:
-    return signed_in.user
+async def _account(signed_in: SignedInDep) -> Account:
+    return signed_in.account
 
 
 CurrentPrincipal = Annotated[Principal, Depends(_principal)]
-CurrentUser = Annotated[User, Depends(_user)]
+CurrentAccount = Annotated[Account, Depends(_account)]
 
 
 class ScopeRequirement:
@@ -256,15 +259,15 @@ class ScopeRequirement:
 
 
 class ScopeCheck(ScopeRequirement):
-    """The dependency of ``RequireScope``: the signed-in user, if the caller holds every one of ``scopes``."""
+    """The dependency of ``RequireScope``: the signed-in account, if the caller holds every one of ``scopes``."""
 
-    async def __call__(self, signed_in: SignedInDep) -> User:
+    async def __call__(self, signed_in: SignedInDep) -> Account:
         self.require(signed_in.principal)
-        return signed_in.user
+        return signed_in.account
 
 
 def RequireScope(*scopes: str, detail: str | None = None) -> Any:  # noqa: N802 - reads as a type in route signatures
-    """``Annotated[User, RequireScope("entries:write")]``: the signed-in user, if the caller holds ``scopes``.
+    """``Annotated[Account, RequireScope("entries:read")]``: the signed-in account, if the caller holds ``scopes``.
 
     Raises 403 ``insufficient_scope`` naming the first scope missing (``detail`` may name it as ``{scope}``).
     """
@@ -274,7 +277,7 @@ def RequireScope(*scopes: str, detail: str | None = None) -> Any:  # noqa: N802 
 @dataclass(frozen=True, slots=True)
 class Writer:
     """The caller of a keyed write, not yet looked up: ``app.api.keyed_writes.answer_write`` signs them in
-    (``sign_in``) in the thread-pool hop that runs the write, so the two take one hop, not two."""
+    (``sign_in``) in the write's transaction, in the thread-pool hop that runs it, so the two take one hop, not two."""
 
     request: Request
     response: Response

@@ -28,8 +28,9 @@ from sqlmodel import Field, Session, SQLModel
 from starlette.applications import Starlette
 
 from app.api.deps import SignedIn, Writer
+from app.api.middleware.write_gate import in_write_slot
 from app.api.preconditions import etag
-from app.core.database import UTCDateTime, commit, table_of, utcnow
+from app.core.database import UTCDateTime, table_of, utcnow
 from app.core.errors import Conflict, IdempotencyKeyReuse, PreconditionFailed, ValidationProblem
 from app.core.principal import Principal
 from app.core.sequence import lock_sequence
@@ -68,7 +69,8 @@ class IdempotencyRecord(SQLModel, table=True):
 
 
 RECORDS = table_of(IdempotencyRecord)
-# Built once: every keyed write runs them (building a statement costs more than running it).
+# Built once: every keyed write runs them (building a statement costs more than running it), on the session's
+# connection (Core statements need nothing of the ORM session's own execution path).
 _OF_KEY = (RECORDS.c.user_id == bindparam("owner"), RECORDS.c.key == bindparam("claimed_key"))
 _STORED = select(
     RECORDS.c.fingerprint,
@@ -198,19 +200,20 @@ def claim(session: Session, *, user_id: uuid.UUID, key: str, fingerprint: str, n
     On PostgreSQL a transaction-scoped advisory lock marks the key in flight; SQLite's ``BEGIN IMMEDIATE``
     admits one writer at a time, so there a second request waits and then finds the stored answer.
     """
-    if session.get_bind().dialect.name == "postgresql":
-        claimed = session.execute(_TRY_LOCK, {"lock_id": _advisory_lock_id(user_id, key)}).scalar()
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        claimed = connection.execute(_TRY_LOCK, {"lock_id": _advisory_lock_id(user_id, key)}).scalar()
         if not claimed:
             raise Conflict(
                 f"A request with this {HEADER} is still in progress; retry it shortly.", headers={"Retry-After": "1"}
             )
     of_key = {"owner": user_id, "claimed_key": key}
-    row = session.execute(_STORED, of_key).first()
+    row = connection.execute(_STORED, of_key).first()
     if row is None:
         return None
     if row.status_code is None or row.created_at <= now - RETENTION:
         # Expired (or never completed): forget it, so that ``keyed_write`` stores afresh.
-        session.execute(_FORGET, of_key)
+        connection.execute(_FORGET, of_key)
         return None
     if row.fingerprint != fingerprint:
         raise IdempotencyKeyReuse(
@@ -230,7 +233,7 @@ def claim(session: Session, *, user_id: uuid.UUID, key: str, fingerprint: str, n
 
 def purge_expired(session: Session, *, now: datetime) -> int:
     """Delete every stored answer older than 30 days; returns how many were deleted."""
-    result = session.execute(delete(RECORDS).where(RECORDS.c.created_at <= now - RETENTION))
+    result = session.connection().execute(delete(RECORDS).where(RECORDS.c.created_at <= now - RETENTION))
     return int(getattr(result, "rowcount", 0) or 0)
 
 
@@ -302,7 +305,7 @@ def keyed_answer(
         return stored
     lock_sequence(session, user_id=user_id)
     answer = respond()
-    session.execute(
+    session.connection().execute(
         _STORE,
         {
             "user_id": user_id,
@@ -327,46 +330,44 @@ def purge_due(request: Request) -> bool:
     return True
 
 
-def _sign_in_write_and_commit(
-    session: Session,
-    *,
-    writer: Writer,
-    app_request: Request,
-    resource: Resource,
-    request: WriteRequest,
-    write: Callable[[SignedIn], Written[Any]],
+# A keyed write's own statements: ``write(session, signed_in)``, in the write's transaction.
+KeyedWrite = Callable[[Session, SignedIn], Written[Any]]
+
+
+def _sign_in_and_write(
+    session: Session, *, writer: Writer, app_request: Request, resource: Resource, target: WriteRequest, act: KeyedWrite
 ) -> Answer:
-    """Sign ``writer`` in, ``keyed_write``, then the commit: all in one thread-pool hop (each hop of its own cost a
-    quick log more than its commit)."""
+    """Sign ``writer`` in, then ``keyed_write`` their ``act`` as ``target``, in the write's transaction ``session``: one
+    thread-pool hop with its commit (each hop of its own cost a quick log more than its commit)."""
     signed = writer.sign_in(session)
-    if request.key is not None:
-        check_key(request.key)
-    answer = keyed_write(
+    if target.key is not None:
+        check_key(target.key)
+    return keyed_write(
         session,
         user_id=signed.principal.user_id,
-        request=request,
-        write=partial(write, signed),
+        request=target,
+        write=partial(act, session, signed),
         locate=partial(resource.url, app_request),
         may_read=resource.read_scope in signed.principal.scopes,
-        purge=request.key is not None and purge_due(app_request),
+        purge=target.key is not None and purge_due(app_request),
     )
-    commit(session)
-    return answer
 
 
 async def answer_write(
     request: Request,
-    session: Session,
     resource: Resource,
     *,
     writer: Writer,
     object_id: uuid.UUID | None,
-    write: Callable[[SignedIn], Written[Any]],
+    write: KeyedWrite,
 ) -> Response:
-    """Sign ``writer`` in, run their ``write(signed_in)`` through ``keyed_write`` with the request's key and commit
-    it, in one thread-pool hop.
+    """Sign ``writer`` in, run their ``write(session, signed_in)`` through ``keyed_write`` with the request's key and
+    commit it: one write transaction of its own (no request session), in one thread-pool hop, holding the write
+    slot only for that hop (``in_write_slot``; the request passes the ``WriteGate`` unqueued).
 
-    The request's transaction ends here, before the response is built: a failed commit is an error, not a 2xx.
+    The transaction ends there, before the response is built: a failed commit is an error, not a 2xx. Answers
+    401, 429, 403 (``Writer.sign_in``), 422 for a malformed key, 409/422 for a key in use or reused
+    (``claim``), or the write's own problem.
     """
     key = request.headers.get(HEADER)
     if key is None:
@@ -376,14 +377,8 @@ async def answer_write(
         # The key is checked once the writer is signed in (a 401 comes before a 422, as for other routes).
         body = canonical_body(await request.body())
         target = WriteRequest(request.method, resource.path(request, object_id), body, key)
-    answer = await run_in_threadpool(
-        _sign_in_write_and_commit,
-        session,
-        writer=writer,
-        app_request=request,
-        resource=resource,
-        request=target,
-        write=write,
+    answer = await in_write_slot(
+        request, _sign_in_and_write, writer=writer, app_request=request, resource=resource, target=target, act=write
     )
     return answer.response()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
@@ -32,6 +33,25 @@ class User(SQLModel, table=True):
     password_hash: str = SQLField(max_length=255)
     created_at: datetime = SQLField(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = SQLField(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    """The signed-in account as requests and services read it: a snapshot of its ``User`` row, not the row.
+
+    Read with one statement (``app.auth.service.get_account``, and with each sign-in); the routes that change
+    the account load its ``User`` where they change it. ``week_start`` is ``"monday"`` or ``"sunday"``,
+    ``day_start_hour`` 0–23, ``grace_days`` 0–3, ``timezone`` an IANA zone name.
+    """
+
+    id: uuid.UUID
+    email: str
+    display_name: str
+    timezone: str
+    day_start_hour: int
+    week_start: str
+    grace_days: int
+    created_at: datetime
 
 
 class AuthSession(SQLModel, table=True):

@@ -13,7 +13,7 @@ from sqlmodel import Session
 from app.api.deps import (
     SESSION_COOKIE,
     AccountOwner,
-    CurrentUser,
+    CurrentAccount,
     RateLimitsDep,
     SessionDep,
     SettingsDep,
@@ -124,13 +124,13 @@ def logout(request: Request, session: SessionDep) -> Response:
 
 
 @router.get("/me", responses=problem_responses(401, 429), summary="The signed-in user and their settings")
-def read_me(user: CurrentUser) -> UserPublic:
-    return UserPublic.model_validate(user, from_attributes=True)
+def read_me(account: CurrentAccount) -> UserPublic:
+    return UserPublic.model_validate(account, from_attributes=True)
 
 
 @router.patch("/me", responses=problem_responses(401, 403, 422, 429), summary="Change settings")
 def update_me(body: UserUpdate, owner: AccountOwner, session: SessionDep) -> UserPublic:
-    user = service.update_user(session, user=owner.user, changes=body)
+    user = service.update_user(session, user_id=owner.account.id, changes=body)
     return UserPublic.model_validate(user, from_attributes=True)
 
 
@@ -141,9 +141,10 @@ def update_me(body: UserUpdate, owner: AccountOwner, session: SessionDep) -> Use
     summary="Change the password; every other session ends and every token is revoked",
 )
 async def change_password(
-    body: PasswordChange, owner: AccountOwner, request: Request, rate_limits: RateLimitsDep
+    body: PasswordChange, owner: AccountOwner, request: Request, rate_limits: RateLimitsDep, session: SessionDep
 ) -> None:
-    user = owner.user
+    # The password's hash is read from the account's row in the request's session (sign-in reads no hash).
+    user = await run_in_threadpool(service.get_user, session, user_id=owner.account.id)
 
     # Both Argon2 runs before the write slot is taken (SPEC §8).
     async with password_attempt(request, rate_limits, email=user.email):
@@ -153,7 +154,7 @@ async def change_password(
     await in_write_slot(
         request,
         service.change_password,
-        user=user,
+        user_id=user.id,
         password_hash=user.password_hash,
         new_password_hash=new_password_hash,
         keep_session_id=owner.principal.session_id,
@@ -167,15 +168,15 @@ async def change_password(
     summary="Delete the account and all its data",
 )
 async def delete_me(
-    body: AccountDeletion, owner: AccountOwner, request: Request, rate_limits: RateLimitsDep
+    body: AccountDeletion, owner: AccountOwner, request: Request, rate_limits: RateLimitsDep, session: SessionDep
 ) -> Response:
-    user = owner.user
+    user = await run_in_threadpool(service.get_user, session, user_id=owner.account.id)
 
     # Argon2 before the write slot is taken (SPEC §8).
     async with password_attempt(request, rate_limits, email=user.email):
         if not await verify_password_in_slow_work(body.password, user.password_hash):
             raise Forbidden("The password is not right.")
-    await in_write_slot(request, service.delete_account, user=user, password_hash=user.password_hash)
+    await in_write_slot(request, service.delete_account, user_id=user.id, password_hash=user.password_hash)
     response = Response(status_code=status.HTTP_204_NO_CONTENT)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
@@ -188,13 +189,13 @@ async def delete_me(
     summary="Create a personal access token (its secret is shown once)",
 )
 def create_token(body: TokenCreate, owner: AccountOwner, session: SessionDep) -> TokenCreated:
-    token, secret = service.create_token(session, user=owner.user, body=body)
+    token, secret = service.create_token(session, user_id=owner.account.id, body=body)
     return TokenCreated(token=secret, **TokenPublic.model_validate(token, from_attributes=True).model_dump())
 
 
 @router.get("/tokens", responses=problem_responses(401, 403, 429), summary="Personal access tokens, without secrets")
 def list_tokens(owner: AccountOwner, session: SessionDep) -> TokenList:
-    tokens = service.list_tokens(session, user_id=owner.user.id)
+    tokens = service.list_tokens(session, user_id=owner.account.id)
     return TokenList(data=[TokenPublic.model_validate(token, from_attributes=True) for token in tokens])
 
 
@@ -205,5 +206,5 @@ def list_tokens(owner: AccountOwner, session: SessionDep) -> TokenList:
     summary="Revoke a personal access token",
 )
 def revoke_token(token_id: uuid.UUID, owner: AccountOwner, session: SessionDep) -> None:
-    if not service.revoke_token(session, user_id=owner.user.id, token_id=token_id):
+    if not service.revoke_token(session, user_id=owner.account.id, token_id=token_id):
         raise NotFound("No such token.")

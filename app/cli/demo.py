@@ -15,11 +15,13 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 import click
+from sqlmodel import Session
 
 from app.auth import service as auth_service
-from app.auth.models import Register, User
+from app.auth.models import Account, Register
 from app.cli.progress import Progress
 from app.core.database import Database, open_database, utcnow
+from app.core.errors import Unauthorized
 from app.core.migrations import upgrade_to_head
 from app.core.sequence import lock_sequence
 from app.core.settings import load_settings
@@ -127,7 +129,7 @@ def write_demo(
     created_goals = created_entries = 0
     with database.write_transaction() as session:
         lock_sequence(session, user_id=user_id)
-        user = _user(session.get(User, user_id))
+        user = _account(session, user_id)
         for goal in plan.goals:
             if goal.id is not None and session.get(Goal, goal.id) is None:
                 goals_service.create_goal(session, user_id=user.id, body=goal)
@@ -135,7 +137,7 @@ def write_demo(
     for batch in _batches(plan.entries, BATCH):
         with database.write_transaction() as session:
             lock_sequence(session, user_id=user_id)
-            user = _user(session.get(User, user_id))
+            user = _account(session, user_id)
             for entry in batch:
                 if entry.id is not None and session.get(Entry, entry.id) is None:
                     entries_service.create_entry(session, user=user, source=DEMO_SOURCE, body=entry)
@@ -150,10 +152,11 @@ def _batches(entries: Sequence[EntryCreate], size: int) -> Iterator[Sequence[Ent
         yield entries[start : start + size]
 
 
-def _user(user: User | None) -> User:
-    if user is None:
-        raise LookupError("The account disappeared while the demo was being written.")
-    return user
+def _account(session: Session, user_id: uuid.UUID) -> Account:
+    try:
+        return auth_service.get_account(session, user_id=user_id)
+    except Unauthorized as error:
+        raise LookupError("The account disappeared while the demo was being written.") from error
 
 
 @click.command()

@@ -11,7 +11,7 @@ import click
 from sqlmodel import Session
 
 from app.auth import service as auth_service
-from app.auth.models import User
+from app.auth.models import Account
 from app.cli.failures import open_existing_database
 from app.cli.progress import Progress
 from app.core.database import utcnow
@@ -22,8 +22,8 @@ from app.exchange import service as exchange_service
 from app.exchange.models import ExportFormat
 
 
-def _account(session: Session, email: str) -> User:
-    found = auth_service.find_user_by_email(session, email=email)
+def _account(session: Session, email: str) -> Account:
+    found = auth_service.find_account_by_email(session, email=email)
     if found is None:
         raise click.ClickException(f"No account with the email {email}.")
     return found

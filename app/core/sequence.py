@@ -23,7 +23,8 @@ class ChangeCounter(SQLModel, table=True):
 
 
 COUNTERS = table_of(ChangeCounter)
-# Built once: every synced write runs both (building a statement costs more than running it).
+# Built once: every synced write runs both (building a statement costs more than running it), on the session's
+# connection (Core statements need nothing of the ORM session's own execution path).
 _LOCK = select(COUNTERS.c.user_id).where(COUNTERS.c.user_id == bindparam("owner")).with_for_update()
 _NEXT = (
     update(COUNTERS)
@@ -46,16 +47,16 @@ def lock_sequence(session: Session, *, user_id: uuid.UUID) -> None:
     could deadlock on PostgreSQL. SQLite's ``BEGIN IMMEDIATE`` already serializes writers: nothing to do there.
     """
     if session.get_bind().dialect.name != "sqlite":
-        session.execute(_LOCK, {"owner": user_id}).first()
+        session.connection().execute(_LOCK, {"owner": user_id}).first()
 
 
 def next_seq(session: Session, *, user_id: uuid.UUID) -> int:
     """Take the user's next change number; the counter row stays locked until the transaction ends."""
-    result = session.execute(_NEXT, {"owner": user_id})
+    result = session.connection().execute(_NEXT, {"owner": user_id})
     return int(result.scalar_one())
 
 
 def take_seqs(session: Session, *, user_id: uuid.UUID, count: int) -> range:
     """Take the user's next ``count`` change numbers at once (a bulk write), in order; as ``next_seq`` does."""
-    last = int(session.execute(_TAKE, {"owner": user_id, "count": count}).scalar_one())
+    last = int(session.connection().execute(_TAKE, {"owner": user_id, "count": count}).scalar_one())
     return range(last - count + 1, last + 1)

@@ -7,13 +7,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Header, Query, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
+from sqlmodel import Session
 from starlette.convertors import StringConvertor, register_url_convertor
 
 from app.api.deps import RequireScope, RequireWriter, SessionDep, SignedIn, Writer
 from app.api.keyed_writes import Resource, answer_write, keyed
 from app.api.preconditions import conditional_read, expected_version, merge_patch_body, only_if_new
 from app.api.problems import problem_responses
-from app.auth.models import User
+from app.auth.models import Account
 from app.core.bodies import QueryText
 from app.core.dates import IsoDate
 from app.core.synced import Written
@@ -36,7 +37,7 @@ ENTRY_PATH = "/{entry_id:entry_id}"
 ENTRY = Resource(
     collection_route="create_entry", item_route="read_entry", id_param="entry_id", read_scope="entries:read"
 )
-EntriesReader = Annotated[User, RequireScope("entries:read")]
+EntriesReader = Annotated[Account, RequireScope("entries:read")]
 EntriesWriter = Annotated[Writer, RequireWriter("entries:write")]
 IfMatch = Annotated[str | None, Header(description="Write only if the entry is at this ETag.")]
 IfNoneMatch = Annotated[str | None, Header()]
@@ -50,11 +51,11 @@ IfNoneMatch = Annotated[str | None, Header()]
     openapi_extra=keyed(),
     summary="Log a synchronicity",
 )
-async def create_entry(body: EntryCreate, request: Request, writer: EntriesWriter, session: SessionDep) -> Response:
-    def write(signed: SignedIn) -> Written[EntryPublic]:
-        return service.create_entry(session, user=signed.user, source=signed.principal.source, body=body)
+async def create_entry(body: EntryCreate, request: Request, writer: EntriesWriter) -> Response:
+    def write(session: Session, signed: SignedIn) -> Written[EntryPublic]:
+        return service.create_entry(session, user=signed.account, source=signed.principal.source, body=body)
 
-    return await answer_write(request, session, ENTRY, writer=writer, object_id=None, write=write)
+    return await answer_write(request, ENTRY, writer=writer, object_id=None, write=write)
 
 
 @router.get(
@@ -124,14 +125,13 @@ async def replace_entry(
     body: EntryReplace,
     request: Request,
     writer: EntriesWriter,
-    session: SessionDep,
     if_match: IfMatch = None,
     if_none_match: IfNoneMatch = None,
 ) -> Response:
-    def write(signed: SignedIn) -> Written[EntryPublic]:
+    def write(session: Session, signed: SignedIn) -> Written[EntryPublic]:
         return service.replace_entry(
             session,
-            user=signed.user,
+            user=signed.account,
             source=signed.principal.source,
             entry_id=entry_id,
             body=body,
@@ -139,7 +139,7 @@ async def replace_entry(
             only_if_new=only_if_new(if_none_match),
         )
 
-    return await answer_write(request, session, ENTRY, writer=writer, object_id=entry_id, write=write)
+    return await answer_write(request, ENTRY, writer=writer, object_id=entry_id, write=write)
 
 
 @router.patch(
@@ -154,14 +154,13 @@ async def patch_entry(
     body: Annotated[EntryPatch, Body()],
     request: Request,
     writer: EntriesWriter,
-    session: SessionDep,
     if_match: IfMatch = None,
 ) -> Response:
-    def write(signed: SignedIn) -> Written[EntryPublic]:
+    def write(session: Session, signed: SignedIn) -> Written[EntryPublic]:
         expected = expected_version(if_match)
-        return service.patch_entry(session, user=signed.user, entry_id=entry_id, patch=body, expected=expected)
+        return service.patch_entry(session, user=signed.account, entry_id=entry_id, patch=body, expected=expected)
 
-    return await answer_write(request, session, ENTRY, writer=writer, object_id=entry_id, write=write)
+    return await answer_write(request, ENTRY, writer=writer, object_id=entry_id, write=write)
 
 
 @router.delete(
@@ -175,11 +174,10 @@ async def delete_entry(
     entry_id: uuid.UUID,
     request: Request,
     writer: EntriesWriter,
-    session: SessionDep,
     if_match: IfMatch = None,
 ) -> Response:
-    def write(signed: SignedIn) -> Written[EntryPublic]:
+    def write(session: Session, signed: SignedIn) -> Written[EntryPublic]:
         expected = expected_version(if_match)
-        return service.delete_entry(session, user_id=signed.user.id, entry_id=entry_id, expected=expected)
+        return service.delete_entry(session, user_id=signed.account.id, entry_id=entry_id, expected=expected)
 
-    return await answer_write(request, session, ENTRY, writer=writer, object_id=entry_id, write=write)
+    return await answer_write(request, ENTRY, writer=writer, object_id=entry_id, write=write)

@@ -21,7 +21,7 @@ from sqlalchemy import ARRAY, Row, Uuid, and_, any_, bindparam, func, insert, or
 from sqlalchemy import select as sa_select
 from sqlmodel import Session
 
-from app.auth.models import User
+from app.auth.models import Account
 from app.core.bodies import patched
 from app.core.bulk import bulk_insert
 from app.core.database import table_of, utcnow
@@ -46,7 +46,8 @@ ENTRY_GOALS = table_of(EntryGoal)
 
 # What every read of entries selects: the columns named as ``EntryPublic``'s fields, and the goal ids.
 PUBLIC_ROW = (*(ENTRIES.c[name] for name in EntryPublic.model_fields if name != "goal_ids"), goal_links.GOAL_IDS)
-# Built once (building a statement costs more than running it); the timeline's filters add to its own.
+# Built once (building a statement costs more than running it); the timeline's filters add to its own. A single
+# entry's writes run on the session's connection (Core statements need nothing of the ORM session's own path).
 _STORED = sa_select(*PUBLIC_ROW, ENTRIES.c.user_id, ENTRIES.c.deleted_at, ENTRIES.c.seq).where(
     ENTRIES.c.id == bindparam("entry_id")
 )
@@ -139,7 +140,13 @@ def get_entry(session: Session, *, user_id: uuid.UUID, entry_id: uuid.UUID) -> E
 
 
 def _write(
-    session: Session, *, user: User, entry_id: uuid.UUID, body: EntryReplace, source: str, current: EntryPublic | None
+    session: Session,
+    *,
+    user: Account,
+    entry_id: uuid.UUID,
+    body: EntryReplace,
+    source: str,
+    current: EntryPublic | None,
 ) -> Written[EntryPublic]:
     """The one write of an entry's fields: a new entry (``current`` is None) or a new version of it."""
     now = utcnow()
@@ -149,7 +156,7 @@ def _write(
     goal_ids = goal_links.check_goal_ids(session, user_id=user.id, goal_ids=body.goal_ids)
     row = EntryRow(entry_id, columns, goal_ids, source, current)
     stored = stored_row(row, user_id=user.id, seq=next_seq(session, user_id=user.id), now=now)
-    session.execute(_INSERT if current is None else _UPDATE, stored)
+    session.connection().execute(_INSERT if current is None else _UPDATE, stored)
     goal_links.link(
         session,
         entry_id=entry_id,
@@ -220,9 +227,9 @@ def find_entries(session: Session, *, entry_ids: Sequence[uuid.UUID]) -> dict[uu
     return found
 
 
-def create_entry(session: Session, *, user: User, source: str, body: EntryCreate) -> Written[EntryPublic]:
+def create_entry(session: Session, *, user: Account, source: str, body: EntryCreate) -> Written[EntryPublic]:
     # Only a client-chosen id can already exist; a fresh UUIDv4 cannot.
-    if body.id is not None and session.execute(_EXISTS, {"entry_id": body.id}).first() is not None:
+    if body.id is not None and session.connection().execute(_EXISTS, {"entry_id": body.id}).first() is not None:
         raise Conflict(
             "An entry with this id exists: PUT replaces it if it is yours and live; a deleted one's id is not reused."
         )
@@ -232,7 +239,7 @@ def create_entry(session: Session, *, user: User, source: str, body: EntryCreate
 def replace_entry(
     session: Session,
     *,
-    user: User,
+    user: Account,
     source: str,
     entry_id: uuid.UUID,
     body: EntryReplace,
@@ -247,7 +254,7 @@ def replace_entry(
 
 
 def patch_entry(
-    session: Session, *, user: User, entry_id: uuid.UUID, patch: EntryPatch, expected: ExpectedVersion | None = None
+    session: Session, *, user: Account, entry_id: uuid.UUID, patch: EntryPatch, expected: ExpectedVersion | None = None
 ) -> Written[EntryPublic]:
     """``PATCH``: a JSON merge patch of the writable fields; pydantic's ``ValidationError`` if it spoils them."""
     current = live(_owned(session, user_id=user.id, entry_id=entry_id), noun="entry")
@@ -268,7 +275,7 @@ def delete_entry(
     now = utcnow()
     seq = next_seq(session, user_id=user_id)
     tombstone = {**_ERASED, "deleted_at": now, "updated_at": now, "version": version + 1, "seq": seq}
-    session.execute(_UPDATE, {**tombstone, "entry_id": entry_id})
+    session.connection().execute(_UPDATE, {**tombstone, "entry_id": entry_id})
     goal_links.unlink(session, entry_id=entry_id)
     marks.erase(session, entry_id=entry_id)
     count_entry_write(session, "deleted")

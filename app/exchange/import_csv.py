@@ -9,7 +9,7 @@ from typing import Any, Protocol
 
 from sqlmodel import Session
 
-from app.auth.models import User
+from app.auth.models import Account
 from app.exchange import formats
 from app.exchange.import_checks import CheckedEntry, ImportedEntry, problem
 from app.goals import service as goals_service
@@ -19,7 +19,7 @@ class RowChecker(Protocol):
     """What reading a CSV needs of an import: the account, its goals as the file names them, the check of a row."""
 
     session: Session
-    user: User
+    user: Account
 
     def goal_id(self, original: uuid.UUID) -> uuid.UUID: ...
 

@@ -26,11 +26,11 @@ from pydantic import ValidationError
 from sqlmodel import Session
 
 from app.auth import service as auth_service
-from app.auth.models import User, UserUpdate
+from app.auth.models import Account, UserUpdate
 from app.core import slow_work
 from app.core.bulk import bulk_write, collector_paused
 from app.core.database import utcnow
-from app.core.errors import ProblemError, Unauthorized
+from app.core.errors import ProblemError
 from app.core.sequence import lock_sequence
 from app.core.settings import Settings
 from app.core.synced import Stored
@@ -75,7 +75,7 @@ ENTRY_CHUNK = 10_000
 class _Importer:
     """One import into one account: its checks (with ``session`` a read), or its writes (inside the transaction)."""
 
-    def __init__(self, session: Session, *, user: User, source: str, now: datetime | None = None) -> None:
+    def __init__(self, session: Session, *, user: Account, source: str, now: datetime | None = None) -> None:
         self.session = session
         self.user = user
         self.source = source
@@ -137,7 +137,9 @@ class _Importer:
 
     def apply_settings(self, changes: UserUpdate | None) -> None:
         if changes is not None:
-            auth_service.update_user(self.session, user=self.user, changes=changes)
+            auth_service.update_user(self.session, user_id=self.user.id, changes=changes)
+            # The entries that follow are stored under the account's new settings.
+            self.user = auth_service.get_account(self.session, user_id=self.user.id)
             self.report.settings = "updated"
 
     def check_goal(self, raw: Any, where: str, loc: Sequence[str | int]) -> CheckedGoal:
@@ -303,7 +305,7 @@ def _checked_import(
 
 
 def check_file(
-    session: Session, *, user: User, source: str, raw: bytes, is_csv: bool, settings_allowed: bool = True
+    session: Session, *, user: Account, source: str, raw: bytes, is_csv: bool, settings_allowed: bool = True
 ) -> CheckedImport:
     """Parse and check a whole file for ``user`` (``session`` only reads): a bad row is a 422 naming it.
 
@@ -322,9 +324,7 @@ def check_account_file(
     pickled (what a slow-work process runs for the API's import): 401 if the account is gone, 422 naming a bad row.
     """
     with slow_work.database(settings).read_session() as session:
-        user = session.get(User, user_id)
-        if user is None:
-            raise Unauthorized("The account was deleted.")
+        user = auth_service.get_account(session, user_id=user_id)
         checked = check_file(
             session, user=user, source=source, raw=raw, is_csv=is_csv, settings_allowed=settings_allowed
         )
@@ -361,7 +361,7 @@ async def check_file_in_slow_work(
 
 
 def write_import(
-    session: Session, *, user: User, source: str, checked: CheckedImport, progress: ImportProgress | None = None
+    session: Session, *, user: Account, source: str, checked: CheckedImport, progress: ImportProgress | None = None
 ) -> ImportReport:
     """Write a checked file in ``session``'s transaction: settings, then goals, pauses, then entries in bulk.
 
@@ -386,7 +386,7 @@ def write_import(
 def import_file(
     session: Session,
     *,
-    user: User,
+    user: Account,
     source: str,
     raw: bytes,
     is_csv: bool,
@@ -400,9 +400,7 @@ def import_file(
 
 def write_checked(session: Session, *, user_id: uuid.UUID, source: str, checked: CheckedImport) -> ImportReport:
     """``write_import`` into the account ``user_id`` as ``session`` reads it (the API's import, in the write slot)."""
-    user = session.get(User, user_id)
-    if user is None:
-        raise Unauthorized("The account was deleted.")
+    user = auth_service.get_account(session, user_id=user_id)
     return write_import(session, user=user, source=source, checked=checked)
 
 

@@ -13,7 +13,7 @@ from app.api.deps import CurrentPrincipal, DatabaseDep, RateLimitsDep, RequireSc
 from app.api.middleware.write_gate import in_write_slot
 from app.api.openapi import schema_ref
 from app.api.problems import problem_responses
-from app.auth.models import User
+from app.auth.models import Account
 from app.core.database import utcnow
 from app.core.errors import PayloadTooLarge
 from app.core.timezones import zone
@@ -22,9 +22,9 @@ from app.exchange.models import ExportDocument, ExportFormat, ImportDocument, Im
 
 router = APIRouter(tags=["export and import"])
 
-Exporter = Annotated[User, RequireScope("export")]
+Exporter = Annotated[Account, RequireScope("export")]
 Importer = Annotated[
-    User, RequireScope("export", "entries:write", "goals:write", detail="Importing needs the {scope} scope.")
+    Account, RequireScope("export", "entries:write", "goals:write", detail="Importing needs the {scope} scope.")
 ]
 CSV_TYPES = ("text/csv", "application/csv", "text/plain")
 

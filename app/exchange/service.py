@@ -9,7 +9,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from app.auth.models import User
+from app.auth.models import Account
 from app.core.database import Database
 from app.entries import service as entries_service
 from app.entries.models import EntryPublic
@@ -32,7 +32,7 @@ def snapshot(database: Database) -> Iterator[Session]:
         yield session
 
 
-def export_user(user: User) -> ExportUser:
+def export_user(user: Account) -> ExportUser:
     return ExportUser.model_validate(user, from_attributes=True)
 
 
@@ -43,7 +43,7 @@ def count_entries(session: Session, *, user_id: uuid.UUID) -> int:
 def render_export(
     session: Session,
     *,
-    user: User,
+    user: Account,
     export_format: ExportFormat,
     exported_at: datetime,
     progress: Progress | None = None,

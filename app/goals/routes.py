@@ -7,12 +7,13 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Body, Header, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
+from sqlmodel import Session
 
 from app.api.deps import RequireScope, RequireWriter, SessionDep, SignedIn, Writer
 from app.api.keyed_writes import Resource, answer_write, keyed
 from app.api.preconditions import conditional_read, expected_version, merge_patch_body, only_if_new
 from app.api.problems import problem_responses
-from app.auth.models import User
+from app.auth.models import Account
 from app.core.synced import Written
 from app.entries import goal_links
 from app.goals import service
@@ -21,7 +22,7 @@ from app.goals.models import GoalCreate, GoalList, GoalPatch, GoalPublic, GoalRe
 router = APIRouter(prefix="/goals", tags=["goals"])
 
 GOAL = Resource(collection_route="create_goal", item_route="read_goal", id_param="goal_id", read_scope="goals:read")
-GoalsReader = Annotated[User, RequireScope("goals:read")]
+GoalsReader = Annotated[Account, RequireScope("goals:read")]
 GoalsWriter = Annotated[Writer, RequireWriter("goals:write")]
 IfMatch = Annotated[str | None, Header(description="Write only if the goal is at this ETag.")]
 IfNoneMatch = Annotated[str | None, Header()]
@@ -42,11 +43,11 @@ async def list_goals(
     openapi_extra=keyed(),
     summary="Add a goal",
 )
-async def create_goal(body: GoalCreate, request: Request, writer: GoalsWriter, session: SessionDep) -> Response:
-    def write(signed: SignedIn) -> Written[GoalPublic]:
-        return service.create_goal(session, user_id=signed.user.id, body=body)
+async def create_goal(body: GoalCreate, request: Request, writer: GoalsWriter) -> Response:
+    def write(session: Session, signed: SignedIn) -> Written[GoalPublic]:
+        return service.create_goal(session, user_id=signed.account.id, body=body)
 
-    return await answer_write(request, session, GOAL, writer=writer, object_id=None, write=write)
+    return await answer_write(request, GOAL, writer=writer, object_id=None, write=write)
 
 
 @router.get(
@@ -82,21 +83,20 @@ async def replace_goal(
     body: GoalReplace,
     request: Request,
     writer: GoalsWriter,
-    session: SessionDep,
     if_match: IfMatch = None,
     if_none_match: IfNoneMatch = None,
 ) -> Response:
-    def write(signed: SignedIn) -> Written[GoalPublic]:
+    def write(session: Session, signed: SignedIn) -> Written[GoalPublic]:
         return service.replace_goal(
             session,
-            user_id=signed.user.id,
+            user_id=signed.account.id,
             goal_id=goal_id,
             body=body,
             expected=expected_version(if_match),
             only_if_new=only_if_new(if_none_match),
         )
 
-    return await answer_write(request, session, GOAL, writer=writer, object_id=goal_id, write=write)
+    return await answer_write(request, GOAL, writer=writer, object_id=goal_id, write=write)
 
 
 @router.patch(
@@ -111,19 +111,18 @@ async def patch_goal(
     body: Annotated[GoalPatch, Body()],
     request: Request,
     writer: GoalsWriter,
-    session: SessionDep,
     if_match: IfMatch = None,
 ) -> Response:
-    def write(signed: SignedIn) -> Written[GoalPublic]:
+    def write(session: Session, signed: SignedIn) -> Written[GoalPublic]:
         return service.patch_goal(
             session,
-            user_id=signed.user.id,
+            user_id=signed.account.id,
             goal_id=goal_id,
             patch=body,
             expected=expected_version(if_match),
         )
 
-    return await answer_write(request, session, GOAL, writer=writer, object_id=goal_id, write=write)
+    return await answer_write(request, GOAL, writer=writer, object_id=goal_id, write=write)
 
 
 @router.delete(
@@ -137,15 +136,14 @@ async def delete_goal(
     goal_id: uuid.UUID,
     request: Request,
     writer: GoalsWriter,
-    session: SessionDep,
     if_match: IfMatch = None,
 ) -> Response:
-    def write(signed: SignedIn) -> Written[GoalPublic]:
+    def write(session: Session, signed: SignedIn) -> Written[GoalPublic]:
         return goal_links.delete_goal(
             session,
-            user_id=signed.user.id,
+            user_id=signed.account.id,
             goal_id=goal_id,
             expected=expected_version(if_match),
         )
 
-    return await answer_write(request, session, GOAL, writer=writer, object_id=goal_id, write=write)
+    return await answer_write(request, GOAL, writer=writer, object_id=goal_id, write=write)

@@ -15,7 +15,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import Session
 
-from app.auth.models import User
+from app.auth.models import Account
 from app.core.timezones import today
 from app.entries import service as entries_service
 from app.entries.marks import ENTRY_MARKS
@@ -143,7 +143,7 @@ def same_day_in_earlier_years(day: date, *, latest_year: int) -> list[date]:
     return days
 
 
-def on_this_day(session: Session, *, user: User, day: date | None, now: datetime) -> OnThisDay:
+def on_this_day(session: Session, *, user: Account, day: date | None, now: datetime) -> OnThisDay:
     """Live entries whose ``local_date`` is ``day``'s month and day in an earlier year (see above)."""
     current = today(now, user.timezone, user.day_start_hour)
     day = day or current

@@ -13,7 +13,7 @@ from fastapi.concurrency import run_in_threadpool
 
 from app.api.deps import RequireScope, SessionDep
 from app.api.problems import problem_responses
-from app.auth.models import User
+from app.auth.models import Account
 from app.core.database import utcnow
 from app.core.dates import IsoDate
 from app.insights import echoes, service
@@ -21,7 +21,7 @@ from app.insights.models import EchoList, InsightsPublic, OnThisDay
 
 router = APIRouter(tags=["insights"])
 
-EntriesReader = Annotated[User, RequireScope("entries:read")]
+EntriesReader = Annotated[Account, RequireScope("entries:read")]
 
 
 @router.get(

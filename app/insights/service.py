@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import and_, func, select
 from sqlmodel import Session
 
-from app.auth.models import User
+from app.auth.models import Account
 from app.core.database import table_of
 from app.core.errors import ValidationProblem
 from app.core.timezones import today
@@ -39,7 +39,7 @@ def _invalid(parameter: str, message: str) -> ValidationProblem:
     )
 
 
-def resolve_range(first: date | None, last: date | None, *, user: User, now: datetime) -> tuple[date, date]:
+def resolve_range(first: date | None, last: date | None, *, user: Account, now: datetime) -> tuple[date, date]:
     """``from``..``to``: by default the 365 days ending today; from 1970 on, at most 3660 days; else 422."""
     if last is None:
         current = today(now, user.timezone, user.day_start_hour)
@@ -56,7 +56,7 @@ def resolve_range(first: date | None, last: date | None, *, user: User, now: dat
 
 
 def get_insights(
-    session: Session, *, user: User, first: date | None, last: date | None, now: datetime
+    session: Session, *, user: Account, first: date | None, last: date | None, now: datetime
 ) -> InsightsPublic:
     """The insights of ``user``'s live entries with ``local_date`` in ``first``..``last`` (see SPEC §6)."""
     first, last = resolve_range(first, last, user=user, now=now)
@@ -108,7 +108,7 @@ def get_insights(
     )
 
 
-def _goals(session: Session, user: User, first: date, last: date) -> list[GoalCount]:
+def _goals(session: Session, user: Account, first: date, last: date) -> list[GoalCount]:
     """Entries per goal (goals not deleted), most first, then by title: from the links alone, which carry
     their entry's owner and ``local_date`` (a deleted entry keeps no links)."""
     links, goals = ENTRY_GOALS.c, GOALS.c
@@ -127,7 +127,7 @@ def _goals(session: Session, user: User, first: date, last: date) -> list[GoalCo
 
 
 def _marks(
-    session: Session, user: User, first: date, last: date
+    session: Session, user: Account, first: date, last: date
 ) -> tuple[list[PersonCount], list[NameCount], list[MotifCount]]:
     """The 20 most frequent people (with their kinds), tags and motifs, from one aggregate over the marks
     (which carry their entry's kind and ``local_date``; a deleted entry keeps none), read from their index."""

@@ -7,12 +7,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Header, Query, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
+from sqlmodel import Session
 
 from app.api.deps import RequireScope, RequireWriter, SessionDep, SignedIn, Writer
 from app.api.keyed_writes import Resource, answer_write, keyed
 from app.api.preconditions import conditional_read, expected_version, merge_patch_body, only_if_new
 from app.api.problems import problem_responses
-from app.auth.models import User
+from app.auth.models import Account
 from app.core.dates import IsoDate
 from app.core.synced import Written
 from app.pauses import service
@@ -22,7 +23,7 @@ router = APIRouter(prefix="/pauses", tags=["pauses"])
 
 # Pauses shape streaks as goals do: they share the goals' scopes (SPEC §4).
 PAUSE = Resource(collection_route="create_pause", item_route="read_pause", id_param="pause_id", read_scope="goals:read")
-PausesReader = Annotated[User, RequireScope("goals:read")]
+PausesReader = Annotated[Account, RequireScope("goals:read")]
 PausesWriter = Annotated[Writer, RequireWriter("goals:write")]
 IfMatch = Annotated[str | None, Header(description="Write only if the pause is at this ETag.")]
 IfNoneMatch = Annotated[str | None, Header()]
@@ -51,11 +52,11 @@ async def list_pauses(
     openapi_extra=keyed(),
     summary="Add a pause",
 )
-async def create_pause(body: PauseCreate, request: Request, writer: PausesWriter, session: SessionDep) -> Response:
-    def write(signed: SignedIn) -> Written[PausePublic]:
-        return service.create_pause(session, user_id=signed.user.id, body=body)
+async def create_pause(body: PauseCreate, request: Request, writer: PausesWriter) -> Response:
+    def write(session: Session, signed: SignedIn) -> Written[PausePublic]:
+        return service.create_pause(session, user_id=signed.account.id, body=body)
 
-    return await answer_write(request, session, PAUSE, writer=writer, object_id=None, write=write)
+    return await answer_write(request, PAUSE, writer=writer, object_id=None, write=write)
 
 
 @router.get(
@@ -91,21 +92,20 @@ async def replace_pause(
     body: PauseReplace,
     request: Request,
     writer: PausesWriter,
-    session: SessionDep,
     if_match: IfMatch = None,
     if_none_match: IfNoneMatch = None,
 ) -> Response:
-    def write(signed: SignedIn) -> Written[PausePublic]:
+    def write(session: Session, signed: SignedIn) -> Written[PausePublic]:
         return service.replace_pause(
             session,
-            user_id=signed.user.id,
+            user_id=signed.account.id,
             pause_id=pause_id,
             body=body,
             expected=expected_version(if_match),
             only_if_new=only_if_new(if_none_match),
         )
 
-    return await answer_write(request, session, PAUSE, writer=writer, object_id=pause_id, write=write)
+    return await answer_write(request, PAUSE, writer=writer, object_id=pause_id, write=write)
 
 
 @router.patch(
@@ -120,19 +120,18 @@ async def patch_pause(
     body: Annotated[PausePatch, Body()],
     request: Request,
     writer: PausesWriter,
-    session: SessionDep,
     if_match: IfMatch = None,
 ) -> Response:
-    def write(signed: SignedIn) -> Written[PausePublic]:
+    def write(session: Session, signed: SignedIn) -> Written[PausePublic]:
         return service.patch_pause(
             session,
-            user_id=signed.user.id,
+            user_id=signed.account.id,
             pause_id=pause_id,
             patch=body,
             expected=expected_version(if_match),
         )
 
-    return await answer_write(request, session, PAUSE, writer=writer, object_id=pause_id, write=write)
+    return await answer_write(request, PAUSE, writer=writer, object_id=pause_id, write=write)
 
 
 @router.delete(
@@ -146,15 +145,14 @@ async def delete_pause(
     pause_id: uuid.UUID,
     request: Request,
     writer: PausesWriter,
-    session: SessionDep,
     if_match: IfMatch = None,
 ) -> Response:
-    def write(signed: SignedIn) -> Written[PausePublic]:
+    def write(session: Session, signed: SignedIn) -> Written[PausePublic]:
         return service.delete_pause(
             session,
-            user_id=signed.user.id,
+            user_id=signed.account.id,
             pause_id=pause_id,
             expected=expected_version(if_match),
         )
 
-    return await answer_write(request, session, PAUSE, writer=writer, object_id=pause_id, write=write)
+    return await answer_write(request, PAUSE, writer=writer, object_id=pause_id, write=write)

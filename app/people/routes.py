@@ -11,15 +11,15 @@ from fastapi.concurrency import run_in_threadpool
 from app.api.deps import CurrentPrincipal, RequireScope, SessionDep
 from app.api.keyed_writes import answer_action, keyed
 from app.api.problems import problem_responses
-from app.auth.models import User
+from app.auth.models import Account
 from app.core.bodies import QueryText
 from app.people import service
 from app.people.models import NameList, Rename, Renamed
 
 router = APIRouter(tags=["people and tags"])
 
-EntriesReader = Annotated[User, RequireScope("entries:read")]
-EntriesWriter = Annotated[User, RequireScope("entries:write")]
+EntriesReader = Annotated[Account, RequireScope("entries:read")]
+EntriesWriter = Annotated[Account, RequireScope("entries:write")]
 Prefix = Annotated[
     QueryText | None,
     Query(max_length=60, description="Only names that start with this, compared case- and accent-insensitively."),

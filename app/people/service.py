@@ -10,7 +10,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from app.auth.models import User
+from app.auth.models import Account
 from app.entries import service as entries_service
 from app.entries.marks import ENTRY_MARKS, Mark, fold, mark_key
 from app.entries.models import EntryPatch
@@ -57,7 +57,7 @@ def renamed(names: Sequence[str], *, mark: Mark, old: str, new: str) -> list[str
     return result
 
 
-def rename(session: Session, *, user: User, mark: Mark, old: str, new: str) -> Renamed:
+def rename(session: Session, *, user: Account, mark: Mark, old: str, new: str) -> Renamed:
     """Rename ``old`` to ``new`` (merging where ``new`` is there) in every live entry of ``user`` carrying it.
 
     Each entry whose list changes is patched through the entries' write path: a new version and

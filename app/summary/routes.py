@@ -11,7 +11,7 @@ from fastapi.concurrency import run_in_threadpool
 
 from app.api.deps import SESSION_COOKIE, RequireScope, SessionDep, SettingsDep
 from app.api.problems import problem_responses
-from app.auth.models import User
+from app.auth.models import Account
 from app.core import slow_work
 from app.core.database import utcnow
 from app.core.dates import IsoDate
@@ -36,7 +36,7 @@ async def _caller_turn(request: Request) -> AsyncIterator[None]:
 # A router's dependencies are solved before a route's own, so the turn comes before the session.
 router = APIRouter(prefix="/summary", tags=["summary"], dependencies=[Depends(_caller_turn, scope="function")])
 
-SummaryReader = Annotated[User, RequireScope("summary:read")]
+SummaryReader = Annotated[Account, RequireScope("summary:read")]
 
 
 async def _summary_cache(request: Request) -> SummaryCache:

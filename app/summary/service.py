@@ -15,7 +15,7 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import Session, col, select
 
-from app.auth.models import User
+from app.auth.models import Account
 from app.core import slow_work
 from app.core.database import table_of
 from app.core.errors import NotFound, ValidationProblem
@@ -58,7 +58,7 @@ HISTORY_DEFAULT_DAYS = 365
 HISTORY_MAX_DAYS = 3660
 
 
-def summary_settings(user: User) -> SummarySettings:
+def summary_settings(user: Account) -> SummarySettings:
     return SummarySettings(
         timezone=user.timezone,
         day_start_hour=user.day_start_hour,
@@ -74,7 +74,7 @@ def _invalid(parameter: str, message: str) -> ValidationProblem:
     )
 
 
-def resolve_as_of(as_of: date | None, *, user: User, now: datetime) -> date:
+def resolve_as_of(as_of: date | None, *, user: Account, now: datetime) -> date:
     """``as_of``, or the user's today; dates before 1970 or over a year ahead are refused."""
     current = today(now, user.timezone, user.day_start_hour)
     if as_of is None:
@@ -86,7 +86,7 @@ def resolve_as_of(as_of: date | None, *, user: User, now: datetime) -> date:
     return as_of
 
 
-def _goal_of_user(session: Session, *, user: User, goal_id: uuid.UUID) -> Goal:
+def _goal_of_user(session: Session, *, user: Account, goal_id: uuid.UUID) -> Goal:
     goal = session.get(Goal, goal_id)
     if goal is None or goal.user_id != user.id or goal.deleted_at is not None:
         raise NotFound("No such goal.")
@@ -217,7 +217,7 @@ def change_number(session: Session, *, user_id: uuid.UUID) -> int:
 
 
 def get_summary(
-    session: Session, *, user: User, as_of: date | None, now: datetime, cache: SummaryCache | None = None
+    session: Session, *, user: Account, as_of: date | None, now: datetime, cache: SummaryCache | None = None
 ) -> SummaryPublic:
     """The summary as of ``as_of`` (default the user's today); kept in ``cache`` under the user's change number."""
     if cache is None:
@@ -232,7 +232,7 @@ def get_summary(
 
 
 def kept_summary(
-    session: Session, *, user: User, as_of: date | None, now: datetime, cache: SummaryCache
+    session: Session, *, user: Account, as_of: date | None, now: datetime, cache: SummaryCache
 ) -> tuple[SummaryKey, SummaryPublic | None]:
     """The key the summary as of ``as_of`` (default the user's today) is kept under, and the summary if kept."""
     day = resolve_as_of(as_of, user=user, now=now)
@@ -256,7 +256,7 @@ def _summary(session: Session, *, user_id: uuid.UUID, as_of: date, settings: Sum
 
 
 def _date_range(
-    first: date | None, last: date | None, *, user: User, now: datetime, default_days: int, max_days: int
+    first: date | None, last: date | None, *, user: Account, now: datetime, default_days: int, max_days: int
 ) -> tuple[date, date]:
     """``from``..``to`` of a range query: by default the ``default_days`` ending today; 422 when ``from`` is
     after ``to`` or the range spans more than ``max_days``."""
@@ -276,7 +276,7 @@ def _date_range(
 def get_heatmap(
     session: Session,
     *,
-    user: User,
+    user: Account,
     first: date | None,
     last: date | None,
     goal_id: uuid.UUID | None,
@@ -300,7 +300,7 @@ def get_heatmap(
 
 
 def explain(
-    session: Session, *, user: User, goal_id: uuid.UUID | None, as_of: date | None, now: datetime
+    session: Session, *, user: Account, goal_id: uuid.UUID | None, as_of: date | None, now: datetime
 ) -> ExplainPublic:
     """The streak rule in words and numbers, and the periods of the current streak."""
     day = resolve_as_of(as_of, user=user, now=now)
@@ -323,7 +323,7 @@ def explain(
 def get_history(
     session: Session,
     *,
-    user: User,
+    user: Account,
     goal_id: uuid.UUID | None,
     first: date | None,
     last: date | None,

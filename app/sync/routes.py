@@ -17,7 +17,7 @@ from app.api.deps import RequireScope, SessionDep, SignedIn, SignedInDep
 from app.api.keyed_writes import WriteRequest, canonical_json, keyed_write, purge_due
 from app.api.preconditions import expected_version
 from app.api.problems import problem_body, problem_responses, validation_problem
-from app.auth.models import User
+from app.auth.models import Account
 from app.core.bodies import QueryText
 from app.core.database import commit, transaction
 from app.core.errors import Conflict, ProblemError
@@ -37,8 +37,8 @@ from app.sync.models import ChangesPage, EntryOp, GoalOp, PauseOp, PushRequest, 
 
 router = APIRouter(tags=["sync"])
 
-EntriesReader = Annotated[User, RequireScope("entries:read")]
-GoalsReader = Annotated[User, RequireScope("goals:read")]
+EntriesReader = Annotated[Account, RequireScope("entries:read")]
+GoalsReader = Annotated[Account, RequireScope("goals:read")]
 WRITE_SCOPES = {"goal": "goals:write", "entry": "entries:write", "pause": "goals:write"}
 RESOURCES = {"goal": GOAL, "entry": ENTRY, "pause": PAUSE}
 Body = TypeVar("Body", bound=BaseModel)
@@ -76,7 +76,7 @@ def _body(model: type[Body], data: dict[str, Any] | None) -> Body:
 
 def _write(session: Session, op: Op, signed_in: SignedIn, expected: ExpectedVersion | None) -> Written[Any]:
     """Write what the op's single request would: the same service call with the same values."""
-    user = signed_in.user
+    user = signed_in.account
     if op.type == "entry":
         if op.method == "PUT":
             body = _body(EntryReplace, op.data)
@@ -125,7 +125,7 @@ def _apply(request: Request, session: Session, signed_in: SignedIn, op: Op) -> P
         with transaction(session):
             answer = keyed_write(
                 session,
-                user_id=signed_in.user.id,
+                user_id=signed_in.account.id,
                 request=keyed,
                 # The op's data is read as its single request's body, once its key is claimed.
                 write=lambda: _write(session, op, signed_in, expected),

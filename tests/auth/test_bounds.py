@@ -90,9 +90,7 @@ def test_expired_tokens_do_not_count_and_are_removed(client: TestClient, app: Fa
             token.expires_at = utcnow() - timedelta(days=1)
             session.add(token)
     with database.write_transaction() as session:
-        user = session.get(User, user_id)
-        assert user is not None
-        auth_service.create_token(session, user=user, body=TokenCreate(name="fresh", scopes=["export"]))
+        auth_service.create_token(session, user_id=user_id, body=TokenCreate(name="fresh", scopes=["export"]))
     with database.read_session() as session:
         held = session.exec(select(func.count()).select_from(AccessToken).where(col(AccessToken.user_id) == user_id))
         assert held.one() == 98

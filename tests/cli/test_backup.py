@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from app.auth import service as auth_service
-from app.auth.models import User
 from app.core.database import open_database
 from app.core.settings import Settings
 from app.entries import service as entries_service
@@ -39,8 +38,7 @@ def test_backup_under_write_load_holds_every_acknowledged_entry(database_url: st
     def write_forever() -> None:
         while not stop.is_set():
             with database.write_transaction() as session:
-                user = session.get(User, user_id)
-                assert user is not None
+                user = auth_service.get_account(session, user_id=user_id)
                 created = entries_service.create_entry(
                     session, user=user, source="load", body=EntryCreate(note="x" * 500, tags=["load"])
                 )

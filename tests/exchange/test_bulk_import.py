@@ -15,7 +15,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import select
 
-from app.auth.models import User
+from app.auth import service as auth_service
+from app.auth.models import Account, User
 from app.core import slow_work
 from app.core.database import Database
 from app.core.errors import Unauthorized, ValidationProblem
@@ -126,11 +127,11 @@ def test_an_update_and_a_create_in_one_file_keep_versions_and_links(client: Test
     assert [entry["note"] for entry in linked] == ["entry 5"]
 
 
-def check_now(database: Database, entries: list[dict[str, Any]]) -> tuple[User, CheckedImport]:
+def check_now(database: Database, entries: list[dict[str, Any]]) -> tuple[Account, CheckedImport]:
     """The account (the only one) and the file checked against it, as the API checks it before the write slot."""
     raw = json.dumps({**EXPORT, "goals": [], "entries": entries}).encode()
     with database.read_session() as session:
-        user = session.exec(select(User)).one()
+        user = auth_service.get_account(session, user_id=session.exec(select(User.id)).one())
         return user, importing.check_file(session, user=user, source="web", raw=raw, is_csv=False)
 
 

@@ -13,7 +13,8 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.auth.models import User
+from app.auth import service as auth_service
+from app.auth.models import Account, User
 from app.core.database import Database
 from app.core.timezones import local_date, local_hour
 from app.entries.models import KINDS, Entry, EntryGoal
@@ -190,8 +191,7 @@ def test_summary_equals_the_naive_reference(
     )
 
     with database.read_session() as session:
-        user = session.get(User, user_id)
-        assert user is not None
+        user = auth_service.get_account(session, user_id=user_id)
         answer = service.get_summary(session, user=user, as_of=as_of, now=NOW)
 
     expected = naive_summary(
@@ -213,15 +213,23 @@ def test_entries_before_1970_still_count_by_their_wall_clock_hour(app: FastAPI) 
     entry = NaiveEntry(occurred_at, "UTC", date(1969, 12, 31), "dream", frozenset(), deleted=False)
     user_id, _ = store_history(database, timezone="UTC", week_start="monday", grace_days=0, goals=[], entries=[entry])
     with database.read_session() as session:
-        user = session.get(User, user_id)
-        assert user is not None
+        user = auth_service.get_account(session, user_id=user_id)
         answer = service.get_summary(session, user=user, as_of=date(1970, 1, 1), now=NOW)
     assert answer.by_hour[23] == 1
     assert answer.overall.current.status == "at_risk"
 
 
 def test_as_of_defaults_to_today_after_the_day_start_hour() -> None:
-    user = User(email="a@example.org", password_hash="unused", timezone="Asia/Tokyo", day_start_hour=4)
+    user = Account(
+        id=uuid.uuid4(),
+        email="a@example.org",
+        display_name="",
+        timezone="Asia/Tokyo",
+        day_start_hour=4,
+        week_start="monday",
+        grace_days=0,
+        created_at=NOW,
+    )
     # 18:30 UTC is 03:30 the next morning in Tokyo: before 04:00, so still the day before.
     assert service.resolve_as_of(None, user=user, now=datetime(2026, 11, 24, 18, 30, tzinfo=UTC)) == date(2026, 11, 24)
     assert service.resolve_as_of(None, user=user, now=datetime(2026, 11, 24, 19, 30, tzinfo=UTC)) == date(2026, 11, 25)
@@ -286,8 +294,7 @@ def test_remembered_summaries_follow_every_write(
         answer = client.get("/api/v1/summary", params={"as_of": as_of.isoformat()})
         assert answer.status_code == 200, answer.text
         with app.state.database.read_session() as session:
-            user = session.get(User, user_id)
-            assert user is not None
+            user = auth_service.get_account(session, user_id=user_id)
             fresh = service.get_summary(session, user=user, as_of=as_of, now=NOW)
         assert answer.json() == fresh.model_dump(mode="json")
 

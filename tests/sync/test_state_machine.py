@@ -84,7 +84,7 @@ def fresh_account(database: Database) -> str:
         session.flush()
         session.add(ChangeCounter(user_id=user.id))
         _, secret = auth_service.create_token(
-            session, user=user, body=TokenCreate(name="device", scopes=list(ALL_SCOPES))
+            session, user_id=user.id, body=TokenCreate(name="device", scopes=list(ALL_SCOPES))
         )
     return secret
 

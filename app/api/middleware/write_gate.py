@@ -15,6 +15,10 @@ sign-in, sign-up, ``/me/password`` and ``DELETE /me`` run Argon2 (about half a s
 slow-work process: ``app.core.slow_work``). Those (``SELF_GATED``) pass the gate unqueued, do that
 work with a read session or none, and take the slot only around their write transaction
 (``in_write_slot``), so no other writer waits on them.
+So do keyed writes (every write of a goal, entry or pause sent alone, ``KEYED``): they take no
+request session, and sign-in, the write and its commit run in one ``in_write_slot``
+(``app.api.keyed_writes.answer_write``), so routing, body validation and the answer of one overlap
+another's transaction instead of queueing behind it.
 
 The same trap waits in a connection pool that can run out (PostgreSQL's): requests that
 hold a connection wait for a thread while the threads wait for a connection. So on
@@ -66,9 +70,22 @@ SELF_GATED = frozenset(
 )
 
 
+# Collections whose writes are all keyed writes: ``POST`` to the collection, ``PUT``, ``PATCH``, ``DELETE`` to an item.
+KEYED = tuple(f"{API_PREFIX}/{collection}" for collection in ("entries", "goals", "pauses"))
+
+
+def keyed_write_path(path: str) -> bool:
+    """Whether an unsafe request to ``path`` is a keyed write: to one of ``KEYED`` or to one of their items."""
+    for collection in KEYED:
+        if path.startswith(collection):
+            rest = path[len(collection) :]
+            return rest == "" or (rest[:1] == "/" and "/" not in rest[1:])
+    return False
+
+
 def gated_write(method: str, path: str) -> bool:
     """Whether a request queues at the gate and writes in its request session (``app.api.deps.get_session``)."""
-    return writes(method) and (method, path) not in SELF_GATED
+    return writes(method) and (method, path) not in SELF_GATED and not keyed_write_path(path)
 
 
 class LoopSemaphore:
@@ -96,7 +113,7 @@ async def in_write_slot(
 ) -> Result:
     """``write(session, …)`` in a write transaction of its own, in the thread pool, holding the write slot.
 
-    For the routes of ``SELF_GATED``, once their slow work is done; the slot is waited for on the
+    For the routes of ``SELF_GATED`` once their slow work is done, and keyed writes; the slot is waited for on the
     event loop (never in a thread), and the app keeps it in ``app.state.write_gate``.
     """
     gate: LoopSemaphore = request.app.state.write_gate
