@@ -6,7 +6,8 @@
  */
 
 import { allGoals, allOps, readMeta } from '../db.js';
-import { countEntries, entriesPage, knownTags, readEntry } from '../db-pages.js';
+import { entriesPage, knownTags, readEntry } from '../db-pages.js';
+import { entryCount } from '../db-derived.js';
 import { field, h, renderList, replace } from '../dom.js';
 import { notify, on } from '../events.js';
 import { searchable } from '../derived.js';
@@ -131,7 +132,7 @@ function aroundReads() {
   return {
     read() {
       if (around) return around;
-      const reading = Promise.all([allGoals(), allOps(), countEntries(), readMeta('caught_up')]);
+      const reading = Promise.all([allGoals(), allOps(), entryCount(), readMeta('caught_up')]);
       reading.catch(() => {
         if (around === reading) around = null; // the next render reads them again
       });
