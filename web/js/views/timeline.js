@@ -15,7 +15,6 @@ import { KINDS, kindLabel } from '../kinds.js';
 import { holdSearchRows, searchPage } from '../searching.js';
 import { remove } from '../store.js';
 import { clockTime } from '../time.js';
-import { ensureTimeZoneList, entryFields, saveEditOnSubmit } from './entryform.js';
 import { count as plural, longDate, number } from '../words.js';
 
 // A page fills a few phone screens; building more items at once is what a keystroke would wait for.
@@ -94,7 +93,8 @@ export function mount(section, ctx) {
   });
   on('sync', (progress) => {
     syncing.update(progress);
-    if (!section.hidden) rerender();
+    // A pull that found nothing new (every start's) changes nothing shown, unless the timeline says it is incomplete.
+    if (!section.hidden && (progress.applied || list.dataset.complete !== 'true')) rerender();
   });
 
   return {
@@ -374,17 +374,18 @@ function entryActions(id, headingId, actions) {
   const open = h('button', { type: 'button', 'aria-describedby': headingId, onclick: () => (location.hash = `#/entry/${id}`) }, 'Details');
   const editButton = h('button', { type: 'button', 'aria-describedby': headingId }, 'Edit');
   const deleteButton = h('button', { type: 'button', class: 'danger', 'aria-describedby': headingId }, 'Delete');
-  const confirm = h('button', { type: 'button', class: 'danger', onclick: () => actions.remove(id) }, 'Confirm delete');
-  const cancel = h('button', { type: 'button' }, 'Keep it');
   const element = h('div', { class: 'entry-actions' }, open, editButton, deleteButton);
   editButton.addEventListener('click', () => actions.edit(id, editButton));
+  // The confirmation's buttons are made when asked for: a page of 50 entries built 100 more buttons than it showed.
   deleteButton.addEventListener('click', () => {
+    const confirm = h('button', { type: 'button', class: 'danger', onclick: () => actions.remove(id) }, 'Confirm delete');
+    const cancel = h('button', { type: 'button' }, 'Keep it');
+    cancel.addEventListener('click', () => {
+      replace(element, open, editButton, deleteButton);
+      deleteButton.focus();
+    });
     replace(element, confirm, cancel);
     confirm.focus();
-  });
-  cancel.addEventListener('click', () => {
-    replace(element, open, editButton, deleteButton);
-    deleteButton.focus();
   });
   return element;
 }
@@ -402,8 +403,9 @@ async function deleteEntry(id, ctx) {
  * @param {HTMLDialogElement} dialog @param {string} id @param {HTMLElement} opener @param {AppContext} ctx
  */
 async function openEditor(dialog, id, opener, ctx) {
+  // The form (and what it imports) loads with the first edit, not with the timeline's first page.
+  const [{ ensureTimeZoneList, entryFields, saveEditOnSubmit }, entry] = await Promise.all([import('./entryform.js'), readEntry(id)]);
   ensureTimeZoneList();
-  const entry = await readEntry(id);
   if (!entry) return notify('It is no longer here; it may have been deleted elsewhere.', 'warning');
   const goals = (await allGoals()).filter((g) => g.status !== 'archived' || (entry.goal_ids || []).includes(g.id));
   const fields = entryFields(entry, goals, { full: true });
