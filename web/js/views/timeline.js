@@ -79,14 +79,25 @@ export function mount(section, ctx) {
   }
 
   async function offerChoices() {
-    const [goals, tags] = await Promise.all([allGoals(), knownTags()]);
-    filters.offer(goals, tags);
+    filters.offerGoals(await allGoals());
   }
+
+  // The tag field's choices are read when it is first focused (and again after a change): reading the
+  // `tags` index takes a few hundred requests at 100 000 entries, which a first search would wait behind.
+  let tagsRead = false;
+  async function offerTags() {
+    if (tagsRead) return;
+    tagsRead = true;
+    filters.offerTags(await knownTags().catch(() => ((tagsRead = false), [])));
+  }
+  filters.tagField.addEventListener('focus', () => void offerTags());
 
   on('data', () => {
     if (section.hidden) return;
     rerender();
     void offerChoices();
+    tagsRead = false;
+    if (document.activeElement === filters.tagField) void offerTags();
   });
   on('outbox', () => {
     if (!section.hidden) rerender();
@@ -102,7 +113,7 @@ export function mount(section, ctx) {
     async show(focus) {
       await render();
       if (focus) title.focus();
-      // After the first page is painted: the filters' choices, then the search rows while the device is idle.
+      // After the first page is painted: the goals to filter by, then the search rows while the device is idle.
       requestAnimationFrame(() => setTimeout(() => void offerChoices().then(() => (window.requestIdleCallback || setTimeout)(holdSearchRows))));
     },
   };
@@ -204,7 +215,7 @@ function syncProgress() {
   };
 }
 
-/** The search and filter form; `offer` keeps its goal and tag choices current. */
+/** The search and filter form; `offerGoals` and `offerTags` keep its choices current. */
 function filterForm() {
   const search = /** @type {HTMLInputElement} */ (h('input', { type: 'search', id: 'filter-q', autocomplete: 'off' }));
   const kind = /** @type {HTMLSelectElement} */ (
@@ -238,11 +249,11 @@ function filterForm() {
     element,
     /** @returns {Filter} */
     read: () => ({ q: searchable(search.value.trim()), kind: kind.value, goal: goal.value, tag: tag.value.trim().toLowerCase(), from: from.value, to: to.value }),
-    /** @param {any[]} goals @param {string[]} tags */
-    offer(goals, tags) {
-      offerGoals(goal, goals);
-      replace(tagList, tags.map((t) => h('option', { value: t })));
-    },
+    tagField: tag,
+    /** @param {any[]} goals */
+    offerGoals: (goals) => offerGoals(goal, goals),
+    /** @param {string[]} tags */
+    offerTags: (tags) => replace(tagList, tags.map((t) => h('option', { value: t }))),
     /** @param {number} shown @param {boolean} more @param {number} all */
     count(shown, more, all) {
       const filtered = search.value.trim() || kind.value || goal.value || tag.value.trim() || from.value || to.value;
