@@ -6,7 +6,7 @@
  * VERSION is a digest of the SHELL files; tests/web/test_install.py says the new value.
  */
 
-const VERSION = 'synclog-shell-e480f4729177';
+const VERSION = 'synclog-shell-6083d60222c2';
 const SHELL = [
   '/',
   '/manifest.webmanifest',
