@@ -19,6 +19,8 @@ import { count as plural, longDate, number } from '../words.js';
 
 // A page fills a few phone screens; building more items at once is what a keystroke would wait for.
 const PAGE = 50;
+// Entries drawn before the first paint of a new page (a phone shows 4-5); the rest follow when the device is idle.
+const FIRST = 12;
 
 /** @typedef {import('../types.js').AppContext} AppContext */
 /** @typedef {{q: string, kind: string, goal: string, tag: string, from: string, to: string}} Filter */
@@ -52,11 +54,17 @@ export function mount(section, ctx) {
     if (!shown) return; // a newer read is under way
     syncing.complete(caughtUp === true);
     list.dataset.complete = String(caughtUp === true);
-    draw(shown, goals, ops, total);
+    draw(shown, goals, ops, total, page.fresh());
   }
 
-  /** @param {any[]} shown @param {any[]} goals @param {any[]} ops @param {number} total */
-  function draw(shown, goals, ops, total) {
+  /** @type {number | undefined} */
+  let rest;
+  /**
+   * Draws `shown`; with `fresh` (another filter, or the first page), the first screenfuls at once and the rest
+   * of the page when the device is idle.
+   * @param {any[]} shown @param {any[]} goals @param {any[]} ops @param {number} total @param {boolean} [fresh]
+   */
+  function draw(shown, goals, ops, total, fresh = false) {
     const goalsById = new Map(goals.map((goal) => [goal.id, goal]));
     const pendingIds = new Set(ops.map((op) => op.id));
     /** @param {any} entry @returns {Item} */
@@ -67,7 +75,14 @@ export function mount(section, ctx) {
     });
     filters.count(shown.length, page.hasMore(), total);
     const empty = total ? 'No entries match these filters.' : 'No entries yet. Tap “Log a synchronicity” on the Log screen when something happens.';
-    renderList(list, byDay(shown.map(item)), days, h('p', { class: 'empty' }, empty));
+    const items = shown.map(item);
+    const whole = () => renderList(list, byDay(items), days, h('p', { class: 'empty' }, empty));
+    if (rest !== undefined) (window.cancelIdleCallback || clearTimeout)(rest);
+    rest = undefined;
+    if (fresh && items.length > FIRST) {
+      renderList(list, byDay(items.slice(0, FIRST)), days);
+      rest = 'requestIdleCallback' in window ? requestIdleCallback(whole, { timeout: 200 }) : setTimeout(whole, 50);
+    } else whole();
     more.hidden = !page.hasMore();
     if (more.hidden) return more.replaceChildren();
     if (!more.firstChild) more.append(h('button', { type: 'button', onclick: () => void showPage() }, 'Show more'));
@@ -180,13 +195,17 @@ function timelinePages(readFilter) {
     return shown;
   }
   let filterKey = '';
+  let fresh = false;
   return {
     first() {
       const key = JSON.stringify(readFilter());
-      const count = key === filterKey ? Math.max(PAGE, shown.length) : PAGE;
+      fresh = key !== filterKey;
+      const count = fresh ? PAGE : Math.max(PAGE, shown.length);
       filterKey = key;
       return read(count, null);
     },
+    /** Whether the last `first` was for another filter than the one before (or the first of all). */
+    fresh: () => fresh,
     more: () => (next === null ? Promise.resolve(shown) : read(PAGE, next)),
     hasMore: () => next !== null,
   };
