@@ -6,7 +6,7 @@
  * VERSION is a digest of the SHELL files; tests/web/test_install.py says the new value.
  */
 
-const VERSION = 'synclog-shell-1f3d6f08e0f2';
+const VERSION = 'synclog-shell-692763ff2efb';
 const SHELL = [
   '/',
   '/manifest.webmanifest',

@@ -214,6 +214,7 @@ async function route(moveFocus) {
   const match = /^#\/(\w+)/.exec(location.hash);
   if (!match && location.hash && location.hash !== '#') return; // e.g. the skip link's #main
   const name = match && SCREENS.includes(match[1]) ? match[1] : 'log';
+  document.body.dataset.route = name;
   let view = state.views.get(name);
   if (!view) {
     const section = $(`#view-${name}`);

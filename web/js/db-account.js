@@ -5,7 +5,7 @@
  * the shell; it writes through db.js's `write` (one transaction, committed or not at all).
  */
 
-import { ALL_STORES, write } from './db.js';
+import { ALL_STORES, readMeta, write } from './db.js';
 import { notify } from './events.js';
 
 /** @typedef {import('./types.js').Stored} Stored */
@@ -14,9 +14,13 @@ import { notify } from './events.js';
 /**
  * Stores the signed-in user. The ops of another account (signed in before, or signed out by the
  * server with ops unsent) are discarded with a warning, with that account's data (SPEC §7).
+ * Nothing is written when this user is stored already, exactly so.
  * @param {Stored} user
  */
 export async function saveUser(user) {
+  // Every start refreshes the user; writing the same one again held every store (the timeline's first reads) for nothing.
+  const [stored, owner] = await Promise.all([readMeta('user'), readMeta('owner')]);
+  if (!owner && stored && JSON.stringify(stored) === JSON.stringify(user)) return;
   const discarded = await write(ALL_STORES, async (tx, track) => {
     const meta = tx.objectStore('meta');
     const previous = (await meta.get('user')) || (await meta.get('owner'));

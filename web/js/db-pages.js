@@ -98,17 +98,20 @@ async function newestFirst(db, range, count, searched) {
   return records;
 }
 
-/** Every tag used on this device, each once, in index order, through the `tags` index. @returns {Promise<string[]>} */
+/**
+ * Every tag used on this device, each once, in index order, through the `tags` index: one step per
+ * tag, each jumping past the last tag's entries (`continue(tag + '\0')`, the next string up), as
+ * 'nextunique' walked every entry of a tag (2.6–4.2 s for 201 tags over 100 000 entries, 0.23 s so).
+ * @returns {Promise<string[]>}
+ */
 export async function knownTags() {
   const index = (await database()).transaction('entries').store.index('tags');
   /** @type {string[]} */
   const tags = [];
-  for (let cursor = await index.openKeyCursor(null, 'nextunique'); cursor; cursor = await cursor.continue()) tags.push(String(cursor.key));
+  for (let cursor = await index.openKeyCursor(); cursor; cursor = await cursor.continue(`${cursor.key}\u0000`)) tags.push(String(cursor.key));
   return tags;
 }
 
 /** The stored entry `id`, if any. @param {string} id @returns {Promise<Stored | undefined>} */
 export const readEntry = async (id) => (await database()).get('entries', id);
 
-/** How many entries this device holds. @returns {Promise<number>} */
-export const countEntries = async () => (await database()).count('entries');

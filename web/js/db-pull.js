@@ -14,9 +14,18 @@ import { pulledChange } from './merge.js';
  * @returns {Promise<import('./types.js').Pulled[]>}
  */
 export function applyChanges(page) {
+  const changes = page.changes || [];
+  // Most pulls find nothing new: only `meta` is held (readers wait on a write), and written only if the cursor moved.
+  if (!changes.length) {
+    return write(['meta'], async (tx, track) => {
+      const meta = tx.objectStore('meta');
+      const [cursor, caughtUp] = await Promise.all([meta.get('cursor'), meta.get('caught_up')]);
+      if (cursor !== page.next_cursor || caughtUp !== !page.has_more) moveCursor(tx, track, page);
+      return [];
+    });
+  }
   return write(ALL_STORES, async (tx, track, keep) => {
     const outbox = tx.objectStore('outbox');
-    const changes = page.changes || [];
     // The outbox read once, not once per change (it is short; a first sync's page has 1 000 changes).
     /** @type {Map<string, import('./types.js').Op[]>} */
     const queued = new Map();
@@ -29,8 +38,16 @@ export function applyChanges(page) {
       if (outcome.dropOps) for (const op of ops) track(outbox.delete(/** @type {number} */ (op.seq)));
       return outcome;
     });
-    track(tx.objectStore('meta').put(page.next_cursor, 'cursor'));
-    track(tx.objectStore('meta').put(!page.has_more, 'caught_up'));
+    moveCursor(tx, track, page);
     return Promise.all(outcomes);
   });
+}
+
+/**
+ * The feed's cursor after `page`, and whether it reached the end (`caught_up`).
+ * @param {import('./types.js').WriteTx} tx @param {import('./types.js').Track} track @param {{next_cursor: string, has_more?: boolean}} page
+ */
+function moveCursor(tx, track, page) {
+  track(tx.objectStore('meta').put(page.next_cursor, 'cursor'));
+  track(tx.objectStore('meta').put(!page.has_more, 'caught_up'));
 }

@@ -20,8 +20,9 @@ const CHUNK = 1_000;
 
 /**
  * The search rows read so far, newest first, and whether that is all of them. Chunks and the changes
- * heard of take turns in `turns`, so a change is never overtaken by a chunk read before it.
- * @typedef {{rows: SearchRecord[], complete: boolean, turns: Promise<unknown>}} Held
+ * heard of take turns in `turns`, so a change is never overtaken by a chunk read before it; `changed`
+ * settles once the last change heard of is in `rows`, which is all a search with enough rows waits for.
+ * @typedef {{rows: SearchRecord[], complete: boolean, turns: Promise<unknown>, changed: Promise<unknown>}} Held
  */
 /** @type {Held | null} */
 let held = null;
@@ -30,11 +31,12 @@ let held = null;
 function hold() {
   if (held) return held;
   /** @type {Held} */
-  const mine = { rows: [], complete: false, turns: Promise.resolve() };
+  const mine = { rows: [], complete: false, turns: Promise.resolve(), changed: Promise.resolve() };
   mine.turns = derivedReady().catch((error) => {
     if (held === mine) held = null; // the next search tries again
     throw error;
   });
+  mine.changed = mine.turns;
   return (held = mine);
 }
 
@@ -58,11 +60,18 @@ function nextChunk(mine) {
   return mine.turns;
 }
 
-/** Reads every row now if they are not held yet (when the search box is focused or the device is idle), a chunk per task. */
+/**
+ * Reads every row now if they are not held yet (when the search box is focused or the device is idle), a
+ * chunk per task, each when the device is idle: a keystroke's page goes first.
+ */
 export async function holdSearchRows() {
   const mine = hold();
+  const idle = () => new Promise((resolve) => (window.requestIdleCallback || setTimeout)(resolve));
   try {
-    while (!mine.complete && held === mine) await nextChunk(mine);
+    while (!mine.complete && held === mine) {
+      await nextChunk(mine);
+      await idle();
+    }
   } catch {
     // The next search tries again.
   }
@@ -120,6 +129,7 @@ on('data', (detail) => {
       .catch(() => {
         if (held === mine) held = null; // read them again next time
       });
+    mine.changed = mine.turns;
   } else if (!detail?.type) held = null; // a pull or a sign-out: read them again next time
 });
 on('sync', (progress) => {
@@ -136,7 +146,8 @@ on('sync', (progress) => {
  */
 export async function searchPage({ from, to, count, after, keep }) {
   const mine = hold();
-  await mine.turns;
+  // Not the chunk being read meanwhile: only older rows join, and only if the rows held run out.
+  await mine.changed;
   /** @type {SearchRecord[]} */
   const kept = [];
   /** @param {SearchRecord[]} rows the first row to look at: the newest older than `after`, or dated `to` or before */

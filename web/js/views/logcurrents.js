@@ -28,14 +28,16 @@ export function logCurrents() {
     onThisDay: earlier.element,
     /** @param {import('../types.js').User | undefined} user */
     async render(user) {
-      if (!user) return;
+      // Left before they were drawn (app.js marks the screen being opened on <body>): the Log screen's next show draws them.
+      const hidden = () => document.body.dataset.route !== 'log' || Boolean(streak.closest('[hidden]'));
+      if (!user || hidden()) return;
       const turn = ++drawn;
       const day = today(user);
       const [days, goals, pauses] = await Promise.all([allDays(), allGoals(), allPauses()]);
       // Earlier years' entries of today's date: one read per such day.
       const earlierDays = days.filter((logged) => logged.local_date.slice(5) === day.slice(5) && logged.local_date < day);
       const earlierEntries = (await Promise.all(earlierDays.map((logged) => entriesOn(logged.local_date)))).flat();
-      if (turn !== drawn) return; // a later change is being drawn
+      if (turn !== drawn || hidden()) return; // a later change is being drawn, or the screen was left
       goals.sort((a, b) => (a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : a.id < b.id ? -1 : 1));
       const stored = /** @type {{days: any[], goals: any[], pauses: any[]}} */ ({ days, goals, pauses });
       const summary = summarize({ ...stored, settings: user, asOf: day });

@@ -6,7 +6,8 @@
  */
 
 import { allGoals, allOps, readMeta } from '../db.js';
-import { countEntries, entriesPage, knownTags, readEntry } from '../db-pages.js';
+import { entriesPage, knownTags, readEntry } from '../db-pages.js';
+import { entryCount } from '../db-derived.js';
 import { field, h, renderList, replace } from '../dom.js';
 import { notify, on } from '../events.js';
 import { searchable } from '../derived.js';
@@ -14,11 +15,12 @@ import { KINDS, kindLabel } from '../kinds.js';
 import { holdSearchRows, searchPage } from '../searching.js';
 import { remove } from '../store.js';
 import { clockTime } from '../time.js';
-import { ensureTimeZoneList, entryFields, saveEditOnSubmit } from './entryform.js';
 import { count as plural, longDate, number } from '../words.js';
 
 // A page fills a few phone screens; building more items at once is what a keystroke would wait for.
 const PAGE = 50;
+// Entries drawn before the first paint of a new page (a phone shows 4-5); the rest follow when the device is idle.
+const FIRST = 12;
 
 /** @typedef {import('../types.js').AppContext} AppContext */
 /** @typedef {{q: string, kind: string, goal: string, tag: string, from: string, to: string}} Filter */
@@ -52,11 +54,17 @@ export function mount(section, ctx) {
     if (!shown) return; // a newer read is under way
     syncing.complete(caughtUp === true);
     list.dataset.complete = String(caughtUp === true);
-    draw(shown, goals, ops, total);
+    draw(shown, goals, ops, total, page.fresh());
   }
 
-  /** @param {any[]} shown @param {any[]} goals @param {any[]} ops @param {number} total */
-  function draw(shown, goals, ops, total) {
+  /** @type {number | undefined} */
+  let rest;
+  /**
+   * Draws `shown`; with `fresh` (another filter, or the first page), the first screenfuls at once and the rest
+   * of the page when the device is idle.
+   * @param {any[]} shown @param {any[]} goals @param {any[]} ops @param {number} total @param {boolean} [fresh]
+   */
+  function draw(shown, goals, ops, total, fresh = false) {
     const goalsById = new Map(goals.map((goal) => [goal.id, goal]));
     const pendingIds = new Set(ops.map((op) => op.id));
     /** @param {any} entry @returns {Item} */
@@ -67,7 +75,14 @@ export function mount(section, ctx) {
     });
     filters.count(shown.length, page.hasMore(), total);
     const empty = total ? 'No entries match these filters.' : 'No entries yet. Tap “Log a synchronicity” on the Log screen when something happens.';
-    renderList(list, byDay(shown.map(item)), days, h('p', { class: 'empty' }, empty));
+    const items = shown.map(item);
+    const whole = () => renderList(list, byDay(items), days, h('p', { class: 'empty' }, empty));
+    if (rest !== undefined) (window.cancelIdleCallback || clearTimeout)(rest);
+    rest = undefined;
+    if (fresh && items.length > FIRST) {
+      renderList(list, byDay(items.slice(0, FIRST)), days);
+      rest = 'requestIdleCallback' in window ? requestIdleCallback(whole, { timeout: 200 }) : setTimeout(whole, 50);
+    } else whole();
     more.hidden = !page.hasMore();
     if (more.hidden) return more.replaceChildren();
     if (!more.firstChild) more.append(h('button', { type: 'button', onclick: () => void showPage() }, 'Show more'));
@@ -79,21 +94,33 @@ export function mount(section, ctx) {
   }
 
   async function offerChoices() {
-    const [goals, tags] = await Promise.all([allGoals(), knownTags()]);
-    filters.offer(goals, tags);
+    filters.offerGoals(await allGoals());
   }
+
+  // The tag field's choices are read when it is first focused (and again after a change): reading the
+  // `tags` index takes a few hundred requests at 100 000 entries, which a first search would wait behind.
+  let tagsRead = false;
+  async function offerTags() {
+    if (tagsRead) return;
+    tagsRead = true;
+    filters.offerTags(await knownTags().catch(() => ((tagsRead = false), [])));
+  }
+  filters.tagField.addEventListener('focus', () => void offerTags());
 
   on('data', () => {
     if (section.hidden) return;
     rerender();
     void offerChoices();
+    tagsRead = false;
+    if (document.activeElement === filters.tagField) void offerTags();
   });
   on('outbox', () => {
     if (!section.hidden) rerender();
   });
   on('sync', (progress) => {
     syncing.update(progress);
-    if (!section.hidden) rerender();
+    // A pull that found nothing new (every start's) changes nothing shown, unless the timeline says it is incomplete.
+    if (!section.hidden && (progress.applied || list.dataset.complete !== 'true')) rerender();
   });
 
   return {
@@ -101,7 +128,7 @@ export function mount(section, ctx) {
     async show(focus) {
       await render();
       if (focus) title.focus();
-      // After the first page is painted: the filters' choices, then the search rows while the device is idle.
+      // After the first page is painted: the goals to filter by, then the search rows while the device is idle.
       requestAnimationFrame(() => setTimeout(() => void offerChoices().then(() => (window.requestIdleCallback || setTimeout)(holdSearchRows))));
     },
   };
@@ -131,7 +158,7 @@ function aroundReads() {
   return {
     read() {
       if (around) return around;
-      const reading = Promise.all([allGoals(), allOps(), countEntries(), readMeta('caught_up')]);
+      const reading = Promise.all([allGoals(), allOps(), entryCount(), readMeta('caught_up')]);
       reading.catch(() => {
         if (around === reading) around = null; // the next render reads them again
       });
@@ -168,13 +195,17 @@ function timelinePages(readFilter) {
     return shown;
   }
   let filterKey = '';
+  let fresh = false;
   return {
     first() {
       const key = JSON.stringify(readFilter());
-      const count = key === filterKey ? Math.max(PAGE, shown.length) : PAGE;
+      fresh = key !== filterKey;
+      const count = fresh ? PAGE : Math.max(PAGE, shown.length);
       filterKey = key;
       return read(count, null);
     },
+    /** Whether the last `first` was for another filter than the one before (or the first of all). */
+    fresh: () => fresh,
     more: () => (next === null ? Promise.resolve(shown) : read(PAGE, next)),
     hasMore: () => next !== null,
   };
@@ -203,7 +234,7 @@ function syncProgress() {
   };
 }
 
-/** The search and filter form; `offer` keeps its goal and tag choices current. */
+/** The search and filter form; `offerGoals` and `offerTags` keep its choices current. */
 function filterForm() {
   const search = /** @type {HTMLInputElement} */ (h('input', { type: 'search', id: 'filter-q', autocomplete: 'off' }));
   const kind = /** @type {HTMLSelectElement} */ (
@@ -237,11 +268,11 @@ function filterForm() {
     element,
     /** @returns {Filter} */
     read: () => ({ q: searchable(search.value.trim()), kind: kind.value, goal: goal.value, tag: tag.value.trim().toLowerCase(), from: from.value, to: to.value }),
-    /** @param {any[]} goals @param {string[]} tags */
-    offer(goals, tags) {
-      offerGoals(goal, goals);
-      replace(tagList, tags.map((t) => h('option', { value: t })));
-    },
+    tagField: tag,
+    /** @param {any[]} goals */
+    offerGoals: (goals) => offerGoals(goal, goals),
+    /** @param {string[]} tags */
+    offerTags: (tags) => replace(tagList, tags.map((t) => h('option', { value: t }))),
     /** @param {number} shown @param {boolean} more @param {number} all */
     count(shown, more, all) {
       const filtered = search.value.trim() || kind.value || goal.value || tag.value.trim() || from.value || to.value;
@@ -373,17 +404,18 @@ function entryActions(id, headingId, actions) {
   const open = h('button', { type: 'button', 'aria-describedby': headingId, onclick: () => (location.hash = `#/entry/${id}`) }, 'Details');
   const editButton = h('button', { type: 'button', 'aria-describedby': headingId }, 'Edit');
   const deleteButton = h('button', { type: 'button', class: 'danger', 'aria-describedby': headingId }, 'Delete');
-  const confirm = h('button', { type: 'button', class: 'danger', onclick: () => actions.remove(id) }, 'Confirm delete');
-  const cancel = h('button', { type: 'button' }, 'Keep it');
   const element = h('div', { class: 'entry-actions' }, open, editButton, deleteButton);
   editButton.addEventListener('click', () => actions.edit(id, editButton));
+  // The confirmation's buttons are made when asked for: a page of 50 entries built 100 more buttons than it showed.
   deleteButton.addEventListener('click', () => {
+    const confirm = h('button', { type: 'button', class: 'danger', onclick: () => actions.remove(id) }, 'Confirm delete');
+    const cancel = h('button', { type: 'button' }, 'Keep it');
+    cancel.addEventListener('click', () => {
+      replace(element, open, editButton, deleteButton);
+      deleteButton.focus();
+    });
     replace(element, confirm, cancel);
     confirm.focus();
-  });
-  cancel.addEventListener('click', () => {
-    replace(element, open, editButton, deleteButton);
-    deleteButton.focus();
   });
   return element;
 }
@@ -401,8 +433,9 @@ async function deleteEntry(id, ctx) {
  * @param {HTMLDialogElement} dialog @param {string} id @param {HTMLElement} opener @param {AppContext} ctx
  */
 async function openEditor(dialog, id, opener, ctx) {
+  // The form (and what it imports) loads with the first edit, not with the timeline's first page.
+  const [{ ensureTimeZoneList, entryFields, saveEditOnSubmit }, entry] = await Promise.all([import('./entryform.js'), readEntry(id)]);
   ensureTimeZoneList();
-  const entry = await readEntry(id);
   if (!entry) return notify('It is no longer here; it may have been deleted elsewhere.', 'warning');
   const goals = (await allGoals()).filter((g) => g.status !== 'archived' || (entry.goal_ids || []).includes(g.id));
   const fields = entryFields(entry, goals, { full: true });
