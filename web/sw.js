@@ -6,7 +6,7 @@
  * VERSION is a digest of the SHELL files; tests/web/test_install.py says the new value.
  */
 
-const VERSION = 'synclog-shell-692763ff2efb';
+const VERSION = 'synclog-shell-b249dd097313';
 const SHELL = [
   '/',
   '/manifest.webmanifest',

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 from argon2 import Type
 from pwdlib import PasswordHash
@@ -11,6 +9,7 @@ from pwdlib.hashers.argon2 import Argon2Hasher
 
 from app.core import passwords
 from tests.cheap_hashing import use_cheap_hashing
+from tests.coroutines import run_apart
 
 pytestmark = pytest.mark.real_password_hashing
 REAL_COST = "$argon2id$v=19$m=65536,t=3,p=4$"
@@ -29,21 +28,21 @@ def test_an_unknown_account_is_checked_against_a_hash_of_the_same_cost() -> None
 
 
 def test_the_server_hashes_and_checks_in_slow_work_as_it_would_inline() -> None:
-    stored = asyncio.run(passwords.hash_password_in_slow_work("correct horse battery"))
+    stored = run_apart(passwords.hash_password_in_slow_work("correct horse battery"))
     assert stored.startswith(REAL_COST)
     assert passwords.verify_password("correct horse battery", stored)
-    assert asyncio.run(passwords.verify_password_in_slow_work("correct horse battery", stored))
-    assert not asyncio.run(passwords.verify_password_in_slow_work("correct horse battery!", stored))
-    assert not asyncio.run(passwords.verify_password_in_slow_work("correct horse battery", None))
+    assert run_apart(passwords.verify_password_in_slow_work("correct horse battery", stored))
+    assert not run_apart(passwords.verify_password_in_slow_work("correct horse battery!", stored))
+    assert not run_apart(passwords.verify_password_in_slow_work("correct horse battery", None))
 
 
 def test_slow_work_hashes_with_the_servers_parameters(monkeypatch: pytest.MonkeyPatch) -> None:
     """The hasher travels with each call: the processes started before a server changes it hash as it says."""
-    asyncio.run(passwords.verify_password_in_slow_work("correct horse battery", None))  # the processes run
+    run_apart(passwords.verify_password_in_slow_work("correct horse battery", None))  # the processes run
     use_cheap_hashing(monkeypatch.setattr)
-    stored = asyncio.run(passwords.hash_password_in_slow_work("correct horse battery"))
+    stored = run_apart(passwords.hash_password_in_slow_work("correct horse battery"))
     assert stored.startswith("$argon2id$v=19$m=8,t=1,p=1$")
-    assert asyncio.run(passwords.verify_password_in_slow_work("correct horse battery", stored))
+    assert run_apart(passwords.verify_password_in_slow_work("correct horse battery", stored))
 
 
 def test_hashes_of_other_parameters_still_verify() -> None:

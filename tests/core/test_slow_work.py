@@ -14,6 +14,7 @@ import pytest
 
 from app.core import slow_work
 from app.core.errors import ValidationProblem
+from tests.coroutines import run_apart
 
 
 def _process_and_priorities() -> tuple[int, int, int]:
@@ -40,21 +41,21 @@ async def _many(count: int) -> list[tuple[int, int, int]]:
 @pytest.mark.skipif(sys.platform != "linux", reason="a thread's own CPU priority is Linux's")
 def test_work_runs_in_other_processes_at_the_lowest_priority_and_so_do_the_threads_it_starts() -> None:
     caller = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
-    answers = asyncio.run(_many(8))
+    answers = run_apart(_many(8))
     assert {(priority, started) for _, priority, started in answers} == {(19, 19)}
     assert os.getpid() not in {pid for pid, _, _ in answers}
     assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == caller
 
 
 def test_the_processes_are_started_once_and_reused() -> None:
-    first = {pid for pid, _, _ in asyncio.run(_many(8))}
-    again = {pid for pid, _, _ in asyncio.run(_many(8))}
+    first = {pid for pid, _, _ in run_apart(_many(8))}
+    again = {pid for pid, _, _ in run_apart(_many(8))}
     assert len(first | again) <= slow_work.SLOW_WORK_PROCESSES
 
 
 def test_a_problem_comes_back_whole() -> None:
     with pytest.raises(ValidationProblem) as raised:
-        asyncio.run(slow_work.run(_bad_row))
+        run_apart(slow_work.run(_bad_row))
     assert raised.value.status == 422
     assert raised.value.detail == "entries[3]: note: too long"
     assert raised.value.extra == {"errors": [{"loc": ["body", "entries", 3], "row": "entries[3]"}]}
@@ -62,8 +63,8 @@ def test_a_problem_comes_back_whole() -> None:
 
 def test_after_a_process_dies_the_next_work_gets_new_ones() -> None:
     with pytest.raises(BrokenProcessPool):
-        asyncio.run(slow_work.run(_die))
-    pid, _, _ = asyncio.run(slow_work.run(_process_and_priorities))
+        run_apart(slow_work.run(_die))
+    pid, _, _ = run_apart(slow_work.run(_process_and_priorities))
     assert pid != os.getpid()
 
 

@@ -57,32 +57,15 @@ export function mount(section, ctx) {
     draw(shown, goals, ops, total, page.fresh());
   }
 
-  /** @type {number | undefined} */
-  let rest;
+  const drawList = stagedList(list, days);
   /**
-   * Draws `shown`; with `fresh` (another filter, or the first page), the first screenfuls at once and the rest
-   * of the page when the device is idle.
+   * Draws `shown`; with `fresh` (another filter, or the first page), the first screenfuls at once.
    * @param {any[]} shown @param {any[]} goals @param {any[]} ops @param {number} total @param {boolean} [fresh]
    */
   function draw(shown, goals, ops, total, fresh = false) {
-    const goalsById = new Map(goals.map((goal) => [goal.id, goal]));
-    const pendingIds = new Set(ops.map((op) => op.id));
-    /** @param {any} entry @returns {Item} */
-    const item = (entry) => ({
-      entry,
-      pending: pendingIds.has(entry.id),
-      goals: (entry.goal_ids || []).map((/** @type {string} */ id) => goalsById.get(id)).filter(Boolean).map((/** @type {any} */ g) => ({ title: g.title, color: g.color })),
-    });
     filters.count(shown.length, page.hasMore(), total);
     const empty = total ? 'No entries match these filters.' : 'No entries yet. Tap “Log a synchronicity” on the Log screen when something happens.';
-    const items = shown.map(item);
-    const whole = () => renderList(list, byDay(items), days, h('p', { class: 'empty' }, empty));
-    if (rest !== undefined) (window.cancelIdleCallback || clearTimeout)(rest);
-    rest = undefined;
-    if (fresh && items.length > FIRST) {
-      renderList(list, byDay(items.slice(0, FIRST)), days);
-      rest = 'requestIdleCallback' in window ? requestIdleCallback(whole, { timeout: 200 }) : setTimeout(whole, 50);
-    } else whole();
+    drawList(shown.map(itemOf(goals, ops)), empty, fresh);
     more.hidden = !page.hasMore();
     if (more.hidden) return more.replaceChildren();
     if (!more.firstChild) more.append(h('button', { type: 'button', onclick: () => void showPage() }, 'Show more'));
@@ -97,22 +80,13 @@ export function mount(section, ctx) {
     filters.offerGoals(await allGoals());
   }
 
-  // The tag field's choices are read when it is first focused (and again after a change): reading the
-  // `tags` index takes a few hundred requests at 100 000 entries, which a first search would wait behind.
-  let tagsRead = false;
-  async function offerTags() {
-    if (tagsRead) return;
-    tagsRead = true;
-    filters.offerTags(await knownTags().catch(() => ((tagsRead = false), [])));
-  }
-  filters.tagField.addEventListener('focus', () => void offerTags());
+  const tagsChanged = tagChoices(filters);
 
   on('data', () => {
     if (section.hidden) return;
     rerender();
     void offerChoices();
-    tagsRead = false;
-    if (document.activeElement === filters.tagField) void offerTags();
+    tagsChanged();
   });
   on('outbox', () => {
     if (!section.hidden) rerender();
@@ -131,6 +105,58 @@ export function mount(section, ctx) {
       // After the first page is painted: the goals to filter by, then the search rows while the device is idle.
       requestAnimationFrame(() => setTimeout(() => void offerChoices().then(() => (window.requestIdleCallback || setTimeout)(holdSearchRows))));
     },
+  };
+}
+
+/**
+ * How an entry is shown: whether it waits in the outbox, and its goals' titles and colours.
+ * @param {any[]} goals @param {any[]} ops @returns {(entry: any) => Item}
+ */
+function itemOf(goals, ops) {
+  const goalsById = new Map(goals.map((goal) => [goal.id, goal]));
+  const pendingIds = new Set(ops.map((op) => op.id));
+  return (entry) => ({
+    entry,
+    pending: pendingIds.has(entry.id),
+    goals: (entry.goal_ids || []).map((/** @type {string} */ id) => goalsById.get(id)).filter(Boolean).map((/** @type {any} */ g) => ({ title: g.title, color: g.color })),
+  });
+}
+
+/**
+ * Draws items into `list` by day; a fresh page (another filter, or the first page) draws its first screenfuls
+ * at once and the rest when the device is idle.
+ * @param {HTMLElement} list @param {any} days @returns {(items: Item[], empty: string, fresh: boolean) => void}
+ */
+function stagedList(list, days) {
+  /** @type {number | undefined} */
+  let rest;
+  return (items, empty, fresh) => {
+    const whole = () => renderList(list, byDay(items), days, h('p', { class: 'empty' }, empty));
+    if (rest !== undefined) (window.cancelIdleCallback || clearTimeout)(rest);
+    rest = undefined;
+    if (fresh && items.length > FIRST) {
+      renderList(list, byDay(items.slice(0, FIRST)), days);
+      rest = 'requestIdleCallback' in window ? requestIdleCallback(whole, { timeout: 200 }) : setTimeout(whole, 50);
+    } else whole();
+  };
+}
+
+/**
+ * The tag field's choices, read when it is first focused (and again after a change): reading the `tags` index
+ * takes a few hundred requests at 100 000 entries, which a first search would wait behind.
+ * @param {ReturnType<typeof filterForm>} filters @returns {() => void} to call when the data changed
+ */
+function tagChoices(filters) {
+  let read = false;
+  async function offer() {
+    if (read) return;
+    read = true;
+    filters.offerTags(await knownTags().catch(() => ((read = false), [])));
+  }
+  filters.tagField.addEventListener('focus', () => void offer());
+  return () => {
+    read = false;
+    if (document.activeElement === filters.tagField) void offer();
   };
 }
 
