@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import ssl
 import uuid
 from collections.abc import Mapping
 from typing import Any
@@ -18,6 +19,9 @@ from app.core.principal import ALL_SCOPES
 
 PASSWORD = "correct horse battery"
 _numbers = itertools.count(1)
+# The servers of the tests speak plain HTTP, so one TLS context serves every client: httpx otherwise
+# loads its CA bundle for each new client (~28 ms of CPU, over a thousand clients a run).
+_TLS = ssl.create_default_context()
 
 
 def unique_email() -> str:
@@ -31,6 +35,11 @@ def another_address() -> dict[str, str]:
     For servers that share per-address budgets through Redis with other runs: each run gets its own.
     """
     return {"X-Forwarded-For": f"198.51.100.{uuid.uuid4().int % 250 + 1}"}
+
+
+def http_client(url: str | httpx.URL, **options: Any) -> httpx.Client:
+    """An ``httpx.Client`` of the server at ``url``; ``options`` as ``httpx.Client`` takes them."""
+    return httpx.Client(base_url=url, verify=_TLS, **options)
 
 
 def register(client: httpx.Client, *, email: str | None = None, **fields: Any) -> dict[str, Any]:
@@ -59,7 +68,7 @@ def sign_up(url: str, *, scopes: tuple[str, ...] = ALL_SCOPES, headers: Mapping[
 
     ``headers`` go with the sign-up requests (``another_address()`` for a server whose budgets other runs share).
     """
-    with httpx.Client(base_url=url, headers=headers, timeout=30) as browser:
+    with http_client(url, headers=headers, timeout=30) as browser:
         register(browser)
         return make_token(browser, scopes=scopes)
 

@@ -24,7 +24,7 @@ import pytest
 
 from bench.processes import ServerProcess, free_port, start
 from tests.conftest import POSTGRES_URL, empty_database
-from tests.factories import another_address, bearer, sign_up
+from tests.factories import another_address, bearer, http_client, sign_up
 
 # One xdist worker runs both, so the wheel is built and installed once.
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("installed-wheel")]
@@ -112,7 +112,7 @@ def follow_changes(client: httpx.Client) -> dict[str, dict[str, Any]]:
 def test_two_replicas_share_one_history(two_servers: tuple[ServerProcess, ServerProcess]) -> None:
     first, second = two_servers
     headers = sign_up_on(first)
-    clients = [httpx.Client(base_url=server.url, headers=headers, timeout=30) for server in (first, second)]
+    clients = [http_client(server.url, headers=headers, timeout=30) for server in (first, second)]
     try:
         goal = clients[1].post("/api/v1/goals", json={"title": "Live near the sea"}).json()
         written: dict[str, dict[str, Any]] = {}
@@ -163,7 +163,7 @@ def test_sigterm_during_load_loses_no_acknowledged_write(two_servers: tuple[Serv
 
     def write_until_stopped() -> None:
         nonlocal refused
-        with httpx.Client(base_url=stopping.url, headers=headers, timeout=30) as client:
+        with http_client(stopping.url, headers=headers, timeout=30) as client:
             while not stop.is_set():
                 entry_id = str(uuid.uuid4())
                 try:
@@ -191,7 +191,7 @@ def test_sigterm_during_load_loses_no_acknowledged_write(two_servers: tuple[Serv
         for writer in writers:
             writer.join()
     assert refused > 0  # the load was still running when the process stopped
-    with httpx.Client(base_url=survivor.url, headers=headers, timeout=30) as client:
+    with http_client(survivor.url, headers=headers, timeout=30) as client:
         stored = set(follow_changes(client))
         missing = set(acknowledged) - stored
         readable = {entry_id: client.get(f"/api/v1/entries/{entry_id}").status_code for entry_id in missing}

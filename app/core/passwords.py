@@ -15,8 +15,17 @@ ACCESS_TOKEN_PREFIX = "sl_pat_"  # noqa: S105 - a public prefix, not a secret
 
 
 _password_hash = PasswordHash((Argon2Hasher(),))
-# Verified against when an email is unknown, so a failed login takes as long either way.
-_DUMMY_HASH = _password_hash.hash(secrets.token_urlsafe(16))
+# Verified against when an email is unknown, so a failed login takes as long either way. Made on first
+# use (``_dummy_hash``): an Argon2 hash is ~0.2 s of CPU that a process which never checks a password
+# (the CLI, a slow-work process, a test process) would otherwise pay at import.
+_DUMMY_HASH: str | None = None
+
+
+def _dummy_hash() -> str:
+    global _DUMMY_HASH
+    if _DUMMY_HASH is None:
+        _DUMMY_HASH = _password_hash.hash(secrets.token_urlsafe(16))
+    return _DUMMY_HASH
 
 
 def hash_password(password: str) -> str:
@@ -26,7 +35,7 @@ def hash_password(password: str) -> str:
 def verify_password(password: str, password_hash: str | None) -> bool:
     """Constant work whether or not the account exists (``password_hash`` None)."""
     if password_hash is None:
-        _password_hash.verify(password, _DUMMY_HASH)
+        _password_hash.verify(password, _dummy_hash())
         return False
     return _password_hash.verify(password, password_hash)
 
@@ -52,7 +61,7 @@ async def hash_password_in_slow_work(password: str) -> str:
 
 async def verify_password_in_slow_work(password: str, password_hash: str | None) -> bool:
     """``verify_password`` in a slow-work process: constant work whether or not the account exists (None)."""
-    checked = _DUMMY_HASH if password_hash is None else password_hash
+    checked = _dummy_hash() if password_hash is None else password_hash
     matches = await slow_work.run(_verify_with, _password_hash, password, checked)
     return matches and password_hash is not None
 

@@ -5,10 +5,8 @@ from __future__ import annotations
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
-import httpx
-
 from bench.processes import ServerProcess
-from tests.factories import bearer, sign_up
+from tests.factories import bearer, http_client, sign_up
 
 
 def test_racing_puts_create_once(shared_server: ServerProcess) -> None:
@@ -17,7 +15,7 @@ def test_racing_puts_create_once(shared_server: ServerProcess) -> None:
     ids = [str(uuid.uuid4()) for _ in range(8)]
 
     def put(entry_id: str) -> int:
-        with httpx.Client(base_url=server.url, timeout=30, headers=headers) as device:
+        with http_client(server.url, timeout=30, headers=headers) as device:
             return device.put(f"/api/v1/entries/{entry_id}", json={"note": "same moment"}).status_code
 
     with ThreadPoolExecutor(max_workers=8) as pool:

@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-import httpx
 import pytest
 
 from bench.processes import ServerProcess
-from tests.factories import PASSWORD, make_token, register
+from tests.factories import PASSWORD, http_client, make_token, register
 
 SECRET_NOTE = "my-private-synchronicity-text"
 
@@ -19,7 +18,7 @@ def test_json_logs_carry_request_ids_and_no_secrets(
     database_url: str, start_server: Callable[..., ServerProcess]
 ) -> None:
     server = start_server(database_url, env={"SYNCLOG_LOG_FORMAT": "json"})
-    with httpx.Client(base_url=server.url) as client:
+    with http_client(server.url) as client:
         register(client)
         cookie = client.cookies["synclog_session"]
         token = make_token(client, scopes=("entries:write",), name="logs")

@@ -14,6 +14,7 @@ import pytest
 from app.cli.http_protocol import MAX_HEADER_BYTES
 from bench.processes import ServerProcess as Server
 from bench.processes import start_synclog as start_server
+from tests.factories import http_client
 
 HEADER_TIMEOUT_SECONDS = 1.5
 
@@ -112,7 +113,7 @@ def test_a_silent_connection_is_closed_too(server: Server) -> None:
 
 
 def test_kept_alive_requests_each_get_the_full_budget(server: Server) -> None:
-    with httpx.Client(base_url=server.url) as client:
+    with http_client(server.url) as client:
         for _ in range(3):
             assert client.get("/healthz", headers={"X-Filler": "a" * 15000}).status_code == 200
             time.sleep(HEADER_TIMEOUT_SECONDS / 2)

@@ -20,7 +20,7 @@ from app.api.middleware.write_gate import LoopSemaphore
 from app.core import slow_work
 from app.summary.turns import SummaryTurns
 from bench.processes import ServerProcess
-from tests.factories import bearer, make_entry, make_token, register, sign_up
+from tests.factories import bearer, http_client, make_entry, make_token, register, sign_up
 
 # Links are what a summary reads most: since they carry their day (migration 0004) a summary over 30 000
 # of them cost ~0.1 s, and the first one answered before the other user's read had been sent.
@@ -63,11 +63,11 @@ def test_heavy_summaries_leave_other_users_a_thread(
 
     def summary(index: int) -> tuple[int, float]:
         as_of = date(2026, 1, 1) - timedelta(days=index)  # each uncached
-        with httpx.Client(base_url=server.url, headers=heavy, timeout=600) as client:
+        with http_client(server.url, headers=heavy, timeout=600) as client:
             status = client.get("/api/v1/summary", params={"as_of": as_of.isoformat()}).status_code
         return status, time.monotonic()
 
-    with httpx.Client(base_url=server.url, headers=other, timeout=600) as client:
+    with http_client(server.url, headers=other, timeout=600) as client:
         client.get("/api/v1/entries").raise_for_status()  # connected and signed in once, before the load
         with ThreadPoolExecutor(max_workers=SUMMARIES) as pool:
             began = time.monotonic()

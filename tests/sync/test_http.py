@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from bench.processes import ServerProcess
-from tests.factories import sign_up
+from tests.factories import http_client, sign_up
 
 pytestmark = pytest.mark.slow
 
@@ -30,7 +30,7 @@ def server(shared_server: ServerProcess) -> ServerProcess:
 
 
 def api_client(server: ServerProcess, token: str) -> httpx.Client:
-    return httpx.Client(base_url=server.url + API, headers={"Authorization": f"Bearer {token}"}, timeout=60)
+    return http_client(server.url + API, headers={"Authorization": f"Bearer {token}"}, timeout=60)
 
 
 def server_state(api: httpx.Client) -> dict[tuple[str, str], dict[str, Any]]:

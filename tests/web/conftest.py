@@ -21,6 +21,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expec
 
 from bench.processes import ServerProcess, start_synclog
 from tests.cheap_hashing import SYNCLOG_WITH_CHEAP_HASHING
+from tests.factories import http_client
 
 REPO = Path(__file__).resolve().parents[2]
 WEB = REPO / "web"
@@ -150,7 +151,7 @@ def other_device(base_url: str) -> Iterator[Callable[[str], httpx.Client]]:
     clients: list[httpx.Client] = []
 
     def make(email: str) -> httpx.Client:
-        client = httpx.Client(base_url=f"{base_url}/api/v1", timeout=10)
+        client = http_client(f"{base_url}/api/v1", timeout=10)
         response = client.post("/auth/login", json={"email": email, "password": PASSWORD})
         assert response.status_code == 200, response.text
         clients.append(client)

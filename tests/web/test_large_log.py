@@ -17,6 +17,7 @@ import httpx
 from playwright.sync_api import Error, Page, Route, expect
 
 from bench.large_log import export_document
+from tests.factories import http_client
 from tests.web.conftest import PASSWORD, eventually, pending, sign_up, unique_email
 from tests.web.test_screens import go, same_as_the_server
 
@@ -100,7 +101,7 @@ def test_search_filter_and_jump_to_a_date_show_what_the_server_returns(
 
 def test_a_partial_first_sync_is_never_shown_as_complete(page: Page, base_url: str) -> None:
     email = unique_email()
-    with httpx.Client(base_url=f"{base_url}/api/v1", timeout=30) as desk:
+    with http_client(f"{base_url}/api/v1", timeout=30) as desk:
         assert desk.post("/auth/register", json={"email": email, "password": PASSWORD}).status_code == 201
         seed(desk)
     held: list[Route] = []

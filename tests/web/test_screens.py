@@ -10,6 +10,7 @@ from pathlib import Path
 import httpx
 from playwright.sync_api import BrowserContext, Locator, Page, expect
 
+from tests.factories import http_client
 from tests.web.conftest import (
     DESKTOP,
     PASSWORD,
@@ -227,7 +228,7 @@ def test_settings_change_the_day_rules_and_issue_tokens(
     secret = page.locator(".token-secret")
     expect(secret).to_contain_text("sl_pat_")
     token = secret.inner_text().strip()
-    with httpx.Client(base_url=desk.base_url) as app:
+    with http_client(desk.base_url) as app:
         response = app.post("/entries", json={"note": "from a shortcut"}, headers={"Authorization": f"Bearer {token}"})
         assert response.status_code == 201, response.text
     page.get_by_role("button", name="Revoke Shortcuts on my phone").click()
@@ -263,7 +264,7 @@ def test_import_a_json_export_and_see_it_in_the_timeline(
 ) -> None:
     email = sign_up(page)
     desk = other_device(email)
-    with httpx.Client(base_url=desk.base_url) as elsewhere:
+    with http_client(desk.base_url) as elsewhere:
         registered = elsewhere.post("/auth/register", json={"email": unique_email(), "password": PASSWORD})
         assert registered.status_code == 201, registered.text
         seed_year(elsewhere, days=6, every=2)
@@ -327,11 +328,11 @@ def test_settings_copy_a_token_change_the_password_and_delete_the_account(
     page.get_by_label("New password").fill(new_password)
     page.get_by_role("button", name="Change password").click()
     expect(page.get_by_text("Password changed.")).to_be_visible()
-    with httpx.Client(base_url=f"{base_url}/api/v1") as client:
+    with http_client(f"{base_url}/api/v1") as client:
         assert client.post("/auth/login", json={"email": email, "password": new_password}).status_code == 200
 
     page.get_by_label("Your password, to confirm").fill(new_password)
     page.get_by_role("button", name="Delete account and all data").click()
     expect(page.get_by_role("button", name="Sign in")).to_be_visible()
-    with httpx.Client(base_url=f"{base_url}/api/v1") as client:
+    with http_client(f"{base_url}/api/v1") as client:
         assert client.post("/auth/login", json={"email": email, "password": new_password}).status_code == 401

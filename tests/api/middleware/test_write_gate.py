@@ -1,6 +1,6 @@
 """Slow work before a write holds no write slot (SPEC §8): an import's parsing and checks, and Argon2 for
-sign-in, ``/me/password`` and ``DELETE /me``, which also runs on threads of its own. Over real HTTP:
-another user's write answers while they run."""
+sign-in, ``/me/password`` and ``DELETE /me``, both in the slow-work processes. Over real HTTP: another
+user's write answers while they run."""
 
 from __future__ import annotations
 
@@ -17,9 +17,9 @@ import httpx
 import pytest
 
 from bench.processes import ServerProcess, start_synclog
-from tests.factories import PASSWORD, bearer, register, sign_up
+from tests.factories import PASSWORD, bearer, http_client, register, sign_up
 
-IMPORT_ENTRIES = 60_000
+IMPORT_ENTRIES = 20_000
 
 
 class Timed:
@@ -29,7 +29,7 @@ class Timed:
         self.spans: list[tuple[float, float, int]] = []
 
     def write_until(self, done: threading.Event, url: str, headers: dict[str, str]) -> None:
-        with httpx.Client(base_url=url, headers=headers, timeout=120) as client:
+        with http_client(url, headers=headers, timeout=120) as client:
             while not done.is_set():
                 started = time.monotonic()
                 status = client.post("/api/v1/entries", json={"note": "meanwhile"}).status_code
@@ -58,7 +58,7 @@ def test_an_import_is_parsed_and_checked_outside_the_write_slot(shared_server: S
     writer = threading.Thread(target=writes.write_until, args=(done, server.url, other))
     writer.start()
     try:
-        with httpx.Client(base_url=server.url, timeout=300) as client:
+        with http_client(server.url, timeout=300) as client:
             sent = time.monotonic()
             response = client.post(
                 "/api/v1/import",
@@ -92,7 +92,7 @@ def test_password_checks_hold_no_write_slot(hashing_server: ServerProcess) -> No
     server = hashing_server
     accounts = []
     for _ in range(4):
-        client = httpx.Client(base_url=server.url, timeout=120)
+        client = http_client(server.url, timeout=120)
         accounts.append((client, register(client)["email"]))
     other = bearer(sign_up(server.url))
 
@@ -117,7 +117,7 @@ def test_password_checks_hold_no_write_slot(hashing_server: ServerProcess) -> No
         running = [pool.submit(timed, check) for check in checks]
         time.sleep(0.3)  # every check is in the server's hands
         started = time.monotonic()
-        with httpx.Client(base_url=server.url, headers=other, timeout=120) as writer:
+        with http_client(server.url, headers=other, timeout=120) as writer:
             status = writer.post("/api/v1/entries", json={"note": "meanwhile"}).status_code
         written = time.monotonic()
         answers = [future.result() for future in running]
