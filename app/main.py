@@ -24,6 +24,7 @@ from app.api.middleware.write_gate import (
     SQLITE_WRITERS,
     LoopSemaphore,
     WriteGate,
+    write_threads,
 )
 from app.api.openapi import operation_id
 from app.api.problems import install_problem_handlers
@@ -106,6 +107,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_problem_handlers(app)
     # Innermost: writers queue after their body is read and the limits above have passed.
     app.state.write_gate = LoopSemaphore(SQLITE_WRITERS if sqlite else POSTGRESQL_WRITERS)
+    app.state.write_threads = write_threads(app.state.write_gate.value)
     app.add_middleware(WriteGate, gate=app.state.write_gate)
     # A body of a type no route reads is refused before it is read.
     app.add_middleware(MediaTypeMiddleware)
