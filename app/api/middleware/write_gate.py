@@ -127,8 +127,8 @@ async def in_write_slot(
             return write(session, *args, **kwargs)
 
     async with gate():
-        # On the app's write threads (``write_threads``) rather than through anyio's shared pool, whose hop took 7.9 %
-        # of a quick log's CPU samples (4.5 % this way); the request's context variables (its id in the log) go along.
+        # On the app's write threads (``write_threads``): an admitted writer never waits for a thread of the shared
+        # pool while holding the slot. The request's context variables (its id in the log) go along.
         return await asyncio.get_running_loop().run_in_executor(threads, contextvars.copy_context().run, run)
 
 
