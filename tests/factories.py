@@ -20,7 +20,7 @@ from app.core.principal import ALL_SCOPES
 PASSWORD = "correct horse battery"
 _numbers = itertools.count(1)
 # The servers of the tests speak plain HTTP, so one TLS context serves every client: httpx otherwise
-# loads its CA bundle for each new client (~28 ms of CPU, over a thousand clients a run).
+# loads its CA bundle for each new client (~28 ms of CPU; a run makes hundreds of clients).
 _TLS = ssl.create_default_context()
 
 
