@@ -243,6 +243,8 @@ def open_database(settings: Settings, *, pooled: bool = True) -> Database:
             read_engine=_make_sqlite_engine(url, settings.sqlite_synchronous, immediate=False, pooled=pooled),
             write_engine=_make_sqlite_engine(url, settings.sqlite_synchronous, immediate=True, pooled=pooled),
         )
-    pool: dict[str, Any] = {"pool_size": 10, "max_overflow": 20, "pool_pre_ping": True} if pooled else {}
-    engine = _create_engine(url, **(pool or {"poolclass": NullPool}))
+    pool: dict[str, Any] = (
+        {"pool_size": 10, "max_overflow": 20, "pool_pre_ping": True} if pooled else {"poolclass": NullPool}
+    )
+    engine = _create_engine(url, **pool)
     return Database(read_engine=engine.execution_options(isolation_level="REPEATABLE READ"), write_engine=engine)
